@@ -1,0 +1,175 @@
+/**
+ * The shared vocabulary of duban: tasks (督办事项), their events, chat settings and the
+ * messages the bot intends to send. Pure data; nothing here does I/O.
+ */
+
+/** Task states of SPEC §2. Overdue (逾期) is not a state. */
+export type TaskState = 'assigned' | 'in_progress' | 'submitted' | 'done' | 'cancelled';
+export const OPEN_STATES: readonly TaskState[] = ['assigned', 'in_progress', 'submitted'];
+
+/** 紧急 urgent / 重要 high / normal. */
+export type Priority = 'urgent' | 'high' | 'normal';
+/** 决策督查 decision / 专项督查 special / 民生督查 livelihood. */
+export type Category = 'decision' | 'special' | 'livelihood';
+/** 亮灯. */
+export type Light = 'red' | 'yellow' | 'green';
+export type Lang = 'zh' | 'en';
+
+export interface Assignee {
+  userId: string;
+  /** 主办 lead or 协办 co-assignee. */
+  role: 'lead' | 'co';
+  acceptedAt: Date | null;
+}
+
+export interface PendingExtension {
+  dueAt: Date;
+  reason: string;
+  requestedBy: string;
+  requestedAt: Date;
+}
+
+export interface Task {
+  id: number;
+  tenantKey: string;
+  /** Per-tenant sequential number shown as #12. */
+  number: number;
+  title: string;
+  detail: string | null;
+  category: Category | null;
+  /** 来源: a document number, a 批示, a meeting. */
+  source: string | null;
+  priority: Priority;
+  state: TaskState;
+  creatorId: string;
+  /** 督办领导; null falls back to the chat's configured leader. */
+  supervisorId: string | null;
+  chatId: string;
+  assignees: Assignee[];
+  dueAt: Date | null;
+  /** The deadline as first assigned; on-time figures are judged against it. */
+  originalDueAt: Date | null;
+  /** 回头看 time of a done task. */
+  revisitAt: Date | null;
+  /** Last reported percent (完成70%), for 序时进度. */
+  percent: number | null;
+  lastProgressAt: Date | null;
+  lastProgressText: string | null;
+  pendingExtension: PendingExtension | null;
+  extensionCount: number;
+  returnCount: number;
+  chaseCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  acceptedAt: Date | null;
+  submittedAt: Date | null;
+  doneAt: Date | null;
+  cancelledAt: Date | null;
+  /** The shared task card in the origin chat, once sent. */
+  cardMessageId: string | null;
+  cardSentAt: Date | null;
+  /** Optimistic-concurrency counter, bumped by every committed change. */
+  version: number;
+}
+
+export type TaskEventKind =
+  | 'assigned'
+  | 'accepted'
+  | 'progress'
+  | 'submitted'
+  | 'approved'
+  | 'returned'
+  | 'extension_requested'
+  | 'extension_approved'
+  | 'extension_rejected'
+  | 'chased'
+  | 'cancelled'
+  | 'reminded'
+  | 'escalated'
+  | 'revisit_asked'
+  | 'revisit_answered';
+
+/** One line of the append-only log (the ledger). `actorId` is an open_id or 'bot'. */
+export interface TaskEvent {
+  taskId: number;
+  kind: TaskEventKind;
+  actorId: string;
+  payload: Record<string, unknown>;
+  at: Date;
+}
+
+/** Where a message goes. */
+export type Recipient = { type: 'chat_id'; id: string } | { type: 'open_id'; id: string };
+
+/**
+ * A message the bot intends to send. Handlers and jobs return these; they become outbox
+ * rows in the same transaction as the change that caused them, and the sender delivers them.
+ */
+export type OutMessage =
+  | {
+      kind: 'send';
+      to: Recipient;
+      msgType: 'text' | 'interactive' | 'post';
+      content: Record<string, unknown>;
+      taskId?: number;
+      /** 'task_card' marks the shared card of a task: its message id is saved on the task. */
+      purpose?: 'task_card' | 'other';
+      /** open_ids to buzz (加急, urgent_app) once the message is sent. */
+      urgentTo?: string[];
+    }
+  | {
+      kind: 'reply';
+      messageId: string;
+      msgType: 'text' | 'interactive' | 'post';
+      content: Record<string, unknown>;
+      taskId?: number;
+    }
+  /** Bring the task's shared card up to date (PATCH, or a fresh card if it is older than 14 days). */
+  | { kind: 'card_update'; taskId: number; card: Record<string, unknown> }
+  | { kind: 'file'; to: Recipient; fileName: string; bytes: Uint8Array; taskId?: number };
+
+/** Per-chat settings (/设置). Every number of SPEC §4 lives here. */
+export interface ChatSettings {
+  /** 督办领导 of the chat. */
+  supervisorId: string | null;
+  /** Who may /交办; null means any chat member. */
+  assigners: string[] | null;
+  /** Chat admins (owner and managers, plus anyone added with /设置). */
+  admins: string[];
+  workStart: string; // 'HH:MM'
+  workEnd: string; // 'HH:MM'
+  /** A date without a time means this time that day. */
+  endOfDay: string;
+  /** 免打扰 window, may wrap midnight: { start: '21:00', end: '08:00' }. */
+  quiet: { start: string; end: string } | null;
+  /** Weekly summary: 1 = Monday … 7 = Sunday. */
+  digestWeekday: number;
+  digestTime: string;
+  unsignedReminderWorkHours: number;
+  dueTomorrowTime: string;
+  dueSoonHours: number;
+  overdueChaseTime: string;
+  /** 督办 to the supervisor once overdue this many working days. */
+  escalateAfterWorkdays: number;
+  staleProgressWorkdays: number;
+  staleMinTaskWorkdays: number;
+}
+
+export const DEFAULT_SETTINGS: ChatSettings = {
+  supervisorId: null,
+  assigners: null,
+  admins: [],
+  workStart: '09:00',
+  workEnd: '18:00',
+  endOfDay: '18:00',
+  quiet: null,
+  digestWeekday: 5,
+  digestTime: '16:00',
+  unsignedReminderWorkHours: 2,
+  dueTomorrowTime: '09:30',
+  dueSoonHours: 2,
+  overdueChaseTime: '09:30',
+  escalateAfterWorkdays: 2,
+  staleProgressWorkdays: 3,
+  staleMinTaskWorkdays: 5,
+};

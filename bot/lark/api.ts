@@ -1,0 +1,79 @@
+/**
+ * The LarkApi port: every call duban makes to the Lark Open API. The SDK-backed
+ * implementation lives in sdk-client.ts; handlers never call it — they return OutMessages
+ * for the outbox, and only the sender (schedules/deliver.ts) and the directory cache use it.
+ */
+
+export interface SendArgs {
+  receiveIdType: 'chat_id' | 'open_id';
+  receiveId: string;
+  msgType: string;
+  /** Already JSON-encoded content, as the API wants it. */
+  content: string;
+  /** Idempotency key: Lark drops a repeat with the same uuid for about an hour. */
+  uuid: string;
+}
+
+export interface ReplyArgs {
+  messageId: string;
+  msgType: string;
+  content: string;
+  uuid: string;
+}
+
+export interface LarkUser {
+  openId: string;
+  name: string;
+  departmentIds: string[];
+}
+
+export interface LarkChat {
+  chatId: string;
+  name: string;
+  ownerId: string | null;
+  managerIds: string[];
+}
+
+export interface LarkApi {
+  botInfo(): Promise<{ openId: string; name: string }>;
+  send(args: SendArgs): Promise<{ messageId: string }>;
+  reply(args: ReplyArgs): Promise<{ messageId: string }>;
+  /** PATCH a shared interactive card (≤ 14 days old). */
+  patchCard(messageId: string, content: string): Promise<void>;
+  /** 加急 in app (urgent_app). */
+  urgentApp(messageId: string, openIds: string[]): Promise<void>;
+  uploadFile(fileName: string, fileType: 'xls' | 'stream', bytes: Uint8Array): Promise<{ fileKey: string }>;
+  getUser(openId: string): Promise<LarkUser>;
+  getDepartmentName(departmentId: string): Promise<string | null>;
+  getChat(chatId: string): Promise<LarkChat>;
+}
+
+/**
+ * Lark error codes that decide what the sender does. Source: lark-platform.md "Rate limits"
+ * and the send API's error table.
+ */
+export const FINAL_SEND_CODES = new Set([230002, 230013, 230029, 230053, 232009, 230099, 230025, 230031, 230001, 99992402]);
+export const RATE_LIMIT_CODES = new Set([99991400, 230020]);
+
+/** A failed Lark call, classified once so the sender can decide: retry, wait, or give up. */
+export class LarkApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    /** Wait this long before retrying (from x-ogw-ratelimit-reset), if Lark said so. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'LarkApiError';
+  }
+  get isRateLimit(): boolean {
+    return this.status === 429 || RATE_LIMIT_CODES.has(this.code);
+  }
+  /** A refusal that will not change on retry (bot removed from chat, user resigned, bad card). */
+  get isFinal(): boolean {
+    if (this.isRateLimit) return false;
+    if (FINAL_SEND_CODES.has(this.code)) return true;
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.code !== 0 && this.status !== 401;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Every table of duban. Times are stored as integer milliseconds (drizzle `timestamp_ms`).
+ * Tenancy: every row that belongs to an office carries its Lark `tenant_key`.
+ */
+import { sql } from 'drizzle-orm';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** 督办事项. */
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantKey: text('tenant_key').notNull(),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    detail: text('detail'),
+    category: text('category'),
+    source: text('source'),
+    priority: text('priority').notNull().default('normal'),
+    state: text('state').notNull(),
+    creatorId: text('creator_id').notNull(),
+    supervisorId: text('supervisor_id'),
+    chatId: text('chat_id').notNull(),
+    dueAt: ts('due_at'),
+    originalDueAt: ts('original_due_at'),
+    revisitAt: ts('revisit_at'),
+    percent: integer('percent'),
+    lastProgressAt: ts('last_progress_at'),
+    lastProgressText: text('last_progress_text'),
+    pendingExtension: text('pending_extension', { mode: 'json' }),
+    extensionCount: integer('extension_count').notNull().default(0),
+    returnCount: integer('return_count').notNull().default(0),
+    chaseCount: integer('chase_count').notNull().default(0),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    submittedAt: ts('submitted_at'),
+    doneAt: ts('done_at'),
+    cancelledAt: ts('cancelled_at'),
+    cardMessageId: text('card_message_id'),
+    cardSentAt: ts('card_sent_at'),
+    version: integer('version').notNull().default(0),
+    /** 1 while the task is open (assigned / in_progress / submitted): keeps scans to open work. */
+    isOpen: integer('is_open').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('tasks_tenant_number').on(t.tenantKey, t.number),
+    index('tasks_open_due').on(t.isOpen, t.dueAt),
+    index('tasks_chat').on(t.tenantKey, t.chatId, t.createdAt),
+    index('tasks_revisit').on(t.revisitAt),
+  ],
+);
+
+/** 主办 and 协办 of each task. */
+export const taskAssignees = sqliteTable(
+  'task_assignees',
+  {
+    taskId: integer('task_id').notNull(),
+    userId: text('user_id').notNull(),
+    role: text('role').notNull(), // 'lead' | 'co'
+    acceptedAt: ts('accepted_at'),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.userId] }), index('assignees_user').on(t.userId)],
+);
+
+/** The append-only, hash-chained event log: this is the 督查台账. */
+export const taskEvents = sqliteTable(
+  'task_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantKey: text('tenant_key').notNull(),
+    taskId: integer('task_id').notNull(),
+    /** 1, 2, 3 … within the task. */
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    payload: text('payload').notNull(), // canonical JSON
+    at: ts('at').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('events_task_seq').on(t.taskId, t.seq), index('events_tenant_at').on(t.tenantKey, t.at)],
+);
+
+/** Per-tenant task number sequence. */
+export const counters = sqliteTable('counters', {
+  tenantKey: text('tenant_key').primaryKey(),
+  lastNumber: integer('last_number').notNull().default(0),
+});
+
+/**
+ * Every Lark event taken in (the inbox). The primary key is the dedupe on event_id; the
+ * unique message_id is the second dedupe Lark's docs ask for on im.message.receive_v1.
+ * Rows are kept for days, far past Lark's ~7 h retry horizon.
+ */
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    eventId: text('event_id').primaryKey(),
+    messageId: text('message_id'),
+    tenantKey: text('tenant_key').notNull(),
+    kind: text('kind').notNull(),
+    payload: text('payload').notNull(), // the normalized event, JSON
+    receivedAt: ts('received_at').notNull(),
+    processedAt: ts('processed_at'),
+    attempts: integer('attempts').notNull().default(0),
+    leaseUntil: ts('lease_until'),
+    error: text('error'),
+  },
+  (t) => [uniqueIndex('inbox_message').on(t.messageId), index('inbox_pending').on(t.processedAt, t.receivedAt)],
+);
+
+/** The durable outbox: every message the bot sends is a row here first. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Lark's idempotency `uuid` for this message. */
+    uuid: text('uuid').notNull(),
+    tenantKey: text('tenant_key').notNull(),
+    kind: text('kind').notNull(), // OutMessage['kind']
+    /** 'chat:<id>' | 'user:<id>': the rate-limit key of the recipient. */
+    rateKey: text('rate_key').notNull(),
+    body: text('body').notNull(), // JSON of the OutMessage (without bytes)
+    bytes: blob('bytes', { mode: 'buffer' }),
+    taskId: integer('task_id'),
+    status: text('status').notNull().default('pending'), // pending | sent | failed
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    leaseUntil: ts('lease_until'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+    resultMessageId: text('result_message_id'),
+  },
+  (t) => [uniqueIndex('outbox_uuid').on(t.uuid), index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+/** Messages the bot sent about a task: a reply to any of them is progress on that task. */
+export const botMessages = sqliteTable(
+  'bot_messages',
+  {
+    messageId: text('message_id').primaryKey(),
+    tenantKey: text('tenant_key').notNull(),
+    taskId: integer('task_id').notNull(),
+    chatId: text('chat_id'),
+    sentAt: ts('sent_at').notNull(),
+  },
+  (t) => [index('bot_messages_task').on(t.taskId)],
+);
+
+/**
+ * Claimed reminder slots (task 12, overdue-day-3 …) and one-time notices. The unique key is
+ * the at-most-once guarantee across instances, crashes and reruns.
+ */
+export const sends = sqliteTable('sends', {
+  key: text('key').primaryKey(),
+  tenantKey: text('tenant_key').notNull(),
+  taskId: integer('task_id'),
+  kind: text('kind').notNull(),
+  at: ts('at').notNull(),
+});
+
+/** Chats the bot is in, with their settings (JSON of Partial<ChatSettings>). */
+export const chats = sqliteTable(
+  'chats',
+  {
+    chatId: text('chat_id').primaryKey(),
+    tenantKey: text('tenant_key').notNull(),
+    name: text('name'),
+    chatType: text('chat_type').notNull().default('group'),
+    ownerId: text('owner_id'),
+    settings: text('settings', { mode: 'json' }).notNull().default(sql`'{}'`),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('chats_tenant').on(t.tenantKey)],
+);
+
+/** User directory cache (contact API): names and departments. */
+export const users = sqliteTable('users', {
+  openId: text('open_id').primaryKey(),
+  tenantKey: text('tenant_key').notNull(),
+  name: text('name').notNull(),
+  departmentId: text('department_id'),
+  departmentName: text('department_name'),
+  /** The user's p2p chat with the bot, once seen. */
+  p2pChatId: text('p2p_chat_id'),
+  fetchedAt: ts('fetched_at').notNull(),
+});
+
+/** Leaders subscribed to the weekly digest card (/周报 订阅). */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    tenantKey: text('tenant_key').notNull(),
+    userId: text('user_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantKey, t.userId] })],
+);
+
+/** Holidays and make-up working days (调休) imported for years the calendar package lacks. */
+export const calendarOverrides = sqliteTable(
+  'calendar_overrides',
+  {
+    date: text('date').primaryKey(), // YYYY-MM-DD
+    year: integer('year').notNull(),
+    kind: text('kind').notNull(), // 'holiday' | 'workday'
+    name: text('name'),
+  },
+  (t) => [index('calendar_year').on(t.year)],
+);
