@@ -1,0 +1,28 @@
+/**
+ * Message catalogue: every sentence the bot says, in Chinese (default) and English.
+ * Each area keeps its own catalogue under bot/i18n/; this file merges them.
+ * Placeholders are {name}; a missing key is a bug and throws.
+ */
+import type { Lang } from './domain/types.js';
+import { common } from './i18n/common.js';
+
+export type Catalogue = Record<string, { zh: string; en: string }>;
+
+const catalogue: Catalogue = { ...common };
+
+export function registerCatalogue(part: Catalogue): void {
+  for (const [key, value] of Object.entries(part)) {
+    if (catalogue[key] && catalogue[key] !== value) throw new Error(`duplicate message key ${key}`);
+    catalogue[key] = value;
+  }
+}
+
+export function t(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
+  const entry = catalogue[key];
+  if (!entry) throw new Error(`unknown message key ${key}`);
+  return entry[lang].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function hasMessage(key: string): boolean {
+  return key in catalogue;
+}

@@ -1,0 +1,13 @@
+import type { Catalogue } from '../i18n.js';
+
+/** Sentences of the platform edge and the error boundary. */
+export const common: Catalogue = {
+  internal_error: {
+    zh: '抱歉，处理这条消息时出了点问题，已记录，请稍后再试。',
+    en: 'Sorry, something went wrong handling that message. It has been logged; please try again shortly.',
+  },
+  not_a_command: {
+    zh: '没有识别到指令。发送 /帮助 查看用法，例如：/交办 @张三 起草年度总结 截止 周五',
+    en: 'That is not a command I know. Send /help for usage, e.g. /assign @Alice Draft the annual report due friday',
+  },
+};
