@@ -1,0 +1,640 @@
+/**
+ * Working days and working hours on China's official calendar (法定节假日 and 调休 make-up
+ * days), plus the time-zone arithmetic everything else builds on. Pure: no clock, no I/O.
+ *
+ * Where the days come from, in order:
+ * 1. overrides (the `calendar_overrides` table, filled by `npm run job -- calendar import`);
+ * 2. the `chinese-days` package, for the years it holds data for (2004–2026 in 1.5.7);
+ * 3. otherwise Monday–Friday, and the year is recorded in `missingYears` so the caller can warn
+ *    loudly (SPEC §5) instead of guessing silently — `chinese-days` itself answers
+ *    `isWorkday('2027-10-01') === true` without a word.
+ *
+ * Dates are 'YYYY-MM-DD' strings in the office's zone; instants are `Date`s.
+ * @example
+ *   const cal = new WorkCalendar({ tz: 'Asia/Shanghai' });
+ *   cal.isWorkday('2026-10-08')            // → true (the day after the National Day week)
+ *   cal.addWorkdays('2026-09-30', 1)       // → '2026-10-08'
+ */
+import chineseDays from 'chinese-days';
+
+export interface CalendarOverride {
+  date: string; // YYYY-MM-DD
+  kind: 'holiday' | 'workday';
+  name?: string | null;
+}
+
+/** Working hours of a day, 'HH:MM', [start, end). */
+export interface WorkingHours {
+  start: string;
+  end: string;
+}
+
+/** 免打扰 window, 'HH:MM', [start, end); wraps midnight when start > end; empty when equal. */
+export interface QuietWindow {
+  start: string;
+  end: string;
+}
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** Longest run of non-working days any search walks before giving up (a broken override table). */
+const MAX_SEARCH_DAYS = 3_700;
+
+const YMD_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+// ---- 'YYYY-MM-DD' arithmetic: zone-free, on the proleptic Gregorian calendar -------------
+
+/** Days since 1970-01-01 of a 'YYYY-MM-DD' (throws on anything that is not a real date). */
+export function ymdToDays(ymd: string): number {
+  const m = YMD_RE.exec(ymd);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(ymd)}`);
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
+    throw new RangeError(`no such date: ${ymd}`);
+  }
+  return ms / DAY_MS;
+}
+
+export function daysToYmd(days: number): string {
+  const d = new Date(days * DAY_MS);
+  return `${pad4(d.getUTCFullYear())}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+export function isValidYmd(ymd: string): boolean {
+  try {
+    ymdToDays(ymd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function addDays(ymd: string, n: number): string {
+  return daysToYmd(ymdToDays(ymd) + n);
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function weekdayOf(ymd: string): number {
+  const dow = new Date(ymdToDays(ymd) * DAY_MS).getUTCDay();
+  return dow === 0 ? 7 : dow;
+}
+
+export function ymdOf(year: number, month: number, day: number): string {
+  return `${pad4(year)}-${pad2(month)}-${pad2(day)}`;
+}
+
+/** Number of days in a month (month 1–12). */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Minutes since midnight of an 'HH:MM' (throws on a malformed one). */
+export function hhmmToMinutes(hhmm: string): number {
+  const m = HHMM_RE.exec(hhmm);
+  if (!m) throw new RangeError(`not an HH:MM time: ${JSON.stringify(hhmm)}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+export function minutesToHhmm(minutes: number): string {
+  return `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+function pad4(n: number): string {
+  return String(n).padStart(4, '0');
+}
+
+// ---- the calendar -------------------------------------------------------------------------
+
+/** Years `chinese-days` holds data for; shared by every calendar, computed once per year asked. */
+const packageYears = new Map<number, boolean>();
+
+function packageHasYear(year: number): boolean {
+  let has = packageYears.get(year);
+  if (has === undefined) {
+    // Every published year contains 元旦, so a year without a single listed holiday has no data.
+    // Local noon: the package formats dates with local getters, and parses a 'YYYY-MM-DD' string
+    // as UTC midnight — a string would be read as the day before on a host west of Greenwich.
+    has = chineseDays.getHolidaysInRange(new Date(year, 0, 1, 12), new Date(year, 11, 31, 12), false).length > 0;
+    packageYears.set(year, has);
+  }
+  return has;
+}
+
+function packageIsWorkday(ymd: string): boolean {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  return chineseDays.isWorkday(new Date(y, m - 1, d, 12));
+}
+
+export class WorkCalendar {
+  readonly tz: string;
+  private readonly overrideByDate = new Map<string, CalendarOverride>();
+  private readonly overrideYears = new Set<number>();
+  private readonly missing = new Set<number>();
+  private readonly workdayMemo = new Map<string, boolean>();
+  private readonly fmt: Intl.DateTimeFormat;
+  /** Offset (minutes) per 15-minute bucket: zone transitions fall on quarter hours. */
+  private readonly offsetMemo = new Map<number, number>();
+
+  constructor(opts: { tz: string; overrides?: CalendarOverride[] }) {
+    this.tz = opts.tz;
+    // Throws RangeError for an unknown zone: better at start-up than a wrong deadline later.
+    this.fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: opts.tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    for (const o of opts.overrides ?? []) {
+      if (!isValidYmd(o.date)) throw new RangeError(`calendar override with a bad date: ${JSON.stringify(o.date)}`);
+      if (o.kind !== 'holiday' && o.kind !== 'workday') {
+        throw new RangeError(`calendar override ${o.date} with a bad kind: ${JSON.stringify(o.kind)}`);
+      }
+      this.overrideByDate.set(o.date, { date: o.date, kind: o.kind, name: o.name ?? null });
+      this.overrideYears.add(Number(o.date.slice(0, 4)));
+    }
+  }
+
+  /**
+   * Years for which a working day was computed from Monday–Friday alone: neither
+   * `chinese-days` nor an override covered them. Callers warn the log and the admins.
+   */
+  get missingYears(): ReadonlySet<number> {
+    return this.missing;
+  }
+
+  /** Whether a year's working days are known: package data, or at least one override for it. */
+  hasData(year: number): boolean {
+    return packageHasYear(year) || this.overrideYears.has(year);
+  }
+
+  /** The override for a date, if any. */
+  override(ymd: string): CalendarOverride | undefined {
+    return this.overrideByDate.get(ymd);
+  }
+
+  // ---- zone helpers ----
+
+  /** Offset of the zone from UTC at an instant, in minutes (480 for Asia/Shanghai): chrono's `timezone`. */
+  offsetMinutes(d: Date): number {
+    const ms = d.getTime();
+    const bucket = Math.floor(ms / (15 * MINUTE_MS));
+    let off = this.offsetMemo.get(bucket);
+    if (off === undefined) {
+      const p = this.parts(ms);
+      const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+      off = Math.round((wall - Math.floor(ms / 1000) * 1000) / MINUTE_MS);
+      if (this.offsetMemo.size > 50_000) this.offsetMemo.clear();
+      this.offsetMemo.set(bucket, off);
+    }
+    return off;
+  }
+
+  /** 'YYYY-MM-DD' of an instant in the zone. */
+  localDate(d: Date): string {
+    const w = new Date(d.getTime() + this.offsetMinutes(d) * MINUTE_MS);
+    return `${pad4(w.getUTCFullYear())}-${pad2(w.getUTCMonth() + 1)}-${pad2(w.getUTCDate())}`;
+  }
+
+  /** 'HH:MM' of an instant in the zone. */
+  localTime(d: Date): string {
+    const w = new Date(d.getTime() + this.offsetMinutes(d) * MINUTE_MS);
+    return `${pad2(w.getUTCHours())}:${pad2(w.getUTCMinutes())}`;
+  }
+
+  /** 1 = Monday … 7 = Sunday. */
+  weekday(ymd: string): number {
+    return weekdayOf(ymd);
+  }
+
+  /**
+   * The instant of a local wall time. A wall time skipped by a DST jump is moved forward by the
+   * jump (02:30 → 03:30); one that occurs twice is the earlier — Temporal's 'compatible'.
+   */
+  at(ymd: string, hhmm: string): Date {
+    const wall = ymdToDays(ymd) * DAY_MS + hhmmToMinutes(hhmm) * MINUTE_MS;
+    return new Date(this.wallToInstant(wall));
+  }
+
+  // ---- working days ----
+
+  /** Whether a date is a working day (memoized: the chase scan asks a lot). */
+  isWorkday(ymd: string): boolean {
+    const memo = this.workdayMemo.get(ymd);
+    if (memo !== undefined) return memo;
+    const result = this.computeWorkday(ymd);
+    this.workdayMemo.set(ymd, result);
+    return result;
+  }
+
+  private computeWorkday(ymd: string): boolean {
+    const weekday = weekdayOf(ymd); // validates ymd
+    const o = this.overrideByDate.get(ymd);
+    if (o) return o.kind === 'workday';
+    const year = Number(ymd.slice(0, 4));
+    if (packageHasYear(year)) return packageIsWorkday(ymd);
+    // An imported year lists its exceptions; the other days follow the week.
+    if (!this.overrideYears.has(year)) this.missing.add(year);
+    return weekday <= 5;
+  }
+
+  /**
+   * The n-th working day after `ymd` (n ≥ 1). n = 0 is `ymd` itself when it is a working day,
+   * else the next one. A negative n is a RangeError.
+   */
+  addWorkdays(ymd: string, n: number): string {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`addWorkdays needs a whole n ≥ 0, got ${n}`);
+    let days = ymdToDays(ymd);
+    if (n === 0) return this.isWorkday(ymd) ? ymd : this.nextWorkday(ymd);
+    let left = n;
+    let idle = 0;
+    while (left > 0) {
+      days += 1;
+      if (this.isWorkday(daysToYmd(days))) {
+        left -= 1;
+        idle = 0;
+      } else if (++idle > MAX_SEARCH_DAYS) {
+        throw new Error(`no working day within ${MAX_SEARCH_DAYS} days after ${ymd}`);
+      }
+    }
+    return daysToYmd(days);
+  }
+
+  /** The first working day strictly after `ymd`. */
+  nextWorkday(ymd: string): string {
+    return this.step(ymd, 1);
+  }
+
+  /** The last working day strictly before `ymd`. */
+  prevWorkday(ymd: string): string {
+    return this.step(ymd, -1);
+  }
+
+  private step(ymd: string, dir: 1 | -1): string {
+    let days = ymdToDays(ymd);
+    for (let i = 0; i < MAX_SEARCH_DAYS; i++) {
+      days += dir;
+      const candidate = daysToYmd(days);
+      if (this.isWorkday(candidate)) return candidate;
+    }
+    throw new Error(`no working day within ${MAX_SEARCH_DAYS} days ${dir > 0 ? 'after' : 'before'} ${ymd}`);
+  }
+
+  /**
+   * Working days d with from < d ≤ to: 0 when to = from, and antisymmetric for to < from
+   * (−(working days d with to < d ≤ from)). So `workdaysBetween(due, today)` is the number of
+   * working days a task is overdue (≤ 0 while not overdue), and
+   * `workdaysBetween(x, addWorkdays(x, n)) === n` for n ≥ 1.
+   */
+  workdaysBetween(fromYmd: string, toYmd: string): number {
+    const from = ymdToDays(fromYmd);
+    const to = ymdToDays(toYmd);
+    if (to === from) return 0;
+    const [lo, hi, sign] = to > from ? [from, to, 1] : [to, from, -1];
+    let count = 0;
+    for (let d = lo + 1; d <= hi; d++) if (this.isWorkday(daysToYmd(d))) count++;
+    return sign * count;
+  }
+
+  /** The last working day of a month (month 1–12): what 月底 means for a deadline. */
+  lastWorkdayOfMonth(year: number, month: number): string {
+    const last = ymdOf(year, month, daysInMonth(year, month));
+    return this.isWorkday(last) ? last : this.prevWorkday(last);
+  }
+
+  // ---- working hours ----
+
+  /**
+   * Whether an instant is on a working day, within [hours.start, hours.end), and outside the
+   * 免打扰 window (which may wrap midnight: 21:00–08:00).
+   */
+  isWorkingTime(d: Date, hours: WorkingHours, quiet?: QuietWindow | null): boolean {
+    const ymd = this.localDate(d);
+    if (!this.isWorkday(ymd)) return false;
+    const minute = this.minuteOfDay(d);
+    const segments = allowedSegments(hours, quiet);
+    return segments.some(([s, e]) => minute >= s && minute < e);
+  }
+
+  /** `d` itself when it is working time, else the earliest working-time instant after it. */
+  nextWorkingMoment(d: Date, hours: WorkingHours, quiet?: QuietWindow | null): Date {
+    const segments = allowedSegments(hours, quiet);
+    if (segments.length === 0) {
+      throw new RangeError(`no working time left between ${hours.start}–${hours.end} and quiet ${quiet?.start}–${quiet?.end}`);
+    }
+    let ymd = this.localDate(d);
+    const minute = this.minuteOfDay(d);
+    if (this.isWorkday(ymd)) {
+      for (const [s, e] of segments) {
+        if (minute >= s && minute < e) return d;
+        if (s > minute) {
+          const t = this.at(ymd, minutesToHhmm(s));
+          if (t.getTime() > d.getTime()) return t;
+        }
+      }
+    }
+    ymd = this.nextWorkday(ymd);
+    return this.at(ymd, minutesToHhmm(segments[0]![0]));
+  }
+
+  /**
+   * Working time between two instants, in minutes (fractional when they are not on whole
+   * minutes). Working days only, inside `hours`; 免打扰 does not shorten the working day.
+   * Negative when b is before a.
+   */
+  workingMinutesBetween(a: Date, b: Date, hours: WorkingHours): number {
+    if (b.getTime() < a.getTime()) return -this.workingMinutesBetween(b, a, hours);
+    const start = hhmmToMinutes(hours.start);
+    const end = hhmmToMinutes(hours.end);
+    if (end <= start) return 0;
+    const startHhmm = minutesToHhmm(start);
+    const endHhmm = minutesToHhmm(end);
+    const aMs = a.getTime();
+    const bMs = b.getTime();
+    const lastDay = ymdToDays(this.localDate(b));
+    let total = 0;
+    for (let day = ymdToDays(this.localDate(a)); day <= lastDay; day++) {
+      const ymd = daysToYmd(day);
+      if (!this.isWorkday(ymd)) continue;
+      const s = Math.max(aMs, this.at(ymd, startHhmm).getTime());
+      const e = Math.min(bMs, this.at(ymd, endHhmm).getTime());
+      if (e > s) total += e - s;
+    }
+    return total / MINUTE_MS;
+  }
+
+  /**
+   * The earliest instant t ≥ d with `workingMinutesBetween(d, t) === minutes` — e.g. "2 working
+   * hours after assignment". 0 gives d itself. A budget that runs out exactly at the end of a
+   * working day ends there (18:00), not at the next morning's start.
+   */
+  addWorkingMinutes(d: Date, minutes: number, hours: WorkingHours): Date {
+    if (!(minutes >= 0) || !Number.isFinite(minutes)) throw new RangeError(`addWorkingMinutes needs minutes ≥ 0, got ${minutes}`);
+    if (minutes === 0) return d;
+    const start = hhmmToMinutes(hours.start);
+    const end = hhmmToMinutes(hours.end);
+    if (end <= start) throw new RangeError(`empty working hours ${hours.start}–${hours.end}`);
+    const startHhmm = minutesToHhmm(start);
+    const endHhmm = minutesToHhmm(end);
+    let left = minutes * MINUTE_MS;
+    let cursor = d.getTime();
+    let ymd = this.localDate(d);
+    for (let i = 0; i < MAX_SEARCH_DAYS * 10; i++) {
+      if (this.isWorkday(ymd)) {
+        const s = Math.max(cursor, this.at(ymd, startHhmm).getTime());
+        const e = this.at(ymd, endHhmm).getTime();
+        if (e > s) {
+          if (e - s >= left) return new Date(s + left);
+          left -= e - s;
+        }
+      }
+      ymd = this.nextWorkday(ymd);
+      cursor = this.at(ymd, startHhmm).getTime();
+    }
+    throw new Error(`addWorkingMinutes did not finish: ${minutes} minutes from ${d.toISOString()}`);
+  }
+
+  // ---- internals ----
+
+  /** Minutes since local midnight, fractional. */
+  private minuteOfDay(d: Date): number {
+    const local = d.getTime() + this.offsetMinutes(d) * MINUTE_MS;
+    return (((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS;
+  }
+
+  private parts(ms: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+    const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+    for (const p of this.fmt.formatToParts(ms)) {
+      if (p.type in out) out[p.type as keyof typeof out] = Number(p.value);
+    }
+    return out;
+  }
+
+  private wallToInstant(wall: number): number {
+    const before = this.offsetMinutes(new Date(wall - DAY_MS));
+    const after = this.offsetMinutes(new Date(wall + DAY_MS));
+    let best: number | null = null;
+    for (const off of before === after ? [before] : [before, after]) {
+      const t = wall - off * MINUTE_MS;
+      if (this.offsetMinutes(new Date(t)) === off && (best === null || t < best)) best = t;
+    }
+    // In a gap: reading the wall time with the offset from before the jump lands after it.
+    return best ?? wall - before * MINUTE_MS;
+  }
+}
+
+/** Minute ranges of a day inside working hours and outside the quiet window. */
+function allowedSegments(hours: WorkingHours, quiet?: QuietWindow | null): Array<[number, number]> {
+  const start = hhmmToMinutes(hours.start);
+  const end = hhmmToMinutes(hours.end);
+  if (end <= start) return [];
+  let segments: Array<[number, number]> = [[start, end]];
+  if (quiet) {
+    const qs = hhmmToMinutes(quiet.start);
+    const qe = hhmmToMinutes(quiet.end);
+    const blocked: Array<[number, number]> = qs < qe ? [[qs, qe]] : qs > qe ? [[qs, 1440], [0, qe]] : [];
+    for (const [bs, be] of blocked) {
+      segments = segments.flatMap(([s, e]): Array<[number, number]> => {
+        if (be <= s || bs >= e) return [[s, e]];
+        const out: Array<[number, number]> = [];
+        if (bs > s) out.push([s, bs]);
+        if (be < e) out.push([be, e]);
+        return out;
+      });
+    }
+  }
+  return segments.sort((x, y) => x[0] - y[0]);
+}
+
+// ---- import file --------------------------------------------------------------------------
+
+/**
+ * Parses a calendar file for `npm run job -- calendar import <file>`: one or more years of the
+ * State Council's holiday schedule, for years `chinese-days` does not cover yet.
+ *
+ * JSON — one year, or an array of years. Each date must lie in its `year`; a make-up day that
+ * falls in the neighbouring year goes in an entry for that year. Entries may also be plain
+ * date strings.
+ * ```json
+ * { "year": 2027,
+ *   "holidays": [{ "date": "2027-01-01", "name": "元旦" }],
+ *   "workdays": [{ "date": "2027-02-07", "name": "春节调休" }] }
+ * ```
+ * CSV — a header line `date,kind,name` (columns in any order, `name` optional), then one day a
+ * line. `kind` is `holiday` or `workday`, or 休 / 班. Blank lines and lines starting with `#`
+ * are skipped; a name containing a comma is written in double quotes.
+ * ```csv
+ * date,kind,name
+ * 2027-01-01,holiday,元旦
+ * 2027-02-07,班,春节调休
+ * ```
+ * Only the exceptions are listed: the other days of an imported year follow Monday–Friday.
+ * Throws an Error naming the line (and for JSON the entry) of the first problem; a date listed
+ * twice is a problem.
+ */
+export function parseCalendarImport(text: string): CalendarOverride[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const first = body.trimStart()[0];
+  return first === '{' || first === '[' ? parseJsonImport(body) : parseCsvImport(body);
+}
+
+function lineOfIndex(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function parseJsonImport(text: string): CalendarOverride[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? `line ${lineOfIndex(text, Number(pos[1]))}: ` : '';
+    throw new Error(`calendar file: ${where}not valid JSON (${msg})`);
+  }
+  const years = Array.isArray(data) ? data : [data];
+  const out: CalendarOverride[] = [];
+  const seen = new Map<string, string>();
+  const fail = (path: string, problem: string, token?: string): never => {
+    const idx = token === undefined ? -1 : text.indexOf(JSON.stringify(token));
+    const where = idx >= 0 ? `line ${lineOfIndex(text, idx)} (${path})` : path;
+    throw new Error(`calendar file: ${where}: ${problem}`);
+  };
+  years.forEach((entry: unknown, yi) => {
+    const base = Array.isArray(data) ? `[${yi}]` : '';
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      fail(base || 'top level', 'expected an object like {"year": 2027, "holidays": [...], "workdays": [...]}');
+    }
+    const e = entry as Record<string, unknown>;
+    const year = e.year;
+    if (typeof year !== 'number' || !Number.isInteger(year) || year < 1900 || year > 9999) {
+      fail(`${base}.year`.replace(/^\./, ''), `"year" must be a four-digit number, got ${JSON.stringify(year)}`);
+    }
+    for (const key of Object.keys(e)) {
+      if (key !== 'year' && key !== 'holidays' && key !== 'workdays') {
+        fail(`${base}.${key}`.replace(/^\./, ''), `unknown field "${key}" (expected year, holidays, workdays)`, key);
+      }
+    }
+    for (const kind of ['holiday', 'workday'] as const) {
+      const key = `${kind}s`;
+      const list = e[key];
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) fail(`${base}.${key}`.replace(/^\./, ''), `"${key}" must be an array`);
+      (list as unknown[]).forEach((item, i) => {
+        const path = `${base}.${key}[${i}]`.replace(/^\./, '');
+        let date: unknown;
+        let name: unknown = null;
+        if (typeof item === 'string') date = item;
+        else if (item && typeof item === 'object' && !Array.isArray(item)) {
+          date = (item as Record<string, unknown>).date;
+          name = (item as Record<string, unknown>).name ?? null;
+        } else fail(path, 'expected {"date": "YYYY-MM-DD", "name": "…"} or a date string');
+        if (typeof date !== 'string' || !isValidYmd(date)) {
+          fail(path, `"date" must be a real date written YYYY-MM-DD, got ${JSON.stringify(date)}`, typeof date === 'string' ? date : undefined);
+        }
+        const ymd = date as string;
+        if (Number(ymd.slice(0, 4)) !== year) fail(path, `${ymd} is not in ${year}`, ymd);
+        if (name !== null && typeof name !== 'string') fail(path, '"name" must be text', ymd);
+        const prev = seen.get(ymd);
+        if (prev) fail(path, `${ymd} is already listed at ${prev}`, ymd);
+        seen.set(ymd, path);
+        out.push({ date: ymd, kind, name: (name as string | null) || null });
+      });
+    }
+  });
+  return out;
+}
+
+const KIND_WORDS: Record<string, 'holiday' | 'workday'> = {
+  holiday: 'holiday',
+  workday: 'workday',
+  '休': 'holiday',
+  '班': 'workday',
+};
+
+function splitCsvLine(line: string, lineNo: number): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    let field = '';
+    if (line[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= line.length) throw new Error(`calendar file: line ${lineNo}: unclosed double quote`);
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        field += line[i++];
+      }
+      const comma = line.indexOf(',', i);
+      const tail = comma < 0 ? line.slice(i) : line.slice(i, comma);
+      if (tail.trim()) throw new Error(`calendar file: line ${lineNo}: text after a closing double quote`);
+      fields.push(field);
+      if (comma < 0) return fields;
+      i = comma + 1;
+    } else {
+      const comma = line.indexOf(',', i);
+      fields.push((comma < 0 ? line.slice(i) : line.slice(i, comma)).trim());
+      if (comma < 0) return fields;
+      i = comma + 1;
+    }
+  }
+}
+
+function parseCsvImport(text: string): CalendarOverride[] {
+  const lines = text.split(/\r?\n/);
+  let columns: { date: number; kind: number; name: number } | null = null;
+  const out: CalendarOverride[] = [];
+  const seen = new Map<string, number>();
+  lines.forEach((raw, idx) => {
+    const lineNo = idx + 1;
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const fields = splitCsvLine(line, lineNo);
+    if (!columns) {
+      const names = fields.map((f) => f.trim().toLowerCase());
+      const date = names.indexOf('date');
+      const kind = names.indexOf('kind');
+      if (date < 0 || kind < 0) {
+        throw new Error(`calendar file: line ${lineNo}: expected the header "date,kind,name", got "${line}"`);
+      }
+      columns = { date, kind, name: names.indexOf('name') };
+      return;
+    }
+    const date = fields[columns.date]?.trim() ?? '';
+    const kindText = fields[columns.kind]?.trim() ?? '';
+    const name = columns.name >= 0 ? (fields[columns.name]?.trim() ?? '') : '';
+    if (!isValidYmd(date)) {
+      throw new Error(`calendar file: line ${lineNo}: "${date}" is not a real date written YYYY-MM-DD`);
+    }
+    const kind = KIND_WORDS[kindText.toLowerCase()];
+    if (!kind) {
+      throw new Error(`calendar file: line ${lineNo}: kind must be holiday, workday, 休 or 班, got "${kindText}"`);
+    }
+    const prev = seen.get(date);
+    if (prev) throw new Error(`calendar file: line ${lineNo}: ${date} is already listed on line ${prev}`);
+    seen.set(date, lineNo);
+    out.push({ date, kind, name: name || null });
+  });
+  if (!columns) throw new Error('calendar file: line 1: empty file; expected the header "date,kind,name"');
+  return out;
+}
