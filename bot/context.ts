@@ -4,8 +4,9 @@
  * outgoing message land in one transaction. ctx.reply()/ctx.say() queue messages that go
  * out with the commit (or on their own when the handler ends without one).
  */
+import type { Change } from '../db/commit.js';
 import type { Deps } from './deps.js';
-import type { Lang, OutMessage } from './domain/types.js';
+import type { Lang, OutMessage, Task } from './domain/types.js';
 
 export interface CardAnswer {
   toast?: { type: 'success' | 'info' | 'warning' | 'error'; content: string };
@@ -31,4 +32,12 @@ export interface BotContext {
   send(message: OutMessage): void;
   /** Messages queued so far and not yet committed. */
   readonly pending: OutMessage[];
+  /**
+   * Writes the change together with every queued message and the "event processed" mark, in
+   * one transaction. Returns the saved task. Throws ConflictError when the task moved under
+   * us (the router runs the handler again on fresh data).
+   */
+  commit(change: ContextChange): Promise<Task | null>;
 }
+
+export type ContextChange = Omit<Change, 'tenantKey' | 'now' | 'inboxEventId'>;

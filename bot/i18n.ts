@@ -4,11 +4,14 @@
  * Placeholders are {name}; a missing key is a bug and throws.
  */
 import type { Lang } from './domain/types.js';
+import { chase } from './i18n/chase.js';
 import { common } from './i18n/common.js';
+import { digest } from './i18n/digest.js';
+import { task } from './i18n/task.js';
 
 export type Catalogue = Record<string, { zh: string; en: string }>;
 
-const catalogue: Catalogue = { ...common };
+const catalogue: Catalogue = { ...common, ...chase, ...task };
 
 export function registerCatalogue(part: Catalogue): void {
   for (const [key, value] of Object.entries(part)) {
@@ -26,3 +29,5 @@ export function t(lang: Lang, key: string, params: Record<string, string | numbe
 export function hasMessage(key: string): boolean {
   return key in catalogue;
 }
+
+registerCatalogue(digest);

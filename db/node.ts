@@ -13,7 +13,8 @@ export async function openDb(url: string, authToken?: string): Promise<DbHandle>
     const path = url.slice('file:'.length).split('?')[0]!;
     mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url, authToken });
+  // `timeout` is the busy timeout (ms) of every pooled connection, so writers wait instead of failing.
+  const client = createClient({ url, authToken, timeout: 10_000 });
   if (url.startsWith('file:')) await tuneFileDatabase(client);
   const handle = wrapClient(client);
   await migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -120,13 +120,17 @@ export type OutMessage =
   | {
       kind: 'reply';
       messageId: string;
+      /** The chat the replied-to message is in, when known (per-chat rate limit). */
+      chatId?: string;
       msgType: 'text' | 'interactive' | 'post';
       content: Record<string, unknown>;
       taskId?: number;
     }
   /** Bring the task's shared card up to date (PATCH, or a fresh card if it is older than 14 days). */
   | { kind: 'card_update'; taskId: number; card: Record<string, unknown> }
-  | { kind: 'file'; to: Recipient; fileName: string; bytes: Uint8Array; taskId?: number };
+  | { kind: 'file'; to: Recipient; fileName: string; bytes: Uint8Array; taskId?: number }
+  /** 加急 on a message the bot already sent. */
+  | { kind: 'urgent'; messageId: string; openIds: string[]; taskId?: number };
 
 /** Per-chat settings (/设置). Every number of SPEC §4 lives here. */
 export interface ChatSettings {

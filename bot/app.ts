@@ -1,0 +1,98 @@
+/**
+ * The HTTP edge: POST /lark/events and GET /healthz. It only authenticates, decodes and
+ * acknowledges; everything else happens in bot/ingest.ts. Bad input is a 4xx and writes
+ * nothing; only a database that cannot store the event answers 503 (Lark retries then).
+ */
+import { Hono } from 'hono';
+import { sql } from 'drizzle-orm';
+import type { Deps } from './deps.js';
+import { dispatchEnvelope } from './ingest.js';
+import { MalformedEventError } from './lark/events.js';
+import { AuthError, MalformedRequestError, verifyRequest } from './lark/verify.js';
+
+/** Lark's events are small; a message body is at most 150 KB of text. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Answer well inside Lark's 3 s even when the database is slow. */
+const ACK_BUDGET_MS = 2_500;
+
+export interface AppOptions {
+  /** Extra health facts (long-connection state, mode). */
+  health?: () => Record<string, unknown>;
+}
+
+export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
+  const app = new Hono();
+
+  app.get('/healthz', async (c) => {
+    let db = 'ok';
+    try {
+      await deps.db.run(sql`select 1`);
+    } catch {
+      db = 'unavailable';
+    }
+    const body = { ok: db === 'ok', db, ...(opts.health?.() ?? {}) };
+    return c.json(body, db === 'ok' ? 200 : 503);
+  });
+
+  app.post('/lark/events', async (c) => {
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > MAX_BODY_BYTES) return c.json({ error: 'body too large' }, 413);
+    const buf = await c.req.arrayBuffer();
+    if (buf.byteLength > MAX_BODY_BYTES) return c.json({ error: 'body too large' }, 413);
+    let raw: string;
+    try {
+      raw = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    } catch {
+      return c.json({ error: 'body is not UTF-8' }, 400);
+    }
+    const { config } = deps;
+    let verified;
+    try {
+      verified = verifyRequest(
+        raw,
+        {
+          timestamp: c.req.header('x-lark-request-timestamp'),
+          nonce: c.req.header('x-lark-request-nonce'),
+          signature: c.req.header('x-lark-signature'),
+        },
+        { encryptKey: config.LARK_ENCRYPT_KEY, verificationToken: config.LARK_VERIFICATION_TOKEN, now: deps.clock.now() },
+      );
+    } catch (err) {
+      if (err instanceof AuthError) {
+        deps.log.warn({ reason: err.reason }, 'webhook request refused');
+        return c.json({ error: 'unauthorized' }, 401);
+      }
+      if (err instanceof MalformedRequestError) return c.json({ error: err.message }, 400);
+      throw err;
+    }
+    if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
+
+    const work = dispatchEnvelope(deps, verified.envelope);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ACK_BUDGET_MS);
+    });
+    try {
+      const answer = await Promise.race([work, late]);
+      if (answer === 'late') {
+        // Still storing (database busy): keep going, but let Lark retry; the dedupe makes it safe.
+        deps.defer(() => work.catch((err) => deps.log.error({ err }, 'late event intake failed')));
+        return c.json({ error: 'busy, retry' }, 503);
+      }
+      return c.json(answer);
+    } catch (err) {
+      if (err instanceof MalformedEventError) return c.json({ error: err.message }, 400);
+      deps.log.error({ err }, 'event intake failed');
+      return c.json({ error: 'temporarily unavailable' }, 503);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((err, c) => {
+    deps.log.error({ err }, 'unhandled request error');
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

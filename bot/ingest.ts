@@ -1,0 +1,224 @@
+/**
+ * Transport-independent intake. The webhook (bot/app.ts), the long connection (bot/lark/ws.ts)
+ * and the Worker all hand a decoded, authenticated envelope to dispatchEnvelope():
+ * normalize → claim the event id durably → answer → process (router, one error boundary).
+ */
+import { AlreadyProcessedError, commitChange, ConflictError } from '../db/commit.js';
+import { upsertChat } from '../db/chats.js';
+import { getChatSettings } from '../db/chats.js';
+import { claimEvent, leaseUnprocessed, markProcessed } from '../db/inbox.js';
+import { rememberNames } from '../db/users.js';
+import { registerHandlers } from '../handlers/index.js';
+import type { BotContext, CardAnswer, ContextChange } from './context.js';
+import type { Deps } from './deps.js';
+import type { OutMessage } from './domain/types.js';
+import { UserError } from './errors.js';
+import { hasMessage, t } from './i18n.js';
+import { normalizeEvent, type IncomingEvent } from './lark/events.js';
+import { parseCommand } from './parse/command.js';
+import { ParseError } from './parse/errors.js';
+import { Router, type CardActionEvent, type MessageEvent } from './router.js';
+
+/** Card callbacks must be answered within 3 s (never retried by Lark). */
+const CARD_ANSWER_BUDGET_MS = 2_500;
+
+let router: Router | null = null;
+function getRouter(): Router {
+  if (!router) {
+    const r = new Router();
+    registerHandlers(r);
+    router = r;
+  }
+  return router;
+}
+
+/**
+ * Takes one decoded schema-2.0 envelope. Returns the body to answer with: `{}` for events
+ * (their work continues via deps.defer), `{ toast, card }` for card callbacks.
+ */
+export async function dispatchEnvelope(deps: Deps, envelope: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const event = normalizeEvent(envelope);
+  if (event.kind === 'ignored') return {};
+  if (event.kind === 'message' && event.sender === deps.botOpenId) return {};
+  const now = deps.clock.now();
+  if (!(await claimEvent(deps.db, event, now))) {
+    deps.log.debug({ event_id: event.eventId }, 'duplicate event ignored');
+    return {};
+  }
+  if (event.kind === 'cardAction') {
+    const work = processEvent(deps, event);
+    const answer = await Promise.race([
+      work,
+      new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CARD_ANSWER_BUDGET_MS).unref?.()),
+    ]);
+    if (answer === 'late') {
+      deps.defer(() => work);
+      return { toast: { type: 'info', content: t(deps.config.DUBAN_LANG, 'card_processing') } };
+    }
+    return (answer ?? {}) as Record<string, unknown>;
+  }
+  deps.defer(() => processEvent(deps, event));
+  return {};
+}
+
+/** Runs one claimed event through the router. Never throws: the boundary answers the user. */
+export async function processEvent(deps: Deps, event: IncomingEvent): Promise<CardAnswer | void> {
+  const log = deps.log.child({ event_id: event.eventId, kind: event.kind });
+  const lang = deps.config.DUBAN_LANG;
+  for (let attempt = 1; ; attempt++) {
+    const ctx = createContext(deps, event);
+    try {
+      const answer = await route(ctx, event);
+      await flush(ctx, event);
+      return answer;
+    } catch (err) {
+      if (err instanceof AlreadyProcessedError) return;
+      if (err instanceof ConflictError && attempt < 4) continue;
+      const known = err instanceof UserError || err instanceof ParseError;
+      if (!known) log.error({ err }, 'handler failed');
+      const text = known ? explain(lang, err) : t(lang, 'internal_error');
+      ctx.pending.length = 0;
+      if (event.kind === 'cardAction') {
+        await markProcessed(deps.db, event.eventId, deps.clock.now(), known ? undefined : String(err)).catch(() => {});
+        return { toast: { type: known ? 'warning' : 'error', content: text } };
+      }
+      ctx.reply(text);
+      try {
+        await flush(ctx, event, known ? undefined : String(err));
+      } catch (flushErr) {
+        if (!(flushErr instanceof AlreadyProcessedError)) log.error({ err: flushErr }, 'could not answer the user');
+      }
+      return;
+    }
+  }
+}
+
+/** A user's mistake as one short sentence plus, when it helps, the usage line. */
+export function explain(lang: 'zh' | 'en', err: UserError | ParseError): string {
+  if (err instanceof UserError) {
+    const text = t(lang, err.key, err.params);
+    return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
+  }
+  const key = `parse_error.${err.code}`;
+  const text = hasMessage(key) ? t(lang, key, err.params) : t(lang, 'not_a_command');
+  return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
+}
+
+async function route(ctx: BotContext, event: IncomingEvent): Promise<CardAnswer | void> {
+  const r = getRouter();
+  const { deps } = ctx;
+  switch (event.kind) {
+    case 'message':
+      return routeMessage(ctx, event, r);
+    case 'cardAction': {
+      const action = typeof event.value.a === 'string' ? event.value.a : '';
+      const handler = r.cardActions.get(action);
+      if (!handler) throw new UserError('card_unknown_action');
+      return handler(ctx, event as CardActionEvent);
+    }
+    case 'botAdded':
+      await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: 'group', name: event.chatName }, ctx.now);
+      if (r.botAddedHandler) await r.botAddedHandler(ctx, event);
+      return;
+    case 'ignored':
+      return;
+  }
+}
+
+async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Promise<void> {
+  const { deps } = ctx;
+  await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: event.chatType }, ctx.now);
+  await rememberNames(deps.db, event.tenantKey, event.mentions.filter((m) => m.openId !== deps.botOpenId), ctx.now);
+  const settings = await getChatSettings(deps.db, event.chatId);
+  const cmd = parseCommand(event.text, event.mentions, {
+    now: ctx.now,
+    calendar: deps.calendar,
+    endOfDay: settings.endOfDay,
+    botOpenId: deps.botOpenId,
+    lang: ctx.lang,
+  });
+  if (cmd) {
+    const handler = r.commands.get(cmd.verb);
+    if (!handler) throw new ParseError('unknown_verb', { verb: cmd.verb });
+    await handler(ctx, cmd as never, event);
+    return;
+  }
+  if ((event.parentId || event.rootId) && r.replyHandler && (await r.replyHandler(ctx, event))) return;
+  const mentionsBot = event.mentions.some((m) => m.openId === deps.botOpenId);
+  // In a group the bot may see every message (im:message.group_msg); only answer those meant for it.
+  if (event.chatType === 'p2p' || mentionsBot) {
+    if (r.fallback) await r.fallback(ctx, event);
+    else ctx.reply(t(ctx.lang, 'not_a_command'));
+  }
+}
+
+/** Commits queued messages (and the processed mark) when the handler did not commit itself. */
+async function flush(ctx: BotContext & { committed?: boolean }, event: IncomingEvent, error?: string): Promise<void> {
+  if (ctx.pending.length > 0 || !ctx.committed) {
+    if (ctx.pending.length > 0) {
+      await commitChange(ctx.deps.db, {
+        tenantKey: event.tenantKey,
+        now: ctx.deps.clock.now(),
+        inboxEventId: ctx.committed ? undefined : event.eventId,
+        messages: ctx.pending.splice(0),
+      });
+    } else {
+      await markProcessed(ctx.deps.db, event.eventId, ctx.deps.clock.now(), error);
+    }
+    ctx.deps.kickOutbox();
+  }
+}
+
+export function createContext(deps: Deps, event: IncomingEvent): BotContext & { committed: boolean } {
+  const lang = deps.config.DUBAN_LANG;
+  const pending: OutMessage[] = [];
+  const chatId = event.kind === 'message' ? event.chatId : event.kind === 'cardAction' ? event.chatId : event.kind === 'botAdded' ? event.chatId : null;
+  const messageId = event.kind === 'message' ? event.messageId : null;
+  const actor = event.kind === 'message' ? event.sender : event.kind === 'cardAction' ? event.operator : event.kind === 'botAdded' ? (event.operator ?? '') : '';
+  const ctx = {
+    deps,
+    tenantKey: event.tenantKey,
+    chatId,
+    chatType: event.kind === 'message' ? event.chatType : 'group',
+    actor,
+    now: deps.clock.now(),
+    lang,
+    messageId,
+    committed: false,
+    pending,
+    t: (key: string, params?: Record<string, string | number>) => t(lang, key, params),
+    reply(text: string) {
+      if (messageId) pending.push({ kind: 'reply', messageId, chatId: chatId ?? undefined, msgType: 'text', content: { text } });
+      else if (chatId) pending.push({ kind: 'send', to: { type: 'chat_id', id: chatId }, msgType: 'text', content: { text } });
+      else if (actor) pending.push({ kind: 'send', to: { type: 'open_id', id: actor }, msgType: 'text', content: { text } });
+    },
+    send(message: OutMessage) {
+      pending.push(message);
+    },
+    async commit(change: ContextChange) {
+      const queued = pending.splice(0);
+      const own = change.messages;
+      const result = await commitChange(deps.db, {
+        ...change,
+        tenantKey: event.tenantKey,
+        now: ctx.now,
+        inboxEventId: ctx.committed ? undefined : event.eventId,
+        messages: (saved) => [...queued, ...(typeof own === 'function' ? own(saved) : (own ?? []))],
+      }).catch((err) => {
+        pending.unshift(...queued);
+        throw err;
+      });
+      ctx.committed = true;
+      deps.kickOutbox();
+      return result?.task ?? null;
+    },
+  };
+  return ctx as BotContext & { committed: boolean };
+}
+
+/** Picks up events a crash left claimed but unprocessed (run on every tick and at start). */
+export async function recoverInbox(deps: Deps): Promise<number> {
+  const events = await leaseUnprocessed(deps.db, deps.clock.now());
+  for (const e of events) await processEvent(deps, e);
+  return events.length;
+}

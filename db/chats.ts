@@ -1,0 +1,49 @@
+/** Chats the bot is in and their settings (defaults merged in). */
+import { eq } from 'drizzle-orm';
+import { DEFAULT_SETTINGS, type ChatSettings } from '../bot/domain/types.js';
+import type { Db, Tx } from './client.js';
+import { chats } from './schema.js';
+
+export type ChatRow = typeof chats.$inferSelect;
+
+export function settingsOf(row: Pick<ChatRow, 'settings' | 'ownerId'> | undefined | null): ChatSettings {
+  const stored = (row?.settings ?? {}) as Partial<ChatSettings>;
+  const s: ChatSettings = { ...DEFAULT_SETTINGS, ...stored };
+  if (row?.ownerId && !s.admins.includes(row.ownerId)) s.admins = [...s.admins, row.ownerId];
+  return s;
+}
+
+export async function getChat(db: Db | Tx, chatId: string): Promise<ChatRow | null> {
+  const [row] = await db.select().from(chats).where(eq(chats.chatId, chatId));
+  return row ?? null;
+}
+
+export async function getChatSettings(db: Db | Tx, chatId: string): Promise<ChatSettings> {
+  return settingsOf(await getChat(db, chatId));
+}
+
+/** Records a chat the bot has seen (first message, bot added); keeps existing settings. */
+export async function upsertChat(
+  db: Db | Tx,
+  c: { chatId: string; tenantKey: string; chatType: 'group' | 'p2p'; name?: string | null; ownerId?: string | null },
+  now: Date,
+): Promise<void> {
+  await db
+    .insert(chats)
+    .values({ chatId: c.chatId, tenantKey: c.tenantKey, chatType: c.chatType, name: c.name ?? null, ownerId: c.ownerId ?? null, settings: {}, updatedAt: now })
+    .onConflictDoUpdate({
+      target: chats.chatId,
+      set: {
+        ...(c.name ? { name: c.name } : {}),
+        ...(c.ownerId ? { ownerId: c.ownerId } : {}),
+        updatedAt: now,
+      },
+    });
+}
+
+/** Saves changed settings (only what differs from the stored ones). */
+export async function saveChatSettings(tx: Db | Tx, chatId: string, patch: Partial<ChatSettings>, now: Date): Promise<void> {
+  const row = await getChat(tx, chatId);
+  const merged = { ...((row?.settings ?? {}) as Partial<ChatSettings>), ...patch };
+  await tx.update(chats).set({ settings: merged, updatedAt: now }).where(eq(chats.chatId, chatId));
+}

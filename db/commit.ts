@@ -1,0 +1,117 @@
+/**
+ * commitChange: the one way anything is written on behalf of an event or a job. The task row,
+ * its assignees, its hash-chained events, the outgoing messages, claimed reminder slots and
+ * the "event processed" mark land in one write transaction — a crash leaves all or nothing.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
+import type { Db, Tx } from './client.js';
+import { appendEvents } from './events.js';
+import { enqueueMessages } from './outbox.js';
+import { counters, inbox, sends, taskAssignees, tasks } from './schema.js';
+import { toRow, toTask } from './tasks.js';
+
+export interface Change {
+  tenantKey: string;
+  now: Date;
+  /** Marks this inbox event processed in the same transaction; a second run commits nothing. */
+  inboxEventId?: string;
+  /** A task to insert (expectedVersion null: it gets its number here) or update. */
+  task?: { value: Task; expectedVersion: number | null };
+  events?: ReadonlyArray<Omit<TaskEvent, 'taskId'>>;
+  /** Messages to enqueue; a function receives the saved task (with its id and number). */
+  messages?: readonly OutMessage[] | ((saved: Task | null) => readonly OutMessage[]);
+  /** Reminder slots / one-time notices to claim; if any is already taken, nothing is written. */
+  claims?: ReadonlyArray<{ key: string; kind: string; taskId?: number | null }>;
+  /** Further writes that belong to the same change (settings, subscriptions). */
+  also?: (tx: Tx) => Promise<void>;
+}
+
+/** The task changed under us (another event won the race): reload and decide again. */
+export class ConflictError extends Error {
+  constructor() {
+    super('task changed concurrently');
+    this.name = 'ConflictError';
+  }
+}
+
+/** The inbox event was already processed (a redelivery raced us): nothing was written. */
+export class AlreadyProcessedError extends Error {
+  constructor() {
+    super('event already processed');
+    this.name = 'AlreadyProcessedError';
+  }
+}
+
+class ClaimTakenError extends Error {}
+
+/**
+ * Commits a change. Returns the saved task (or null when the change has none), or
+ * `undefined` when a claim was already taken (the reminder went out before).
+ */
+export async function commitChange(db: Db, change: Change): Promise<{ task: Task | null } | undefined> {
+  try {
+    return await db.transaction(async (tx) => {
+      if (change.inboxEventId) {
+        const r = await tx
+          .update(inbox)
+          .set({ processedAt: change.now, leaseUntil: null })
+          .where(and(eq(inbox.eventId, change.inboxEventId), isNull(inbox.processedAt)))
+          .returning({ id: inbox.eventId });
+        if (r.length === 0) throw new AlreadyProcessedError();
+      }
+      for (const c of change.claims ?? []) {
+        const r = await tx
+          .insert(sends)
+          .values({ key: c.key, tenantKey: change.tenantKey, taskId: c.taskId ?? null, kind: c.kind, at: change.now })
+          .onConflictDoNothing()
+          .returning({ key: sends.key });
+        if (r.length === 0) throw new ClaimTakenError();
+      }
+      let saved: Task | null = null;
+      if (change.task) saved = await saveTask(tx, change.task.value, change.task.expectedVersion, change.now);
+      if (saved && change.events?.length) await appendEvents(tx, change.tenantKey, saved.id, change.events);
+      const messages = typeof change.messages === 'function' ? change.messages(saved) : (change.messages ?? []);
+      await enqueueMessages(
+        tx,
+        change.tenantKey,
+        messages.map((m) => (saved && 'taskId' in m && m.taskId === 0 ? { ...m, taskId: saved.id } : m)),
+        change.now,
+      );
+      if (change.also) await change.also(tx);
+      return { task: saved };
+    });
+  } catch (err) {
+    if (err instanceof ClaimTakenError) return undefined;
+    throw err;
+  }
+}
+
+async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now: Date): Promise<Task> {
+  const next: Task = { ...task, updatedAt: now, version: (expectedVersion ?? -1) + 1 };
+  if (expectedVersion === null) {
+    const [c] = await tx
+      .insert(counters)
+      .values({ tenantKey: task.tenantKey, lastNumber: 1 })
+      .onConflictDoUpdate({ target: counters.tenantKey, set: { lastNumber: sql`${counters.lastNumber} + 1` } })
+      .returning({ n: counters.lastNumber });
+    next.number = c!.n;
+    const { ...row } = toRow(next);
+    const [inserted] = await tx.insert(tasks).values(row).returning();
+    next.id = inserted!.id;
+  } else {
+    const r = await tx
+      .update(tasks)
+      .set(toRow(next))
+      .where(and(eq(tasks.id, task.id), eq(tasks.version, expectedVersion)))
+      .returning({ id: tasks.id });
+    if (r.length === 0) throw new ConflictError();
+    await tx.delete(taskAssignees).where(eq(taskAssignees.taskId, task.id));
+  }
+  if (next.assignees.length) {
+    await tx.insert(taskAssignees).values(
+      next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })),
+    );
+  }
+  return toTask({ id: next.id, ...toRow(next) }, next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })));
+}

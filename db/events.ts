@@ -1,0 +1,46 @@
+/** Appending to the hash-chained event log (task_events). Only ever INSERT. */
+import { desc, eq } from 'drizzle-orm';
+import { canonicalJson, eventHash, genesisHash } from '../bot/domain/chain.js';
+import type { TaskEvent } from '../bot/domain/types.js';
+import type { Db, Tx } from './client.js';
+import { taskEvents } from './schema.js';
+
+/** Appends events to one task's chain inside the caller's transaction. */
+export async function appendEvents(
+  tx: Tx | Db,
+  tenantKey: string,
+  taskId: number,
+  events: ReadonlyArray<Omit<TaskEvent, 'taskId'>>,
+): Promise<void> {
+  if (events.length === 0) return;
+  const [last] = await tx
+    .select({ seq: taskEvents.seq, hash: taskEvents.hash })
+    .from(taskEvents)
+    .where(eq(taskEvents.taskId, taskId))
+    .orderBy(desc(taskEvents.seq))
+    .limit(1);
+  let seq = last?.seq ?? 0;
+  let prev = last?.hash ?? genesisHash(tenantKey, taskId);
+  const rows = events.map((e) => {
+    seq += 1;
+    // Store exactly what is hashed: the payload as canonical JSON, the time in whole ms.
+    const payload = JSON.parse(canonicalJson(e.payload)) as Record<string, unknown>;
+    const at = new Date(e.at.getTime());
+    const hash = eventHash(prev, { tenantKey, taskId, seq, kind: e.kind, actorId: e.actorId, payload, at });
+    const row = { tenantKey, taskId, seq, kind: e.kind, actorId: e.actorId, payload: canonicalJson(payload), at, prevHash: prev, hash };
+    prev = hash;
+    return row;
+  });
+  await tx.insert(taskEvents).values(rows);
+}
+
+export async function listEvents(db: Db | Tx, taskId: number): Promise<TaskEvent[]> {
+  const rows = await db.select().from(taskEvents).where(eq(taskEvents.taskId, taskId)).orderBy(taskEvents.seq);
+  return rows.map((r) => ({
+    taskId: r.taskId,
+    kind: r.kind as TaskEvent['kind'],
+    actorId: r.actorId,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    at: r.at,
+  }));
+}

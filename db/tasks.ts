@@ -1,0 +1,145 @@
+/** Reading tasks, and the one way to change them: commitChange (db/commit.ts). */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Assignee, Category, PendingExtension, Priority, Task, TaskState } from '../bot/domain/types.js';
+import type { Db, Tx } from './client.js';
+import { botMessages, taskAssignees, tasks } from './schema.js';
+
+type TaskRow = typeof tasks.$inferSelect;
+type AssigneeRow = typeof taskAssignees.$inferSelect;
+
+function toPending(v: unknown): PendingExtension | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  return {
+    dueAt: new Date(p.dueAt as string),
+    reason: String(p.reason ?? ''),
+    requestedBy: String(p.requestedBy ?? ''),
+    requestedAt: new Date(p.requestedAt as string),
+  };
+}
+
+export function toTask(row: TaskRow, assignees: AssigneeRow[]): Task {
+  return {
+    id: row.id,
+    tenantKey: row.tenantKey,
+    number: row.number,
+    title: row.title,
+    detail: row.detail,
+    category: (row.category as Category | null) ?? null,
+    source: row.source,
+    priority: row.priority as Priority,
+    state: row.state as TaskState,
+    creatorId: row.creatorId,
+    supervisorId: row.supervisorId,
+    chatId: row.chatId,
+    assignees: assignees
+      .filter((a) => a.taskId === row.id)
+      .sort((a, b) => a.position - b.position)
+      .map((a): Assignee => ({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt })),
+    dueAt: row.dueAt,
+    originalDueAt: row.originalDueAt,
+    revisitAt: row.revisitAt,
+    percent: row.percent,
+    lastProgressAt: row.lastProgressAt,
+    lastProgressText: row.lastProgressText,
+    pendingExtension: toPending(row.pendingExtension),
+    extensionCount: row.extensionCount,
+    returnCount: row.returnCount,
+    chaseCount: row.chaseCount,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    acceptedAt: row.acceptedAt,
+    submittedAt: row.submittedAt,
+    doneAt: row.doneAt,
+    cancelledAt: row.cancelledAt,
+    cardMessageId: row.cardMessageId,
+    cardSentAt: row.cardSentAt,
+    version: row.version,
+  };
+}
+
+export function toRow(t: Task): Omit<TaskRow, 'id'> {
+  return {
+    tenantKey: t.tenantKey,
+    number: t.number,
+    title: t.title,
+    detail: t.detail,
+    category: t.category,
+    source: t.source,
+    priority: t.priority,
+    state: t.state,
+    creatorId: t.creatorId,
+    supervisorId: t.supervisorId,
+    chatId: t.chatId,
+    dueAt: t.dueAt,
+    originalDueAt: t.originalDueAt,
+    revisitAt: t.revisitAt,
+    percent: t.percent,
+    lastProgressAt: t.lastProgressAt,
+    lastProgressText: t.lastProgressText,
+    pendingExtension: t.pendingExtension
+      ? {
+          dueAt: t.pendingExtension.dueAt.toISOString(),
+          reason: t.pendingExtension.reason,
+          requestedBy: t.pendingExtension.requestedBy,
+          requestedAt: t.pendingExtension.requestedAt.toISOString(),
+        }
+      : null,
+    extensionCount: t.extensionCount,
+    returnCount: t.returnCount,
+    chaseCount: t.chaseCount,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    acceptedAt: t.acceptedAt,
+    submittedAt: t.submittedAt,
+    doneAt: t.doneAt,
+    cancelledAt: t.cancelledAt,
+    cardMessageId: t.cardMessageId,
+    cardSentAt: t.cardSentAt,
+    version: t.version,
+    isOpen: t.state === 'assigned' || t.state === 'in_progress' || t.state === 'submitted' ? 1 : 0,
+  };
+}
+
+/** Loads full tasks (with assignees) for the given rows. */
+export async function hydrate(db: Db | Tx, rows: TaskRow[]): Promise<Task[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const assignees: AssigneeRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    assignees.push(...(await db.select().from(taskAssignees).where(inArray(taskAssignees.taskId, ids.slice(i, i + 500)))));
+  }
+  const byTask = new Map<number, AssigneeRow[]>();
+  for (const a of assignees) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);
+  return rows.map((r) => toTask(r, byTask.get(r.id) ?? []));
+}
+
+export async function getTaskById(db: Db | Tx, id: number): Promise<Task | null> {
+  const rows = await db.select().from(tasks).where(eq(tasks.id, id));
+  return (await hydrate(db, rows))[0] ?? null;
+}
+
+export async function getTaskByNumber(db: Db | Tx, tenantKey: string, number: number): Promise<Task | null> {
+  const rows = await db.select().from(tasks).where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.number, number)));
+  return (await hydrate(db, rows))[0] ?? null;
+}
+
+/** The task a bot message (card, reminder, reply) was about, for replies to it. */
+export async function getTaskByMessageId(db: Db | Tx, tenantKey: string, messageId: string): Promise<Task | null> {
+  const [m] = await db
+    .select({ taskId: botMessages.taskId })
+    .from(botMessages)
+    .where(and(eq(botMessages.messageId, messageId), eq(botMessages.tenantKey, tenantKey)));
+  if (m) return getTaskById(db, m.taskId);
+  const rows = await db.select().from(tasks).where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.cardMessageId, messageId)));
+  return (await hydrate(db, rows))[0] ?? null;
+}
+
+export async function listTasksInChat(db: Db | Tx, tenantKey: string, chatId: string): Promise<Task[]> {
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.chatId, chatId)))
+    .orderBy(asc(tasks.number));
+  return hydrate(db, rows);
+}

@@ -1,0 +1,261 @@
+/**
+ * The outbox sender: leases due rows, sends them through LarkApi at Lark's rate limits, and
+ * marks them sent — or reschedules them (5xx, timeouts, 429 / 99991400 / 230020 with the
+ * platform's reset hint or an exponential backoff), or marks them failed for good (bot removed
+ * from the chat, user resigned, bad card) with the reason. Rows to one recipient go in order.
+ */
+import { eq } from 'drizzle-orm';
+import { botMessages, tasks } from '../db/schema.js';
+import { enqueueMessages, hasNewerCardUpdate, hasPendingTaskCard, leaseDue, markFailed, markSent, reschedule, type OutboxRow } from '../db/outbox.js';
+import type { Deps } from '../bot/deps.js';
+import type { OutMessage } from '../bot/domain/types.js';
+import { LarkApiError } from '../bot/lark/api.js';
+import { RateLimiter } from '../bot/lark/rate.js';
+
+/** Lark refuses PATCH on messages older than 14 days (230031): send a fresh card instead. */
+const PATCH_MAX_AGE_MS = 14 * 24 * 3600_000 - 3600_000;
+/** Transient failures are retried this many times (≈ 6 h with the backoff below), then failed. */
+const MAX_ATTEMPTS = 40;
+const CONCURRENCY = 8;
+/** Waits shorter than this are slept in place; longer ones go back to the table. */
+const MAX_INLINE_WAIT_MS = 3_000;
+
+export function backoffMs(attempts: number): number {
+  return Math.min(1_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface DrainResult {
+  sent: number;
+  failed: number;
+  retried: number;
+}
+
+/**
+ * One sender per process: its rate limiter outlives a single drain, so bursts from many
+ * drains still keep to the platform's limits.
+ */
+export class OutboxSender {
+  private running: Promise<DrainResult> | null = null;
+  private again = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: Omit<Deps, 'kickOutbox'>,
+    readonly limiter = new RateLimiter(),
+  ) {}
+
+  /** Drains soon; coalesces kicks while a drain runs. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err) => {
+        this.deps.log.error({ err }, 'outbox drain failed');
+        return { sent: 0, failed: 0, retried: 0 };
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Retries come due later: one timer wakes the sender for the earliest of them. */
+  wakeAt(at: Date): void {
+    if (this.stopped) return;
+    const delay = Math.max(50, at.getTime() - Date.now());
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, Math.min(delay, 60_000));
+    this.timer.unref?.();
+  }
+
+  /** Waits for the current drain (graceful shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Sends everything due now; returns when nothing due is left (or the deadline passes). */
+  async drain(deadline = Infinity): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, failed: 0, retried: 0 };
+    let earliestRetry: Date | null = null;
+    while (Date.now() < deadline) {
+      const rows = await leaseDue(this.deps.db, this.deps.clock.now(), 200);
+      if (rows.length === 0) break;
+      const byKey = new Map<string, OutboxRow[]>();
+      for (const r of rows) byKey.set(r.rateKey, [...(byKey.get(r.rateKey) ?? []), r]);
+      const queues = [...byKey.values()];
+      const workers = Array.from({ length: Math.min(CONCURRENCY, queues.length) }, async () => {
+        for (let q = queues.shift(); q; q = queues.shift()) {
+          for (const row of q) {
+            const outcome = await this.deliver(row);
+            if (outcome === 'sent') result.sent++;
+            else if (outcome === 'failed') result.failed++;
+            else {
+              result.retried++;
+              if (!earliestRetry || outcome < earliestRetry) earliestRetry = outcome;
+              // Keep this recipient's order: the rest of its queue waits for the next round.
+              break;
+            }
+          }
+        }
+      });
+      await Promise.all(workers);
+    }
+    if (earliestRetry) this.wakeAt(earliestRetry);
+    return result;
+  }
+
+  /** Sends one row. Returns 'sent', 'failed', or the time it was rescheduled to. */
+  private async deliver(row: OutboxRow): Promise<'sent' | 'failed' | Date> {
+    const { db, lark, log } = this.deps;
+    const msg = JSON.parse(row.body) as OutMessage;
+    try {
+      if (msg.kind === 'card_update' && (await hasNewerCardUpdate(db, row))) {
+        await markFailed(db, row.id, 'superseded by a newer card update', 'superseded');
+        return 'sent';
+      }
+      const countsForApp = msg.kind === 'send' || msg.kind === 'reply' || msg.kind === 'file' || msg.kind === 'card_update';
+      for (;;) {
+        const wait = this.limiter.take(row.rateKey, Date.now(), countsForApp);
+        if (wait === 0) break;
+        if (wait > MAX_INLINE_WAIT_MS) {
+          const at = new Date(this.deps.clock.now().getTime() + wait);
+          await reschedule(db, row.id, at, 'rate limit (client side)', false);
+          return at;
+        }
+        await sleep(wait);
+      }
+      const messageId = await this.perform(row, msg);
+      if (messageId === 'wait') {
+        const at = new Date(this.deps.clock.now().getTime() + 1_000);
+        await reschedule(db, row.id, at, 'waiting for the task card to be sent', false);
+        return at;
+      }
+      await this.recordSent(row, msg, messageId);
+      return 'sent';
+    } catch (err) {
+      const now = this.deps.clock.now();
+      if (err instanceof LarkApiError) {
+        if (err.isRateLimit) {
+          const waitMs = err.retryAfterMs ?? backoffMs(row.attempts);
+          this.limiter.block(row.rateKey, Date.now() + waitMs);
+          const at = new Date(now.getTime() + waitMs);
+          log.warn({ outbox_id: row.id, code: err.code, wait_ms: waitMs }, 'rate limited by Lark; retrying later');
+          await reschedule(db, row.id, at, `rate limited (${err.code || err.status})`, false);
+          return at;
+        }
+        if (err.isFinal) {
+          log.warn({ outbox_id: row.id, code: err.code, status: err.status }, 'message refused for good');
+          await markFailed(db, row.id, `${err.code}: ${err.message}`);
+          return 'failed';
+        }
+      }
+      if (row.attempts >= MAX_ATTEMPTS) {
+        log.error({ outbox_id: row.id, err }, 'message failed after all retries');
+        await markFailed(db, row.id, `gave up after ${row.attempts} attempts: ${String(err)}`);
+        return 'failed';
+      }
+      const at = new Date(now.getTime() + backoffMs(row.attempts));
+      log.warn({ outbox_id: row.id, attempt: row.attempts, err: String(err) }, 'send failed; retrying later');
+      await reschedule(db, row.id, at, String(err));
+      return at;
+    }
+  }
+
+  /** The Lark call(s) for one row; returns the resulting message id (or 'wait'). */
+  private async perform(row: OutboxRow, msg: OutMessage): Promise<string | null | 'wait'> {
+    const { lark, db } = this.deps;
+    switch (msg.kind) {
+      case 'send':
+        return (
+          await lark.send({
+            receiveIdType: msg.to.type,
+            receiveId: msg.to.id,
+            msgType: msg.msgType,
+            content: JSON.stringify(msg.content),
+            uuid: row.uuid,
+          })
+        ).messageId;
+      case 'reply':
+        return (await lark.reply({ messageId: msg.messageId, msgType: msg.msgType, content: JSON.stringify(msg.content), uuid: row.uuid })).messageId;
+      case 'urgent':
+        await lark.urgentApp(msg.messageId, msg.openIds);
+        return null;
+      case 'file': {
+        const { fileKey } = await lark.uploadFile(msg.fileName, 'xls', row.bytes ?? new Uint8Array());
+        return (
+          await lark.send({
+            receiveIdType: msg.to.type,
+            receiveId: msg.to.id,
+            msgType: 'file',
+            content: JSON.stringify({ file_key: fileKey }),
+            uuid: row.uuid,
+          })
+        ).messageId;
+      }
+      case 'card_update': {
+        const [task] = await db
+          .select({ chatId: tasks.chatId, cardMessageId: tasks.cardMessageId, cardSentAt: tasks.cardSentAt })
+          .from(tasks)
+          .where(eq(tasks.id, msg.taskId));
+        if (!task) return null;
+        if (!task.cardMessageId) {
+          if (await hasPendingTaskCard(db, msg.taskId)) return 'wait';
+        }
+        const fresh = !task.cardMessageId || !task.cardSentAt || this.deps.clock.now().getTime() - task.cardSentAt.getTime() > PATCH_MAX_AGE_MS;
+        if (!fresh) {
+          try {
+            await lark.patchCard(task.cardMessageId!, JSON.stringify(msg.card));
+            return null;
+          } catch (err) {
+            if (!(err instanceof LarkApiError && err.code === 230031)) throw err;
+          }
+        }
+        // Too old to update in place: post the current card afresh; replies to either count.
+        return (
+          await lark.send({ receiveIdType: 'chat_id', receiveId: task.chatId, msgType: 'interactive', content: JSON.stringify(msg.card), uuid: row.uuid })
+        ).messageId;
+      }
+    }
+  }
+
+  private async recordSent(row: OutboxRow, msg: OutMessage, messageId: string | null): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (tx) => {
+      await markSent(tx, row.id, now, messageId);
+      if (!messageId || row.taskId === null) return;
+      const chatId = msg.kind === 'send' || msg.kind === 'file' ? (msg.to.type === 'chat_id' ? msg.to.id : null) : msg.kind === 'reply' ? (msg.chatId ?? null) : null;
+      await tx.insert(botMessages).values({ messageId, tenantKey: row.tenantKey, taskId: row.taskId, chatId, sentAt: now }).onConflictDoNothing();
+      const isCard = (msg.kind === 'send' && msg.purpose === 'task_card') || msg.kind === 'card_update';
+      if (isCard) await tx.update(tasks).set({ cardMessageId: messageId, cardSentAt: now }).where(eq(tasks.id, row.taskId));
+      if (msg.kind === 'send' && msg.urgentTo?.length) {
+        await enqueueMessages(tx, row.tenantKey, [{ kind: 'urgent', messageId, openIds: msg.urgentTo, taskId: row.taskId }], now);
+      }
+    });
+    if (msg.kind === 'send' && msg.urgentTo?.length) this.kick();
+  }
+}
+
+/** Drains once with a fresh sender (the job command, a Worker's tick). */
+export async function drainOutbox(deps: Omit<Deps, 'kickOutbox'>, deadlineMs = 25_000): Promise<DrainResult> {
+  const sender = new OutboxSender(deps);
+  const r = await sender.drain(Date.now() + deadlineMs);
+  sender.stop();
+  return r;
+}
