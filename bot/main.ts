@@ -1,0 +1,84 @@
+/**
+ * Node entry (`npm start`): configuration → database (migrated) → Lark client → the HTTP
+ * server (webhook + /healthz) and, by default, the long connection → cron jobs → outbox.
+ * A clean shutdown on SIGTERM/SIGINT stops the jobs, closes the connection and drains the
+ * outbox for a few seconds.
+ */
+import { existsSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { recoverInbox } from './ingest.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createNodeDeps, type NodeDeps } from './node-deps.js';
+import { LarkApiError } from './lark/api.js';
+import { startLongConnection, type LongConnection } from './lark/ws.js';
+import { startCronJobs } from '../schedules/node.js';
+
+const SHUTDOWN_DRAIN_MS = 5_000;
+
+function fail(lines: string[]): never {
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+  if (existsSync('.env') && env === process.env) process.loadEnvFile('.env');
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(['duban cannot start; fix these settings (see .env.example):', ...err.problems.map((p) => `  ${p}`)]);
+    throw err;
+  }
+
+  let deps: NodeDeps;
+  try {
+    deps = await createNodeDeps(config);
+  } catch (err) {
+    if (err instanceof LarkApiError) {
+      fail([
+        `duban cannot reach Lark as app ${config.LARK_APP_ID}: ${err.message} (code ${err.code}, HTTP ${err.status}).`,
+        err.status === 0
+          ? `  check the network and LARK_DOMAIN (${config.LARK_DOMAIN}).`
+          : '  check LARK_APP_ID and LARK_APP_SECRET, and that the app has the bot capability enabled.',
+      ]);
+    }
+    fail([`duban cannot open its database ${config.DATABASE_URL}: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  const { log } = deps;
+
+  let ws: LongConnection | null = null;
+  const app = createApp(deps, { health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state() } : {}) }) });
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+  log.info({ url: `http://${config.HOST}:${config.PORT}`, mode: config.LARK_MODE, db: config.DATABASE_URL.split('?')[0] }, 'duban listening');
+
+  if (config.LARK_MODE === 'websocket') {
+    ws = startLongConnection(deps, { appId: config.LARK_APP_ID, appSecret: config.LARK_APP_SECRET, domain: config.LARK_DOMAIN });
+  }
+  const cron = startCronJobs(deps);
+  await recoverInbox(deps).catch((err) => log.error({ err }, 'inbox recovery failed'));
+  deps.sender.kick();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    cron.stop();
+    await ws?.stop().catch(() => {});
+    server.close();
+    await Promise.race([deps.settle(), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);
+    await deps.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (isEntry) {
+  main().catch((err) => {
+    process.stderr.write(`duban stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
