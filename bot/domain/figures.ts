@@ -1,0 +1,373 @@
+/**
+ * 统计口径: the figures of the weekly summary, the leader digest and /统计 (SPEC §5), computed
+ * from tasks and the events of a period. Pure: the caller loads, this counts.
+ *
+ * Definitions (the same everywhere they are shown):
+ * - period: [from, to) in instants; weeks and months are the office's local calendar weeks
+ *   (Monday first) and months.
+ * - new: tasks created in the period (cancelled ones included: they were assigned).
+ * - done: tasks approved (state done) in the period.
+ * - done on time: of those, the last submission (or the approval, if none was recorded)
+ *   no later than the ORIGINAL deadline — an approved extension moves the due time for
+ *   chasing but never makes late work count as on time. A task without a deadline is on time.
+ * - on-time rate: done on time / done (null when nothing was done).
+ * - open / overdue: open tasks (assigned, in progress, submitted) at `now`; overdue when the
+ *   current due time has passed, with the working days since the due date.
+ * - due next week: open tasks whose due time falls in the calendar week after `now`'s week.
+ * - extensions, returns (退回), chases: events of the period (extension_approved, returned,
+ *   chased + escalated).
+ * People are counted as the task's lead assignee (主办); departments through the lead's
+ * department (users without one fall under '').
+ */
+import type { Task, TaskEventKind } from './types.js';
+
+/** The part of WorkCalendar (bot/domain/calendar.ts) the figures need. */
+export interface FigureCalendar {
+  /** 'YYYY-MM-DD' of an instant in the office's zone. */
+  localDate(d: Date): string;
+  /** The instant of a local date and 'HH:MM'. */
+  at(ymd: string, hhmm: string): Date;
+  /** Working days d with from < d ≤ to. */
+  workdaysBetween(fromYmd: string, toYmd: string): number;
+}
+
+export type FigureTask = Pick<
+  Task,
+  | 'id'
+  | 'number'
+  | 'title'
+  | 'chatId'
+  | 'state'
+  | 'creatorId'
+  | 'supervisorId'
+  | 'assignees'
+  | 'dueAt'
+  | 'originalDueAt'
+  | 'createdAt'
+  | 'submittedAt'
+  | 'doneAt'
+  | 'cancelledAt'
+  | 'pendingExtension'
+>;
+
+export interface FigureEvent {
+  taskId: number;
+  kind: TaskEventKind | string;
+  at: Date;
+}
+
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+export interface Counts {
+  new: number;
+  done: number;
+  doneOnTime: number;
+  /** 0…1, null when nothing was done in the period. */
+  onTimeRate: number | null;
+  open: number;
+  overdue: number;
+  /** Working days overdue, summed over the overdue tasks. */
+  overdueWorkdays: number;
+  dueNextWeek: number;
+  extensions: number;
+  returns: number;
+  chases: number;
+}
+
+export interface RedItem {
+  taskId: number;
+  number: number;
+  title: string;
+  chatId: string;
+  leadId: string | null;
+  dueAt: Date;
+  /** Working days since the due date (0 on the due date itself, after the due time). */
+  overdueWorkdays: number;
+}
+
+export interface DueItem {
+  taskId: number;
+  number: number;
+  title: string;
+  chatId: string;
+  leadId: string | null;
+  dueAt: Date;
+}
+
+export interface Figures {
+  period: Period;
+  totals: Counts;
+  /** Overdue open tasks, most overdue first. */
+  red: RedItem[];
+  /** Open tasks due next week, soonest first. */
+  dueNextWeek: DueItem[];
+  byAssignee: Array<{ userId: string } & Counts>;
+  byDepartment: Array<{ departmentId: string } & Counts>;
+  byChat: Array<{ chatId: string } & Counts>;
+}
+
+const OPEN = new Set(['assigned', 'in_progress', 'submitted']);
+const CHASE_KINDS = new Set(['chased', 'escalated']);
+
+export function emptyCounts(): Counts {
+  return {
+    new: 0,
+    done: 0,
+    doneOnTime: 0,
+    onTimeRate: null,
+    open: 0,
+    overdue: 0,
+    overdueWorkdays: 0,
+    dueNextWeek: 0,
+    extensions: 0,
+    returns: 0,
+    chases: 0,
+  };
+}
+
+export function leadOf(task: Pick<Task, 'assignees'>): string | null {
+  return task.assignees.find((a) => a.role === 'lead')?.userId ?? task.assignees[0]?.userId ?? null;
+}
+
+export function isOpenTask(task: Pick<Task, 'state'>): boolean {
+  return OPEN.has(task.state);
+}
+
+/**
+ * 是否按时: for a done task, whether its last submission (or its approval) came no later
+ * than the original deadline; null while the task is not done.
+ */
+export function isDoneOnTime(task: Pick<Task, 'state' | 'doneAt' | 'submittedAt' | 'originalDueAt' | 'dueAt'>): boolean | null {
+  if (task.state !== 'done' || !task.doneAt) return null;
+  const deadline = task.originalDueAt ?? task.dueAt;
+  if (!deadline) return true;
+  const finished = task.submittedAt ?? task.doneAt;
+  return finished.getTime() <= deadline.getTime();
+}
+
+/** Working days an open task is overdue at `now`, or null when it is not overdue. */
+export function overdueWorkdaysOf(
+  task: Pick<Task, 'state' | 'dueAt'>,
+  now: Date,
+  calendar: FigureCalendar,
+): number | null {
+  if (!isOpenTask(task) || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
+  return Math.max(0, calendar.workdaysBetween(calendar.localDate(task.dueAt), calendar.localDate(now)));
+}
+
+// ---- local calendar arithmetic on 'YYYY-MM-DD' (time-zone free: the zone is in localDate/at) ----
+
+export function addDaysYmd(ymd: string, days: number): string {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function isoWeekdayOf(ymd: string): number {
+  const day = new Date(`${ymd}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** The Monday of the week containing ymd. */
+export function weekStartYmd(ymd: string): string {
+  return addDaysYmd(ymd, 1 - isoWeekdayOf(ymd));
+}
+
+/** ISO week label '2026-W49' of a local date (the week's Thursday decides the year). */
+export function isoWeekKey(ymd: string): string {
+  const thursday = addDaysYmd(ymd, 4 - isoWeekdayOf(ymd));
+  const year = Number(thursday.slice(0, 4));
+  const jan1 = new Date(`${year}-01-01T00:00:00Z`).getTime();
+  const week = Math.floor((new Date(`${thursday}T00:00:00Z`).getTime() - jan1) / 86_400_000 / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+export type PeriodKind = 'week' | 'month' | 'year' | 'all';
+
+/** The local week / month / year containing `now`, as [start, end of it); 'all' starts at 0. */
+export function periodOf(kind: PeriodKind, now: Date, calendar: Pick<FigureCalendar, 'localDate' | 'at'>): Period {
+  const today = calendar.localDate(now);
+  switch (kind) {
+    case 'week': {
+      const start = weekStartYmd(today);
+      return { from: calendar.at(start, '00:00'), to: calendar.at(addDaysYmd(start, 7), '00:00') };
+    }
+    case 'month': {
+      const [y, m] = today.split('-').map(Number) as [number, number];
+      const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+      return { from: calendar.at(`${today.slice(0, 7)}-01`, '00:00'), to: calendar.at(next, '00:00') };
+    }
+    case 'year': {
+      const y = Number(today.slice(0, 4));
+      return { from: calendar.at(`${y}-01-01`, '00:00'), to: calendar.at(`${y + 1}-01-01`, '00:00') };
+    }
+    case 'all':
+      return { from: new Date(0), to: calendar.at(addDaysYmd(today, 1), '00:00') };
+  }
+}
+
+/** The calendar week after now's week, [next Monday 00:00, the Monday after). */
+export function nextWeekOf(now: Date, calendar: Pick<FigureCalendar, 'localDate' | 'at'>): Period {
+  const next = addDaysYmd(weekStartYmd(calendar.localDate(now)), 7);
+  return { from: calendar.at(next, '00:00'), to: calendar.at(addDaysYmd(next, 7), '00:00') };
+}
+
+const within = (d: Date | null, p: Period): boolean =>
+  d !== null && d.getTime() >= p.from.getTime() && d.getTime() < p.to.getTime();
+
+/**
+ * Whether a task belongs in a period's summary at all: it was open at some moment of the
+ * period (created before its end, not closed before its start). A chat none of whose tasks
+ * qualify gets no weekly summary.
+ */
+export function isActiveIn(task: Pick<Task, 'createdAt' | 'doneAt' | 'cancelledAt'>, period: Period): boolean {
+  if (task.createdAt.getTime() >= period.to.getTime()) return false;
+  const closed = task.doneAt ?? task.cancelledAt;
+  return !closed || closed.getTime() >= period.from.getTime();
+}
+
+export interface FiguresInput {
+  tasks: readonly FigureTask[];
+  /** Events of these tasks; only those inside the period are counted. */
+  events: readonly FigureEvent[];
+  period: Period;
+  now: Date;
+  calendar: FigureCalendar;
+  /** open_id → department id (users without one are counted under ''). */
+  departmentOf?: (userId: string) => string | null | undefined;
+}
+
+function finish(c: Counts): Counts {
+  c.onTimeRate = c.done > 0 ? c.doneOnTime / c.done : null;
+  return c;
+}
+
+/** Every figure of SPEC §5 for the given tasks (already narrowed to a chat, chats or a department). */
+export function computeFigures(input: FiguresInput): Figures {
+  const { tasks, events, period, now, calendar } = input;
+  const deptOf = (u: string | null) => (u ? input.departmentOf?.(u) ?? '' : '');
+  const nextWeek = nextWeekOf(now, calendar);
+  const totals = emptyCounts();
+  const people = new Map<string, Counts>();
+  const depts = new Map<string, Counts>();
+  const chats = new Map<string, Counts>();
+  const red: RedItem[] = [];
+  const dueNext: DueItem[] = [];
+  const byId = new Map<number, FigureTask>();
+
+  const bucket = (map: Map<string, Counts>, key: string) => {
+    let c = map.get(key);
+    if (!c) map.set(key, (c = emptyCounts()));
+    return c;
+  };
+  const targetsOf = (task: FigureTask): Counts[] => {
+    const lead = leadOf(task);
+    const out = [totals, bucket(chats, task.chatId)];
+    if (lead) out.push(bucket(people, lead), bucket(depts, deptOf(lead)));
+    return out;
+  };
+
+  for (const task of tasks) {
+    byId.set(task.id, task);
+    const isNew = within(task.createdAt, period);
+    const doneInPeriod = task.state === 'done' && within(task.doneAt, period);
+    const onTime = doneInPeriod && isDoneOnTime(task) === true;
+    const open = isOpenTask(task);
+    const overdueDays = open ? overdueWorkdaysOf(task, now, calendar) : null;
+    const dueNextWeek = open && within(task.dueAt, nextWeek);
+    if (!isNew && !doneInPeriod && !open) continue;
+    const lead = leadOf(task);
+    for (const c of targetsOf(task)) {
+      if (isNew) c.new++;
+      if (doneInPeriod) c.done++;
+      if (onTime) c.doneOnTime++;
+      if (open) c.open++;
+      if (overdueDays !== null) {
+        c.overdue++;
+        c.overdueWorkdays += overdueDays;
+      }
+      if (dueNextWeek) c.dueNextWeek++;
+    }
+    if (overdueDays !== null) {
+      red.push({
+        taskId: task.id,
+        number: task.number,
+        title: task.title,
+        chatId: task.chatId,
+        leadId: lead,
+        dueAt: task.dueAt!,
+        overdueWorkdays: overdueDays,
+      });
+    }
+    if (dueNextWeek) {
+      dueNext.push({ taskId: task.id, number: task.number, title: task.title, chatId: task.chatId, leadId: lead, dueAt: task.dueAt! });
+    }
+  }
+
+  for (const e of events) {
+    if (!within(e.at, period)) continue;
+    const task = byId.get(e.taskId);
+    if (!task) continue;
+    const field: keyof Counts | null =
+      e.kind === 'extension_approved' ? 'extensions' : e.kind === 'returned' ? 'returns' : CHASE_KINDS.has(e.kind) ? 'chases' : null;
+    if (!field) continue;
+    for (const c of targetsOf(task)) (c[field] as number)++;
+  }
+
+  red.sort((a, b) => b.overdueWorkdays - a.overdueWorkdays || a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number);
+  dueNext.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number);
+  const list = <K extends string>(map: Map<string, Counts>, key: K) =>
+    [...map.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, c]) => ({ [key]: k, ...finish(c) }) as { [P in K]: string } & Counts);
+
+  return {
+    period,
+    totals: finish(totals),
+    red,
+    dueNextWeek: dueNext,
+    byAssignee: list(people, 'userId'),
+    byDepartment: list(depts, 'departmentId'),
+    byChat: list(chats, 'chatId'),
+  };
+}
+
+export interface WeekRate {
+  /** ISO week label, e.g. 2026-W49. */
+  week: string;
+  /** Monday of the week. */
+  start: string;
+  done: number;
+  doneOnTime: number;
+  onTimeRate: number | null;
+}
+
+/** On-time rate of each of the `weeks` calendar weeks ending with now's week, oldest first. */
+export function onTimeTrend(
+  tasks: readonly FigureTask[],
+  now: Date,
+  calendar: Pick<FigureCalendar, 'localDate' | 'at'>,
+  weeks = 8,
+): WeekRate[] {
+  const thisWeek = weekStartYmd(calendar.localDate(now));
+  const starts: string[] = [];
+  for (let i = weeks - 1; i >= 0; i--) starts.push(addDaysYmd(thisWeek, -7 * i));
+  const bounds = starts.map((s) => calendar.at(s, '00:00').getTime());
+  bounds.push(calendar.at(addDaysYmd(thisWeek, 7), '00:00').getTime());
+  const rows: WeekRate[] = starts.map((s) => ({ week: isoWeekKey(s), start: s, done: 0, doneOnTime: 0, onTimeRate: null }));
+  for (const task of tasks) {
+    if (task.state !== 'done' || !task.doneAt) continue;
+    const t = task.doneAt.getTime();
+    if (t < bounds[0]! || t >= bounds[weeks]!) continue;
+    let i = 0;
+    while (t >= bounds[i + 1]!) i++;
+    rows[i]!.done++;
+    if (isDoneOnTime(task)) rows[i]!.doneOnTime++;
+  }
+  for (const r of rows) r.onTimeRate = r.done > 0 ? r.doneOnTime / r.done : null;
+  return rows;
+}
