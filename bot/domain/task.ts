@@ -1,0 +1,347 @@
+/**
+ * 督办事项 state machine and permissions (SPEC §2, §3). Pure: data and `now` in, a Decision
+ * (the task's new state plus the events to append) or a Refusal out. Handlers for typed
+ * commands, replies and card buttons all go through `decide`, so a button cannot do what the
+ * command would refuse.
+ *
+ *             签收/进展 (assignee)        办结 (lead)              通过 (creator/supervisor)
+ *  assigned ───────────────▶ in_progress ───────────▶ submitted ─────────────────────▶ done
+ *                            ◀───────────── 退回 (creator/supervisor)
+ *     └──────────── 撤销 (creator/supervisor) ─────────────▶ cancelled
+ *
+ * @example decide(task, { kind: 'accept' }, 'ou_lead', now) // → { task: {...state:'in_progress'}, events: [accepted] }
+ */
+import type { Assignee, Category, Priority, Task, TaskEvent, TaskState } from './types.js';
+
+export type Action =
+  | { kind: 'accept' }
+  | { kind: 'progress'; text: string; percent: number | null }
+  | { kind: 'submit'; note: string | null }
+  | { kind: 'approve'; revisitAt: Date | null }
+  | { kind: 'reject'; reason: string }
+  | { kind: 'request_extension'; dueAt: Date; reason: string }
+  | { kind: 'approve_extension' }
+  | { kind: 'reject_extension'; reason: string | null }
+  | { kind: 'chase'; note: string | null }
+  | { kind: 'cancel'; reason: string | null };
+
+export type ActionKind = Action['kind'];
+
+export const ACTION_KINDS: readonly ActionKind[] = [
+  'accept',
+  'progress',
+  'submit',
+  'approve',
+  'reject',
+  'request_extension',
+  'approve_extension',
+  'reject_extension',
+  'chase',
+  'cancel',
+];
+
+export type RefusalCode =
+  /** accept / progress / extension asked by someone who is not 主办 or 协办. */
+  | 'not_assignee'
+  /** 办结 by a 协办: only the 主办 submits. */
+  | 'not_lead'
+  /** approve / reject / extension decisions / chase / cancel by anyone else. */
+  | 'not_creator_or_supervisor'
+  /** The action does not apply in the task's current state; params.state says which. */
+  | 'wrong_state'
+  | 'already_accepted'
+  | 'already_done'
+  | 'cancelled'
+  | 'no_pending_extension'
+  | 'extension_pending'
+  /** A task without a deadline cannot be extended. */
+  | 'no_due'
+  /** The new deadline is not later than the current one. */
+  | 'extension_not_later'
+  | 'due_in_past'
+  | 'revisit_in_past'
+  | 'reason_required'
+  | 'text_required';
+
+export interface Refusal {
+  refused: RefusalCode;
+  params?: { state?: TaskState; dueAt?: Date };
+}
+
+export interface Decision {
+  /** The task's new state; `version` is left for the store to bump. */
+  task: Task;
+  events: Array<Omit<TaskEvent, 'taskId'>>;
+}
+
+export interface DecideContext {
+  /** Effective 督办领导: the task's own, else the chat's configured leader. */
+  supervisorId: string | null;
+}
+
+export function isRefusal(r: Decision | Refusal): r is Refusal {
+  return 'refused' in r;
+}
+
+/** Who the actor is to this task; one person may hold several roles. */
+export function rolesOf(task: Task, actor: string, ctx: DecideContext) {
+  const assignee = task.assignees.find((a) => a.userId === actor) ?? null;
+  return {
+    assignee,
+    isLead: assignee?.role === 'lead',
+    isAssignee: assignee !== null,
+    isCreator: task.creatorId === actor,
+    isSupervisor: (task.supervisorId ?? ctx.supervisorId) === actor,
+  };
+}
+
+/** The edges of the diagram, used by the property tests and by `decide` itself. */
+export const ALLOWED_TRANSITIONS: ReadonlyArray<readonly [TaskState, TaskState]> = [
+  ['assigned', 'in_progress'],
+  ['in_progress', 'submitted'],
+  ['submitted', 'in_progress'],
+  ['submitted', 'done'],
+  ['assigned', 'cancelled'],
+  ['in_progress', 'cancelled'],
+  ['submitted', 'cancelled'],
+];
+
+const refuse = (refused: RefusalCode, params?: Refusal['params']): Refusal => (params ? { refused, params } : { refused });
+
+/**
+ * Applies `action` by `actor` at `now`. Order of checks: closed tasks first (nothing moves a
+ * done or cancelled task), then who may act, then whether the action fits the state.
+ */
+export function decide(task: Task, action: Action, actor: string, now: Date, ctx: DecideContext): Decision | Refusal {
+  if (task.state === 'done') return refuse('already_done');
+  if (task.state === 'cancelled') return refuse('cancelled');
+
+  const who = rolesOf(task, actor, ctx);
+  const isManager = who.isCreator || who.isSupervisor;
+  const ev = (kind: TaskEvent['kind'], payload: Record<string, unknown> = {}) => ({ kind, actorId: actor, payload, at: now });
+  const next: Task = { ...task, assignees: task.assignees.map((a) => ({ ...a })), updatedAt: now };
+
+  /** 签收 of `actor`, explicit or implied by a progress report or 办结. */
+  const signFor = (implied: boolean): Array<Omit<TaskEvent, 'taskId'>> => {
+    const me = next.assignees.find((a) => a.userId === actor);
+    if (!me || me.acceptedAt) return [];
+    me.acceptedAt = now;
+    if (next.state === 'assigned') next.state = 'in_progress';
+    if (!next.acceptedAt) next.acceptedAt = now;
+    return [ev('accepted', implied ? { implied: true } : {})];
+  };
+
+  switch (action.kind) {
+    case 'accept': {
+      if (!who.isAssignee) return refuse('not_assignee');
+      if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
+      if (who.assignee!.acceptedAt) return refuse('already_accepted');
+      return { task: next, events: signFor(false) };
+    }
+    case 'progress': {
+      if (!who.isAssignee) return refuse('not_assignee');
+      if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
+      const text = action.text.trim();
+      if (!text && action.percent === null) return refuse('text_required');
+      const events = signFor(true);
+      next.lastProgressAt = now;
+      next.lastProgressText = text || null;
+      if (action.percent !== null) next.percent = clampPercent(action.percent);
+      events.push(ev('progress', { text, percent: action.percent === null ? null : clampPercent(action.percent) }));
+      return { task: next, events };
+    }
+    case 'submit': {
+      if (!who.isAssignee) return refuse('not_assignee');
+      if (!who.isLead) return refuse('not_lead');
+      if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
+      const events = signFor(true);
+      next.state = 'submitted';
+      next.submittedAt = now;
+      events.push(ev('submitted', { note: action.note?.trim() || null }));
+      return { task: next, events };
+    }
+    case 'approve': {
+      if (!isManager) return refuse('not_creator_or_supervisor');
+      if (task.state !== 'submitted') return refuse('wrong_state', { state: task.state });
+      if (action.revisitAt && action.revisitAt.getTime() <= now.getTime()) return refuse('revisit_in_past');
+      next.state = 'done';
+      next.doneAt = now;
+      next.revisitAt = action.revisitAt;
+      next.pendingExtension = null;
+      const onTime = task.originalDueAt ?? task.dueAt;
+      return {
+        task: next,
+        events: [
+          ev('approved', {
+            revisitAt: action.revisitAt,
+            onTime: onTime ? (task.submittedAt ?? now).getTime() <= onTime.getTime() : null,
+          }),
+        ],
+      };
+    }
+    case 'reject': {
+      if (!isManager) return refuse('not_creator_or_supervisor');
+      if (task.state !== 'submitted') return refuse('wrong_state', { state: task.state });
+      const reason = action.reason.trim();
+      if (!reason) return refuse('reason_required');
+      next.state = 'in_progress';
+      next.submittedAt = null;
+      next.returnCount = task.returnCount + 1;
+      return { task: next, events: [ev('returned', { reason })] };
+    }
+    case 'request_extension': {
+      if (!who.isAssignee) return refuse('not_assignee');
+      if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
+      if (task.pendingExtension) return refuse('extension_pending', { dueAt: task.pendingExtension.dueAt });
+      if (!task.dueAt) return refuse('no_due');
+      if (action.dueAt.getTime() <= now.getTime()) return refuse('due_in_past');
+      if (action.dueAt.getTime() <= task.dueAt.getTime()) return refuse('extension_not_later', { dueAt: task.dueAt });
+      const reason = action.reason.trim();
+      if (!reason) return refuse('reason_required');
+      next.pendingExtension = { dueAt: action.dueAt, reason, requestedBy: actor, requestedAt: now };
+      return { task: next, events: [ev('extension_requested', { dueAt: action.dueAt, reason, previousDueAt: task.dueAt })] };
+    }
+    case 'approve_extension': {
+      if (!isManager) return refuse('not_creator_or_supervisor');
+      const pending = task.pendingExtension;
+      if (!pending) return refuse('no_pending_extension');
+      next.originalDueAt = task.originalDueAt ?? task.dueAt;
+      next.dueAt = pending.dueAt;
+      next.pendingExtension = null;
+      next.extensionCount = task.extensionCount + 1;
+      return {
+        task: next,
+        events: [ev('extension_approved', { dueAt: pending.dueAt, previousDueAt: task.dueAt, requestedBy: pending.requestedBy })],
+      };
+    }
+    case 'reject_extension': {
+      if (!isManager) return refuse('not_creator_or_supervisor');
+      const pending = task.pendingExtension;
+      if (!pending) return refuse('no_pending_extension');
+      next.pendingExtension = null;
+      return {
+        task: next,
+        events: [ev('extension_rejected', { dueAt: pending.dueAt, reason: action.reason?.trim() || null, requestedBy: pending.requestedBy })],
+      };
+    }
+    case 'chase': {
+      if (!isManager) return refuse('not_creator_or_supervisor');
+      // A submitted task waits on the reviewer, not on the assignees.
+      if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
+      next.chaseCount = task.chaseCount + 1;
+      return { task: next, events: [ev('chased', { note: action.note?.trim() || null, manual: true })] };
+    }
+    case 'cancel': {
+      if (!isManager) return refuse('not_creator_or_supervisor');
+      next.state = 'cancelled';
+      next.cancelledAt = now;
+      next.pendingExtension = null;
+      return { task: next, events: [ev('cancelled', { reason: action.reason?.trim() || null })] };
+    }
+  }
+}
+
+function clampPercent(p: number): number {
+  return Math.max(0, Math.min(100, Math.round(p)));
+}
+
+export interface NewTaskInput {
+  tenantKey: string;
+  number: number;
+  title: string;
+  detail?: string | null;
+  category: Category | null;
+  source: string | null;
+  priority: Priority;
+  creatorId: string;
+  supervisorId: string | null;
+  chatId: string;
+  leadId: string;
+  coIds: string[];
+  dueAt: Date | null;
+  now: Date;
+}
+
+/**
+ * The task as assigned by /交办, with its first ledger event. The first mentioned person is
+ * 主办, the rest 协办; a person mentioned twice is kept once, in the first role given.
+ * `id` is 0 until the store assigns one.
+ */
+export function newTask(input: NewTaskInput): Decision {
+  const seen = new Set<string>();
+  const assignees: Assignee[] = [];
+  for (const [userId, role] of [[input.leadId, 'lead'] as const, ...input.coIds.map((id) => [id, 'co'] as const)]) {
+    if (seen.has(userId)) continue;
+    seen.add(userId);
+    assignees.push({ userId, role, acceptedAt: null });
+  }
+  const task: Task = {
+    id: 0,
+    tenantKey: input.tenantKey,
+    number: input.number,
+    title: input.title,
+    detail: input.detail ?? null,
+    category: input.category,
+    source: input.source,
+    priority: input.priority,
+    state: 'assigned',
+    creatorId: input.creatorId,
+    supervisorId: input.supervisorId,
+    chatId: input.chatId,
+    assignees,
+    dueAt: input.dueAt,
+    originalDueAt: input.dueAt,
+    revisitAt: null,
+    percent: null,
+    lastProgressAt: null,
+    lastProgressText: null,
+    pendingExtension: null,
+    extensionCount: 0,
+    returnCount: 0,
+    chaseCount: 0,
+    createdAt: input.now,
+    updatedAt: input.now,
+    acceptedAt: null,
+    submittedAt: null,
+    doneAt: null,
+    cancelledAt: null,
+    cardMessageId: null,
+    cardSentAt: null,
+    version: 0,
+  };
+  return {
+    task,
+    events: [
+      {
+        kind: 'assigned',
+        actorId: input.creatorId,
+        at: input.now,
+        payload: {
+          number: input.number,
+          title: input.title,
+          lead: input.leadId,
+          co: assignees.filter((a) => a.role === 'co').map((a) => a.userId),
+          dueAt: input.dueAt,
+          priority: input.priority,
+          category: input.category,
+          source: input.source,
+          supervisorId: input.supervisorId,
+        },
+      },
+    ],
+  };
+}
+
+/** The lead assignee (主办). */
+export function leadOf(task: Task): string {
+  return (task.assignees.find((a) => a.role === 'lead') ?? task.assignees[0])!.userId;
+}
+
+/** Open = assigned, in_progress or submitted; overdue is an open task past its due time. */
+export function isOpen(task: Pick<Task, 'state'>): boolean {
+  return task.state === 'assigned' || task.state === 'in_progress' || task.state === 'submitted';
+}
+
+export function isOverdue(task: Pick<Task, 'state' | 'dueAt'>, now: Date): boolean {
+  return isOpen(task) && task.dueAt !== null && now.getTime() > task.dueAt.getTime();
+}
