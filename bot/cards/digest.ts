@@ -1,0 +1,439 @@
+/**
+ * Digest cards, Lark card JSON 2.0 (SPEC §5): the weekly summary posted into each group, the
+ * leader digest sent p2p to each subscribed leader, and the /统计 card. Pure: figures in,
+ * card JSON out. Every piece of user text (titles, names, chat names) goes through escape.ts.
+ *
+ * The leader card puts exceptions first — newly overdue, waiting for the leader's review,
+ * extension requests — each with one-tap buttons whose payload `{ a, task, n }` is the same
+ * the task cards use (handlers/card-actions.ts reloads the task and re-checks permission).
+ * Then the per-chat and per-department tables, a VChart bar chart of done vs overdue per
+ * department and a line of the on-time rate over the last 8 weeks.
+ *
+ * Lark refuses cards over 30 KB: lists are capped with "…and N more", tables keep their
+ * largest rows, and `fitDigestCard` trims table rows further when a card still does not fit.
+ */
+import { t } from '../i18n.js';
+import type { Lang } from '../domain/types.js';
+import type { Counts, DueItem, Figures, RedItem, WeekRate } from '../domain/figures.js';
+import { scoreFormula, scoreOf } from '../domain/score.js';
+import { escapeInline, plainText, truncate } from './escape.js';
+
+export type Card = Record<string, unknown>;
+
+export const DIGEST_CARD_MAX_BYTES = 28 * 1024;
+const TITLE_SHOWN = 40;
+const RED_SHOWN = 15;
+const DUE_SHOWN = 10;
+const EXCEPTIONS_SHOWN = 12;
+const TABLE_ROWS_MAX = 60;
+const CHART_DEPARTMENTS_MAX = 12;
+
+export interface DigestView {
+  lang: Lang;
+  /** The office's zone (DUBAN_TZ), for dates shown. */
+  tz: string;
+  now: Date;
+  /** open_id → display name. */
+  names?: Record<string, string>;
+  /** chat_id → chat name. */
+  chatNames?: Record<string, string>;
+  /** department id → name. */
+  departmentNames?: Record<string, string>;
+}
+
+// ───────────────────────── formatting ─────────────────────────
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function parts(d: Date, tz: string): Record<string, string> {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    formatters.set(tz, f);
+  }
+  return Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value]));
+}
+const ZH_WEEKDAY: Record<string, string> = { Mon: '一', Tue: '二', Wed: '三', Thu: '四', Fri: '五', Sat: '六', Sun: '日' };
+
+/** `12月4日（周五）18:00` / `Fri 12/4 18:00`. */
+export function shortDateTime(d: Date, view: Pick<DigestView, 'lang' | 'tz'>): string {
+  const p = parts(d, view.tz);
+  return view.lang === 'zh'
+    ? `${p.month}月${p.day}日（周${ZH_WEEKDAY[p.weekday!] ?? ''}）${p.hour}:${p.minute}`
+    : `${p.weekday} ${p.month}/${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** `12月4日` / `12/4`. */
+export function shortDate(d: Date, view: Pick<DigestView, 'lang' | 'tz'>): string {
+  const p = parts(d, view.tz);
+  return view.lang === 'zh' ? `${p.month}月${p.day}日` : `${p.month}/${p.day}`;
+}
+
+export function rateText(rate: number | null, lang: Lang): string {
+  return rate === null ? t(lang, 'digest_rate_na') : `${Math.round(rate * 100)}%`;
+}
+
+function personName(openId: string | null, view: DigestView): string {
+  if (!openId) return t(view.lang, 'digest_none');
+  return view.names?.[openId] ?? openId;
+}
+function chatName(chatId: string, view: DigestView): string {
+  return view.chatNames?.[chatId] ?? chatId;
+}
+function departmentName(id: string, view: DigestView): string {
+  return id === '' ? t(view.lang, 'digest_no_department') : view.departmentNames?.[id] ?? id;
+}
+const titleMd = (title: string) => escapeInline(truncate(title, TITLE_SHOWN));
+
+const md = (content: string, extra: Card = {}): Card => ({ tag: 'markdown', content, ...extra });
+const hr = (): Card => ({ tag: 'hr' });
+
+function shell(title: string, template: string, elements: Card[]): Card {
+  return {
+    schema: '2.0',
+    config: { update_multi: true },
+    header: { title: { tag: 'plain_text', content: plainText(title, 120) }, template },
+    body: { elements },
+  };
+}
+
+function button(label: string, value: Record<string, unknown>, type: 'primary' | 'default' = 'default'): Card {
+  return { tag: 'button', text: { tag: 'plain_text', content: label }, type, size: 'small', behaviors: [{ type: 'callback', value }] };
+}
+
+function buttonRow(buttons: Card[]): Card {
+  return {
+    tag: 'column_set',
+    flex_mode: 'flow',
+    horizontal_spacing: '8px',
+    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
+  };
+}
+
+// ───────────────────────── shared blocks ─────────────────────────
+
+export function figureLines(c: Counts, lang: Lang): string {
+  return [
+    t(lang, 'digest_figures', {
+      new: c.new,
+      done: c.done,
+      onTime: c.doneOnTime,
+      rate: rateText(c.onTimeRate, lang),
+      open: c.open,
+      overdue: c.overdue,
+      dueNext: c.dueNextWeek,
+    }),
+    t(lang, 'digest_figures_more', { extensions: c.extensions, returns: c.returns, chases: c.chases }),
+  ].join('\n');
+}
+
+function redLine(r: RedItem, view: DigestView, withChat: boolean): string {
+  const params = { number: r.number, title: titleMd(r.title), lead: escapeInline(personName(r.leadId, view)), days: r.overdueWorkdays };
+  const line = t(view.lang, r.overdueWorkdays > 0 ? 'digest_red_item' : 'digest_red_item_today', params);
+  return `- ${line}${withChat ? ` · ${escapeInline(truncate(chatName(r.chatId, view), 20))}` : ''}`;
+}
+
+function redBlock(red: readonly RedItem[], view: DigestView, withChat: boolean): string {
+  const { lang } = view;
+  const lines = [`**${t(lang, 'digest_red_title', { n: red.length })}**`];
+  if (red.length === 0) lines.push(t(lang, 'digest_none'));
+  for (const r of red.slice(0, RED_SHOWN)) lines.push(redLine(r, view, withChat));
+  if (red.length > RED_SHOWN) lines.push(t(lang, 'digest_more', { n: red.length - RED_SHOWN }));
+  return lines.join('\n');
+}
+
+function dueBlock(due: readonly DueItem[], view: DigestView): string {
+  const { lang } = view;
+  const lines = [`**${t(lang, 'digest_due_title', { n: due.length })}**`];
+  if (due.length === 0) lines.push(t(lang, 'digest_none'));
+  for (const d of due.slice(0, DUE_SHOWN)) {
+    lines.push(
+      '- ' +
+        t(lang, 'digest_due_item', {
+          number: d.number,
+          title: titleMd(d.title),
+          lead: escapeInline(personName(d.leadId, view)),
+          due: shortDateTime(d.dueAt, view),
+        }),
+    );
+  }
+  if (due.length > DUE_SHOWN) lines.push(t(lang, 'digest_more', { n: due.length - DUE_SHOWN }));
+  return lines.join('\n');
+}
+
+interface Column {
+  name: string;
+  label: string;
+  type: 'text' | 'number';
+}
+
+/** A JSON 2.0 `table` (root level only, ≤ 5 per card, 10 rows a page). Cells are plain text. */
+function table(columns: Column[], rows: Array<Record<string, string | number>>): Card {
+  return {
+    tag: 'table',
+    page_size: 10,
+    row_height: 'low',
+    freeze_first_column: true,
+    header_style: { text_align: 'left', text_size: 'normal', background_style: 'grey', bold: true, lines: 1 },
+    columns: columns.map((c) => ({
+      name: c.name,
+      display_name: c.label,
+      data_type: c.type,
+      width: c.type === 'number' ? '72px' : 'auto',
+      horizontal_align: c.type === 'number' ? 'right' : 'left',
+      ...(c.type === 'number' ? { format: { precision: 0 } } : {}),
+    })),
+    rows,
+  };
+}
+
+const countColumns = (lang: Lang): Column[] => [
+  { name: 'new', label: t(lang, 'digest_col_new'), type: 'number' },
+  { name: 'done', label: t(lang, 'digest_col_done'), type: 'number' },
+  { name: 'rate', label: t(lang, 'digest_col_rate'), type: 'text' },
+  { name: 'open', label: t(lang, 'digest_col_open'), type: 'number' },
+  { name: 'overdue', label: t(lang, 'digest_col_overdue'), type: 'number' },
+];
+
+const countCells = (c: Counts, lang: Lang) => ({
+  new: c.new,
+  done: c.done,
+  rate: rateText(c.onTimeRate, lang),
+  open: c.open,
+  overdue: c.overdue,
+});
+
+/** Busiest first: most overdue, then most open, then most done. */
+function byWeight<T extends Counts>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => b.overdue - a.overdue || b.open - a.open || b.done - a.done || b.new - a.new);
+}
+
+function countsTable(
+  label: string,
+  rows: ReadonlyArray<Counts & { key: string }>,
+  nameOf: (key: string) => string,
+  view: DigestView,
+  withScore = false,
+): Card[] {
+  const { lang } = view;
+  const kept = byWeight(rows).slice(0, TABLE_ROWS_MAX);
+  const columns = [{ name: 'who', label, type: 'text' as const }, ...countColumns(lang)];
+  if (withScore) columns.push({ name: 'score', label: t(lang, 'digest_col_score'), type: 'number' });
+  const out: Card[] = [
+    table(
+      columns,
+      kept.map((r) => ({ who: plainText(nameOf(r.key), 40), ...countCells(r, lang), ...(withScore ? { score: scoreOf(r).score } : {}) })),
+    ),
+  ];
+  if (rows.length > kept.length) out.push(md(t(lang, 'digest_more', { n: rows.length - kept.length }), { text_size: 'notation' }));
+  return out;
+}
+
+// ───────────────────────── weekly group summary ─────────────────────────
+
+/** The weekly summary posted into a group: figures, the red list, due next week, per assignee. */
+export function weeklySummaryCard(f: Figures, chatId: string, view: DigestView): Card {
+  const { lang } = view;
+  const period = t(lang, 'digest_period', { from: shortDate(f.period.from, view), to: shortDate(new Date(f.period.to.getTime() - 1), view) });
+  const els: Card[] = [
+    md(`${period}\n${figureLines(f.totals, lang)}`),
+    hr(),
+    md(redBlock(f.red, view, false)),
+    md(dueBlock(f.dueNextWeek, view)),
+  ];
+  if (f.byAssignee.length) {
+    els.push(md(`**${t(lang, 'digest_people_title')}**`));
+    els.push(...countsTable(t(lang, 'digest_col_person'), f.byAssignee.map((p) => ({ ...p, key: p.userId })), (k) => personName(k, view), view));
+  }
+  const template = f.red.length ? 'red' : 'blue';
+  return fitDigestCard(shell(t(lang, 'digest_weekly_title', { chat: chatName(chatId, view) }), template, els));
+}
+
+// ───────────────────────── leader digest ─────────────────────────
+
+export interface ExceptionTask {
+  taskId: number;
+  number: number;
+  title: string;
+  chatId: string;
+  leadId: string | null;
+}
+
+export interface LeaderDigestInput {
+  figures: Figures;
+  /** Open tasks that turned red during the period. */
+  newlyRed: ReadonlyArray<ExceptionTask & { dueAt: Date }>;
+  /** Submitted tasks where the leader is creator or supervisor. */
+  waiting: readonly ExceptionTask[];
+  /** Pending extension requests the leader may decide. */
+  extensionRequests: ReadonlyArray<ExceptionTask & { dueAt: Date; reason: string; requestedBy: string }>;
+  /** On-time rate, oldest week first. */
+  trend: readonly WeekRate[];
+  /** Whether the leader supervises any chat at all (else the card explains how to get some). */
+  hasChats: boolean;
+}
+
+const action = (a: 'chase' | 'approve_extension' | 'show', e: ExceptionTask) => ({ a, task: e.taskId, n: e.number });
+
+function exceptionElements(input: LeaderDigestInput, view: DigestView): Card[] {
+  const { lang } = view;
+  const B = (k: string) => t(lang, `leader_btn_${k}`);
+  const items: Array<{ text: string; buttons: Card[] }> = [];
+  for (const e of input.extensionRequests) {
+    items.push({
+      text: t(lang, 'leader_extension', {
+        number: e.number,
+        title: titleMd(e.title),
+        lead: escapeInline(personName(e.requestedBy, view)),
+        due: shortDateTime(e.dueAt, view),
+        reason: escapeInline(truncate(e.reason, 60)),
+      }),
+      buttons: [button(B('approve_extension'), action('approve_extension', e), 'primary'), button(B('show'), action('show', e))],
+    });
+  }
+  for (const e of input.waiting) {
+    items.push({
+      text: t(lang, 'leader_waiting', { number: e.number, title: titleMd(e.title), lead: escapeInline(personName(e.leadId, view)) }),
+      buttons: [button(B('show'), action('show', e), 'primary')],
+    });
+  }
+  for (const e of input.newlyRed) {
+    items.push({
+      text: t(lang, 'leader_newly_red', {
+        number: e.number,
+        title: titleMd(e.title),
+        lead: escapeInline(personName(e.leadId, view)),
+        due: shortDateTime(e.dueAt, view),
+      }),
+      buttons: [button(B('chase'), action('chase', e), 'primary'), button(B('show'), action('show', e))],
+    });
+  }
+  const els: Card[] = [md(t(lang, 'leader_exceptions'))];
+  if (items.length === 0) els.push(md(t(lang, 'leader_no_exceptions')));
+  for (const item of items.slice(0, EXCEPTIONS_SHOWN)) {
+    els.push(md(item.text), buttonRow(item.buttons));
+  }
+  if (items.length > EXCEPTIONS_SHOWN) els.push(md(t(lang, 'digest_more', { n: items.length - EXCEPTIONS_SHOWN })));
+  return els;
+}
+
+/** VChart grouped bar: done this period vs overdue now, per department. */
+export function departmentChart(f: Figures, view: DigestView): Card {
+  const { lang } = view;
+  const depts = byWeight(f.byDepartment).slice(0, CHART_DEPARTMENTS_MAX);
+  const done = t(lang, 'leader_chart_done');
+  const overdue = t(lang, 'leader_chart_overdue');
+  const values = depts.flatMap((d) => {
+    const name = plainText(departmentName(d.departmentId, view), 16);
+    return [
+      { department: name, kind: done, count: d.done },
+      { department: name, kind: overdue, count: d.overdue },
+    ];
+  });
+  return {
+    tag: 'chart',
+    aspect_ratio: '16:9',
+    color_theme: 'brand',
+    chart_spec: {
+      type: 'bar',
+      title: { text: t(lang, 'leader_chart_title') },
+      data: [{ id: 'departments', values }],
+      xField: ['department', 'kind'],
+      yField: 'count',
+      seriesField: 'kind',
+      legends: { visible: true, orient: 'bottom' },
+      label: { visible: true },
+    },
+  };
+}
+
+/** VChart line: on-time rate (%) per ISO week; weeks with nothing done are left out. */
+export function trendChart(trend: readonly WeekRate[], view: DigestView): Card {
+  const values = trend
+    .filter((w) => w.onTimeRate !== null)
+    .map((w) => ({ week: w.week.slice(5), rate: Math.round(w.onTimeRate! * 100) }));
+  return {
+    tag: 'chart',
+    aspect_ratio: '2:1',
+    color_theme: 'brand',
+    chart_spec: {
+      type: 'line',
+      title: { text: t(view.lang, 'leader_trend_title') },
+      data: [{ id: 'trend', values }],
+      xField: 'week',
+      yField: 'rate',
+      point: { visible: true },
+      label: { visible: true },
+      axes: [{ orient: 'left', min: 0, max: 100 }],
+    },
+  };
+}
+
+/** The leader's weekly card: exceptions with buttons first, then tables and charts. */
+export function leaderDigestCard(input: LeaderDigestInput, view: DigestView): Card {
+  const { lang } = view;
+  const f = input.figures;
+  const period = t(lang, 'digest_period', { from: shortDate(f.period.from, view), to: shortDate(new Date(f.period.to.getTime() - 1), view) });
+  const els: Card[] = [...exceptionElements(input, view), hr(), md(`${period}\n${figureLines(f.totals, lang)}`)];
+  if (!input.hasChats) els.push(md(t(lang, 'leader_no_chats')));
+  els.push(md(redBlock(f.red, view, true)));
+  if (f.byChat.length) {
+    els.push(md(t(lang, 'leader_by_chat')));
+    els.push(...countsTable(t(lang, 'digest_col_chat'), f.byChat.map((c) => ({ ...c, key: c.chatId })), (k) => chatName(k, view), view));
+  }
+  if (f.byDepartment.length) {
+    els.push(md(t(lang, 'leader_by_department')));
+    els.push(
+      ...countsTable(t(lang, 'digest_col_department'), f.byDepartment.map((d) => ({ ...d, key: d.departmentId })), (k) => departmentName(k, view), view),
+    );
+    els.push(departmentChart(f, view));
+  }
+  els.push(trendChart(input.trend, view));
+  const urgent = input.extensionRequests.length + input.waiting.length + input.newlyRed.length > 0;
+  return fitDigestCard(shell(t(lang, 'leader_title'), urgent ? 'orange' : 'blue', els));
+}
+
+// ───────────────────────── /统计 ─────────────────────────
+
+/** /统计: the figures for the chat (or the asker's own tasks in p2p) with scores and the formula. */
+export function statsCard(f: Figures, scopeLabel: string, periodLabel: string, view: DigestView): Card {
+  const { lang } = view;
+  const els: Card[] = [md(figureLines(f.totals, lang)), hr(), md(redBlock(f.red, view, false)), md(dueBlock(f.dueNextWeek, view))];
+  if (f.byAssignee.length) {
+    els.push(md(t(lang, 'stats_people_title')));
+    els.push(...countsTable(t(lang, 'digest_col_person'), f.byAssignee.map((p) => ({ ...p, key: p.userId })), (k) => personName(k, view), view, true));
+  }
+  if (f.byDepartment.length) {
+    els.push(md(t(lang, 'stats_department_title')));
+    els.push(
+      ...countsTable(
+        t(lang, 'digest_col_department'),
+        f.byDepartment.map((d) => ({ ...d, key: d.departmentId })),
+        (k) => departmentName(k, view),
+        view,
+        true,
+      ),
+    );
+  }
+  els.push(md(scoreFormula(lang), { text_size: 'notation' }));
+  return fitDigestCard(shell(t(lang, 'stats_title', { scope: scopeLabel, period: periodLabel }), 'blue', els));
+}
+
+// ───────────────────────── size ─────────────────────────
+
+const encoder = new TextEncoder();
+export function cardBytes(card: Card): number {
+  return encoder.encode(JSON.stringify(card)).length;
+}
+
+/** Halves the largest table until the card is under the limit (tables are the only unbounded part). */
+export function fitDigestCard(card: Card): Card {
+  if (cardBytes(card) <= DIGEST_CARD_MAX_BYTES) return card;
+  const elements = (card.body as { elements: Card[] }).elements;
+  for (let guard = 0; guard < 40 && cardBytes(card) > DIGEST_CARD_MAX_BYTES; guard++) {
+    const tables = elements.filter((e) => e.tag === 'table') as Array<{ rows: unknown[] }>;
+    const largest = tables.reduce<{ rows: unknown[] } | null>((a, b) => (!a || b.rows.length > a.rows.length ? b : a), null);
+    if (!largest || largest.rows.length <= 1) break;
+    largest.rows = largest.rows.slice(0, Math.ceil(largest.rows.length / 2));
+  }
+  return card;
+}
