@@ -1,0 +1,272 @@
+/**
+ * 提醒 / 催办 / 督办 policy (SPEC §4): which reminders a task is due for at `now`. Pure: the task,
+ * what its log says about progress, the chat's settings, the working calendar and `now` in;
+ * reminders out, each with a slot key the caller claims once in the `sends` table.
+ *
+ * Default table (every number is a ChatSettings field):
+ *
+ * | kind           | when (office time zone)                                         | to / channel                 |
+ * | -------------- | --------------------------------------------------------------- | ---------------------------- |
+ * | `unsigned`     | state 待签收 for `unsignedReminderWorkHours` (2) working hours   | unsigned assignees, p2p      |
+ * | `due_tomorrow` | the working day before the due day, `dueTomorrowTime` (09:30)   | assignees, p2p               |
+ * | `due_soon`     | `dueSoonHours` (2) before a due time that lies in working hours | assignees, p2p               |
+ * | `overdue`      | each working day after the due day, `overdueChaseTime` (09:30) | the chat, @ladder (below)    |
+ * | `escalate`     | overdue ≥ `escalateAfterWorkdays` (2) working days              | 督办领导, p2p card (below)    |
+ * | `stale`        | no progress for `staleProgressWorkdays` (3) working days, on a  | assignees who have not       |
+ * |                | task longer than `staleMinTaskWorkdays` (5) working days        | reported today, p2p          |
+ * | `revisit`      | a done task's 回头看 time                                        | 交办人, p2p card              |
+ *
+ * The 督办 ladder, with N = overdue working days and E = `escalateAfterWorkdays`:
+ *
+ * | N          | 催办 in the chat (every working day)     | 督办 card to the 督办领导 (p2p)                  |
+ * | ---------- | ---------------------------------------- | ------------------------------------------------ |
+ * | 1 … E−1    | @承办人 (lead assignee), chat            | —                                                |
+ * | E … 2E−1   | @承办人 @交办人, chat                    | at N = E; 加急 if the task is 紧急               |
+ * | ≥ 2E       | @承办人 @交办人, 加急 to the 承办人      | again at N = 2E, 3E …, always 加急               |
+ *
+ * So the recipient steps up 承办人 → 交办人 → 督办领导 and the channel chat → 加急 as days pass.
+ * The 督办领导 is the task's own, else the chat's configured leader, else the 交办人.
+ *
+ * Gate: nothing at all unless `now` is working time (working day incl. 调休 make-up days,
+ * working hours, outside 免打扰). A slot whose time passed while the gate was shut is simply
+ * still due when it opens — sent once, at the next allowed moment. Recurring kinds have one
+ * slot per working day (or per E working days) and only the newest is ever planned: after a
+ * 7-day holiday the chat gets today's "逾期第 N 天", not seven of them. The day-based slots
+ * (`due_tomorrow`, `overdue`) expire with their day's successor: a "due tomorrow" missed
+ * entirely is not sent on the due day itself (it would be false; `due_soon` covers it).
+ *
+ * Keys are `t:<task id>:<kind>:<slot>`; slots that depend on the deadline carry it, so an
+ * approved extension re-arms them. Submitted tasks (待审核) are waiting on the reviewer, not
+ * the assignees: no due, overdue or progress reminders for them.
+ *
+ * @example planReminders(task, [], DEFAULT_SETTINGS, calendar, new Date('2026-12-02T09:30:00+08:00'))
+ * // → [{ kind: 'overdue', slot: 'overdue:1:2026-12-01T18:00', key: 't:12:overdue:1:2026-12-01T18:00', to: 'chat', … }]
+ */
+import type { ChatSettings, Task, TaskEvent } from './types.js';
+
+export type ReminderKind = 'unsigned' | 'due_tomorrow' | 'due_soon' | 'overdue' | 'escalate' | 'stale' | 'revisit';
+export type ReminderTo = 'assignee' | 'lead' | 'creator' | 'supervisor' | 'chat';
+export type ReminderChannel = 'chat' | 'p2p' | 'urgent';
+
+export interface Reminder {
+  kind: ReminderKind;
+  /** The slot within the task, e.g. 'overdue:3:2026-12-01T18:00'. */
+  slot: string;
+  /** Unique across tenants (task ids are global): the claim key in `sends`. */
+  key: string;
+  to: ReminderTo;
+  /** chat: a message in the task's chat; p2p: to each user; urgent: like the other, plus 加急. */
+  channel: ReminderChannel;
+  /** open_ids: the p2p recipients, or the people @-mentioned in the chat. */
+  userIds: string[];
+  /** open_ids to buzz with 加急 (urgent_app) once sent. */
+  urgentTo: string[];
+  /** When the slot fell due (≤ now). */
+  slotAt: Date;
+  overdueDays?: number;
+}
+
+/** What the policy needs from a task's log: when each person last reported progress. */
+export interface ProgressLog {
+  lastProgressByUser: Record<string, Date>;
+}
+
+/** The part of WorkCalendar (bot/domain/calendar.ts) the policy uses. */
+export interface PolicyCalendar {
+  localDate(d: Date): string;
+  localTime(d: Date): string;
+  at(ymd: string, hhmm: string): Date;
+  isWorkday(ymd: string): boolean;
+  hasData(year: number): boolean;
+  prevWorkday(ymd: string): string;
+  addWorkdays(ymd: string, n: number): string;
+  workdaysBetween(fromYmd: string, toYmd: string): number;
+  isWorkingTime(d: Date, hours: { start: string; end: string }, quiet?: { start: string; end: string } | null): boolean;
+  addWorkingMinutes(d: Date, minutes: number, hours: { start: string; end: string }): Date;
+}
+
+const PROGRESS_KINDS = new Set<TaskEvent['kind']>(['progress', 'submitted']);
+
+/** Builds the ProgressLog from a task's events. */
+export function progressLogOf(events: readonly TaskEvent[]): ProgressLog {
+  const lastProgressByUser: Record<string, Date> = {};
+  for (const e of events) {
+    if (!PROGRESS_KINDS.has(e.kind)) continue;
+    const prev = lastProgressByUser[e.actorId];
+    if (!prev || prev.getTime() < e.at.getTime()) lastProgressByUser[e.actorId] = e.at;
+  }
+  return { lastProgressByUser };
+}
+
+/** 'HH:MM' → minutes after midnight. */
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** The effective 督办领导: the task's own, the chat's configured leader, else the 交办人. */
+export function supervisorOf(task: Task, settings: ChatSettings): string {
+  return task.supervisorId ?? settings.supervisorId ?? task.creatorId;
+}
+
+/** The 主办 (lead assignee); the first assignee if none is marked lead. */
+export function leadOf(task: Task): string | null {
+  return (task.assignees.find((a) => a.role === 'lead') ?? task.assignees[0])?.userId ?? null;
+}
+
+/**
+ * The escalation step for N overdue working days: the 督办 card's slot (a multiple of E, or
+ * null before E) and whether the chat 催办 mentions the 交办人 and buzzes the 承办人.
+ * @example escalationStep(5, 2, false) // → { cardAt: 4, cardUrgent: true, mentionCreator: true, chaseUrgent: true }
+ */
+export function escalationStep(
+  overdueDays: number,
+  escalateAfterWorkdays: number,
+  isUrgentTask: boolean,
+): { cardAt: number | null; cardUrgent: boolean; mentionCreator: boolean; chaseUrgent: boolean } {
+  const e = Math.max(1, Math.floor(escalateAfterWorkdays));
+  const cardAt = overdueDays >= e ? Math.floor(overdueDays / e) * e : null;
+  return {
+    cardAt,
+    cardUrgent: cardAt !== null && (isUrgentTask || cardAt >= 2 * e),
+    mentionCreator: overdueDays >= e,
+    chaseUrgent: overdueDays >= 2 * e,
+  };
+}
+
+/** The local minute of a Date as 'YYYY-MM-DDTHH:MM', used in slot names. */
+function localStamp(cal: PolicyCalendar, d: Date): string {
+  return `${cal.localDate(d)}T${cal.localTime(d)}`;
+}
+
+/**
+ * The reminders due for `task` at `now` (see the module comment for the table and ladder).
+ * The caller claims each `key` once; planning again with the same inputs yields the same keys.
+ */
+export function planReminders(
+  task: Task,
+  log: ProgressLog | readonly TaskEvent[],
+  settings: ChatSettings,
+  calendar: PolicyCalendar,
+  now: Date,
+): Reminder[] {
+  const hours = { start: settings.workStart, end: settings.workEnd };
+  if (!calendar.isWorkingTime(now, hours, settings.quiet)) return [];
+  const progress = Array.isArray(log) ? progressLogOf(log as readonly TaskEvent[]) : (log as ProgressLog);
+  const today = calendar.localDate(now);
+  const out: Reminder[] = [];
+  const t = now.getTime();
+  const push = (r: Omit<Reminder, 'key'>) => out.push({ ...r, key: `t:${task.id}:${r.slot}` });
+
+  if (task.state === 'done') {
+    if (task.revisitAt && task.revisitAt.getTime() <= t) {
+      push({
+        kind: 'revisit',
+        slot: `revisit:${localStamp(calendar, task.revisitAt)}`,
+        to: 'creator',
+        channel: 'p2p',
+        userIds: [task.creatorId],
+        urgentTo: [],
+        slotAt: task.revisitAt,
+      });
+    }
+    return out;
+  }
+  if (task.state !== 'assigned' && task.state !== 'in_progress') return out;
+
+  const lead = leadOf(task);
+  const assigneeIds = task.assignees.map((a) => a.userId);
+
+  // 待签收: nobody has signed for `unsignedReminderWorkHours` working hours.
+  if (task.state === 'assigned' && settings.unsignedReminderWorkHours > 0) {
+    const pending = task.assignees.filter((a) => !a.acceptedAt).map((a) => a.userId);
+    const need = Math.round(settings.unsignedReminderWorkHours * 60);
+    // Walks forward from creation only as far as the budget: cheap however old the task is.
+    if (pending.length && calendar.addWorkingMinutes(task.createdAt, need, hours).getTime() <= t) {
+      push({ kind: 'unsigned', slot: 'unsigned', to: 'assignee', channel: 'p2p', userIds: pending, urgentTo: [], slotAt: now });
+    }
+  }
+
+  const due = task.dueAt;
+  if (due && assigneeIds.length) {
+    const dueYmd = calendar.localDate(due);
+    const dueStamp = localStamp(calendar, due);
+    if (t < due.getTime()) {
+      // The working day before the due day, in the morning.
+      const dayBefore = calendar.prevWorkday(dueYmd);
+      const slotAt = calendar.at(dayBefore, settings.dueTomorrowTime);
+      if (today === dayBefore && t >= slotAt.getTime() && task.createdAt.getTime() < slotAt.getTime()) {
+        push({ kind: 'due_tomorrow', slot: `due_tomorrow:${dueStamp}`, to: 'assignee', channel: 'p2p', userIds: assigneeIds, urgentTo: [], slotAt });
+      }
+      // A due time inside working hours (the end of the working day included: 18:00 is the default deadline).
+      const dueMin = minutes(calendar.localTime(due));
+      const inHours = calendar.isWorkday(dueYmd) && dueMin >= minutes(hours.start) && dueMin <= minutes(hours.end);
+      const soonAt = new Date(due.getTime() - settings.dueSoonHours * 3_600_000);
+      if (settings.dueSoonHours > 0 && inHours && t >= soonAt.getTime() && task.createdAt.getTime() < soonAt.getTime()) {
+        push({ kind: 'due_soon', slot: `due_soon:${dueStamp}`, to: 'assignee', channel: 'p2p', userIds: assigneeIds, urgentTo: [], slotAt: soonAt });
+      }
+    } else if (today > dueYmd) {
+      // Overdue: today's slot only (the gate means today is a working day).
+      const chaseAt = calendar.at(today, settings.overdueChaseTime);
+      if (t >= chaseAt.getTime()) {
+        const n = calendar.workdaysBetween(dueYmd, today);
+        const step = escalationStep(n, settings.escalateAfterWorkdays, task.priority === 'urgent');
+        const mentioned = [lead ?? assigneeIds[0]!];
+        if (step.mentionCreator && !mentioned.includes(task.creatorId)) mentioned.push(task.creatorId);
+        push({
+          kind: 'overdue',
+          slot: `overdue:${n}:${dueStamp}`,
+          to: 'chat',
+          channel: step.chaseUrgent ? 'urgent' : 'chat',
+          userIds: mentioned,
+          urgentTo: step.chaseUrgent ? [mentioned[0]!] : [],
+          slotAt: chaseAt,
+          overdueDays: n,
+        });
+        if (step.cardAt !== null) {
+          const supervisor = supervisorOf(task, settings);
+          push({
+            kind: 'escalate',
+            slot: `escalate:${step.cardAt}:${dueStamp}`,
+            to: 'supervisor',
+            channel: step.cardUrgent ? 'urgent' : 'p2p',
+            userIds: [supervisor],
+            urgentTo: step.cardUrgent ? [supervisor] : [],
+            slotAt: step.cardAt === n ? chaseAt : calendar.at(calendar.addWorkdays(dueYmd, step.cardAt), settings.overdueChaseTime),
+            overdueDays: n,
+          });
+        }
+      }
+    }
+  }
+
+  // No progress for S working days on a long task (not once it is overdue: 催办 takes over).
+  const s = settings.staleProgressWorkdays;
+  if (s > 0 && assigneeIds.length && (!due || t < due.getTime())) {
+    // "Longer than M working days" and "S working days since", as bounded forward walks.
+    const long = !due || calendar.addWorkdays(calendar.localDate(task.createdAt), settings.staleMinTaskWorkdays + 1) <= calendar.localDate(due);
+    const since = task.lastProgressAt ?? task.acceptedAt ?? task.createdAt;
+    const sinceYmd = calendar.localDate(since);
+    const askAt = calendar.at(today, settings.dueTomorrowTime);
+    if (long && t >= askAt.getTime() && calendar.addWorkdays(sinceYmd, s) <= today) {
+      const silent = assigneeIds.filter((u) => {
+        const last = progress.lastProgressByUser[u];
+        return !last || calendar.localDate(last) !== today;
+      });
+      if (silent.length) {
+        push({ kind: 'stale', slot: `stale:${sinceYmd}`, to: 'assignee', channel: 'p2p', userIds: silent, urgentTo: [], slotAt: askAt });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Years a plan for `task` at `now` reads the calendar in that have no data (neither the
+ * package's nor an imported override): the caller warns about them instead of guessing.
+ */
+export function missingCalendarYears(task: Pick<Task, 'dueAt' | 'revisitAt' | 'createdAt'>, calendar: PolicyCalendar, now: Date): number[] {
+  const years = new Set<number>([Number(calendar.localDate(now).slice(0, 4))]);
+  for (const d of [task.dueAt, task.revisitAt]) if (d) years.add(Number(calendar.localDate(d).slice(0, 4)));
+  return [...years].filter((y) => !calendar.hasData(y)).sort();
+}

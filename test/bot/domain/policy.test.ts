@@ -1,0 +1,366 @@
+/**
+ * SPEC §4 as tables: each row is a task, a moment (Asia/Shanghai) and the reminder keys the
+ * policy must plan then. The calendar is the real one: the 2026 National Day week (10-01 … 10-07),
+ * 中秋 (Fri 09-25), the make-up Sunday 09-20 and Saturday 10-10, an ordinary weekend, nights,
+ * and a 免打扰 window. Then a simulated year of hourly runs over a few hundred random tasks.
+ */
+import chineseDays from 'chinese-days';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WorkCalendar } from '../../../bot/domain/calendar.js';
+import { escalationStep, planReminders, type Reminder } from '../../../bot/domain/policy.js';
+import { DEFAULT_SETTINGS, type ChatSettings, type Task, type TaskEvent } from '../../../bot/domain/types.js';
+
+const cal = new WorkCalendar({ tz: 'Asia/Shanghai' });
+const at = (s: string) => new Date(`${s}+08:00`);
+
+function task(over: Partial<Task> = {}): Task {
+  const createdAt = over.createdAt ?? at('2026-09-01T10:00');
+  return {
+    id: 7,
+    tenantKey: 'tk',
+    number: 12,
+    title: '修复路灯',
+    detail: null,
+    category: null,
+    source: null,
+    priority: 'normal',
+    state: 'in_progress',
+    creatorId: 'ou_creator',
+    supervisorId: 'ou_boss',
+    chatId: 'oc_1',
+    assignees: [
+      { userId: 'ou_lead', role: 'lead', acceptedAt: createdAt },
+      { userId: 'ou_co', role: 'co', acceptedAt: createdAt },
+    ],
+    dueAt: null,
+    originalDueAt: null,
+    revisitAt: null,
+    percent: null,
+    lastProgressAt: null,
+    lastProgressText: null,
+    pendingExtension: null,
+    extensionCount: 0,
+    returnCount: 0,
+    chaseCount: 0,
+    createdAt,
+    updatedAt: createdAt,
+    acceptedAt: createdAt,
+    submittedAt: null,
+    doneAt: null,
+    cancelledAt: null,
+    cardMessageId: null,
+    cardSentAt: null,
+    version: 1,
+    ...over,
+  };
+}
+
+const plan = (t: Task, now: string, settings: Partial<ChatSettings> = {}, log: TaskEvent[] = []) =>
+  planReminders(t, log, { ...DEFAULT_SETTINGS, ...settings }, cal, at(now));
+const keys = (rs: Reminder[]) => rs.map((r) => r.key);
+
+// Due Wed 2026-09-30 18:00, the eve of the National Day week; created long before.
+const beforeHoliday = task({ dueAt: at('2026-09-30T18:00'), createdAt: at('2026-09-25T10:00'), lastProgressAt: at('2026-09-29T10:00') });
+const D = '2026-09-30T18:00';
+
+describe('overdue 催办 and the 督办 ladder across the National Day week', () => {
+  it.each([
+    ['2026-09-30T15:59', 'due day, before due-soon', []],
+    ['2026-09-30T16:00', 'due day, two hours before', [`t:7:due_soon:${D}`]],
+    ['2026-09-30T18:30', 'due day, after hours', []],
+    ['2026-10-01T09:30', 'holiday', []],
+    ['2026-10-05T10:00', 'holiday on a Monday', []],
+    ['2026-10-07T15:00', 'last holiday', []],
+    ['2026-10-08T08:59', 'first working day, before hours', []],
+    ['2026-10-08T09:15', 'first working day, before the chase time', []],
+    ['2026-10-08T09:30', 'day 1 — only today’s slot, not one per holiday day', [`t:7:overdue:1:${D}`]],
+    ['2026-10-08T17:59', 'day 1, late: same slot', [`t:7:overdue:1:${D}`]],
+    ['2026-10-08T18:00', 'day 1, after hours', []],
+    ['2026-10-09T09:30', 'day 2 — escalation card to the supervisor', [`t:7:overdue:2:${D}`, `t:7:escalate:2:${D}`]],
+    ['2026-10-10T11:00', 'day 3 on the make-up Saturday', [`t:7:overdue:3:${D}`, `t:7:escalate:2:${D}`]],
+    ['2026-10-11T11:00', 'Sunday', []],
+    ['2026-10-12T09:30', 'day 4 — 2E: 加急, card again', [`t:7:overdue:4:${D}`, `t:7:escalate:4:${D}`]],
+    ['2026-10-13T23:00', 'night', []],
+  ])('%s (%s)', (now, _why, expected) => {
+    expect(keys(plan(beforeHoliday, now))).toEqual(expected);
+  });
+
+  it('steps up recipient and channel as days pass', () => {
+    const d1 = plan(beforeHoliday, '2026-10-08T09:30');
+    expect(d1[0]).toMatchObject({ kind: 'overdue', to: 'chat', channel: 'chat', userIds: ['ou_lead'], urgentTo: [], overdueDays: 1 });
+    const d2 = plan(beforeHoliday, '2026-10-09T09:30');
+    expect(d2[0]).toMatchObject({ channel: 'chat', userIds: ['ou_lead', 'ou_creator'], overdueDays: 2 });
+    expect(d2[1]).toMatchObject({ kind: 'escalate', to: 'supervisor', channel: 'p2p', userIds: ['ou_boss'], urgentTo: [] });
+    const d4 = plan(beforeHoliday, '2026-10-12T09:30');
+    expect(d4[0]).toMatchObject({ channel: 'urgent', userIds: ['ou_lead', 'ou_creator'], urgentTo: ['ou_lead'], overdueDays: 4 });
+    expect(d4[1]).toMatchObject({ kind: 'escalate', channel: 'urgent', urgentTo: ['ou_boss'] });
+  });
+
+  it('urgent (紧急) tasks get 加急 on the first escalation card', () => {
+    const r = plan({ ...beforeHoliday, priority: 'urgent' }, '2026-10-09T09:30');
+    expect(r[1]).toMatchObject({ kind: 'escalate', channel: 'urgent', urgentTo: ['ou_boss'] });
+  });
+
+  it('the supervisor falls back to the chat leader, then the creator', () => {
+    const noSup = { ...beforeHoliday, supervisorId: null };
+    expect(plan(noSup, '2026-10-09T09:30', { supervisorId: 'ou_chatlead' })[1]!.userIds).toEqual(['ou_chatlead']);
+    expect(plan(noSup, '2026-10-09T09:30')[1]!.userIds).toEqual(['ou_creator']);
+  });
+
+  it('every number comes from the settings', () => {
+    const s = { escalateAfterWorkdays: 3, overdueChaseTime: '10:00' };
+    expect(keys(plan(beforeHoliday, '2026-10-08T09:45', s))).toEqual([]);
+    expect(keys(plan(beforeHoliday, '2026-10-09T10:00', s))).toEqual([`t:7:overdue:2:${D}`]);
+    expect(keys(plan(beforeHoliday, '2026-10-10T10:00', s))).toEqual([`t:7:overdue:3:${D}`, `t:7:escalate:3:${D}`]);
+  });
+
+  it('an approved extension re-arms the slots; submitted tasks are not chased', () => {
+    const extended = { ...beforeHoliday, dueAt: at('2026-10-09T18:00'), originalDueAt: beforeHoliday.dueAt };
+    expect(keys(plan(extended, '2026-10-10T09:30'))).toEqual(['t:7:overdue:1:2026-10-09T18:00']);
+    expect(plan({ ...beforeHoliday, state: 'submitted' }, '2026-10-12T09:30')).toEqual([]);
+    expect(plan({ ...beforeHoliday, state: 'cancelled' }, '2026-10-12T09:30')).toEqual([]);
+  });
+
+  it('escalationStep is the documented ladder', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => escalationStep(n, 2, false))).toEqual([
+      { cardAt: null, cardUrgent: false, mentionCreator: false, chaseUrgent: false },
+      { cardAt: 2, cardUrgent: false, mentionCreator: true, chaseUrgent: false },
+      { cardAt: 2, cardUrgent: false, mentionCreator: true, chaseUrgent: false },
+      { cardAt: 4, cardUrgent: true, mentionCreator: true, chaseUrgent: true },
+      { cardAt: 4, cardUrgent: true, mentionCreator: true, chaseUrgent: true },
+      { cardAt: 6, cardUrgent: true, mentionCreator: true, chaseUrgent: true },
+    ]);
+  });
+});
+
+describe('提醒 before the deadline', () => {
+  const soon = (due: string, createdAt = '2026-09-14T10:00') => task({ dueAt: at(due), createdAt: at(createdAt), lastProgressAt: at('2026-09-21T10:00') });
+
+  it.each([
+    // due the day after the National Day week: the working day before is 09-30
+    ['2026-10-08T18:00', '2026-09-30T09:29', []],
+    ['2026-10-08T18:00', '2026-09-30T09:30', ['t:7:due_tomorrow:2026-10-08T18:00']],
+    ['2026-10-08T18:00', '2026-10-02T10:00', []],
+    // due Monday 09-21: the working day before is the make-up Sunday 09-20
+    ['2026-09-21T18:00', '2026-09-18T10:00', []],
+    ['2026-09-21T18:00', '2026-09-20T09:30', ['t:7:due_tomorrow:2026-09-21T18:00']],
+    // due Monday 10-12: the working day before is the make-up Saturday 10-10
+    ['2026-10-12T18:00', '2026-10-10T09:30', ['t:7:due_tomorrow:2026-10-12T18:00']],
+    // missed entirely (bot down on the day before): not sent on the due day, due soon covers it
+    ['2026-09-23T18:00', '2026-09-23T09:30', []],
+    ['2026-09-23T18:00', '2026-09-23T16:00', ['t:7:due_soon:2026-09-23T18:00']],
+    ['2026-09-23T16:00', '2026-09-23T13:59', []],
+    ['2026-09-23T16:00', '2026-09-23T14:00', ['t:7:due_soon:2026-09-23T16:00']],
+    ['2026-09-23T16:00', '2026-09-23T16:00', []],
+    // due 10:00: two hours before is 08:00, before hours — sent at 09:00, once the gate opens
+    ['2026-09-23T10:00', '2026-09-23T08:00', []],
+    ['2026-09-23T10:00', '2026-09-23T09:00', ['t:7:due_soon:2026-09-23T10:00']],
+    // due outside working hours or on a holiday: no due-soon
+    ['2026-09-23T21:00', '2026-09-23T17:00', []],
+    ['2026-10-03T12:00', '2026-09-30T10:00', ['t:7:due_tomorrow:2026-10-03T12:00']],
+  ])('due %s, at %s', (due, now, expected) => {
+    expect(keys(plan(soon(due), now, { staleProgressWorkdays: 0 }))).toEqual(expected);
+  });
+
+  it('does not remind about a task assigned after the slot', () => {
+    expect(plan(soon('2026-09-23T16:00', '2026-09-23T15:00'), '2026-09-23T15:30')).toEqual([]);
+    expect(plan(soon('2026-09-24T18:00', '2026-09-23T11:00'), '2026-09-23T11:30')).toEqual([]);
+  });
+
+  it('免打扰 holds a slot until the window closes', () => {
+    const t = soon('2026-09-23T13:30');
+    const quiet = { quiet: { start: '11:00', end: '13:00' } };
+    expect(keys(plan(t, '2026-09-23T11:30'))).toEqual(['t:7:due_soon:2026-09-23T13:30']);
+    expect(plan(t, '2026-09-23T11:30', quiet)).toEqual([]);
+    expect(plan(t, '2026-09-23T12:59', quiet)).toEqual([]);
+    expect(keys(plan(t, '2026-09-23T13:00', quiet))).toEqual(['t:7:due_soon:2026-09-23T13:30']);
+  });
+
+  it('a quiet window wrapping midnight and custom hours', () => {
+    const t = soon('2026-09-23T18:00');
+    expect(plan(t, '2026-09-23T16:30', { quiet: { start: '16:00', end: '08:00' } })).toEqual([]);
+    expect(plan(t, '2026-09-23T16:30', { workStart: '08:00', workEnd: '16:00' })).toEqual([]);
+  });
+});
+
+describe('待签收, 进展询问 and 回头看', () => {
+  it('unsigned: 2 working hours, counted across the weekend into the make-up Sunday', () => {
+    const t = task({
+      state: 'assigned',
+      createdAt: at('2026-09-18T17:00'),
+      acceptedAt: null,
+      assignees: [
+        { userId: 'ou_lead', role: 'lead', acceptedAt: null },
+        { userId: 'ou_co', role: 'co', acceptedAt: null },
+      ],
+    });
+    expect(plan(t, '2026-09-18T17:59')).toEqual([]);
+    expect(plan(t, '2026-09-20T09:59')).toEqual([]);
+    expect(plan(t, '2026-09-20T10:00')).toMatchObject([{ key: 't:7:unsigned', to: 'assignee', channel: 'p2p', userIds: ['ou_lead', 'ou_co'] }]);
+    expect(plan(t, '2026-09-20T10:00', { unsignedReminderWorkHours: 4 })).toEqual([]);
+    expect(plan({ ...t, state: 'in_progress' }, '2026-09-21T10:00')).toEqual([]);
+  });
+
+  const long = task({ createdAt: at('2026-09-01T10:00'), dueAt: at('2026-10-30T18:00'), lastProgressAt: at('2026-09-28T10:00') });
+
+  it.each([
+    ['2026-09-30T10:00', []], // 2 working days since
+    ['2026-10-05T10:00', []], // holiday
+    ['2026-10-08T09:29', []],
+    ['2026-10-08T09:30', ['t:7:stale:2026-09-28']], // 3rd working day: 09-29, 09-30, 10-08
+  ])('stale: no progress since 09-28 10:00, at %s', (now, expected) => {
+    expect(keys(plan(long, now))).toEqual(expected);
+  });
+
+  it('never asks someone who reported today; nor on a short task', () => {
+    const log: TaskEvent[] = [{ taskId: 7, kind: 'progress', actorId: 'ou_co', payload: {}, at: at('2026-10-08T08:30') }];
+    expect(plan(long, '2026-10-08T10:00', {}, log)).toMatchObject([{ kind: 'stale', userIds: ['ou_lead'] }]);
+    const both: TaskEvent[] = [...log, { ...log[0]!, actorId: 'ou_lead' }];
+    expect(plan(long, '2026-10-08T10:00', {}, both)).toEqual([]);
+    expect(planReminders(long, { lastProgressByUser: { ou_lead: at('2026-10-08T09:00') } }, DEFAULT_SETTINGS, cal, at('2026-10-08T10:00'))).toMatchObject([
+      { userIds: ['ou_co'] },
+    ]);
+    const short = { ...long, createdAt: at('2026-09-28T10:00'), dueAt: at('2026-10-09T18:00') }; // 4 working days long
+    const staleOnly = (rs: Reminder[]) => keys(rs.filter((r) => r.kind === 'stale'));
+    expect(staleOnly(plan(short, '2026-10-08T10:00'))).toEqual([]);
+    expect(staleOnly(plan(short, '2026-10-08T10:00', { staleMinTaskWorkdays: 3 }))).toEqual(['t:7:stale:2026-09-28']);
+  });
+
+  it('revisit: a done task’s 回头看 on a holiday is asked on the next working morning', () => {
+    const done = task({ state: 'done', doneAt: at('2026-09-15T10:00'), revisitAt: at('2026-10-03T10:00') });
+    expect(plan(done, '2026-10-03T10:00')).toEqual([]);
+    expect(plan(done, '2026-10-08T09:00')).toMatchObject([{ key: 't:7:revisit:2026-10-03T10:00', kind: 'revisit', to: 'creator', userIds: ['ou_creator'] }]);
+    expect(plan({ ...done, revisitAt: at('2026-10-09T10:00') }, '2026-10-08T09:00')).toEqual([]);
+  });
+});
+
+describe('a simulated year of hourly runs', () => {
+  // An oracle independent of WorkCalendar: the package itself plus Intl.
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const local = (d: Date) => {
+    const p = Object.fromEntries(parts.formatToParts(d).map((x) => [x.type, x.value]));
+    return { ymd: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };
+  };
+  const isWorkdayOracle = (ymd: string) => {
+    const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+    return chineseDays.isWorkday(new Date(y, m - 1, d, 12));
+  };
+  const hhmm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3));
+
+  interface Sim {
+    task: Task;
+    settings: ChatSettings;
+    acceptAt: Date | null;
+    closeAt: Date | null;
+  }
+
+  const hour = 3_600_000;
+  const yearStart = at('2026-01-01T00:00').getTime();
+  const yearEnd = at('2026-12-31T23:00').getTime();
+
+  const simArb = fc.record({
+    created: fc.integer({ min: 0, max: 340 * 24 }),
+    createdMinute: fc.integer({ min: 0, max: 59 }),
+    dueHours: fc.option(fc.integer({ min: 1, max: 40 * 24 }), { nil: null }),
+    dueAtEndOfDay: fc.boolean(),
+    acceptAfter: fc.option(fc.integer({ min: 0, max: 72 }), { nil: null }),
+    closeAfter: fc.option(fc.integer({ min: 1, max: 60 * 24 }), { nil: null }),
+    revisitAfter: fc.option(fc.integer({ min: 1, max: 20 * 24 }), { nil: null }),
+    urgent: fc.boolean(),
+    quiet: fc.constantFrom(null, { start: '12:00', end: '14:00' }, { start: '17:00', end: '08:00' }),
+    hours: fc.constantFrom({ workStart: '09:00', workEnd: '18:00' }, { workStart: '08:30', workEnd: '17:30' }),
+    escalate: fc.integer({ min: 1, max: 4 }),
+    progressEvery: fc.option(fc.integer({ min: 24, max: 24 * 10 }), { nil: null }),
+  });
+
+  it('sends nothing on non-working days or outside hours, and each slot at most once', { timeout: 120_000 }, () => {
+    const specs = fc.sample(simArb, { numRuns: 300, seed: 20261001 });
+    const sims: Sim[] = specs.map((s, i) => {
+      const createdAt = new Date(yearStart + s.created * hour + s.createdMinute * 60_000);
+      let dueAt = s.dueHours === null ? null : new Date(createdAt.getTime() + s.dueHours * hour);
+      if (dueAt && s.dueAtEndOfDay) dueAt = cal.at(cal.localDate(dueAt), '18:00');
+      const acceptAt = s.acceptAfter === null ? null : new Date(createdAt.getTime() + s.acceptAfter * hour);
+      const closeAt = s.closeAfter === null ? null : new Date(createdAt.getTime() + s.closeAfter * hour);
+      return {
+        task: task({
+          id: i + 1,
+          number: i + 1,
+          createdAt,
+          dueAt,
+          originalDueAt: dueAt,
+          priority: s.urgent ? 'urgent' : 'normal',
+          state: 'assigned',
+          acceptedAt: null,
+          assignees: [
+            { userId: `ou_lead${i}`, role: 'lead', acceptedAt: null },
+            { userId: `ou_co${i}`, role: 'co', acceptedAt: null },
+          ],
+          revisitAt: closeAt && s.revisitAfter ? new Date(closeAt.getTime() + s.revisitAfter * hour) : null,
+        }),
+        settings: { ...DEFAULT_SETTINGS, ...s.hours, quiet: s.quiet, escalateAfterWorkdays: s.escalate },
+        acceptAt,
+        closeAt,
+        progressEvery: s.progressEvery,
+      } as Sim & { progressEvery: number | null };
+    });
+
+    const claimed = new Map<string, { at: Date; r: Reminder; taskId: number }>();
+    const perTaskDay = new Map<string, number>();
+    let planned = 0;
+    for (let t = yearStart; t <= yearEnd; t += hour) {
+      const now = new Date(t);
+      for (const sim of sims as Array<Sim & { progressEvery: number | null }>) {
+        const base = sim.task;
+        if (base.createdAt.getTime() > t) continue;
+        // The task as it stands at `now`.
+        const accepted = sim.acceptAt && sim.acceptAt.getTime() <= t ? sim.acceptAt : null;
+        const closed = sim.closeAt && sim.closeAt.getTime() <= t;
+        let lastProgressAt: Date | null = null;
+        if (sim.progressEvery && accepted) {
+          const k = Math.floor((t - accepted.getTime()) / (sim.progressEvery * hour));
+          lastProgressAt = k > 0 ? new Date(accepted.getTime() + k * sim.progressEvery * hour) : null;
+        }
+        const current: Task = {
+          ...base,
+          state: closed ? 'done' : accepted ? 'in_progress' : 'assigned',
+          doneAt: closed ? sim.closeAt : null,
+          acceptedAt: accepted,
+          lastProgressAt,
+          assignees: base.assignees.map((a) => ({ ...a, acceptedAt: accepted })),
+        };
+        for (const r of planReminders(current, [], sim.settings, cal, now)) {
+          planned++;
+          if (claimed.has(r.key)) continue;
+          claimed.set(r.key, { at: now, r, taskId: base.id });
+          if (r.kind === 'overdue') {
+            const day = `${base.id}:${local(now).ymd}`;
+            perTaskDay.set(day, (perTaskDay.get(day) ?? 0) + 1);
+          }
+        }
+      }
+    }
+
+    expect(claimed.size).toBeGreaterThan(1000);
+    const kinds = new Set([...claimed.values()].map((c) => c.r.kind));
+    expect([...kinds].sort()).toEqual(['due_soon', 'due_tomorrow', 'escalate', 'overdue', 'revisit', 'stale', 'unsigned']);
+    for (const { at: when, r, taskId } of claimed.values()) {
+      const sim = sims[taskId - 1]!;
+      const { ymd, minute } = local(when);
+      expect(isWorkdayOracle(ymd), `${r.key} on ${ymd}`).toBe(true);
+      expect(minute >= hhmm(sim.settings.workStart) && minute < hhmm(sim.settings.workEnd), `${r.key} at ${minute}`).toBe(true);
+      const q = sim.settings.quiet;
+      if (q) {
+        const [qs, qe] = [hhmm(q.start), hhmm(q.end)];
+        const inQuiet = qs < qe ? minute >= qs && minute < qe : minute >= qs || minute < qe;
+        expect(inQuiet, `${r.key} in quiet hours`).toBe(false);
+      }
+      expect(r.slotAt.getTime()).toBeLessThanOrEqual(when.getTime());
+    }
+    // One 催办 per task per day at most: missed days are not replayed.
+    expect(Math.max(...perTaskDay.values())).toBe(1);
+    // Slots are stable: re-planning never produced a key for a different (kind, slot).
+    for (const [key, { r }] of claimed) expect(key).toBe(`t:${key.split(':')[1]}:${r.slot}`);
+    expect(planned).toBeGreaterThan(claimed.size);
+  });
+});
