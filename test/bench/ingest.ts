@@ -1,0 +1,78 @@
+/**
+ * Webhook ingest: signed, encrypted im.message.receive_v1 events into the real bot process
+ * (durable: the dedupe row is written before the ack), beside a bare Hono route doing one
+ * libSQL insert, in the same run on the same machine. Target (SPEC §10): ≥ 0.5× the bare
+ * route's throughput, ack p99 < 25 ms at 1,000 events/s.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeLark } from '../support/fake-lark.js';
+import { messageEvent, signedRequest } from '../support/lark-events.js';
+import { closedLoop, openLoop, waitForHealth, type Req } from './load.js';
+
+const KEY = 'bench-encrypt-key';
+
+function start(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export async function benchIngest(seconds = 5): Promise<Record<string, string | number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
+  const fake = new FakeLark({ appId: 'cli_bench', appSecret: 'bench-secret', rateLimits: false });
+  const { url } = await fake.start();
+  const botPort = 18_000 + Math.floor(Math.random() * 1000);
+  const barePort = botPort + 1000;
+  const bot = start(['bot/main.ts'], {
+    LARK_APP_ID: 'cli_bench',
+    LARK_APP_SECRET: 'bench-secret',
+    LARK_ENCRYPT_KEY: KEY,
+    LARK_DOMAIN: url,
+    LARK_MODE: 'webhook',
+    DATABASE_URL: `file:${join(dir, 'bot.db')}`,
+    PORT: String(botPort),
+    LOG_LEVEL: 'error',
+  });
+  const bare = start(['test/bench/bare-insert.ts', join(dir, 'bare.db'), String(barePort)], {});
+  try {
+    await Promise.all([waitForHealth(botPort), waitForHealth(barePort)]);
+    let n = 0;
+    const event = (): Req => {
+      n += 1;
+      // A group message to another colleague: stored and deduped like every event, then ignored.
+      const env = messageEvent({
+        text: `第${n}条：今天下午的会改到三点`,
+        chatId: `oc_bench_${n % 50}`,
+        chatType: 'group',
+        sender: `ou_staff_${n % 200}`,
+        mentions: [],
+        eventId: `ev_bench_${n}_${process.pid}`,
+        messageId: `om_bench_${n}_${process.pid}`,
+      });
+      const { body, headers } = signedRequest(env, { encryptKey: KEY, timestamp: Math.floor(Date.now() / 1000) });
+      return { path: '/lark/events', body, headers };
+    };
+    const plain = (): Req => ({ path: '/insert', body: JSON.stringify({ n: ++n }), headers: { 'content-type': 'application/json' } });
+
+    await closedLoop(botPort, event, 1);
+    await closedLoop(barePort, plain, 1);
+    const bareRun = await closedLoop(barePort, plain, seconds);
+    const botRun = await closedLoop(botPort, event, seconds);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const paced = await openLoop(botPort, event, 1000, seconds);
+    return {
+      'bare route (one insert), req/s': Math.round(bareRun.perSecond),
+      'webhook ingest, events/s': Math.round(botRun.perSecond),
+      'ratio (target ≥ 0.5)': +(botRun.perSecond / bareRun.perSecond).toFixed(2),
+      'ingest ack p50 / p99 at saturation, ms': `${botRun.p50.toFixed(1)} / ${botRun.p99.toFixed(1)}`,
+      'ack p50 / p99 at 1,000 events/s, ms (target p99 < 25)': `${paced.p50.toFixed(1)} / ${paced.p99.toFixed(1)}`,
+      'non-200 answers': Object.entries({ ...botRun.statuses, ...paced.statuses }).filter(([s]) => s !== '200').map(([s, c]) => `${s}×${c}`).join(', ') || 'none',
+    };
+  } finally {
+    bot.kill('SIGKILL');
+    bare.kill('SIGKILL');
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

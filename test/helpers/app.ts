@@ -1,0 +1,177 @@
+/**
+ * testBot(): the real bot wired like production — real libSQL file, the real SDK client
+ * talking HTTP to the fake Lark server, the real webhook with signed, encrypted events —
+ * with a settable clock. Every E2E test starts here.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { FixedClock } from '../../bot/clock.js';
+import { loadConfig } from '../../bot/config.js';
+import { createApp } from '../../bot/app.js';
+import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
+import { createLogger } from '../../bot/log.js';
+import { FakeLark } from '../support/fake-lark.js';
+import { cardActionEvent, messageEvent, signedRequest } from '../support/lark-events.js';
+
+export const ENCRYPT_KEY = 'test-encrypt-key';
+export const VERIFICATION_TOKEN = 'test-verification-token';
+export const TENANT = 'tenant_test';
+export const GROUP = 'oc_group_office';
+export const OTHER_GROUP = 'oc_group_other';
+
+/** The sample office: a leader, a section chief, staff in two departments, an outsider. */
+export const PEOPLE = {
+  leader: { openId: 'ou_leader', name: '王主任', departmentId: 'od_office', departmentName: '办公室' },
+  chief: { openId: 'ou_chief', name: '李科长', departmentId: 'od_general', departmentName: '综合科' },
+  zhang: { openId: 'ou_zhang', name: '张三', departmentId: 'od_general', departmentName: '综合科' },
+  zhao: { openId: 'ou_zhao', name: '赵六', departmentId: 'od_general', departmentName: '综合科' },
+  sun: { openId: 'ou_sun', name: '孙七', departmentId: 'od_inspect', departmentName: '督查科' },
+  outsider: { openId: 'ou_outsider', name: '周八', departmentId: 'od_other', departmentName: '其他' },
+} as const;
+export type Person = keyof typeof PEOPLE;
+
+export interface SayOptions {
+  /** Who speaks. */
+  from: Person | string;
+  text: string;
+  chatId?: string;
+  chatType?: 'group' | 'p2p';
+  /** Message text may use @张三-style names: each named person becomes a real mention. */
+  mention?: Array<Person | string>;
+  /** Prefix the bot's own mention (a group command). Default: true in groups. */
+  atBot?: boolean;
+  parentId?: string;
+  tenantKey?: string;
+  eventId?: string;
+  messageId?: string;
+}
+
+export interface TestBot {
+  fake: FakeLark;
+  deps: NodeDeps;
+  clock: FixedClock;
+  app: Hono;
+  /** POSTs an envelope to /lark/events, signed and encrypted like Lark. */
+  post(envelope: Record<string, unknown>, opts?: { encryptKey?: string; timestamp?: number; tamper?: boolean }): Promise<Response>;
+  /** A text message from a person; returns the envelope sent (for redelivery tests). */
+  say(opts: SayOptions): Promise<{ res: Response; envelope: Record<string, unknown> }>;
+  /** A card button click; returns the callback answer. */
+  click(opts: { from: Person | string; value: Record<string, unknown>; formValue?: Record<string, unknown>; messageId?: string; chatId?: string; tenantKey?: string }): Promise<{ status: number; body: any }>;
+  /** Waits until deferred work and the outbox are done. */
+  settle(): Promise<void>;
+  /** Stops the bot and starts it again on the same database (a restart). */
+  restart(): Promise<void>;
+  /** Sets the bot's (and the fake's) clock. */
+  setNow(iso: string | Date): void;
+  close(): Promise<void>;
+}
+
+const openIdOf = (p: Person | string): string => (p in PEOPLE ? PEOPLE[p as Person].openId : p);
+const nameOf = (p: Person | string): string => (p in PEOPLE ? PEOPLE[p as Person].name : p);
+
+export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Record<string, string> } = {}): Promise<TestBot> {
+  const clock = new FixedClock(new Date(opts.now ?? '2026-11-24T10:00:00+08:00'));
+  const fake = new FakeLark({ appId: 'cli_test_app', appSecret: 'test-app-secret', tenantKey: TENANT, now: () => clock.now() });
+  const { url } = await fake.start();
+  for (const p of Object.values(PEOPLE)) {
+    fake.addDepartment(p.departmentId, p.departmentName);
+    fake.addUser({ openId: p.openId, name: p.name, departmentIds: [p.departmentId] });
+  }
+  const staff = Object.values(PEOPLE).filter((p) => p.openId !== 'ou_outsider').map((p) => p.openId);
+  fake.addChat({ chatId: GROUP, name: '综合办公室工作群', ownerId: PEOPLE.leader.openId, members: staff });
+  fake.addChat({ chatId: OTHER_GROUP, name: '其他工作群', ownerId: PEOPLE.outsider.openId, members: [PEOPLE.outsider.openId, PEOPLE.sun.openId] });
+
+  const dir = mkdtempSync(join(tmpdir(), 'duban-test-'));
+  const config = loadConfig({
+    LARK_APP_ID: 'cli_test_app',
+    LARK_APP_SECRET: 'test-app-secret',
+    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    LARK_DOMAIN: url,
+    LARK_MODE: 'webhook',
+    DATABASE_URL: `file:${join(dir, 'duban.db')}`,
+    DUBAN_LANG: opts.lang ?? 'zh',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...opts.env,
+  });
+  let deps = await createNodeDeps(config, { clock, log: createLogger(config.LOG_LEVEL) });
+  let app = createApp(deps);
+  let seq = 0;
+
+  const post: TestBot['post'] = async (envelope, o = {}) => {
+    const { body, headers } = signedRequest(envelope, {
+      encryptKey: o.encryptKey ?? ENCRYPT_KEY,
+      timestamp: o.timestamp ?? Math.floor(clock.now().getTime() / 1000),
+      tamper: o.tamper,
+    });
+    return app.request('/lark/events', { method: 'POST', body, headers });
+  };
+
+  const bot: TestBot = {
+    fake,
+    deps,
+    clock,
+    app,
+    post,
+    async restart() {
+      await deps.settle().catch(() => {});
+      await deps.close();
+      deps = await createNodeDeps(config, { clock, log: createLogger(config.LOG_LEVEL) });
+      app = createApp(deps);
+      bot.deps = deps;
+      bot.app = app;
+    },
+    async say(o) {
+      seq += 1;
+      const chatType = o.chatType ?? (o.chatId?.startsWith('oc_p2p') ? 'p2p' : 'group');
+      const mentions = (o.mention ?? []).map((p) => ({ openId: openIdOf(p), name: nameOf(p) }));
+      const atBot = o.atBot ?? chatType === 'group';
+      const envelope = messageEvent({
+        text: o.text,
+        chatId: o.chatId ?? GROUP,
+        chatType,
+        sender: openIdOf(o.from),
+        mentions,
+        atBot: atBot ? { openId: deps.botOpenId, name: 'duban' } : undefined,
+        parentId: o.parentId,
+        rootId: o.parentId,
+        tenantKey: o.tenantKey ?? TENANT,
+        eventId: o.eventId ?? `ev_${seq}_${Date.now()}`,
+        messageId: o.messageId ?? `om_in_${seq}_${Date.now()}`,
+        createTime: clock.now().getTime(),
+      });
+      const res = await post(envelope);
+      return { res, envelope };
+    },
+    async click(o) {
+      seq += 1;
+      const envelope = cardActionEvent({
+        operator: openIdOf(o.from),
+        value: o.value,
+        formValue: o.formValue,
+        chatId: o.chatId ?? GROUP,
+        messageId: o.messageId ?? 'om_card',
+        tenantKey: o.tenantKey ?? TENANT,
+        eventId: `ev_click_${seq}_${Date.now()}`,
+        createTime: clock.now().getTime(),
+      });
+      const res = await post(envelope);
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    async settle() {
+      await deps.settle();
+    },
+    setNow(iso) {
+      clock.set(new Date(iso));
+    },
+    async close() {
+      await deps.settle().catch(() => {});
+      await deps.close();
+      await fake.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return bot;
+}
