@@ -33,8 +33,12 @@ export function lightWithReason(
   const hours = { start: settings.workStart, end: settings.workEnd };
   if (task.dueAt && now.getTime() > task.dueAt.getTime()) return { light: 'red', reason: 'overdue' };
   if (task.dueAt) {
-    const left = calendar.workingMinutesBetween(now, task.dueAt, hours);
-    if (left <= minutesPerDay(hours)) return { light: 'yellow', reason: 'due_soon' };
+    // Due today or on the next working day (Friday evening → Monday counts), or less than a
+    // working day's worth of working time left.
+    const daysLeft = calendar.workdaysBetween(calendar.localDate(now), calendar.localDate(task.dueAt));
+    if (daysLeft <= 1 || calendar.workingMinutesBetween(now, task.dueAt, hours) <= minutesPerDay(hours)) {
+      return { light: 'yellow', reason: 'due_soon' };
+    }
   }
   // Waiting on the reviewer is not the assignees' silence.
   if (task.state !== 'submitted') {

@@ -1,0 +1,527 @@
+/**
+ * Task cards, Lark card JSON 2.0 (shared, `update_multi`, so one PATCH updates it for all):
+ * the group card (任务卡片) that @-mentions the assignees and carries the buttons that fit
+ * the state, the p2p card each assignee gets, the /查看 detail card with the whole ledger,
+ * the /任务 list card and the /帮助 card. Pure: the handler passes `now`, the calendar and
+ * display names. Every piece of user text goes through escape.ts.
+ *
+ * Button payloads are `{ a: <action>, task: <id>, n: <number> }`; the handler never trusts
+ * them (the task is reloaded, the clicker's permission re-checked by domain/task.ts).
+ * Lark refuses cards over 30 KB; `fitCard` drops the oldest history to stay under it.
+ * @example taskCard(task, { lang: 'zh', now, tz: 'Asia/Shanghai', calendar, settings })
+ */
+import { t } from '../i18n.js';
+import type { Lang, Light, Task, TaskEvent } from '../domain/types.js';
+import { lightWithReason, type LightCalendar, type LightSettings } from '../domain/light.js';
+import { isOpen } from '../domain/task.js';
+import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
+
+export type Card = Record<string, unknown>;
+
+export interface CardView {
+  lang: Lang;
+  now: Date;
+  /** The office's time zone (DUBAN_TZ). */
+  tz: string;
+  calendar: LightCalendar;
+  settings: LightSettings;
+  /** Effective 督办领导 when the task has none of its own (the chat's). */
+  chatSupervisorId?: string | null;
+  /** Display names by open_id (directory cache); missing ones fall back to a mention. */
+  names?: Record<string, string>;
+}
+
+/** Lark's limit is 30 KB for the card JSON; stay clear of it. */
+export const CARD_MAX_BYTES = 28 * 1024;
+export const TITLE_MAX = 200;
+const NOTE_SHOWN_MAX = 500;
+const HISTORY_NOTE_MAX = 200;
+export const LIST_PAGE_SIZE = 10;
+
+/** Button actions a card can carry; card-actions.ts maps each to a domain Action. */
+export type CardActionName =
+  | 'accept'
+  | 'progress'
+  | 'submit'
+  | 'approve'
+  | 'reject'
+  | 'approve_extension'
+  | 'reject_extension'
+  | 'chase'
+  | 'show'
+  | 'list';
+
+/** Names of the inputs inside the forms, read back from `form_value`. */
+export const FORM_FIELDS = { progressText: 'progress_text', rejectReason: 'reject_reason' } as const;
+
+const LIGHT_TEMPLATE: Record<Light, string> = { red: 'red', yellow: 'orange', green: 'green' };
+const LIGHT_ICON: Record<Light, string> = { red: '🔴', yellow: '🟡', green: '🟢' };
+const STATE_COLOR: Record<Task['state'], string> = {
+  assigned: 'orange',
+  in_progress: 'blue',
+  submitted: 'violet',
+  done: 'green',
+  cancelled: 'neutral',
+};
+
+// ───────────────────────── formatting ─────────────────────────
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function partsOf(d: Date, tz: string): Record<string, string> {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    });
+    formatters.set(tz, f);
+  }
+  const out: Record<string, string> = {};
+  for (const p of f.formatToParts(d)) out[p.type] = p.value;
+  return out;
+}
+
+const ZH_WEEKDAY: Record<string, string> = { Mon: '一', Tue: '二', Wed: '三', Thu: '四', Fri: '五', Sat: '六', Sun: '日' };
+const EN_MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `12月4日（周五）18:00`, with the year when it is not `now`'s year; `Fri 4 Dec 18:00` in English. */
+export function formatDateTime(d: Date, view: Pick<CardView, 'lang' | 'tz' | 'now'>, withWeekday = true): string {
+  const p = partsOf(d, view.tz);
+  const sameYear = partsOf(view.now, view.tz).year === p.year;
+  const hm = `${p.hour}:${p.minute}`;
+  if (view.lang === 'zh') {
+    const date = `${sameYear ? '' : `${p.year}年`}${p.month}月${p.day}日`;
+    return `${date}${withWeekday ? `（周${ZH_WEEKDAY[p.weekday!] ?? ''}）` : ''} ${hm}`;
+  }
+  const date = `${p.day} ${EN_MONTH[Number(p.month) - 1]}${sameYear ? '' : ` ${p.year}`}`;
+  return `${withWeekday ? `${p.weekday} ` : ''}${date} ${hm}`;
+}
+
+/** "还剩 N 个工作日" / "今天到期" / "已逾期 N 个工作日", counted on the working calendar. */
+export function dueText(task: Pick<Task, 'dueAt'>, view: CardView): string {
+  const { lang, now, calendar } = view;
+  if (!task.dueAt) return t(lang, 'task.due.none');
+  const today = calendar.localDate(now);
+  const dueDay = calendar.localDate(task.dueAt);
+  if (now.getTime() > task.dueAt.getTime()) {
+    const days = calendar.workdaysBetween(dueDay, today);
+    return days > 0 ? t(lang, 'task.due.overdue', { days }) : t(lang, 'task.due.overdue_today');
+  }
+  const days = calendar.workdaysBetween(today, dueDay);
+  if (days <= 0) return t(lang, 'task.due.today');
+  return days === 1 ? t(lang, 'task.due.left_one') : t(lang, 'task.due.left', { days });
+}
+
+/** A person as card markdown: their cached name (escaped) or, unknown, a mention by id. */
+export function personMd(openId: string, view: Pick<CardView, 'names'>, mention = false): string {
+  if (mention) return atUser(openId);
+  const name = view.names?.[openId];
+  return name ? escapeInline(name) : atUser(openId);
+}
+
+/** A person in plain text (text messages, toasts). */
+export function personText(openId: string, view: Pick<CardView, 'names'>): string {
+  return view.names?.[openId] ?? openId;
+}
+
+function md(content: string): Card {
+  return { tag: 'markdown', content };
+}
+
+function button(label: string, value: Record<string, unknown>, type: 'primary' | 'default' | 'danger' = 'default', extra: Card = {}): Card {
+  return {
+    tag: 'button',
+    text: { tag: 'plain_text', content: label },
+    type,
+    ...extra,
+    behaviors: [{ type: 'callback', value }],
+  };
+}
+
+function buttonRow(buttons: Card[]): Card {
+  return {
+    tag: 'column_set',
+    flex_mode: 'flow',
+    horizontal_spacing: '8px',
+    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
+  };
+}
+
+const payload = (task: Task, a: CardActionName): Record<string, unknown> => ({ a, task: task.id, n: task.number });
+
+// ───────────────────────── the task card ─────────────────────────
+
+export type CardAudience = 'group' | 'assignee' | 'detail';
+
+/** The fields block shared by the group card, the p2p card and the detail card. */
+function fieldLines(task: Task, view: CardView, audience: CardAudience): string[] {
+  const { lang } = view;
+  const L = (k: string) => t(lang, `task.card.${k}`);
+  const lead = task.assignees.find((a) => a.role === 'lead');
+  const co = task.assignees.filter((a) => a.role === 'co');
+  // The group card mentions everyone on its first line; here names suffice.
+  const mentionAssignees = false;
+  const signed = (a: { acceptedAt: Date | null }) => (a.acceptedAt ? ' ✓' : '');
+  const lines: string[] = [];
+  if (lead) lines.push(`**${L('lead')}**：${personMd(lead.userId, view, mentionAssignees)}${signed(lead)}`);
+  if (co.length) lines.push(`**${L('co')}**：${co.map((a) => personMd(a.userId, view, mentionAssignees) + signed(a)).join('、')}`);
+
+  if (task.dueAt) {
+    let due = `**${L('due')}**：${formatDateTime(task.dueAt, view)}`;
+    if (isOpen(task)) due += ` · ${dueText(task, view)}`;
+    if (task.originalDueAt && task.originalDueAt.getTime() !== task.dueAt.getTime()) {
+      due += `（${t(lang, 'task.due.extended', { original: formatDateTime(task.originalDueAt, view, false) })}）`;
+    }
+    lines.push(due);
+  } else {
+    lines.push(`**${L('due')}**：${t(lang, 'task.due.none')}`);
+  }
+
+  const state = t(lang, `task.state.${task.state}`);
+  if (isOpen(task)) {
+    const { light, reason } = lightWithReason(task, view.now, view.calendar, view.settings);
+    const why = reason ? `（${t(lang, `task.light_reason.${reason}`)}）` : '';
+    lines.push(`**${L('state')}**：${state} · ${t(lang, `task.light.${light}`)}${why}`);
+  } else {
+    lines.push(`**${L('state')}**：${state}${task.doneAt ? ` · ${formatDateTime(task.doneAt, view, false)}` : ''}`);
+  }
+
+  const meta: string[] = [];
+  if (task.priority !== 'normal') meta.push(`**${L('priority')}**：${t(lang, `task.priority.${task.priority}`)}`);
+  if (task.category) meta.push(`**${L('category')}**：${t(lang, `task.category.${task.category}`)}`);
+  if (meta.length) lines.push(meta.join('　'));
+  if (task.source) lines.push(`**${L('source')}**：${escapeInline(truncate(task.source, 200))}`);
+  const supervisor = task.supervisorId ?? view.chatSupervisorId ?? null;
+  lines.push(
+    `**${L('creator')}**：${personMd(task.creatorId, view)}` +
+      (supervisor && supervisor !== task.creatorId ? `　**${L('supervisor')}**：${personMd(supervisor, view)}` : ''),
+  );
+  if (task.detail) lines.push(`**${L('detail')}**：${escapeMarkdown(truncate(task.detail, NOTE_SHOWN_MAX))}`);
+  if (task.revisitAt && task.state === 'done') lines.push(`**${L('revisit')}**：${formatDateTime(task.revisitAt, view)}`);
+  return lines;
+}
+
+function progressLines(task: Task, view: CardView): string[] {
+  const { lang } = view;
+  if (!task.lastProgressAt) return isOpen(task) ? [`**${t(lang, 'task.card.progress')}**：${t(lang, 'task.card.no_progress')}`] : [];
+  const pct = task.percent !== null ? `${task.percent}% · ` : '';
+  const when = formatDateTime(task.lastProgressAt, view, false);
+  const text = task.lastProgressText ? escapeMarkdown(truncate(task.lastProgressText, NOTE_SHOWN_MAX)) : '';
+  return [`**${t(lang, 'task.card.progress')}**（${pct}${when}）：${text}`];
+}
+
+function extensionLines(task: Task, view: CardView): string[] {
+  const p = task.pendingExtension;
+  if (!p || !isOpen(task)) return [];
+  return [
+    `**${t(view.lang, 'task.card.extension')}**：` +
+      t(view.lang, 'task.card.extension_text', {
+        who: personMd(p.requestedBy, view),
+        due: formatDateTime(p.dueAt, view),
+        reason: escapeMarkdown(truncate(p.reason, NOTE_SHOWN_MAX)),
+      }),
+  ];
+}
+
+/** The buttons that fit the state; who may press them is checked on click. */
+export function taskButtons(task: Task, view: Pick<CardView, 'lang'>, audience: CardAudience): Card[] {
+  const { lang } = view;
+  const B = (k: string) => t(lang, `task.btn.${k}`);
+  const els: Card[] = [];
+  if (!isOpen(task)) return els;
+  const row: Card[] = [];
+  if (task.state === 'assigned') row.push(button(B('accept'), payload(task, 'accept'), 'primary'));
+  if (task.state === 'assigned' || task.state === 'in_progress') {
+    row.push(button(B('submit'), payload(task, 'submit'), task.state === 'in_progress' ? 'primary' : 'default'));
+    if (audience !== 'assignee') row.push(button(B('chase'), payload(task, 'chase')));
+  }
+  if (task.state === 'submitted' && audience !== 'assignee') {
+    row.push(button(B('approve'), payload(task, 'approve'), 'primary'));
+  }
+  if (task.pendingExtension && audience !== 'assignee') {
+    row.push(button(B('approve_extension'), payload(task, 'approve_extension'), 'primary'));
+    row.push(button(B('reject_extension'), payload(task, 'reject_extension'), 'danger'));
+  }
+  if (row.length) els.push(buttonRow(row));
+
+  if (task.state === 'assigned' || task.state === 'in_progress') {
+    els.push(
+      form(`progress_${task.id}`, FORM_FIELDS.progressText, t(lang, 'task.card.progress_placeholder'), B('progress'), payload(task, 'progress')),
+    );
+  }
+  if (task.state === 'submitted' && audience !== 'assignee') {
+    els.push(
+      form(`reject_${task.id}`, FORM_FIELDS.rejectReason, t(lang, 'task.card.reason_placeholder'), B('reject'), payload(task, 'reject'), 'danger'),
+    );
+  }
+  return els;
+}
+
+/** A one-line form: an input and its submit button (JSON 2.0 `form` container). */
+function form(name: string, field: string, placeholder: string, label: string, value: Record<string, unknown>, type: 'primary' | 'danger' = 'primary'): Card {
+  return {
+    tag: 'form',
+    name,
+    elements: [
+      {
+        tag: 'column_set',
+        flex_mode: 'none',
+        horizontal_spacing: '8px',
+        columns: [
+          {
+            tag: 'column',
+            width: 'weighted',
+            weight: 1,
+            elements: [
+              { tag: 'input', name: field, placeholder: { tag: 'plain_text', content: placeholder }, max_length: 1000, width: 'fill' },
+            ],
+          },
+          {
+            tag: 'column',
+            width: 'auto',
+            elements: [button(label, value, type, { name: `${name}_submit`, form_action_type: 'submit' })],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function header(task: Task, view: CardView): Card {
+  const light = isOpen(task) ? lightWithReason(task, view.now, view.calendar, view.settings).light : null;
+  const template = light ? LIGHT_TEMPLATE[light] : task.state === 'done' ? 'green' : 'grey';
+  const icon = light ? `${LIGHT_ICON[light]} ` : task.state === 'done' ? '✅ ' : '';
+  return {
+    title: { tag: 'plain_text', content: plainText(`${icon}#${task.number} ${truncate(task.title, TITLE_MAX)}`, TITLE_MAX + 20) },
+    template,
+    text_tag_list: [
+      { tag: 'text_tag', text: { tag: 'plain_text', content: t(view.lang, `task.state.${task.state}`) }, color: STATE_COLOR[task.state] },
+      ...(task.priority === 'urgent'
+        ? [{ tag: 'text_tag', text: { tag: 'plain_text', content: t(view.lang, 'task.priority.urgent') }, color: 'red' }]
+        : []),
+    ],
+  };
+}
+
+function shell(head: Card, elements: Card[]): Card {
+  return { schema: '2.0', config: { update_multi: true }, header: head, body: { elements } };
+}
+
+/** The shared card in the origin chat: mentions the assignees, shows everything, carries the buttons. */
+export function taskCard(task: Task, view: CardView): Card {
+  const mentions = task.assignees.map((a) => atUser(a.userId)).join(' ');
+  const els: Card[] = [
+    md([`${mentions} **#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'group')].join('\n')),
+  ];
+  const info = [...progressLines(task, view), ...extensionLines(task, view)];
+  if (info.length) els.push(md(info.join('\n')));
+  els.push(...taskButtons(task, view, 'group'));
+  if (isOpen(task)) els.push({ tag: 'markdown', content: t(view.lang, 'task.card.reply_hint'), text_size: 'notation' });
+  return fitCard(shell(header(task, view), els));
+}
+
+/** The p2p card each assignee gets: their role, the task, and the buttons an assignee uses. */
+export function assigneeCard(task: Task, assigneeId: string, view: CardView): Card {
+  const me = task.assignees.find((a) => a.userId === assigneeId);
+  const intro = t(view.lang, me?.role === 'co' ? 'task.notice.assigned_co' : 'task.notice.assigned_lead');
+  const els: Card[] = [
+    md([intro, `**#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'assignee')].join('\n')),
+  ];
+  const info = [...progressLines(task, view), ...extensionLines(task, view)];
+  if (info.length) els.push(md(info.join('\n')));
+  els.push(...taskButtons(task, view, 'assignee'));
+  if (isOpen(task)) els.push({ tag: 'markdown', content: t(view.lang, 'task.card.reply_hint'), text_size: 'notation' });
+  return fitCard(shell(header(task, view), els));
+}
+
+// ───────────────────────── /查看: detail with history ─────────────────────────
+
+/** One ledger line: time, who, what, and the event's own text (escaped). */
+export function historyLine(e: Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 'at'>, view: CardView): string {
+  const { lang } = view;
+  const who = e.actorId === 'bot' ? t(lang, 'task.event.bot') : personMd(e.actorId, view);
+  const what = t(lang, `task.event.${e.kind}`);
+  const p = e.payload ?? {};
+  const str = (k: string) => (typeof p[k] === 'string' && p[k] ? escapeMarkdown(truncate(String(p[k]), HISTORY_NOTE_MAX)) : '');
+  const date = (k: string) => {
+    const v = p[k];
+    const d = v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : null;
+    return d && !Number.isNaN(d.getTime()) ? formatDateTime(d, view) : '';
+  };
+  const extra: string[] = [];
+  switch (e.kind) {
+    case 'progress':
+      if (typeof p.percent === 'number') extra.push(`${p.percent}%`);
+      if (str('text')) extra.push(str('text'));
+      break;
+    case 'submitted':
+      if (str('note')) extra.push(str('note'));
+      break;
+    case 'returned':
+    case 'cancelled':
+      if (str('reason')) extra.push(str('reason'));
+      break;
+    case 'extension_requested':
+      if (date('dueAt')) extra.push(t(lang, 'task.event.to', { due: date('dueAt') }));
+      if (str('reason')) extra.push(str('reason'));
+      break;
+    case 'extension_approved':
+      if (date('dueAt')) extra.push(t(lang, 'task.event.to', { due: date('dueAt') }));
+      break;
+    case 'extension_rejected':
+      if (str('reason')) extra.push(str('reason'));
+      break;
+    case 'chased':
+      if (str('note')) extra.push(str('note'));
+      break;
+    case 'approved':
+      if (date('revisitAt')) extra.push(`${t(lang, 'task.card.revisit')} ${date('revisitAt')}`);
+      break;
+    default:
+      break;
+  }
+  return `${formatDateTime(e.at, view, false)}　${who}　${what}${extra.length ? `：${extra.join('　')}` : ''}`;
+}
+
+/** /查看 #N: the card plus the whole 办理记录, oldest dropped first if the card grows too big. */
+export function taskDetailCard(task: Task, events: ReadonlyArray<Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 'at'>>, view: CardView): Card {
+  const top: Card[] = [
+    md([`**#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'detail')].join('\n')),
+  ];
+  const info = [...progressLines(task, view), ...extensionLines(task, view)];
+  if (info.length) top.push(md(info.join('\n')));
+  top.push(
+    md(t(view.lang, 'task.card.counts', { ext: task.extensionCount, ret: task.returnCount, chase: task.chaseCount })),
+  );
+  const buttons = taskButtons(task, view, 'detail');
+  const lines = events.map((e) => historyLine(e, view));
+  const build = (shown: string[], hidden: number) =>
+    shell(header(task, view), [
+      ...top,
+      { tag: 'hr' },
+      md(
+        [`**${t(view.lang, 'task.card.history')}**`, ...(hidden ? [t(view.lang, 'task.card.history_more', { count: hidden })] : []), ...shown].join('\n'),
+      ),
+      ...buttons,
+    ]);
+  // Drop the oldest lines until the card fits; halve the step while far over to stay fast.
+  let dropped = 0;
+  let card = build(lines, 0);
+  while (cardBytes(card) > CARD_MAX_BYTES && dropped < lines.length) {
+    const over = cardBytes(card) - CARD_MAX_BYTES;
+    dropped = Math.min(lines.length, dropped + Math.max(1, Math.floor(over / 400)));
+    card = build(lines.slice(dropped), dropped);
+  }
+  return fitCard(card);
+}
+
+// ───────────────────────── /任务: the list ─────────────────────────
+
+export type ListFilter = 'mine' | 'chat' | 'overdue' | 'all';
+
+const LIGHT_RANK: Record<Light, number> = { red: 0, yellow: 1, green: 2 };
+
+/** Red first, then yellow, then green; within a colour the earliest due first, undated last. */
+export function sortForList(tasks: readonly Task[], view: CardView): Array<{ task: Task; light: Light }> {
+  return tasks
+    .map((task) => ({ task, light: lightWithReason(task, view.now, view.calendar, view.settings).light }))
+    .sort(
+      (a, b) =>
+        LIGHT_RANK[a.light] - LIGHT_RANK[b.light] ||
+        (a.task.dueAt?.getTime() ?? Infinity) - (b.task.dueAt?.getTime() ?? Infinity) ||
+        a.task.number - b.task.number,
+    );
+}
+
+/** The /任务 card: one page of open tasks, red first, with 上一页/下一页. */
+export function taskListCard(tasks: readonly Task[], filter: ListFilter, page: number, view: CardView): Card {
+  const { lang } = view;
+  const sorted = sortForList(tasks, view);
+  const pages = Math.max(1, Math.ceil(sorted.length / LIST_PAGE_SIZE));
+  const p = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const slice = sorted.slice((p - 1) * LIST_PAGE_SIZE, p * LIST_PAGE_SIZE);
+  const count = (l: Light) => sorted.filter((x) => x.light === l).length;
+  const els: Card[] = [];
+  if (!sorted.length) {
+    els.push(md(t(lang, 'task.list.empty')));
+  } else {
+    els.push(
+      md(
+        t(lang, 'task.list.summary', { total: sorted.length, red: count('red'), yellow: count('yellow'), green: count('green'), page: p, pages }),
+      ),
+    );
+    const rows = slice.map(({ task, light }) => {
+      const lead = task.assignees.find((a) => a.role === 'lead');
+      const due = task.dueAt ? `${formatDateTime(task.dueAt, view, true)} · ${dueText(task, view)}` : t(lang, 'task.due.none');
+      return (
+        `${LIGHT_ICON[light]} **#${task.number}** ${escapeInline(truncate(task.title, 60))}\n` +
+        `　${lead ? personMd(lead.userId, view) : ''} · ${t(lang, `task.state.${task.state}`)} · ${due}`
+      );
+    });
+    els.push(md(rows.join('\n')));
+    const nav: Card[] = [];
+    if (p > 1) nav.push(button(t(lang, 'task.btn.prev'), { a: 'list', f: filter, p: p - 1 }));
+    if (p < pages) nav.push(button(t(lang, 'task.btn.next'), { a: 'list', f: filter, p: p + 1 }));
+    if (nav.length) els.push(buttonRow(nav));
+  }
+  return fitCard(
+    shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: count('red') ? 'red' : 'blue' }, els),
+  );
+}
+
+// ───────────────────────── /帮助 ─────────────────────────
+
+export function helpCard(lang: Lang): Card {
+  return shell({ title: { tag: 'plain_text', content: t(lang, 'task.help.title') }, template: 'blue' }, [md(t(lang, 'task.help.body'))]);
+}
+
+export function helpText(lang: Lang): string {
+  return t(lang, 'task.help.text');
+}
+
+// ───────────────────────── size ─────────────────────────
+
+const encoder = new TextEncoder();
+export function cardBytes(card: Card): number {
+  return encoder.encode(JSON.stringify(card)).length;
+}
+
+/**
+ * Last line of defence for the 30 KB limit: shortens the longest markdown elements until the
+ * card fits. Escaped text is cut only at an entity boundary so no `&#60` is left half-written.
+ */
+export function fitCard(card: Card): Card {
+  if (cardBytes(card) <= CARD_MAX_BYTES) return card;
+  const copy = JSON.parse(JSON.stringify(card)) as Card;
+  const mds: Array<{ content: string }> = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.tag === 'markdown' && typeof o.content === 'string') mds.push(o as { content: string });
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(copy);
+  for (let guard = 0; guard < 200 && cardBytes(copy) > CARD_MAX_BYTES; guard++) {
+    const longest = mds.reduce((a, b) => (b.content.length > a.content.length ? b : a), mds[0]!);
+    if (!longest || longest.content.length < 50) break;
+    longest.content = cutAtEntity(longest.content, Math.floor(longest.content.length * 0.75)) + '…';
+  }
+  return copy;
+}
+
+function cutAtEntity(s: string, at: number): string {
+  let cut = s.slice(0, at);
+  const amp = cut.lastIndexOf('&');
+  if (amp >= 0 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  const lt = cut.lastIndexOf('<');
+  if (lt >= 0 && !cut.slice(lt).includes('>')) cut = cut.slice(0, lt);
+  return cut;
+}
