@@ -127,8 +127,11 @@ async function route(ctx: BotContext, event: IncomingEvent): Promise<CardAnswer 
 
 async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Promise<void> {
   const { deps } = ctx;
-  await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: event.chatType }, ctx.now);
-  await rememberNames(deps.db, event.tenantKey, event.mentions.filter((m) => m.openId !== deps.botOpenId), ctx.now);
+  const mentionsBot = event.mentions.some((m) => m.openId === deps.botOpenId);
+  const isReply = Boolean(event.parentId || event.rootId);
+  // In a group the bot may see every message (im:message.group_msg): only those meant for it
+  // (@-mentioning it, or replying to a message) are parsed, remembered and answered.
+  if (event.chatType !== 'p2p' && !mentionsBot && !isReply) return;
   const settings = await getChatSettings(deps.db, event.chatId);
   const cmd = parseCommand(event.text, event.mentions, {
     now: ctx.now,
@@ -137,15 +140,15 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
     botOpenId: deps.botOpenId,
     lang: ctx.lang,
   });
+  await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: event.chatType }, ctx.now);
+  await rememberNames(deps.db, event.tenantKey, event.mentions.filter((m) => m.openId !== deps.botOpenId), ctx.now);
   if (cmd) {
     const handler = r.commands.get(cmd.verb);
     if (!handler) throw new ParseError('unknown_verb', { verb: cmd.verb });
     await handler(ctx, cmd as never, event);
     return;
   }
-  if ((event.parentId || event.rootId) && r.replyHandler && (await r.replyHandler(ctx, event))) return;
-  const mentionsBot = event.mentions.some((m) => m.openId === deps.botOpenId);
-  // In a group the bot may see every message (im:message.group_msg); only answer those meant for it.
+  if (isReply && r.replyHandler && (await r.replyHandler(ctx, event))) return;
   if (event.chatType === 'p2p' || mentionsBot) {
     if (r.fallback) await r.fallback(ctx, event);
     else ctx.reply(t(ctx.lang, 'not_a_command'));

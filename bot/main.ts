@@ -48,7 +48,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   const { log } = deps;
 
   let ws: LongConnection | null = null;
-  const app = createApp(deps, { health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state() } : {}) }) });
+  const app = createApp(deps, { health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state(), problem: ws.problem() } : {}) }) });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   log.info({ url: `http://${config.HOST}:${config.PORT}`, mode: config.LARK_MODE, db: config.DATABASE_URL.split('?')[0] }, 'duban listening');
 
