@@ -1,0 +1,331 @@
+/**
+ * The LarkApi port on the official SDK (@larksuiteoapi/node-sdk). Everything the SDK does
+ * not do for us lives here:
+ *  - every failure becomes one LarkApiError (HTTP status, Lark code, wait hint); the SDK
+ *    throws raw axios errors for non-2xx answers and *returns* `{ code ≠ 0 }` bodies on 200;
+ *  - a hard per-request deadline (the SDK has none: a hung connection would hang the sender);
+ *  - no logging by the SDK: its error logger prints the whole axios error, request body
+ *    included — for the token call that body carries the app secret;
+ *  - the tenant token is cached per client and refreshed once when Lark says it is invalid
+ *    (99991663/99991661): the SDK only refreshes on its own clock and never on an answer.
+ * No retries happen here beyond that one refresh: the outbox decides when to try again.
+ */
+import { Readable } from 'node:stream';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { larkBaseUrl } from '../config.js';
+import { LarkApiError, type LarkApi, type LarkChat, type LarkUser, type ReplyArgs, type SendArgs } from './api.js';
+
+export interface LarkClientOptions {
+  appId: string;
+  appSecret: string;
+  /** 'feishu' | 'lark' | a base URL such as http://127.0.0.1:9000 (tests, sandbox). */
+  domain: string;
+  /** Whole-request deadline, token fetch included per call. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Lark codes meaning "the token you sent is not (or no longer) valid": 99991661 missing,
+ * 99991663 invalid tenant token, 99991668 invalid access token (seen on revoked tokens).
+ * Source: lark-notes §4.7 and the server error-code page.
+ */
+const TOKEN_INVALID_CODES = new Set([99991661, 99991663, 99991668]);
+
+/** Department lookup answers this for an id that does not exist (contact v3 department.get). */
+const DEPARTMENT_NOT_FOUND = 40015;
+
+const silentLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
+
+/**
+ * The SDK's token cache contract (get/set with an expiry in ms), kept per client so that a
+ * rejected token can be dropped, and so that concurrent calls on a cold cache wait for the
+ * one token request in flight instead of each asking for a token.
+ */
+class TokenCache {
+  private readonly values = new Map<string, { value: unknown; expiredTime?: number }>();
+  private pending: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  constructor(private readonly waitMs: number) {}
+
+  // `Symbol` (the wrapper type) because that is how the SDK's Cache type spells its keys.
+  private keyOf(key: string | Symbol, namespace?: string): string {
+    return `${namespace ?? ''}/${String(key)}`;
+  }
+
+  private fresh(key: string): unknown {
+    const hit = this.values.get(key);
+    if (hit && (!hit.expiredTime || hit.expiredTime > Date.now())) return hit.value;
+    return undefined;
+  }
+
+  async get(key: string | Symbol, options?: { namespace?: string }): Promise<unknown> {
+    const k = this.keyOf(key, options?.namespace);
+    const value = this.fresh(k);
+    if (value !== undefined) return value;
+    if (this.pending) {
+      const waiting = this.pending.promise;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([waiting, new Promise<void>((r) => (timer = setTimeout(r, this.waitMs)))]);
+      clearTimeout(timer);
+      return this.fresh(k);
+    }
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.pending = { promise, resolve };
+    return undefined;
+  }
+
+  async set(key: string | Symbol, value: unknown, expiredTime?: number, options?: { namespace?: string }): Promise<boolean> {
+    this.values.set(this.keyOf(key, options?.namespace), { value, expiredTime });
+    this.release();
+    return true;
+  }
+
+  /** Wake anyone waiting for a token that will not come (the fetch failed). */
+  release(): void {
+    const p = this.pending;
+    this.pending = null;
+    p?.resolve();
+  }
+
+  clear(): void {
+    this.values.clear();
+    this.release();
+  }
+}
+
+const isLoopback = (baseUrl: string): boolean => {
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+};
+
+/** Lark sends x-ogw-ratelimit-reset in seconds; we keep milliseconds. */
+function retryAfterFrom(headers: unknown): number | null {
+  if (!headers || typeof headers !== 'object') return null;
+  const h = headers as Record<string, unknown> & { get?: (name: string) => unknown };
+  const raw = typeof h.get === 'function' ? h.get('x-ogw-ratelimit-reset') : h['x-ogw-ratelimit-reset'];
+  const seconds = Number(Array.isArray(raw) ? raw[0] : raw);
+  return Number.isFinite(seconds) && seconds >= 0 && raw !== undefined && raw !== null && raw !== ''
+    ? Math.round(seconds * 1000)
+    : null;
+}
+
+function parseBody(data: unknown): { code?: unknown; msg?: unknown } | null {
+  if (data && typeof data === 'object') return data as { code?: unknown; msg?: unknown };
+  if (typeof data === 'string') {
+    try {
+      const parsed = JSON.parse(data);
+      return parsed && typeof parsed === 'object' ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Classifies anything the SDK (axios underneath) can throw. Exported for the tests and for
+ * anyone wrapping another SDK call the same way.
+ */
+export function toLarkApiError(err: unknown): LarkApiError {
+  if (err instanceof LarkApiError) return err;
+  const e = err as { response?: { status?: unknown; data?: unknown; headers?: unknown; statusText?: unknown }; code?: unknown; message?: unknown };
+  const res = e?.response;
+  if (res && typeof res.status === 'number') {
+    const body = parseBody(res.data);
+    const code = typeof body?.code === 'number' ? body.code : -1;
+    const msg =
+      typeof body?.msg === 'string' && body.msg !== ''
+        ? body.msg
+        : `HTTP ${res.status}${typeof res.statusText === 'string' && res.statusText ? ` ${res.statusText}` : ''}`;
+    const rateLimited = res.status === 429 || code === 99991400;
+    return new LarkApiError(res.status, code, msg, rateLimited ? retryAfterFrom(res.headers) : null);
+  }
+  // The SDK's token manager turns a 200 answer without a token into a plain Error.
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const tokenFailure = /failed to get tenant_access_token, code: (-?\d+), msg: (.*)$/.exec(message);
+  if (tokenFailure) return new LarkApiError(200, Number(tokenFailure[1]), `token: ${tokenFailure[2]}`);
+  const errCode = typeof e?.code === 'string' ? e.code : '';
+  const timedOut = errCode === 'ECONNABORTED' || errCode === 'ETIMEDOUT' || errCode === 'ERR_CANCELED' || /timeout/i.test(message);
+  return new LarkApiError(0, -1, timedOut ? `timeout: ${message}` : `network: ${errCode ? `${errCode} ` : ''}${message}`);
+}
+
+/**
+ * The file part of an upload, as a stream with a name. A bare Buffer goes out as a form field
+ * without `filename`, which multipart parsers (Go's FormFile, undici's formData) read as a
+ * text value, not a file. The SDK's form encoder (form-data) takes the filename from `.name`.
+ * The name is kept ASCII for the header; the real name travels in `file_name`.
+ */
+function namedStream(fileName: string, bytes: Uint8Array): Readable {
+  const stream = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], { objectMode: false });
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || 'upload';
+  return Object.assign(stream, { name: ascii });
+}
+
+type Body = { code?: number; msg?: string; data?: any; [k: string]: any };
+
+/** A 200 answer can still be a refusal: Lark puts it in `code`. */
+function ok<T extends Body | null | undefined>(res: T): NonNullable<T> {
+  if (!res || typeof res !== 'object') throw new LarkApiError(200, -1, 'empty answer from Lark');
+  if (typeof res.code === 'number' && res.code !== 0) throw new LarkApiError(200, res.code, res.msg ?? `code ${res.code}`);
+  return res as NonNullable<T>;
+}
+
+/**
+ * Creates the SDK-backed LarkApi. Reads no environment: pass what loadConfig() produced.
+ * @example createLarkApi({ appId: cfg.LARK_APP_ID, appSecret: cfg.LARK_APP_SECRET, domain: cfg.LARK_DOMAIN })
+ */
+export function createLarkApi(opts: LarkClientOptions): LarkApi {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const baseUrl = larkBaseUrl(opts.domain);
+  const cache = new TokenCache(timeoutMs);
+
+  // A fresh axios instance (no interceptors shared with other SDK users), made from the
+  // SDK's own so that no axios import is needed here.
+  const http = lark.defaultHttpInstance.create({
+    timeout: timeoutMs,
+    maxRedirects: 0,
+    // A loopback base URL is a local fake or sandbox: never send it through a proxy.
+    ...(isLoopback(baseUrl) ? { proxy: false as const } : {}),
+  });
+  // `timeout` above is a socket-idle timer; this is the whole-request deadline.
+  http.interceptors.request.use((config) => {
+    if (!config.signal) config.signal = AbortSignal.timeout(timeoutMs);
+    return config;
+  });
+  // The SDK expects its http instance to resolve to the body (see lark-notes §6.2).
+  http.interceptors.response.use((resp) =>
+    (resp.config as { $return_headers?: boolean }).$return_headers ? ({ data: resp.data, headers: resp.headers } as any) : resp.data,
+  );
+
+  const client = new lark.Client({
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    domain: baseUrl,
+    appType: lark.AppType.SelfBuild,
+    cache,
+    httpInstance: http as unknown as lark.HttpInstance,
+    logger: silentLogger,
+    loggerLevel: lark.LoggerLevel.error,
+  });
+
+  /** One call, with one token refresh when Lark rejects the cached token. */
+  async function call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (first) {
+      cache.release();
+      const err = toLarkApiError(first);
+      if (!(TOKEN_INVALID_CODES.has(err.code) || err.status === 401)) throw err;
+      cache.clear();
+      try {
+        return await fn();
+      } catch (second) {
+        cache.release();
+        throw toLarkApiError(second);
+      }
+    }
+  }
+
+  return {
+    async botInfo() {
+      const res = await call(() => client.request<Body>({ method: 'GET', url: '/open-apis/bot/v3/info' }));
+      const bot = ok(res).bot;
+      if (!bot?.open_id) throw new LarkApiError(200, -1, 'bot/v3/info answered without bot.open_id');
+      return { openId: String(bot.open_id), name: String(bot.app_name ?? '') };
+    },
+
+    async send(args: SendArgs) {
+      const res = await call(() =>
+        client.im.v1.message.create({
+          params: { receive_id_type: args.receiveIdType },
+          data: { receive_id: args.receiveId, msg_type: args.msgType, content: args.content, uuid: args.uuid },
+        }),
+      );
+      const id = ok(res).data?.message_id;
+      if (!id) throw new LarkApiError(200, -1, 'message.create answered without message_id');
+      return { messageId: id };
+    },
+
+    async reply(args: ReplyArgs) {
+      const res = await call(() =>
+        client.im.v1.message.reply({
+          path: { message_id: args.messageId },
+          data: { msg_type: args.msgType, content: args.content, uuid: args.uuid },
+        }),
+      );
+      const id = ok(res).data?.message_id;
+      if (!id) throw new LarkApiError(200, -1, 'message.reply answered without message_id');
+      return { messageId: id };
+    },
+
+    async patchCard(messageId: string, content: string) {
+      ok(await call(() => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } })));
+    },
+
+    async urgentApp(messageId: string, openIds: string[]) {
+      ok(
+        await call(() =>
+          client.im.v1.message.urgentApp({
+            path: { message_id: messageId },
+            params: { user_id_type: 'open_id' },
+            data: { user_id_list: openIds },
+          }),
+        ),
+      );
+    },
+
+    async uploadFile(fileName: string, fileType: 'xls' | 'stream', bytes: Uint8Array) {
+      // file.create returns only `data` (null when a 200 carries code ≠ 0).
+      const data = await call(() =>
+        client.im.v1.file.create({ data: { file_type: fileType, file_name: fileName, file: namedStream(fileName, bytes) as any } }),
+      );
+      const fileKey = data?.file_key;
+      if (!fileKey) throw new LarkApiError(200, -1, 'file.create answered without file_key');
+      return { fileKey };
+    },
+
+    async getUser(openId: string): Promise<LarkUser> {
+      const res = await call(() =>
+        client.contact.v3.user.get({
+          path: { user_id: openId },
+          params: { user_id_type: 'open_id', department_id_type: 'open_department_id' },
+        }),
+      );
+      const user = ok(res).data?.user;
+      if (!user) throw new LarkApiError(200, -1, 'user.get answered without user');
+      return { openId: user.open_id ?? openId, name: user.name ?? '', departmentIds: user.department_ids ?? [] };
+    },
+
+    async getDepartmentName(departmentId: string) {
+      try {
+        const res = await call(() =>
+          client.contact.v3.department.get({
+            path: { department_id: departmentId },
+            params: { department_id_type: 'open_department_id' },
+          }),
+        );
+        return ok(res).data?.department?.name ?? null;
+      } catch (err) {
+        if (err instanceof LarkApiError && err.code === DEPARTMENT_NOT_FOUND) return null;
+        throw err;
+      }
+    },
+
+    async getChat(chatId: string): Promise<LarkChat> {
+      const res = await call(() => client.im.v1.chat.get({ path: { chat_id: chatId }, params: { user_id_type: 'open_id' } }));
+      const chat = ok(res).data ?? {};
+      const ownerIsOpenId = !chat.owner_id_type || chat.owner_id_type === 'open_id';
+      return {
+        chatId,
+        name: chat.name ?? '',
+        ownerId: chat.owner_id && ownerIsOpenId ? chat.owner_id : null,
+        managerIds: chat.user_manager_id_list ?? [],
+      };
+    },
+  };
+}
