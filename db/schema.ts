@@ -3,9 +3,14 @@
  * Tenancy: every row that belongs to an office carries its Lark `tenant_key`.
  */
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** A task's last sign of life: its last progress report, else its signing, else its assignment. */
+export function taskActivityAt(t: { lastProgressAt: AnySQLiteColumn; acceptedAt: AnySQLiteColumn; createdAt: AnySQLiteColumn }) {
+  return sql`(CASE WHEN ${t.lastProgressAt} IS NOT NULL THEN ${t.lastProgressAt} WHEN ${t.acceptedAt} IS NOT NULL THEN ${t.acceptedAt} ELSE ${t.createdAt} END)`;
+}
 
 /** 督办事项. */
 export const tasks = sqliteTable(
@@ -50,6 +55,11 @@ export const tasks = sqliteTable(
     index('tasks_open_due').on(t.isOpen, t.dueAt),
     index('tasks_chat').on(t.tenantKey, t.chatId, t.createdAt),
     index('tasks_revisit').on(t.revisitAt),
+    // The chase scan (db/reminders.ts): unsigned tasks by age, open tasks by their last sign of life.
+    index('tasks_state_created').on(t.state, t.createdAt),
+    // coalesce(last_progress_at, accepted_at, created_at), spelled without commas: drizzle-kit
+    // splits an index expression at commas. db/reminders.ts queries the very same expression.
+    index('tasks_open_activity').on(t.isOpen, taskActivityAt(t)),
   ],
 );
 

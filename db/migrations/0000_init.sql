@@ -146,6 +146,8 @@ CREATE UNIQUE INDEX `tasks_tenant_number` ON `tasks` (`tenant_key`,`number`);-->
 CREATE INDEX `tasks_open_due` ON `tasks` (`is_open`,`due_at`);--> statement-breakpoint
 CREATE INDEX `tasks_chat` ON `tasks` (`tenant_key`,`chat_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `tasks_revisit` ON `tasks` (`revisit_at`);--> statement-breakpoint
+CREATE INDEX `tasks_state_created` ON `tasks` (`state`,`created_at`);--> statement-breakpoint
+CREATE INDEX `tasks_open_activity` ON `tasks` (`is_open`,(CASE WHEN "last_progress_at" IS NOT NULL THEN "last_progress_at" WHEN "accepted_at" IS NOT NULL THEN "accepted_at" ELSE "created_at" END));--> statement-breakpoint
 CREATE TABLE `users` (
 	`open_id` text PRIMARY KEY NOT NULL,
 	`tenant_key` text NOT NULL,
