@@ -1,0 +1,284 @@
+/**
+ * Builds Lark event deliveries the way Lark sends them (schema 2.0 envelopes, optional AES
+ * encryption, X-Lark-* signature headers), so tests feed the webhook exactly what production
+ * receives. Sources: lark-platform.md "Events in", lark-notes §1.3–§1.5, §2.1, §3.2.
+ *
+ * @example
+ *   const env = messageEvent({ text: '@督办 /交办 @王主任 修复路灯', chatId, sender: ou_a,
+ *     mentions: [{ openId: botOpenId, name: '督办' }, { openId: ou_b, name: '王主任' }] });
+ *   const { body, headers } = signedRequest(env, { encryptKey: 'k', verificationToken: 'vt' });
+ *   await app.request('/lark/events', { method: 'POST', body, headers });
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+type Json = Record<string, any>;
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const newEventId = () => hex(16);
+const ms = (t: Date | number | undefined): string => String(t === undefined ? Date.now() : t instanceof Date ? t.getTime() : t);
+
+/** AES-256-CBC with key = SHA-256(encryptKey), random IV prefixed, base64 (lark-notes §1.4). */
+export function encrypt(plaintext: string, encryptKey: string, iv: Uint8Array = randomBytes(16)): string {
+  const key = createHash('sha256').update(encryptKey, 'utf8').digest();
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  return Buffer.concat([Buffer.from(iv), cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+}
+
+/** The inverse of encrypt(); decodes bytes, not hex strings, so multi-byte text survives block edges. */
+export function decrypt(encrypted: string, encryptKey: string): string {
+  const key = createHash('sha256').update(encryptKey, 'utf8').digest();
+  const raw = Buffer.from(encrypted, 'base64');
+  const decipher = createDecipheriv('aes-256-cbc', key, raw.subarray(0, 16));
+  return Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]).toString('utf8');
+}
+
+/** X-Lark-Signature: hex(SHA-256(timestamp + nonce + encryptKey + rawBody)) over the raw bytes. */
+export function sign(timestamp: string, nonce: string, encryptKey: string, rawBody: string): string {
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey, 'utf8')
+    .update(rawBody, 'utf8')
+    .digest('hex');
+}
+
+export interface EnvelopeOptions {
+  eventId?: string;
+  tenantKey?: string;
+  appId?: string;
+  /** Verification token in header.token (signedRequest can set it too). */
+  token?: string;
+  /** header.create_time; default now. */
+  time?: Date | number;
+}
+
+function envelope(eventType: string, event: Json, o: EnvelopeOptions): Json {
+  return {
+    schema: '2.0',
+    header: {
+      event_id: o.eventId ?? newEventId(),
+      event_type: eventType,
+      create_time: ms(o.time),
+      token: o.token ?? '',
+      app_id: o.appId ?? 'cli_a1b2c3d4e5f60718',
+      tenant_key: o.tenantKey ?? 'tenant_fake',
+    },
+    event,
+  };
+}
+
+export type UserRef = string | { openId: string; unionId?: string; userId?: string };
+
+const userIdOf = (u: UserRef): Json => {
+  const r = typeof u === 'string' ? { openId: u } : u;
+  return { open_id: r.openId, union_id: r.unionId ?? `on_${createHash('md5').update(r.openId).digest('hex')}`, user_id: r.userId ?? r.openId.slice(3, 11) };
+};
+
+export interface MentionRef {
+  openId: string;
+  name: string;
+}
+
+export interface MessageEventOptions extends EnvelopeOptions {
+  /**
+   * What the user typed, with each mention written as `@name` (e.g. '@督办 /交办 @王主任 …');
+   * they become `@_user_N` placeholders numbered by position, like Lark. Text that already
+   * holds `@_user_N` placeholders is kept, with `mentions` taken in order.
+   */
+  text: string;
+  chatId: string;
+  chatType?: 'group' | 'p2p';
+  sender: UserRef;
+  mentions?: MentionRef[];
+  parentId?: string;
+  rootId?: string;
+  messageId?: string;
+}
+
+/** im.message.receive_v1 with a text message. */
+export function messageEvent(o: MessageEventOptions): Json {
+  const mentions = o.mentions ?? [];
+  const { text, keyed } = placeMentions(o.text, mentions);
+  const tenantKey = o.tenantKey ?? 'tenant_fake';
+  const created = ms(o.time);
+  const message: Json = {
+    message_id: o.messageId ?? `om_${hex(16)}`,
+    ...(o.rootId ? { root_id: o.rootId } : o.parentId ? { root_id: o.parentId } : {}),
+    ...(o.parentId ? { parent_id: o.parentId } : {}),
+    create_time: created,
+    update_time: created,
+    chat_id: o.chatId,
+    chat_type: o.chatType ?? 'group',
+    message_type: 'text',
+    content: JSON.stringify({ text }),
+    ...(keyed.length
+      ? { mentions: keyed.map(({ key, m }) => ({ key, id: userIdOf(m.openId), name: m.name, tenant_key: tenantKey })) }
+      : {}),
+  };
+  return envelope(
+    'im.message.receive_v1',
+    { sender: { sender_id: userIdOf(o.sender), sender_type: 'user', tenant_key: tenantKey }, message },
+    { ...o, tenantKey },
+  );
+}
+
+function placeMentions(input: string, mentions: MentionRef[]): { text: string; keyed: { key: string; m: MentionRef }[] } {
+  if (/@_user_\d+/.test(input) || mentions.length === 0) {
+    return { text: input, keyed: mentions.map((m, i) => ({ key: `@_user_${i + 1}`, m })) };
+  }
+  // Find every `@name` (longest names first, so '@王主任' is not taken for '@王'), then number
+  // them by where they appear.
+  const taken: { start: number; end: number; m: MentionRef }[] = [];
+  const byLength = [...mentions].sort((a, b) => b.name.length - a.name.length);
+  for (const m of byLength) {
+    const needle = `@${m.name}`;
+    let from = 0;
+    let found = -1;
+    for (;;) {
+      const at = input.indexOf(needle, from);
+      if (at < 0) break;
+      if (!taken.some((t) => at < t.end && at + needle.length > t.start)) {
+        found = at;
+        break;
+      }
+      from = at + 1;
+    }
+    if (found < 0) throw new Error(`messageEvent: mention "@${m.name}" does not appear in the text "${input}"`);
+    taken.push({ start: found, end: found + needle.length, m });
+  }
+  taken.sort((a, b) => a.start - b.start);
+  let text = '';
+  let pos = 0;
+  const keyed = taken.map((t, i) => {
+    const key = `@_user_${i + 1}`;
+    text += input.slice(pos, t.start) + key;
+    pos = t.end;
+    return { key, m: t.m };
+  });
+  text += input.slice(pos);
+  return { text, keyed };
+}
+
+export interface CardActionEventOptions extends EnvelopeOptions {
+  operator: UserRef;
+  /** The button's callback value. */
+  value: Json;
+  chatId: string;
+  messageId: string;
+  formValue?: Json;
+  /** The component: 'button' by default. */
+  tag?: string;
+  /** The callback's own token (for delayed updates), `c-…`. */
+  callbackToken?: string;
+}
+
+/** card.action.trigger (the schema 2.0 card callback). */
+export function cardActionEvent(o: CardActionEventOptions): Json {
+  const tenantKey = o.tenantKey ?? 'tenant_fake';
+  return envelope(
+    'card.action.trigger',
+    {
+      operator: { tenant_key: tenantKey, ...userIdOf(o.operator) },
+      token: o.callbackToken ?? `c-${hex(20)}`,
+      action: {
+        value: o.value,
+        tag: o.tag ?? 'button',
+        timezone: 'Asia/Shanghai',
+        ...(o.formValue ? { form_value: o.formValue } : {}),
+      },
+      host: 'im_message',
+      context: { open_message_id: o.messageId, open_chat_id: o.chatId },
+    },
+    { ...o, tenantKey },
+  );
+}
+
+export interface BotAddedEventOptions extends EnvelopeOptions {
+  chatId: string;
+  name?: string;
+  operator?: UserRef;
+}
+
+/** im.chat.member.bot.added_v1: the bot was added to a group. */
+export function botAddedEvent(o: BotAddedEventOptions): Json {
+  const tenantKey = o.tenantKey ?? 'tenant_fake';
+  return envelope(
+    'im.chat.member.bot.added_v1',
+    {
+      chat_id: o.chatId,
+      ...(o.operator ? { operator_id: userIdOf(o.operator) } : {}),
+      external: false,
+      operator_tenant_key: tenantKey,
+      name: o.name ?? '',
+      i18n_names: { zh_cn: o.name ?? '' },
+    },
+    { ...o, tenantKey },
+  );
+}
+
+/** The body Lark posts when the request URL is saved. */
+export function urlVerification(challenge: string, token: string): Json {
+  return { challenge, token, type: 'url_verification' };
+}
+
+export interface SignedRequestOptions {
+  /** Encrypt the body and add signature headers (as Lark does when the app has an Encrypt Key). */
+  encryptKey?: string;
+  /** Put this verification token into the envelope (header.token, or token for url_verification). */
+  verificationToken?: string;
+  /** Seconds since the epoch (string or number) or a Date; default now. */
+  timestamp?: string | number | Date;
+  nonce?: string;
+  /**
+   * Break the delivery after signing: 'signature' flips the signature, 'body' alters the body,
+   * 'timestamp' / 'nonce' change those headers so the signature no longer matches.
+   */
+  tamper?: 'signature' | 'body' | 'timestamp' | 'nonce';
+  /** Sign a url_verification too (Lark does not: challenges carry no signature headers). */
+  signChallenge?: boolean;
+}
+
+/**
+ * A ready-to-post delivery: the raw body and the headers Lark would send.
+ * @example await fetch(url + '/lark/events', { method: 'POST', ...signedRequest(env, { encryptKey }) })
+ */
+export function signedRequest(env: Json, o: SignedRequestOptions = {}): { body: string; headers: Record<string, string> } {
+  const payload: Json = structuredClone(env);
+  const isChallenge = payload.type === 'url_verification';
+  if (o.verificationToken !== undefined) {
+    if (payload.header && typeof payload.header === 'object') payload.header.token = o.verificationToken;
+    else payload.token = o.verificationToken;
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (!o.encryptKey) {
+    let body = JSON.stringify(payload);
+    if (o.tamper === 'body') body = body.replace(/}$/, ',"tampered":true}');
+    return { body, headers };
+  }
+  let body = JSON.stringify({ encrypt: encrypt(JSON.stringify(payload), o.encryptKey) });
+  if (isChallenge && !o.signChallenge) return { body, headers };
+  const timestamp =
+    o.timestamp === undefined
+      ? String(Math.floor(Date.now() / 1000))
+      : o.timestamp instanceof Date
+        ? String(Math.floor(o.timestamp.getTime() / 1000))
+        : String(o.timestamp);
+  const nonce = o.nonce ?? hex(8);
+  let signature = sign(timestamp, nonce, o.encryptKey, body);
+  headers['x-lark-request-timestamp'] = timestamp;
+  headers['x-lark-request-nonce'] = nonce;
+  switch (o.tamper) {
+    case 'signature':
+      signature = (signature[0] === '0' ? '1' : '0') + signature.slice(1);
+      break;
+    case 'body':
+      body = JSON.stringify({ encrypt: encrypt(JSON.stringify({ ...payload, tampered: true }), o.encryptKey) });
+      break;
+    case 'timestamp':
+      headers['x-lark-request-timestamp'] = String(Number(timestamp) + 1);
+      break;
+    case 'nonce':
+      headers['x-lark-request-nonce'] = `${nonce}x`;
+      break;
+  }
+  headers['x-lark-signature'] = signature;
+  return { body, headers };
+}
