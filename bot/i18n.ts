@@ -7,11 +7,12 @@ import type { Lang } from './domain/types.js';
 import { chase } from './i18n/chase.js';
 import { common } from './i18n/common.js';
 import { digest } from './i18n/digest.js';
+import { parse } from './i18n/parse.js';
 import { task } from './i18n/task.js';
 
 export type Catalogue = Record<string, { zh: string; en: string }>;
 
-const catalogue: Catalogue = { ...common, ...chase, ...task };
+const catalogue: Catalogue = { ...common, ...chase, ...task, ...parse };
 
 export function registerCatalogue(part: Catalogue): void {
   for (const [key, value] of Object.entries(part)) {

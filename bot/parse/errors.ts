@@ -1,0 +1,53 @@
+/**
+ * A user's malformed command or time: an answer, not a bug. The boundary replies with
+ * `parse_error.<code>` (bot/i18n/parse.ts) filled with `params`, followed by `usage.<usage>`
+ * when set.
+ */
+export type ParseErrorCode =
+  | 'unknown_verb'
+  | 'missing_task_number'
+  | 'bad_task_number'
+  | 'missing_assignee'
+  | 'missing_title'
+  | 'title_too_long'
+  | 'note_too_long'
+  | 'too_many_assignees'
+  | 'bad_time'
+  | 'time_in_past'
+  | 'missing_reason'
+  | 'missing_due'
+  | 'bad_setting'
+  | 'bad_scope'
+  | 'empty_progress'
+  | 'missing_option';
+
+export const PARSE_ERROR_CODES: readonly ParseErrorCode[] = [
+  'unknown_verb',
+  'missing_task_number',
+  'bad_task_number',
+  'missing_assignee',
+  'missing_title',
+  'title_too_long',
+  'note_too_long',
+  'too_many_assignees',
+  'bad_time',
+  'time_in_past',
+  'missing_reason',
+  'missing_due',
+  'bad_setting',
+  'bad_scope',
+  'empty_progress',
+  'missing_option',
+];
+
+export class ParseError extends Error {
+  constructor(
+    readonly code: ParseErrorCode,
+    readonly params: Record<string, string | number> = {},
+    /** The verb whose usage line applies, e.g. 'assign'. */
+    readonly usage?: string,
+  ) {
+    super(code);
+    this.name = 'ParseError';
+  }
+}
