@@ -7,7 +7,7 @@ import type { FigureEvent } from '../bot/domain/figures.js';
 import type { LedgerEvent } from '../bot/domain/ledger.js';
 import type { Task } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
-import { chats, sends, subscriptions, taskEvents, tasks, users } from './schema.js';
+import { chats, sends, subscriptions, taskAssignees, taskEvents, tasks, users } from './schema.js';
 import { hydrate } from './tasks.js';
 
 /** Event kinds the figures count (extensions, returns, chases). */
@@ -42,6 +42,26 @@ export async function loadFigureTasks(db: Db | Tx, tenantKey: string, since: Dat
     out.push(...(await hydrate(db, rows)));
   }
   return out.sort((a, b) => a.number - b.number);
+}
+
+/** Like loadFigureTasks, for the tasks a person created, supervises or is assigned to (p2p /统计). */
+export async function loadTasksInvolving(db: Db | Tx, tenantKey: string, userId: string, since: Date): Promise<Task[]> {
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.tenantKey, tenantKey),
+        or(
+          eq(tasks.creatorId, userId),
+          eq(tasks.supervisorId, userId),
+          inArray(tasks.id, db.select({ id: taskAssignees.taskId }).from(taskAssignees).where(eq(taskAssignees.userId, userId))),
+        ),
+        or(eq(tasks.isOpen, 1), gte(tasks.createdAt, since), gte(tasks.updatedAt, since), gte(tasks.doneAt, since), gte(tasks.cancelledAt, since)),
+      ),
+    )
+    .orderBy(asc(tasks.number));
+  return hydrate(db, rows);
 }
 
 /** The counted events of a tenant in [from, to). */
@@ -152,6 +172,16 @@ function ledgerWhere(s: LedgerScope) {
     s.from ? gte(tasks.createdAt, s.from) : undefined,
     s.to ? lt(tasks.createdAt, s.to) : undefined,
   );
+}
+
+/** Whether the person created or supervises any task of the chat. */
+export async function hasTaskAnsweredBy(db: Db | Tx, tenantKey: string, chatId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.chatId, chatId), or(eq(tasks.creatorId, userId), eq(tasks.supervisorId, userId))))
+    .limit(1);
+  return !!row;
 }
 
 export async function countLedgerTasks(db: Db | Tx, scope: LedgerScope): Promise<number> {

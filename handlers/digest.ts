@@ -1,0 +1,25 @@
+/**
+ * /周报 订阅|退订 (/digest on|off): a leader subscribes to the weekly digest card, in p2p with
+ * the bot (the card is personal). The card covers the chats the leader oversees
+ * (schedules/digest.ts leaderChatIds), so subscribing reveals nothing new to anyone.
+ */
+import type { CommandHandler } from '../bot/router.js';
+import { isSubscribed, subscribe, unsubscribe } from '../db/figures.js';
+
+export const digest: CommandHandler<'digest'> = async (ctx, cmd) => {
+  if (ctx.chatType !== 'p2p') {
+    ctx.reply(ctx.t('digest_p2p_only'));
+    return;
+  }
+  const { deps, tenantKey, actor, now } = ctx;
+  const subscribed = await isSubscribed(deps.db, tenantKey, actor);
+  if (cmd.subscribe) {
+    if (subscribed) return ctx.reply(ctx.t('digest_sub_already'));
+    ctx.reply(ctx.t('digest_sub_ok'));
+    await ctx.commit({ also: async (tx) => void (await subscribe(tx, tenantKey, actor, now)) });
+  } else {
+    if (!subscribed) return ctx.reply(ctx.t('digest_unsub_none'));
+    ctx.reply(ctx.t('digest_unsub_ok'));
+    await ctx.commit({ also: async (tx) => void (await unsubscribe(tx, tenantKey, actor)) });
+  }
+};

@@ -1,0 +1,80 @@
+/**
+ * /台账 /ledger [本月|本年|全部]: exports the 督查台账 as an .xlsx into the chat (SPEC §6).
+ *
+ * Who: in a group, the chat's admins (owner), its 督办领导, its configured assigners, and anyone
+ * who assigned or supervises a task there — the people who answer for the chat's work; the
+ * export covers the chat's tasks. In p2p, anyone, covering the tasks they created or supervise.
+ * Period: tasks assigned this month / this year / ever (default: ever — a ledger is complete).
+ *
+ * The answer says how many tasks are coming; the workbook is built after the webhook has been
+ * answered (deps.defer), so 10,000 tasks never hold up Lark's 3-second window, and it goes out
+ * through the outbox as a file message (uploaded, then sent).
+ */
+import type { BotContext } from '../bot/context.js';
+import { periodOf } from '../bot/domain/figures.js';
+import { eventLogRows, ledgerRows } from '../bot/domain/ledger.js';
+import { lightOf } from '../bot/domain/light.js';
+import type { Lang, OutMessage, Recipient } from '../bot/domain/types.js';
+import { t } from '../bot/i18n.js';
+import { buildLedgerXlsx } from '../bot/ledger-xlsx.js';
+import type { CommandHandler } from '../bot/router.js';
+import { getChat, settingsOf } from '../db/chats.js';
+import { commitChange } from '../db/commit.js';
+import { countLedgerTasks, hasTaskAnsweredBy, listChats, loadDirectory, loadLedger, type LedgerScope } from '../db/figures.js';
+import type { Deps } from '../bot/deps.js';
+
+async function mayExport(ctx: BotContext): Promise<boolean> {
+  if (ctx.chatType === 'p2p') return true;
+  const chat = await getChat(ctx.deps.db, ctx.chatId!);
+  const s = settingsOf(chat);
+  if (s.admins.includes(ctx.actor) || s.supervisorId === ctx.actor || s.assigners?.includes(ctx.actor)) return true;
+  return hasTaskAnsweredBy(ctx.deps.db, ctx.tenantKey, ctx.chatId!, ctx.actor);
+}
+
+export const ledger: CommandHandler<'ledger'> = async (ctx, cmd) => {
+  if (!ctx.chatId) return;
+  if (!(await mayExport(ctx))) return ctx.reply(ctx.t('ledger_not_allowed'));
+  const { deps, tenantKey, now, lang } = ctx;
+  const range = cmd.period === 'all' ? null : periodOf(cmd.period, now, deps.calendar);
+  const scope: LedgerScope = {
+    tenantKey,
+    ...(ctx.chatType === 'p2p' ? { ownerId: ctx.actor } : { chatId: ctx.chatId }),
+    ...(range ? { from: range.from, to: range.to } : {}),
+  };
+  const periodLabel = ctx.t(`ledger_period_${cmd.period}`);
+  const n = await countLedgerTasks(deps.db, scope);
+  if (n === 0) return ctx.reply(ctx.t('ledger_empty', { period: periodLabel }));
+  ctx.reply(ctx.t('ledger_started', { n }));
+  const to: Recipient = { type: 'chat_id', id: ctx.chatId };
+  const fileName = t(lang, 'ledger_file_name', { period: periodLabel, date: deps.calendar.localDate(now) });
+  deps.defer(() => exportLedger(deps, { scope, to, fileName, lang, now }));
+};
+
+/** Builds the workbook and queues it as a file message; a failure is logged and told to the chat. */
+export async function exportLedger(
+  deps: Deps,
+  job: { scope: LedgerScope; to: Recipient; fileName: string; lang: Lang; now: Date },
+): Promise<void> {
+  const { scope, to, fileName, lang, now } = job;
+  let message: OutMessage;
+  try {
+    const { tasks, events } = await loadLedger(deps.db, scope);
+    const directory = await loadDirectory(deps.db, scope.tenantKey);
+    const settings = new Map((await listChats(deps.db, scope.tenantKey)).map((c) => [c.chatId, settingsOf(c)]));
+    const nameOf = (id: string) => (id === 'bot' ? t(lang, 'ledger_bot') : (directory.names[id] ?? id));
+    const rows = ledgerRows({
+      tasks,
+      events,
+      now,
+      nameOf,
+      lightOf: (task) => lightOf(task, now, deps.calendar, settings.get(task.chatId) ?? settingsOf(null)),
+    });
+    const bytes = await buildLedgerXlsx(rows, eventLogRows(tasks, events, nameOf), lang, { timeZone: deps.config.DUBAN_TZ });
+    message = { kind: 'file', to, fileName, bytes };
+  } catch (err) {
+    deps.log.error({ err, job: 'ledger' }, 'ledger export failed');
+    message = { kind: 'send', to, msgType: 'text', content: { text: t(lang, 'ledger_failed') } };
+  }
+  await commitChange(deps.db, { tenantKey: scope.tenantKey, now, messages: [message] });
+  deps.kickOutbox();
+}
