@@ -304,7 +304,7 @@ export class WorkCalendar {
     const [lo, hi, sign] = to > from ? [from, to, 1] : [to, from, -1];
     let count = 0;
     for (let d = lo + 1; d <= hi; d++) if (this.isWorkday(daysToYmd(d))) count++;
-    return sign * count;
+    return count === 0 ? 0 : sign * count; // never -0
   }
 
   /** The last working day of a month (month 1–12): what 月底 means for a deadline. */
@@ -495,15 +495,82 @@ function lineOfIndex(text: string, index: number): number {
   return line;
 }
 
+/**
+ * Where JSON.parse gave up: Node 20's messages carry no position, and an operator fixing a
+ * file by hand needs the line. A minimal recursive-descent scan of the JSON grammar.
+ */
+function jsonErrorIndex(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else {
+      const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value();
+    ws();
+    return i;
+  } catch (at) {
+    return typeof at === 'number' ? at : 0;
+  }
+}
+
 function parseJsonImport(text: string): CalendarOverride[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? `line ${lineOfIndex(text, Number(pos[1]))}: ` : '';
-    throw new Error(`calendar file: ${where}not valid JSON (${msg})`);
+    throw new Error(`calendar file: line ${lineOfIndex(text, jsonErrorIndex(text))}: not valid JSON (${msg})`);
   }
   const years = Array.isArray(data) ? data : [data];
   const out: CalendarOverride[] = [];
