@@ -153,7 +153,14 @@ function buttonRow(buttons: Card[]): Card {
   };
 }
 
-const payload = (task: Task, a: CardActionName): Record<string, unknown> => ({ a, task: task.id, n: task.number });
+/** `v` says which card the button sits on (group / p2p / detail) so the answer re-renders the same one. */
+const VIEW_CODE: Record<CardAudience, string> = { group: 'g', assignee: 'p', detail: 'd' };
+const payload = (task: Task, a: CardActionName, audience: CardAudience): Record<string, unknown> => ({
+  a,
+  task: task.id,
+  n: task.number,
+  v: VIEW_CODE[audience],
+});
 
 // ───────────────────────── the task card ─────────────────────────
 
@@ -236,28 +243,28 @@ export function taskButtons(task: Task, view: Pick<CardView, 'lang'>, audience: 
   const els: Card[] = [];
   if (!isOpen(task)) return els;
   const row: Card[] = [];
-  if (task.state === 'assigned') row.push(button(B('accept'), payload(task, 'accept'), 'primary'));
+  if (task.state === 'assigned') row.push(button(B('accept'), payload(task, 'accept', audience), 'primary'));
   if (task.state === 'assigned' || task.state === 'in_progress') {
-    row.push(button(B('submit'), payload(task, 'submit'), task.state === 'in_progress' ? 'primary' : 'default'));
-    if (audience !== 'assignee') row.push(button(B('chase'), payload(task, 'chase')));
+    row.push(button(B('submit'), payload(task, 'submit', audience), task.state === 'in_progress' ? 'primary' : 'default'));
+    if (audience !== 'assignee') row.push(button(B('chase'), payload(task, 'chase', audience)));
   }
   if (task.state === 'submitted' && audience !== 'assignee') {
-    row.push(button(B('approve'), payload(task, 'approve'), 'primary'));
+    row.push(button(B('approve'), payload(task, 'approve', audience), 'primary'));
   }
   if (task.pendingExtension && audience !== 'assignee') {
-    row.push(button(B('approve_extension'), payload(task, 'approve_extension'), 'primary'));
-    row.push(button(B('reject_extension'), payload(task, 'reject_extension'), 'danger'));
+    row.push(button(B('approve_extension'), payload(task, 'approve_extension', audience), 'primary'));
+    row.push(button(B('reject_extension'), payload(task, 'reject_extension', audience), 'danger'));
   }
   if (row.length) els.push(buttonRow(row));
 
   if (task.state === 'assigned' || task.state === 'in_progress') {
     els.push(
-      form(`progress_${task.id}`, FORM_FIELDS.progressText, t(lang, 'task.card.progress_placeholder'), B('progress'), payload(task, 'progress')),
+      form(`progress_${task.id}`, FORM_FIELDS.progressText, t(lang, 'task.card.progress_placeholder'), B('progress'), payload(task, 'progress', audience)),
     );
   }
   if (task.state === 'submitted' && audience !== 'assignee') {
     els.push(
-      form(`reject_${task.id}`, FORM_FIELDS.rejectReason, t(lang, 'task.card.reason_placeholder'), B('reject'), payload(task, 'reject'), 'danger'),
+      form(`reject_${task.id}`, FORM_FIELDS.rejectReason, t(lang, 'task.card.reason_placeholder'), B('reject'), payload(task, 'reject', audience), 'danger'),
     );
   }
   return els;

@@ -97,7 +97,7 @@ describe('buttons fit the state', () => {
   test('payloads name the task by id and number', () => {
     const card = taskCard(task(), view);
     const json = JSON.stringify(card);
-    expect(json).toContain('"value":{"a":"accept","task":77,"n":12}');
+    expect(json).toContain('"value":{"a":"accept","task":77,"n":12,"v":"g"}');
     expect(card).toMatchObject({ schema: '2.0', config: { update_multi: true } });
   });
 

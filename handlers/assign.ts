@@ -1,0 +1,58 @@
+/**
+ * /交办 /assign @主办 [@协办…] 标题 [截止 …] [!紧急|!重要] [#类别] [来源 …]. Writes the task
+ * and its first ledger event, and in the same transaction queues the shared task card in the
+ * chat (@-mentioning the assignees; 加急 for 紧急) and a p2p card to each assignee.
+ */
+import { assigneeCard, taskCard } from '../bot/cards/task.js';
+import { newTask } from '../bot/domain/task.js';
+import type { OutMessage } from '../bot/domain/types.js';
+import { UserError } from '../bot/errors.js';
+import type { CommandHandler } from '../bot/router.js';
+import { getChatSettings } from '../db/chats.js';
+import { cardViewFor } from './act.js';
+
+export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
+  const settings = await getChatSettings(ctx.deps.db, event.chatId);
+  if (settings.assigners && !settings.assigners.includes(ctx.actor) && !settings.admins.includes(ctx.actor)) {
+    throw new UserError('task.not_assigner');
+  }
+  const { task, events } = newTask({
+    tenantKey: ctx.tenantKey,
+    number: 0, // given by the store, in the same transaction
+    title: cmd.title,
+    category: cmd.category,
+    source: cmd.source,
+    priority: cmd.priority,
+    creatorId: ctx.actor,
+    supervisorId: null, // falls back to the chat's 督办领导, whoever that is when it matters
+    chatId: event.chatId,
+    leadId: cmd.lead,
+    coIds: cmd.co,
+    dueAt: cmd.dueAt,
+    now: ctx.now,
+  });
+  const view = await cardViewFor(ctx, [task], settings);
+  await ctx.commit({
+    task: { value: task, expectedVersion: null },
+    events,
+    messages: (saved) => {
+      if (!saved) return [];
+      const assignees = saved.assignees.map((a) => a.userId);
+      const out: OutMessage[] = [
+        {
+          kind: 'send',
+          to: { type: 'chat_id', id: saved.chatId },
+          msgType: 'interactive',
+          content: taskCard(saved, view),
+          taskId: saved.id,
+          purpose: 'task_card',
+          ...(saved.priority === 'urgent' ? { urgentTo: assignees } : {}),
+        },
+      ];
+      for (const id of assignees) {
+        out.push({ kind: 'send', to: { type: 'open_id', id }, msgType: 'interactive', content: assigneeCard(saved, id, view), taskId: saved.id });
+      }
+      return out;
+    },
+  });
+};

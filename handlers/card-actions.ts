@@ -1,0 +1,90 @@
+/**
+ * Card buttons (card.action.trigger) → the same decide() and permission checks as the typed
+ * commands. The payload is not trusted: the task it names is reloaded within the clicker's
+ * tenant and the clicker's role re-checked. Answers `{ toast, card }` (Lark never retries a
+ * callback); the shared card in the chat is also updated in place through the outbox.
+ */
+import type { BotContext, CardAnswer } from '../bot/context.js';
+import { assigneeCard, FORM_FIELDS, taskCard, taskDetailCard, type Card, type ListFilter } from '../bot/cards/task.js';
+import type { Action } from '../bot/domain/task.js';
+import { UserError } from '../bot/errors.js';
+import { extractPercent, MAX_NOTE_CHARS, normalizeText } from '../bot/parse/command.js';
+import { ParseError } from '../bot/parse/errors.js';
+import type { CardActionEvent, CardActionHandler } from '../bot/router.js';
+import { listEvents } from '../db/events.js';
+import { applyAction, loadTask } from './act.js';
+import { detailCardFor, listCardFor } from './show.js';
+
+/** Button names that change a task; each maps to a domain Action. */
+export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject', 'approve_extension', 'reject_extension', 'chase'] as const;
+type TaskButton = (typeof TASK_BUTTONS)[number];
+
+const raw = (card: Card) => ({ type: 'raw', data: card }) as unknown as Record<string, unknown>;
+
+function formText(event: CardActionEvent, field: string): string {
+  const v = event.formValue[field];
+  const text = typeof v === 'string' ? normalizeText(v) : '';
+  if ([...text].length > MAX_NOTE_CHARS) throw new ParseError('note_too_long', { max: MAX_NOTE_CHARS, length: [...text].length });
+  return text;
+}
+
+function actionOf(a: TaskButton, event: CardActionEvent): Action {
+  switch (a) {
+    case 'accept':
+      return { kind: 'accept' };
+    case 'progress': {
+      const text = formText(event, FORM_FIELDS.progressText);
+      if (!text) throw new UserError('task.form_empty');
+      return { kind: 'progress', text, percent: extractPercent(text) };
+    }
+    case 'submit':
+      return { kind: 'submit', note: null };
+    case 'approve':
+      return { kind: 'approve', revisitAt: null };
+    case 'reject':
+      return { kind: 'reject', reason: formText(event, FORM_FIELDS.rejectReason) };
+    case 'approve_extension':
+      return { kind: 'approve_extension' };
+    case 'reject_extension':
+      return { kind: 'reject_extension', reason: null };
+    case 'chase':
+      return { kind: 'chase', note: null };
+  }
+}
+
+function taskIdOf(event: CardActionEvent): number {
+  const id = event.value.task;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new UserError('card_unknown_action');
+  return id;
+}
+
+export const taskButton: CardActionHandler = async (ctx, event) => {
+  const a = event.value.a as TaskButton;
+  const task = await loadTask(ctx, { id: taskIdOf(event) });
+  const action = actionOf(a, event);
+  const { task: saved, view } = await applyAction(ctx, task, action, 'card');
+  // The clicked card is replaced by its current version: the p2p card stays a p2p card.
+  const card =
+    event.messageId && event.messageId === task.cardMessageId
+      ? taskCard(saved, view)
+      : event.value.v === 'p' && saved.assignees.some((x) => x.userId === ctx.actor)
+        ? assigneeCard(saved, ctx.actor, view)
+        : event.value.v === 'd'
+          ? taskDetailCard(saved, await listEvents(ctx.deps.db, saved.id), view)
+          : taskCard(saved, view);
+  return { toast: { type: 'success', content: ctx.t(`task.toast.${action.kind}`, { n: saved.number }) }, card: raw(card) };
+};
+
+export const showButton: CardActionHandler = async (ctx: BotContext, event): Promise<CardAnswer> => {
+  const { card } = await detailCardFor(ctx, { id: taskIdOf(event) });
+  // 查看 from a leader's digest opens the detail as a new message rather than replacing the digest.
+  if (ctx.chatId) ctx.send({ kind: 'send', to: { type: 'chat_id', id: ctx.chatId }, msgType: 'interactive', content: card });
+  return {};
+};
+
+export const listButton: CardActionHandler = async (ctx, event) => {
+  const f = event.value.f;
+  const filter: ListFilter = f === 'mine' || f === 'chat' || f === 'overdue' || f === 'all' ? f : 'mine';
+  const p = typeof event.value.p === 'number' ? event.value.p : 1;
+  return { card: raw(await listCardFor(ctx, filter, p)) };
+};

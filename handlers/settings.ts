@@ -1,0 +1,67 @@
+/**
+ * /设置 /settings — chat admins (the chat owner and managers from Lark's chat info, plus anyone
+ * made admin with /设置) set 督办领导, who may assign, working hours, 免打扰 and the digest time.
+ * Without arguments it shows the current settings to anyone.
+ */
+import type { BotContext } from '../bot/context.js';
+import type { ChatSettings } from '../bot/domain/types.js';
+import { UserError } from '../bot/errors.js';
+import type { CommandHandler } from '../bot/router.js';
+import type { SettingsChange } from '../bot/parse/command.js';
+import { getChat, saveChatSettings, settingsOf, upsertChat } from '../db/chats.js';
+import { lookupUsers } from '../db/users.js';
+
+const WEEKDAYS_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+const WEEKDAYS_EN = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** Is the actor an admin of the chat? Asks Lark for the owner and managers when not known yet. */
+export async function isChatAdmin(ctx: BotContext, chatId: string, settings: ChatSettings): Promise<boolean> {
+  if (settings.admins.includes(ctx.actor)) return true;
+  try {
+    const chat = await ctx.deps.lark.getChat(chatId);
+    if (chat.ownerId) await upsertChat(ctx.deps.db, { chatId, tenantKey: ctx.tenantKey, chatType: 'group', ownerId: chat.ownerId }, ctx.now);
+    return chat.ownerId === ctx.actor || chat.managerIds.includes(ctx.actor);
+  } catch (err) {
+    ctx.deps.log.warn({ err, chat_id: chatId }, 'chat info lookup failed; only configured admins may change settings');
+    return false;
+  }
+}
+
+export const settings: CommandHandler<'settings'> = async (ctx, cmd, event) => {
+  if (event.chatType !== 'group') throw new UserError('task.settings.group_only');
+  const current = settingsOf(await getChat(ctx.deps.db, event.chatId));
+  if (!cmd.changes) {
+    ctx.reply(await describe(ctx, current));
+    return;
+  }
+  if (!(await isChatAdmin(ctx, event.chatId, current))) throw new UserError('task.settings.not_admin');
+  const patch: Partial<ChatSettings> = { ...cmd.changes } as SettingsChange;
+  const next: ChatSettings = { ...current, ...patch };
+  ctx.reply(ctx.t('task.settings.saved', { changes: await describe(ctx, next, Object.keys(patch) as Array<keyof ChatSettings>) }));
+  await ctx.commit({ also: (tx) => saveChatSettings(tx, event.chatId, patch, ctx.now) });
+};
+
+/** The settings in one sentence; `only` limits it to what just changed. */
+async function describe(ctx: BotContext, s: ChatSettings, only?: Array<keyof ChatSettings>): Promise<string> {
+  const ids = [...(s.supervisorId ? [s.supervisorId] : []), ...(s.assigners ?? [])];
+  const dir = await lookupUsers(ctx.deps, ctx.tenantKey, ids);
+  const name = (id: string) => dir.get(id)?.name ?? id;
+  const none = ctx.t('task.settings.none');
+  const parts = {
+    supervisor: s.supervisorId ? name(s.supervisorId) : none,
+    assigners: s.assigners ? s.assigners.map(name).join('、') : ctx.t('task.settings.anyone'),
+    work: `${s.workStart}-${s.workEnd}`,
+    quiet: s.quiet ? `${s.quiet.start}-${s.quiet.end}` : ctx.t('task.settings.off'),
+    digest: `${(ctx.lang === 'zh' ? WEEKDAYS_ZH : WEEKDAYS_EN)[s.digestWeekday] ?? ''} ${s.digestTime}`,
+  };
+  if (!only) return ctx.t('task.settings.current', parts);
+  const label = (zh: string, en: string) => (ctx.lang === 'zh' ? zh : en);
+  const out: string[] = [];
+  if (only.includes('supervisorId')) out.push(`${label('督办领导', 'supervisor')} ${parts.supervisor}`);
+  if (only.includes('assigners')) out.push(`${label('交办权限', 'who may assign')} ${parts.assigners}`);
+  if (only.includes('admins')) out.push(`${label('管理员', 'admins')} ${s.admins.length}`);
+  if (only.includes('workStart') || only.includes('workEnd')) out.push(`${label('工作时间', 'working hours')} ${parts.work}`);
+  if (only.includes('quiet')) out.push(`${label('免打扰', 'quiet hours')} ${parts.quiet}`);
+  if (only.includes('digestWeekday') || only.includes('digestTime')) out.push(`${label('周报', 'digest')} ${parts.digest}`);
+  return out.join(ctx.lang === 'zh' ? '；' : '; ');
+}
