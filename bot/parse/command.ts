@@ -138,7 +138,7 @@ function prepare(text: string, mentions: Mention[], botOpenId: string | null): P
       const m = byKey.get(key)!;
       if (botOpenId !== null && m.openId === botOpenId) return ' ';
       out.push(m);
-      return ` ${M_OPEN}${out.length - 1}${M_CLOSE} `;
+      return `${M_OPEN}${out.length - 1}${M_CLOSE}`;
     });
     s = s.replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').trim();
   }
