@@ -1,0 +1,819 @@
+/**
+ * The sandbox (SPEC §9): the real bot — createNodeDeps, createApp, the handlers, the database,
+ * the outbox and the jobs — against FakeLark, the same fake Lark Open API the tests use, plus
+ * a web page where you act as any of the sample people.
+ *
+ * What flows where:
+ *  - the page posts what a person types or clicks; the sandbox turns it into the schema-2.0
+ *    event Lark would send (mentions as `@_user_N` + `mentions`, replies with parent_id/root_id,
+ *    clicks as card.action.trigger), signs and encrypts it with the generated encrypt key, and
+ *    POSTs it over HTTP to the bot's own /lark/events — the production path;
+ *  - the bot answers through the real SDK client at LARK_DOMAIN = the fake's URL; the page
+ *    shows what the fake received: sends, replies, PATCHed cards, 加急, uploaded files;
+ *  - the simulated clock (SandboxClock) is the bot's clock and the fake's; moving it runs the
+ *    scheduled jobs at the new time, like `npm run job -- <name> --now <time>`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { count } from 'drizzle-orm';
+import { createApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { recoverInbox } from '../ingest.js';
+import { createLogger } from '../log.js';
+import { createNodeDeps, type NodeDeps } from '../node-deps.js';
+import type { Clock } from '../clock.js';
+import { tasks } from '../../db/schema.js';
+import { runJob } from '../../schedules/jobs.js';
+import { FakeLark, type FakeMessage } from '../../test/support/fake-lark.js';
+import { messageEvent, cardActionEvent, signedRequest } from '../../test/support/lark-events.js';
+import { renderMessageBody, renderUserText, type RenderContext } from './render.js';
+import { GROUPS, PEOPLE, SANDBOX_APP, personByKey, seedOffice, seedWeek, type SandboxPerson, type SeedDriver } from './seed.js';
+import { pageHtml, messagesHtml, type ChatView, type PageModel, type ShownMessage } from './page.js';
+
+// ───────────────────────── the clock ─────────────────────────
+
+/**
+ * The simulated time. It runs at the speed of real time from wherever it was last set (so the
+ * outbox's retries and backoffs still come due), and only ever moves forward.
+ */
+export class SandboxClock implements Clock {
+  private base: number;
+  private setAt: number;
+
+  constructor(start: Date) {
+    this.base = start.getTime();
+    this.setAt = Date.now();
+  }
+
+  now(): Date {
+    return new Date(this.base + (Date.now() - this.setAt));
+  }
+
+  set(t: Date): void {
+    const ms = Math.max(t.getTime(), this.now().getTime());
+    this.base = ms;
+    this.setAt = Date.now();
+  }
+
+  /** Starts the clock over at `t`, backwards too: only before anything has happened (the seed). */
+  restart(t: Date): void {
+    this.base = t.getTime();
+    this.setAt = Date.now();
+  }
+
+  advance(ms: number): void {
+    this.set(new Date(this.now().getTime() + Math.max(0, ms)));
+  }
+}
+
+// ───────────────────────── options and state ─────────────────────────
+
+export interface SandboxOptions {
+  /** 0 picks a free port. Default 3000. */
+  port?: number;
+  host?: string;
+  /** Default file:./data/sandbox.db. */
+  databaseUrl?: string;
+  /** Start over: delete the database and the transcript first. */
+  fresh?: boolean;
+  lang?: 'zh' | 'en';
+  /** Seed the sample week when the database has no tasks (default true). */
+  seed?: boolean;
+  /** The real "today" the seed week is chosen from (tests pin it). YYYY-MM-DD. */
+  today?: string;
+  logLevel?: string;
+}
+
+/** A message a person typed on the page (Lark keeps these; the fake only sees the bot's). */
+interface UserMessage {
+  id: string;
+  chatId: string;
+  chatType: 'group' | 'p2p';
+  sender: string;
+  /** Text as the event carries it, with `@_user_N` placeholders. */
+  text: string;
+  mentions: Array<{ key: string; openId: string; name: string }>;
+  parentId: string | null;
+  rootId: string | null;
+  time: number;
+  seq: number;
+}
+
+/** The card a callback answer put in place of the clicked one, until a later PATCH. */
+interface CardOverride {
+  card: unknown;
+  /** fake.patches.length when it was applied: later patches of the message win. */
+  patchCount: number;
+}
+
+interface Transcript {
+  version: 1;
+  clock: string;
+  p2p: Record<string, string>;
+  userMessages: UserMessage[];
+  botMessages: Array<Omit<FakeMessage, 'time' | 'updatedAt'> & { time: string; updatedAt: string | null }>;
+  urgents: Array<{ messageId: string; kind: 'app' | 'sms' | 'phone'; userIds: string[]; invalidUserIds: string[]; time: string }>;
+  files: Array<{ fileKey: string; fileName: string; fileType: string; base64: string; time: string }>;
+  overrides: Array<{ messageId: string; card: unknown }>;
+}
+
+export interface Sandbox {
+  /** Base URL of the sandbox (the bot's /lark/events and /healthz live here too). */
+  url: string;
+  /** The page: `${url}/sandbox`. */
+  pageUrl: string;
+  fake: FakeLark;
+  deps: NodeDeps;
+  clock: SandboxClock;
+  /** Acts as a person: what the page does when someone presses send. */
+  say(personKey: string, chat: string, text: string, opts?: { replyTo?: string | null; mentionBot?: boolean }): Promise<void>;
+  /** Moves the clock (an instant, or one of the page's buttons) and runs the jobs there. */
+  moveClock(to: Date | 'next_morning' | 'plus_day' | 'plus_2h' | 'friday_16'): Promise<Date>;
+  /** Waits until every event is processed and the outbox is empty. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Jobs the clock buttons run, in this order, with --now semantics. */
+export const CLOCK_JOBS = ['chase', 'revisit', 'digest'] as const;
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_DB = 'file:./data/sandbox.db';
+
+function dbPathOf(url: string): string | null {
+  if (!url.startsWith('file:') || url.startsWith('file::memory:')) return null;
+  return resolve(url.slice('file:'.length).split('?')[0]!);
+}
+
+// ───────────────────────── start ─────────────────────────
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const databaseUrl = opts.databaseUrl ?? DEFAULT_DB;
+  const dbPath = dbPathOf(databaseUrl);
+  const transcriptPath = dbPath ? dbPath.replace(/\.db$/, '') + '.transcript.json' : null;
+  if (opts.fresh && dbPath) {
+    for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`, transcriptPath!]) rmSync(p, { force: true });
+  }
+  const saved = transcriptPath && existsSync(transcriptPath) && dbPath && existsSync(dbPath) ? readTranscript(transcriptPath) : null;
+
+  const log = createLogger(opts.logLevel ?? 'warn');
+  const clock = new SandboxClock(saved ? new Date(saved.clock) : new Date());
+  const fake = new FakeLark({
+    appId: SANDBOX_APP.appId,
+    appSecret: SANDBOX_APP.appSecret,
+    botOpenId: SANDBOX_APP.botOpenId,
+    botName: SANDBOX_APP.botName,
+    tenantKey: SANDBOX_APP.tenantKey,
+    now: () => clock.now(),
+    // Tokens would expire each time the clock jumps a day; the SDK client copes, but quietly is nicer.
+    tokenTtlSeconds: 10 * 365 * 24 * 3600,
+  });
+  for (const p of PEOPLE) {
+    fake.addDepartment(p.departmentId, p.department);
+    fake.addUser({ openId: p.openId, name: p.name, departmentId: p.departmentId, userId: p.key });
+  }
+  const keyToOpenId = (k: string) => personByKey(k)!.openId;
+  for (const g of GROUPS) {
+    fake.addChat({ chatId: g.chatId, name: g.name, ownerId: keyToOpenId(g.owner), managers: g.managers.map(keyToOpenId), members: g.members.map(keyToOpenId) });
+  }
+  const { url: fakeUrl } = await fake.start();
+
+  const encryptKey = randomBytes(24).toString('base64url');
+  const verificationToken = randomBytes(16).toString('hex');
+  const config = loadConfig({
+    LARK_APP_ID: SANDBOX_APP.appId,
+    LARK_APP_SECRET: SANDBOX_APP.appSecret,
+    LARK_ENCRYPT_KEY: encryptKey,
+    LARK_VERIFICATION_TOKEN: verificationToken,
+    LARK_DOMAIN: fakeUrl,
+    LARK_MODE: 'webhook',
+    DATABASE_URL: databaseUrl,
+    PORT: String(opts.port || 3000),
+    HOST: opts.host ?? '127.0.0.1',
+    DUBAN_TZ: 'Asia/Shanghai',
+    DUBAN_LANG: opts.lang ?? 'zh',
+    LOG_LEVEL: opts.logLevel ?? 'warn',
+  });
+  const deps = await createNodeDeps(config, { clock, log });
+  const tz = config.DUBAN_TZ;
+
+  // ── conversation state ──
+  const userMessages: UserMessage[] = [];
+  /** Ids of people's messages, which also sit in fake.messages so the bot can reply to them. */
+  const typed = new Set<string>();
+  const overrides = new Map<string, CardOverride>();
+  let seq = 0;
+  let version = 1;
+  const listeners = new Set<() => void>();
+  const bump = () => {
+    version++;
+    for (const l of [...listeners]) l();
+  };
+  const p2pChat = (openId: string) => fake.p2pChatOf(openId);
+
+  if (saved) restoreTranscript(saved, fake, userMessages, overrides, p2pChat);
+  for (const m of userMessages) {
+    typed.add(m.id);
+    fake.messages.push(asFakeMessage(m));
+  }
+  seq = userMessages.reduce((m, x) => Math.max(m, x.seq), 0);
+
+  // Watches the fake's records: anything new there is news for the page.
+  let lastPrint = '';
+  const fingerprint = () =>
+    `${fake.messages.length}|${fake.patches.length}|${fake.urgents.length}|${fake.files.length}|${userMessages.length}|${overrides.size}`;
+  const watcher = setInterval(() => {
+    const fp = fingerprint();
+    if (fp !== lastPrint) {
+      lastPrint = fp;
+      bump();
+    }
+  }, 120);
+  watcher.unref();
+
+  // ── the HTTP server: the bot's own routes and the page ──
+  const botApp = createApp(deps, { health: () => ({ mode: 'sandbox' }) });
+  const app = new Hono();
+  let selfUrl = '';
+
+  const nameOf = (openId: string): string | undefined => {
+    if (openId === SANDBOX_APP.botOpenId) return deps.config.DUBAN_LANG === 'en' ? 'Duban' : SANDBOX_APP.botName;
+    const p = PEOPLE.find((x) => x.openId === openId);
+    if (p) return lang() === 'en' ? p.nameEn : p.name;
+    return fake.users.get(openId)?.name;
+  };
+  let pageLang: 'zh' | 'en' = opts.lang ?? 'zh';
+  const lang = () => pageLang;
+
+  /** Chats a person sees: the groups they are in, then their p2p chat with the bot. */
+  const chatsOf = (p: SandboxPerson): ChatView[] => [
+    ...GROUPS.filter((g) => g.members.includes(p.key)).map((g) => ({
+      key: g.key,
+      chatId: g.chatId,
+      type: 'group' as const,
+      name: lang() === 'en' ? g.nameEn : g.name,
+      members: g.members.map((k) => personByKey(k)!),
+    })),
+    { key: 'p2p', chatId: p2pChat(p.openId), type: 'p2p' as const, name: lang() === 'en' ? 'Duban (bot)' : '督办（机器人）', members: [p] },
+  ];
+
+  const resolveChat = (p: SandboxPerson, key: string | undefined): ChatView => {
+    const all = chatsOf(p);
+    return all.find((c) => c.key === key) ?? all[0]!;
+  };
+
+  // ── turning the page's actions into Lark events ──
+
+  async function postEnvelope(envelope: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const now = clock.now();
+    // Signed and encrypted like Lark's own deliveries, stamped with the simulated time the bot checks against.
+    const req = signedRequest(envelope, { encryptKey, verificationToken, timestamp: now });
+    const res = await fetch(`${selfUrl}/lark/events`, { method: 'POST', headers: req.headers, body: req.body });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`the bot refused the event: HTTP ${res.status} ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  /** Finds `@名字` in typed text: people of the chat and the bot become mention placeholders. */
+  function toLarkText(text: string, chat: ChatView, mentionBot: boolean): { text: string; mentions: UserMessage['mentions'] } {
+    const candidates = [
+      ...chat.members.flatMap((p) => [
+        { name: p.name, openId: p.openId },
+        { name: p.nameEn, openId: p.openId },
+      ]),
+      { name: SANDBOX_APP.botName, openId: SANDBOX_APP.botOpenId },
+      { name: 'Duban', openId: SANDBOX_APP.botOpenId },
+    ].sort((a, b) => b.name.length - a.name.length);
+    const mentions: UserMessage['mentions'] = [];
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      if (text[i] === '@') {
+        const hit = candidates.find((c) => text.startsWith(c.name, i + 1));
+        if (hit) {
+          const key = `@_user_${mentions.length + 1}`;
+          mentions.push({ key, openId: hit.openId, name: nameOf(hit.openId) ?? hit.name });
+          out += key;
+          i += 1 + hit.name.length;
+          continue;
+        }
+      }
+      out += text[i];
+      i++;
+    }
+    if (mentionBot && chat.type === 'group' && !mentions.some((m) => m.openId === SANDBOX_APP.botOpenId)) {
+      // Lark numbers mentions in order of appearance: the bot, typed first, is @_user_1.
+      const renumbered = mentions.map((m, idx) => ({ ...m, key: `@_user_${idx + 2}` }));
+      let shifted = out;
+      for (let idx = mentions.length - 1; idx >= 0; idx--) shifted = shifted.split(mentions[idx]!.key).join(`\u0000${idx + 2}\u0000`);
+      shifted = shifted.replace(/\u0000(\d+)\u0000/g, '@_user_$1');
+      return {
+        text: `@_user_1 ${shifted}`,
+        mentions: [{ key: '@_user_1', openId: SANDBOX_APP.botOpenId, name: nameOf(SANDBOX_APP.botOpenId)! }, ...renumbered],
+      };
+    }
+    return { text: out, mentions };
+  }
+
+  /** The root of a thread a message belongs to (a user's message or the bot's). */
+  const rootOf = (messageId: string): string => {
+    const u = userMessages.find((m) => m.id === messageId);
+    if (u) return u.rootId ?? u.id;
+    const b = fake.messages.find((m) => m.id === messageId);
+    if (b) return b.rootId ?? b.id;
+    return messageId;
+  };
+
+  async function say(personKey: string, chatKey: string, input: string, o: { replyTo?: string | null; mentionBot?: boolean } = {}): Promise<void> {
+    const person = personByKey(personKey);
+    if (!person) throw new Error(`unknown person ${personKey}`);
+    const chat = resolveChat(person, chatKey);
+    const { text, mentions } = toLarkText(input, chat, o.mentionBot ?? true);
+    const parentId = o.replyTo ?? null;
+    const msg: UserMessage = {
+      id: `om_${randomBytes(16).toString('hex')}`,
+      chatId: chat.chatId,
+      chatType: chat.type,
+      sender: person.openId,
+      text,
+      mentions,
+      parentId,
+      rootId: parentId ? rootOf(parentId) : null,
+      time: clock.now().getTime(),
+      seq: ++seq,
+    };
+    userMessages.push(msg);
+    typed.add(msg.id);
+    fake.messages.push(asFakeMessage(msg));
+    bump();
+    await postEnvelope(
+      messageEvent({
+        appId: SANDBOX_APP.appId,
+        tenantKey: SANDBOX_APP.tenantKey,
+        messageId: msg.id,
+        chatId: msg.chatId,
+        chatType: msg.chatType,
+        sender: { openId: person.openId, userId: person.key },
+        // Already in Lark's form: `@_user_N` placeholders, mentions in key order.
+        text: msg.text,
+        mentions: msg.mentions.map((m) => ({ openId: m.openId, name: m.name })),
+        parentId: msg.parentId ?? undefined,
+        rootId: msg.rootId ?? undefined,
+        time: msg.time,
+      }),
+    );
+  }
+
+  async function click(personKey: string, messageId: string, value: Record<string, unknown>, formValue: Record<string, unknown> | null): Promise<{ toast: { type: string; content: string } | null }> {
+    const person = personByKey(personKey);
+    if (!person) throw new Error(`unknown person ${personKey}`);
+    const target = fake.messages.find((m) => m.id === messageId && !typed.has(m.id));
+    if (!target) throw new Error('that card is not one the bot sent');
+    const answer = await postEnvelope(
+      cardActionEvent({
+        appId: SANDBOX_APP.appId,
+        tenantKey: SANDBOX_APP.tenantKey,
+        operator: { openId: person.openId, userId: person.key },
+        value,
+        formValue: formValue ?? undefined,
+        messageId,
+        chatId: target.chatId,
+        time: clock.now(),
+      }),
+    );
+    const card = (answer.card as { type?: string; data?: unknown } | undefined) ?? null;
+    if (card && card.type === 'raw' && card.data) {
+      overrides.set(messageId, { card: card.data, patchCount: fake.patches.length });
+      bump();
+    }
+    const toast = answer.toast as { type: string; content: string } | undefined;
+    return { toast: toast ?? null };
+  }
+
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      await deps.settle();
+      await deps.sender.drain();
+      await deps.settle();
+      const pending = await deps.handle.client.execute("select count(*) as n from outbox where status = 'pending'");
+      if (Number(pending.rows[0]?.n ?? 0) === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function runJobs(now: Date): Promise<void> {
+    for (const name of CLOCK_JOBS) {
+      try {
+        await runJob(deps, name, now);
+      } catch (err) {
+        deps.log.error({ err, job: name }, 'sandbox job failed');
+      }
+    }
+    await settle();
+  }
+
+  const calendar = deps.calendar;
+  function targetOf(op: 'next_morning' | 'plus_day' | 'plus_2h' | 'friday_16'): Date {
+    const now = clock.now();
+    const today = calendar.localDate(now);
+    switch (op) {
+      case 'plus_day':
+        return new Date(now.getTime() + 24 * 3600_000);
+      case 'plus_2h':
+        return new Date(now.getTime() + 2 * 3600_000);
+      case 'next_morning':
+        // 09:30 is when the daily 提醒/催办 go out (SPEC §4).
+        return calendar.at(calendar.nextWorkday(today), '09:30');
+      case 'friday_16': {
+        let d = today;
+        for (let i = 0; i < 8; i++) {
+          if (calendar.weekday(d) === 5 && calendar.at(d, '16:00').getTime() > now.getTime()) return calendar.at(d, '16:00');
+          d = addDay(d);
+        }
+        return calendar.at(d, '16:00');
+      }
+    }
+  }
+
+  async function moveClock(to: Date | 'next_morning' | 'plus_day' | 'plus_2h' | 'friday_16'): Promise<Date> {
+    const at = to instanceof Date ? to : targetOf(to);
+    await settle();
+    clock.set(at);
+    bump();
+    await runJobs(clock.now());
+    bump();
+    return clock.now();
+  }
+
+  // ── routes ──
+  const personFrom = (key: string | undefined): SandboxPerson => personByKey(key ?? '') ?? PEOPLE[0]!;
+
+  const shownMessages = (chat: ChatView, viewer: SandboxPerson): ShownMessage[] => {
+    const ctx: RenderContext = { nameOf, lang: lang(), formatTime: (ms) => formatLocal(new Date(ms), tz, lang()) };
+    const patchesSince = (id: string, n: number) => fake.patches.slice(n).some((p) => p.messageId === id);
+    const bot: ShownMessage[] = fake.messages
+      .filter((m) => m.chatId === chat.chatId && !m.recalled && !typed.has(m.id))
+      .map((m, i) => {
+        const o = overrides.get(m.id);
+        const content = o && !patchesSince(m.id, o.patchCount) ? o.card : m.content;
+        const file = m.msgType === 'file' ? fake.files.find((f) => f.fileKey === m.content?.file_key) : undefined;
+        const urgent = fake.urgents.filter((u) => u.messageId === m.id).flatMap((u) => u.userIds);
+        return {
+          id: m.id,
+          from: 'bot' as const,
+          senderName: nameOf(SANDBOX_APP.botOpenId)!,
+          time: m.time.getTime(),
+          order: i,
+          html: file ? '' : renderMessageBody(m.msgType, content, ctx),
+          file: file ? { key: file.fileKey, name: file.fileName, size: file.bytes.byteLength } : null,
+          urgentTo: [...new Set(urgent)].map((id) => nameOf(id) ?? id),
+          replyTo: m.replyTo ? quoteOf(m.replyTo) : null,
+          updated: m.updatedAt !== null || !!o,
+          mine: false,
+          isCard: m.msgType === 'interactive',
+        };
+      });
+    const users: ShownMessage[] = userMessages
+      .filter((m) => m.chatId === chat.chatId)
+      .map((m) => ({
+        id: m.id,
+        from: 'user' as const,
+        senderName: nameOf(m.sender) ?? m.sender,
+        time: m.time,
+        order: 1e9 + m.seq,
+        html: `<div class="text">${renderUserText(m.text, m.mentions, ctx)}</div>`,
+        file: null,
+        urgentTo: [],
+        replyTo: m.parentId ? quoteOf(m.parentId) : null,
+        updated: false,
+        mine: m.sender === viewer.openId,
+        isCard: false,
+      }));
+    return [...bot, ...users].sort((a, b) => a.time - b.time || a.order - b.order);
+  };
+
+  const quoteOf = (messageId: string): { id: string; who: string; text: string } | null => {
+    const u = userMessages.find((m) => m.id === messageId);
+    if (u) {
+      const plain = u.text.replace(/@_user_\d+/g, (k) => `@${u.mentions.find((x) => x.key === k)?.name ?? ''}`);
+      return { id: u.id, who: nameOf(u.sender) ?? '', text: plain.slice(0, 80) };
+    }
+    const b = fake.messages.find((m) => m.id === messageId && !typed.has(m.id));
+    if (!b) return null;
+    const headerTitle = b.msgType === 'interactive' ? b.content?.header?.title?.content : null;
+    const text = typeof headerTitle === 'string' ? headerTitle : fake.textOf(b).replace(/<at[^>]*>([^<]*)<\/at>/g, '@$1').split('\n')[0]!;
+    return { id: b.id, who: nameOf(SANDBOX_APP.botOpenId)!, text: text.slice(0, 80) };
+  };
+
+  const chatCounts = (p: SandboxPerson): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const c of chatsOf(p)) out[c.key] = fake.messages.filter((m) => m.chatId === c.chatId).length;
+    return out;
+  };
+
+  const modelFor = (asKey: string | undefined, chatKey: string | undefined): PageModel => {
+    const me = personFrom(asKey);
+    const chat = resolveChat(me, chatKey);
+    return {
+      lang: lang(),
+      tz,
+      me,
+      people: PEOPLE,
+      chats: chatsOf(me),
+      chat,
+      botName: nameOf(SANDBOX_APP.botOpenId)!,
+      clockText: formatLocal(clock.now(), tz, lang(), true),
+      clockIso: clock.now().toISOString(),
+      messages: shownMessages(chat, me),
+      counts: chatCounts(me),
+      version,
+    };
+  };
+
+  app.get('/', (c) => c.redirect('/sandbox'));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.get('/sandbox', (c) => {
+    const q = c.req.query();
+    if (q.lang === 'zh' || q.lang === 'en') setLang(q.lang);
+    return c.html(pageHtml(modelFor(q.as, q.chat)));
+  });
+  app.get('/sandbox/client.js', (c) => {
+    c.header('content-type', 'text/javascript; charset=utf-8');
+    c.header('cache-control', 'no-cache');
+    return c.body(readFileSync(resolve(HERE, 'client.js'), 'utf8'));
+  });
+  app.get('/sandbox/messages', (c) => {
+    const q = c.req.query();
+    const model = modelFor(q.as, q.chat);
+    return c.json({ html: messagesHtml(model), clock: model.clockText, counts: model.counts, version: model.version });
+  });
+  app.get('/sandbox/stream', (c) =>
+    streamSSE(c, async (stream) => {
+      let last = -1;
+      while (!stream.aborted && !stopped) {
+        if (version !== last) {
+          last = version;
+          await stream.writeSSE({ event: 'version', data: String(version) });
+        }
+        await new Promise<void>((r) => {
+          const done = () => {
+            listeners.delete(done);
+            clearTimeout(timer);
+            r();
+          };
+          const timer = setTimeout(done, 15_000);
+          listeners.add(done);
+          stream.onAbort(done);
+        });
+        if (version === last && !stream.aborted) await stream.write(': keep-alive\n\n');
+      }
+    }),
+  );
+  app.post('/sandbox/api/message', async (c) => {
+    const body = await c.req.json().catch(() => null);
+    if (!body || typeof body.text !== 'string' || !body.text.trim()) return c.json({ error: 'empty message' }, 400);
+    if (body.text.length > 4000) return c.json({ error: 'message too long' }, 400);
+    try {
+      await say(String(body.as), String(body.chat), body.text.trim(), { replyTo: typeof body.replyTo === 'string' ? body.replyTo : null, mentionBot: body.mentionBot !== false });
+      return c.json({ ok: true });
+    } catch (err) {
+      return c.json({ error: (err as Error).message }, 400);
+    }
+  });
+  app.post('/sandbox/api/action', async (c) => {
+    const body = await c.req.json().catch(() => null);
+    if (!body || typeof body.messageId !== 'string' || !body.value || typeof body.value !== 'object') return c.json({ error: 'bad action' }, 400);
+    try {
+      const r = await click(String(body.as), body.messageId, body.value, body.formValue && typeof body.formValue === 'object' ? body.formValue : null);
+      return c.json({ ok: true, toast: r.toast });
+    } catch (err) {
+      return c.json({ error: (err as Error).message }, 400);
+    }
+  });
+  app.post('/sandbox/api/clock', async (c) => {
+    const body = await c.req.json().catch(() => null);
+    const op = body?.op;
+    if (!['next_morning', 'plus_day', 'plus_2h', 'friday_16'].includes(op)) return c.json({ error: 'unknown clock step' }, 400);
+    const now = await moveClock(op);
+    return c.json({ ok: true, clock: formatLocal(now, tz, lang(), true) });
+  });
+  app.post('/sandbox/api/lang', async (c) => {
+    const body = await c.req.json().catch(() => null);
+    if (body?.lang !== 'zh' && body?.lang !== 'en') return c.json({ error: 'use zh or en' }, 400);
+    setLang(body.lang);
+    return c.json({ ok: true });
+  });
+  app.get('/sandbox/files/:key', (c) => {
+    const f = fake.files.find((x) => x.fileKey === c.req.param('key'));
+    if (!f) return c.text('not found', 404);
+    const type = /\.xlsx$/i.test(f.fileName) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/octet-stream';
+    c.header('content-type', type);
+    c.header('content-disposition', `attachment; filename="download${/\.\w+$/.exec(f.fileName)?.[0] ?? ''}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`);
+    return c.body(f.bytes as unknown as ArrayBuffer);
+  });
+  app.all('*', (c) => botApp.fetch(c.req.raw));
+
+  function setLang(l: 'zh' | 'en') {
+    if (pageLang === l && deps.config.DUBAN_LANG === l) return;
+    pageLang = l;
+    // The bot reads its language from the config on every event; switching it is enough.
+    (deps.config as { DUBAN_LANG: 'zh' | 'en' }).DUBAN_LANG = l;
+    bump();
+  }
+
+  // ── listen ──
+  let stopped = false;
+  const server = await new Promise<Server>((resolvePromise, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: opts.port ?? 3000 }, () => resolvePromise(s as Server)) as Server;
+    s.once('error', reject);
+  });
+  const addr = server.address() as AddressInfo;
+  selfUrl = `http://${config.HOST}:${addr.port}`;
+
+  await recoverInbox(deps).catch((err) => log.error({ err }, 'inbox recovery failed'));
+  deps.sender.kick();
+
+  // ── seed a fresh office ──
+  const [{ n: taskCount }] = await deps.db.select({ n: count() }).from(tasks);
+  if ((opts.seed ?? true) && taskCount === 0 && !saved) {
+    const today = opts.today ?? calendar.localDate(new Date());
+    const monday = seedWeek(calendar, today);
+    const driver: SeedDriver = {
+      at: async (ymd, hhmm) => {
+        await settle();
+        clock.set(calendar.at(ymd, hhmm));
+      },
+      say: async (person, chat, text) => {
+        await say(person, chat, text);
+        await settle();
+      },
+      replyToTaskCard: async (person, number, text) => {
+        const [row] = await deps.handle.client
+          .execute({ sql: 'select card_message_id as id from tasks where number = ? and tenant_key = ?', args: [number, SANDBOX_APP.tenantKey] })
+          .then((r) => r.rows);
+        const cardId = row?.id ? String(row.id) : null;
+        await say(person, 'office', text, { replyTo: cardId, mentionBot: !cardId });
+        await settle();
+      },
+      runJobs: () => runJobs(clock.now()),
+    };
+    // A fresh office starts on the seed week's Monday morning, before any of its events.
+    clock.restart(calendar.at(monday, '08:30'));
+    await seedOffice(driver, monday);
+    await settle();
+  }
+
+  // ── keep the conversation with the database ──
+  const persist = () => {
+    if (!transcriptPath) return;
+    try {
+      mkdirSync(dirname(transcriptPath), { recursive: true });
+      writeFileSync(transcriptPath, JSON.stringify(snapshot(clock, fake, userMessages, typed, overrides, p2pChat)));
+    } catch (err) {
+      log.warn({ err }, 'could not save the sandbox transcript');
+    }
+  };
+  const saver = setInterval(() => {
+    if (fingerprint() !== lastSaved) {
+      lastSaved = fingerprint();
+      persist();
+    }
+  }, 2_000);
+  saver.unref();
+  let lastSaved = '';
+  persist();
+
+  return {
+    url: selfUrl,
+    pageUrl: `${selfUrl}/sandbox`,
+    fake,
+    deps,
+    clock,
+    say,
+    moveClock,
+    settle,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(watcher);
+      clearInterval(saver);
+      for (const l of [...listeners]) l();
+      await Promise.race([settle(), new Promise((r) => setTimeout(r, 3_000))]);
+      persist();
+      server.closeAllConnections?.();
+      await new Promise<void>((r) => server.close(() => r()));
+      await deps.close();
+      await fake.stop();
+    },
+  };
+}
+
+function addDay(ymd: string): string {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * A person's message as a record in the fake, so that the bot's replies to it (the reply API
+ * with its message_id) land the way they do in Lark.
+ */
+function asFakeMessage(m: UserMessage): FakeMessage {
+  const content = { text: m.text };
+  return {
+    id: m.id,
+    chatId: m.chatId,
+    chatType: m.chatType,
+    receiveIdType: 'chat_id',
+    receiveId: m.chatId,
+    msgType: 'text',
+    content,
+    sentContent: content,
+    uuid: null,
+    replyTo: m.parentId,
+    rootId: m.rootId,
+    time: new Date(m.time),
+    updatedAt: null,
+    recalled: false,
+  };
+}
+
+// ───────────────────────── time on the page ─────────────────────────
+
+const ZH_WEEK = ['日', '一', '二', '三', '四', '五', '六'];
+const EN_WEEK = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** `11月19日 周四 09:50` / `Thu 19 Nov 09:50` in the office's zone. */
+export function formatLocal(d: Date, tz: string, lang: 'zh' | 'en', withYear = false): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  const wd = EN_WEEK.indexOf(parts.weekday!);
+  const hm = `${parts.hour}:${parts.minute}`;
+  if (lang === 'zh') return `${withYear ? `${parts.year}年` : ''}${parts.month}月${parts.day}日 周${ZH_WEEK[wd]} ${hm}`;
+  const month = new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'short' }).format(d);
+  return `${parts.weekday} ${parts.day} ${month}${withYear ? ` ${parts.year}` : ''} ${hm}`;
+}
+
+// ───────────────────────── transcript (a kept sandbox) ─────────────────────────
+
+function snapshot(
+  clock: SandboxClock,
+  fake: FakeLark,
+  userMessages: UserMessage[],
+  typed: ReadonlySet<string>,
+  overrides: Map<string, CardOverride>,
+  p2pChat: (openId: string) => string,
+): Transcript {
+  return {
+    version: 1,
+    clock: clock.now().toISOString(),
+    p2p: Object.fromEntries(PEOPLE.map((p) => [p.openId, p2pChat(p.openId)])),
+    userMessages,
+    botMessages: fake.messages.filter((m) => !typed.has(m.id)).map((m) => ({ ...m, time: m.time.toISOString(), updatedAt: m.updatedAt ? m.updatedAt.toISOString() : null })),
+    urgents: fake.urgents.map((u) => ({ ...u, time: u.time.toISOString() })),
+    files: fake.files.map((f) => ({ fileKey: f.fileKey, fileName: f.fileName, fileType: f.fileType, base64: Buffer.from(f.bytes).toString('base64'), time: f.time.toISOString() })),
+    overrides: [...overrides].map(([messageId, o]) => ({ messageId, card: o.card })),
+  };
+}
+
+function readTranscript(path: string): Transcript | null {
+  try {
+    const t = JSON.parse(readFileSync(path, 'utf8')) as Transcript;
+    return t?.version === 1 ? t : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Puts a saved conversation back into a fresh FakeLark. p2p chat ids are new each run (the
+ * fake makes them), so saved p2p messages move to the person's new p2p chat.
+ */
+function restoreTranscript(
+  t: Transcript,
+  fake: FakeLark,
+  userMessages: UserMessage[],
+  overrides: Map<string, CardOverride>,
+  p2pChat: (openId: string) => string,
+): void {
+  const moved = new Map<string, string>();
+  for (const [openId, oldId] of Object.entries(t.p2p)) moved.set(oldId, p2pChat(openId));
+  const chatOf = (id: string) => moved.get(id) ?? id;
+  for (const m of t.botMessages) {
+    fake.messages.push({ ...m, chatId: chatOf(m.chatId), receiveId: m.receiveIdType === 'chat_id' ? chatOf(m.receiveId) : m.receiveId, time: new Date(m.time), updatedAt: m.updatedAt ? new Date(m.updatedAt) : null });
+  }
+  for (const u of t.urgents) fake.urgents.push({ ...u, time: new Date(u.time) });
+  for (const f of t.files) fake.files.push({ fileKey: f.fileKey, fileName: f.fileName, fileType: f.fileType, bytes: new Uint8Array(Buffer.from(f.base64, 'base64')), time: new Date(f.time) });
+  for (const m of t.userMessages) userMessages.push({ ...m, chatId: chatOf(m.chatId) });
+  for (const o of t.overrides) overrides.set(o.messageId, { card: o.card, patchCount: 0 });
+}
