@@ -3,7 +3,7 @@
  * over HTTP when scaled out. The caller picks the flavour: Node passes the native client,
  * Workers the web one (it has no `file:` URLs).
  */
-import type { Client } from '@libsql/client';
+import type { Client, InStatement, Transaction, TransactionMode } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from './schema.js';
 
@@ -15,11 +15,126 @@ export interface DbHandle {
   client: Client;
 }
 
-/** Pragmas for an embedded file: WAL, synchronous=NORMAL, a busy timeout (≈6× the insert throughput). */
+/**
+ * The native driver waits for a busy lock synchronously, blocking the whole event loop (webhook
+ * acks included) for as long as the busy timeout. So the native timeout is kept short and the
+ * wait happens here, asynchronously, for up to BUSY_WAIT_MS.
+ */
+export const NATIVE_BUSY_TIMEOUT_MS = 25;
+const BUSY_WAIT_MS = 15_000;
+
+/** Pragmas for an embedded file: WAL and synchronous=NORMAL (≈6× the insert throughput of the defaults). */
 export async function tuneFileDatabase(client: Client): Promise<void> {
   await client.execute('PRAGMA journal_mode=WAL');
   await client.execute('PRAGMA synchronous=NORMAL');
-  await client.execute('PRAGMA busy_timeout=10000');
+}
+
+const isBusy = (err: unknown): boolean => {
+  const e = err as { code?: string; rawCode?: number; message?: string; cause?: { code?: string } };
+  return e?.code === 'SQLITE_BUSY' || e?.cause?.code === 'SQLITE_BUSY' || e?.rawCode === 5 || /SQLITE_BUSY|database is locked/i.test(e?.message ?? '');
+};
+
+async function retryBusy<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    }
+  }
+}
+
+const READ_ONLY = /^\s*(select|explain)\b/i;
+const sqlOf = (s: InStatement): string => (typeof s === 'string' ? s : s.sql);
+
+/** One writer at a time per process: SQLite allows one anyway, and waiting here never blocks the loop. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return ready;
+  }
+}
+
+/**
+ * Wraps a native file client: writes and write transactions take a process-wide async lock
+ * (an interactive transaction on one pooled connection and a write on another would otherwise
+ * spin in the driver until the timeout), and SQLITE_BUSY from other processes is retried
+ * asynchronously.
+ */
+export function serializeWrites(client: Client): Client {
+  const mutex = new Mutex();
+  const locked = async <T>(work: () => Promise<T>): Promise<T> => {
+    const release = await mutex.lock();
+    try {
+      return await retryBusy(work);
+    } finally {
+      release();
+    }
+  };
+  const wrapped: Partial<Client> = {
+    execute: ((stmt: InStatement | string, args?: unknown) => {
+      const s = args === undefined ? (stmt as InStatement) : ({ sql: stmt as string, args } as InStatement);
+      return READ_ONLY.test(sqlOf(s)) ? retryBusy(() => client.execute(s)) : locked(() => client.execute(s));
+    }) as Client['execute'],
+    batch: ((stmts: InStatement[], mode?: TransactionMode) => locked(() => client.batch(stmts, mode))) as Client['batch'],
+    migrate: ((stmts: InStatement[]) => locked(() => client.migrate(stmts))) as Client['migrate'],
+    executeMultiple: ((sql: string) => locked(() => client.executeMultiple(sql))) as Client['executeMultiple'],
+    transaction: (async (mode?: TransactionMode) => {
+      if (mode === 'read') return retryBusy(() => client.transaction(mode));
+      const release = await mutex.lock();
+      let tx: Transaction;
+      try {
+        tx = await retryBusy(() => client.transaction(mode ?? 'write'));
+      } catch (err) {
+        release();
+        throw err;
+      }
+      let released = false;
+      const done = () => {
+        if (!released) {
+          released = true;
+          release();
+        }
+      };
+      return new Proxy(tx, {
+        get(target, prop, receiver) {
+          if (prop === 'commit' || prop === 'rollback') {
+            return async () => {
+              try {
+                return await (target[prop] as () => Promise<void>).call(target);
+              } finally {
+                done();
+              }
+            };
+          }
+          if (prop === 'close') {
+            return () => {
+              try {
+                target.close();
+              } finally {
+                done();
+              }
+            };
+          }
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    }) as Client['transaction'],
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop in wrapped) return wrapped[prop as keyof Client];
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }
 
 export function wrapClient(client: Client): DbHandle {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { migrate } from 'drizzle-orm/libsql/migrator';
-import { tuneFileDatabase, wrapClient, type DbHandle } from './client.js';
+import { NATIVE_BUSY_TIMEOUT_MS, serializeWrites, tuneFileDatabase, wrapClient, type DbHandle } from './client.js';
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -13,9 +13,12 @@ export async function openDb(url: string, authToken?: string): Promise<DbHandle>
     const path = url.slice('file:'.length).split('?')[0]!;
     mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  // `timeout` is the busy timeout (ms) of every pooled connection, so writers wait instead of failing.
-  const client = createClient({ url, authToken, timeout: 10_000 });
-  if (url.startsWith('file:')) await tuneFileDatabase(client);
+  const isFile = url.startsWith('file:');
+  // `timeout` is the native busy timeout (ms) of every pooled connection: short, because the
+  // driver waits synchronously; serializeWrites does the real waiting without blocking.
+  const native = createClient({ url, authToken, ...(isFile ? { timeout: NATIVE_BUSY_TIMEOUT_MS } : {}) });
+  const client = isFile ? serializeWrites(native) : native;
+  if (isFile) await tuneFileDatabase(client);
   const handle = wrapClient(client);
   await migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
   return handle;

@@ -17,6 +17,8 @@ const PATCH_MAX_AGE_MS = 14 * 24 * 3600_000 - 3600_000;
 /** Transient failures are retried this many times (≈ 6 h with the backoff below), then failed. */
 const MAX_ATTEMPTS = 40;
 const CONCURRENCY = 8;
+/** Reply targets that no longer exist: recalled (230011) or unknown (230001). */
+const REPLY_TARGET_GONE = new Set([230011, 230001]);
 /** Waits shorter than this are slept in place; longer ones go back to the table. */
 const MAX_INLINE_WAIT_MS = 3_000;
 
@@ -193,7 +195,15 @@ export class OutboxSender {
           })
         ).messageId;
       case 'reply':
-        return (await lark.reply({ messageId: msg.messageId, msgType: msg.msgType, content: JSON.stringify(msg.content), uuid: row.uuid })).messageId;
+        try {
+          return (await lark.reply({ messageId: msg.messageId, msgType: msg.msgType, content: JSON.stringify(msg.content), uuid: row.uuid })).messageId;
+        } catch (err) {
+          // The message was recalled or is gone: say it in the chat instead of losing the answer.
+          if (!(err instanceof LarkApiError && REPLY_TARGET_GONE.has(err.code) && msg.chatId)) throw err;
+          return (
+            await lark.send({ receiveIdType: 'chat_id', receiveId: msg.chatId, msgType: msg.msgType, content: JSON.stringify(msg.content), uuid: row.uuid })
+          ).messageId;
+        }
       case 'urgent':
         await lark.urgentApp(msg.messageId, msg.openIds);
         return null;

@@ -7,7 +7,7 @@ import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { inbox, outbox } from '../../db/schema.js';
-import { ENCRYPT_KEY, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
+import { ENCRYPT_KEY, PEOPLE, TENANT, VERIFICATION_TOKEN, testBot, type TestBot } from '../helpers/app.js';
 import { messageEvent, urlVerification, encrypt } from '../support/lark-events.js';
 
 let bot: TestBot;
@@ -17,7 +17,7 @@ const count = async (table: typeof inbox | typeof outbox) =>
   Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
 
 const p2p = (text: string, extra: Record<string, unknown> = {}) =>
-  messageEvent({ text, chatId: 'oc_p2p_zhang', chatType: 'p2p', sender: PEOPLE.zhang.openId, mentions: [], tenantKey: TENANT, ...extra });
+  messageEvent({ text, chatId: 'oc_p2p_zhang', chatType: 'p2p', sender: PEOPLE.zhang.openId, mentions: [], tenantKey: TENANT, token: VERIFICATION_TOKEN, ...extra });
 
 describe('POST /lark/events', () => {
   it('answers the url_verification challenge, plain-in-encrypted, without signature headers', async () => {
@@ -30,7 +30,7 @@ describe('POST /lark/events', () => {
 
   it('refuses a forged signature with 401 and writes nothing', async () => {
     bot = await testBot();
-    const res = await bot.post(p2p('/帮助'), { tamper: true });
+    const res = await bot.post(p2p('/帮助'), { tamper: 'signature' });
     expect(res.status).toBe(401);
     const wrongKey = await bot.post(p2p('/帮助'), { encryptKey: 'someone-else' });
     expect(wrongKey.status).toBe(401);

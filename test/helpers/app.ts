@@ -20,6 +20,7 @@ export const VERIFICATION_TOKEN = 'test-verification-token';
 export const TENANT = 'tenant_test';
 export const GROUP = 'oc_group_office';
 export const OTHER_GROUP = 'oc_group_other';
+export const BOT_NAME = '督办';
 
 /** The sample office: a leader, a section chief, staff in two departments, an outsider. */
 export const PEOPLE = {
@@ -54,7 +55,7 @@ export interface TestBot {
   clock: FixedClock;
   app: Hono;
   /** POSTs an envelope to /lark/events, signed and encrypted like Lark. */
-  post(envelope: Record<string, unknown>, opts?: { encryptKey?: string; timestamp?: number; tamper?: boolean }): Promise<Response>;
+  post(envelope: Record<string, unknown>, opts?: { encryptKey?: string; timestamp?: number; tamper?: 'signature' | 'body' | 'timestamp' | 'nonce' }): Promise<Response>;
   /** A text message from a person; returns the envelope sent (for redelivery tests). */
   say(opts: SayOptions): Promise<{ res: Response; envelope: Record<string, unknown> }>;
   /** A card button click; returns the callback answer. */
@@ -76,8 +77,7 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
   const fake = new FakeLark({ appId: 'cli_test_app', appSecret: 'test-app-secret', tenantKey: TENANT, now: () => clock.now() });
   const { url } = await fake.start();
   for (const p of Object.values(PEOPLE)) {
-    fake.addDepartment(p.departmentId, p.departmentName);
-    fake.addUser({ openId: p.openId, name: p.name, departmentIds: [p.departmentId] });
+    fake.addUser({ openId: p.openId, name: p.name, departmentId: p.departmentId, departmentName: p.departmentName });
   }
   const staff = Object.values(PEOPLE).filter((p) => p.openId !== 'ou_outsider').map((p) => p.openId);
   fake.addChat({ chatId: GROUP, name: '综合办公室工作群', ownerId: PEOPLE.leader.openId, members: staff });
@@ -103,6 +103,7 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
   const post: TestBot['post'] = async (envelope, o = {}) => {
     const { body, headers } = signedRequest(envelope, {
       encryptKey: o.encryptKey ?? ENCRYPT_KEY,
+      verificationToken: VERIFICATION_TOKEN,
       timestamp: o.timestamp ?? Math.floor(clock.now().getTime() / 1000),
       tamper: o.tamper,
     });
@@ -126,21 +127,22 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
     async say(o) {
       seq += 1;
       const chatType = o.chatType ?? (o.chatId?.startsWith('oc_p2p') ? 'p2p' : 'group');
-      const mentions = (o.mention ?? []).map((p) => ({ openId: openIdOf(p), name: nameOf(p) }));
       const atBot = o.atBot ?? chatType === 'group';
+      const mentions = [
+        ...(atBot ? [{ openId: deps.botOpenId, name: BOT_NAME }] : []),
+        ...(o.mention ?? []).map((p) => ({ openId: openIdOf(p), name: nameOf(p) })),
+      ];
       const envelope = messageEvent({
-        text: o.text,
+        text: atBot ? `@${BOT_NAME} ${o.text}` : o.text,
         chatId: o.chatId ?? GROUP,
         chatType,
         sender: openIdOf(o.from),
         mentions,
-        atBot: atBot ? { openId: deps.botOpenId, name: 'duban' } : undefined,
         parentId: o.parentId,
-        rootId: o.parentId,
         tenantKey: o.tenantKey ?? TENANT,
         eventId: o.eventId ?? `ev_${seq}_${Date.now()}`,
         messageId: o.messageId ?? `om_in_${seq}_${Date.now()}`,
-        createTime: clock.now().getTime(),
+        time: clock.now(),
       });
       const res = await post(envelope);
       return { res, envelope };
@@ -155,7 +157,7 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
         messageId: o.messageId ?? 'om_card',
         tenantKey: o.tenantKey ?? TENANT,
         eventId: `ev_click_${seq}_${Date.now()}`,
-        createTime: clock.now().getTime(),
+        time: clock.now(),
       });
       const res = await post(envelope);
       return { status: res.status, body: await res.json().catch(() => null) };
