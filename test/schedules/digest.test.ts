@@ -7,80 +7,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Task } from '../../bot/domain/types.js';
 import { saveChatSettings, upsertChat } from '../../db/chats.js';
-import { commitChange } from '../../db/commit.js';
-import { subscriptions, users } from '../../db/schema.js';
+import { subscriptions } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { runDigest } from '../../schedules/digest.js';
 import { GROUP, OTHER_GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
+import { makeTask, seedDirectory, seedTask } from './digest-seed.js';
 
 const THIRD = 'oc_group_third';
 const bj = (s: string) => new Date(`${s}:00+08:00`);
-
-export function makeTask(p: Partial<Task> & { lead: string; co?: string[] }): Task {
-  const { lead, co = [], ...rest } = p;
-  const createdAt = p.createdAt ?? bj('2026-11-30T09:00');
-  return {
-    id: 0,
-    tenantKey: TENANT,
-    number: 0,
-    title: '事项',
-    detail: null,
-    category: null,
-    source: null,
-    priority: 'normal',
-    state: 'in_progress',
-    creatorId: PEOPLE.chief.openId,
-    supervisorId: null,
-    chatId: GROUP,
-    assignees: [
-      { userId: lead, role: 'lead', acceptedAt: createdAt },
-      ...co.map((userId) => ({ userId, role: 'co' as const, acceptedAt: null })),
-    ],
-    dueAt: null,
-    originalDueAt: p.dueAt ?? null,
-    revisitAt: null,
-    percent: null,
-    lastProgressAt: null,
-    lastProgressText: null,
-    pendingExtension: null,
-    extensionCount: 0,
-    returnCount: 0,
-    chaseCount: 0,
-    createdAt,
-    updatedAt: createdAt,
-    acceptedAt: createdAt,
-    submittedAt: null,
-    doneAt: null,
-    cancelledAt: null,
-    cardMessageId: null,
-    cardSentAt: null,
-    version: 0,
-    ...rest,
-  };
-}
-
-/** Inserts a task with an `assigned` event (and any further events), as the handlers would. */
-export async function seedTask(bot: TestBot, task: Task, events: Array<{ kind: Task['state'] | string; at: Date; actorId?: string; payload?: Record<string, unknown> }> = []): Promise<Task> {
-  const r = await commitChange(bot.deps.db, {
-    tenantKey: TENANT,
-    now: task.createdAt,
-    task: { value: task, expectedVersion: null },
-    events: [
-      { kind: 'assigned', actorId: task.creatorId, payload: { title: task.title }, at: task.createdAt },
-      ...events.map((e) => ({ kind: e.kind as never, actorId: e.actorId ?? task.creatorId, payload: e.payload ?? {}, at: e.at })),
-    ],
-  });
-  return r!.task!;
-}
-
-export async function seedDirectory(bot: TestBot): Promise<void> {
-  for (const p of Object.values(PEOPLE)) {
-    await bot.deps.db
-      .insert(users)
-      .values({ openId: p.openId, tenantKey: TENANT, name: p.name, departmentId: p.departmentId, departmentName: p.departmentName, fetchedAt: bj('2026-12-04T08:00') })
-      .onConflictDoNothing();
-  }
-}
 
 async function seedOffice(bot: TestBot): Promise<Record<string, Task>> {
   const now = bj('2026-11-30T08:00');
