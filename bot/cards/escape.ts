@@ -37,7 +37,8 @@ export function escapeInline(text: string): string {
  * but are still stripped of invisible and control characters and bounded in length.
  */
 export function plainText(text: string, max = 200): string {
-  const clean = text.replace(INVISIBLE, '').replace(/[\u0000-\u001F\u007F]+/g, ' ');
+  // Brackets become full-width look-alikes too, in case a client ever reads tags in plain text.
+  const clean = text.replace(INVISIBLE, '').replace(/[\u0000-\u001F\u007F]+/g, ' ').replace(/</g, '＜').replace(/>/g, '＞');
   return truncate(clean, max);
 }
 
