@@ -239,7 +239,7 @@ describe('bad input: a specific answer and no task written', () => {
   it('more than 20 assignees', async () => {
     await start();
     const many = Array.from({ length: 21 }, (_, i) => `ou_extra${i}`);
-    for (const id of many) bot.fake.addUser({ openId: id, name: id, departmentIds: [] });
+    for (const id of many) bot.fake.addUser({ openId: id, name: id });
     const r = await bot.say({ from: 'chief', text: `/交办 ${many.map((m) => `@${m}`).join(' ')} 全员大扫除`, mention: many });
     expect(r.res.status).toBe(200);
     await bot.settle();
