@@ -314,3 +314,17 @@ describe('/查看, /任务, /帮助, hint', () => {
     expect(await lastText()).toContain('/帮助');
   });
 });
+
+describe('/设置', () => {
+  it('the chat owner names the 督办领导, who may then decide; others may not change settings', async () => {
+    await start();
+    await say('zhang', '/设置 督办领导 @孙七', ['sun']);
+    expect(await lastText()).toContain('只有群主或群管理员可以修改设置');
+    await say('leader', '/设置 督办领导 @孙七', ['sun']);
+    expect(await lastText()).toContain('孙七');
+    await assignDefault();
+    await say('zhang', '/办结 #1');
+    await say('sun', '/通过 #1');
+    expect((await task()).state).toBe('done');
+  });
+});
