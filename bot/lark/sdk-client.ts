@@ -210,24 +210,30 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
     cache,
     httpInstance: http as unknown as lark.HttpInstance,
     logger: silentLogger,
+    // Not LoggerLevel.fatal: it is 0, and the SDK reads a falsy level as "info".
     loggerLevel: lark.LoggerLevel.error,
   });
 
-  /** One call, with one token refresh when Lark rejects the cached token. */
+  /**
+   * One call, with one token refresh when Lark rejects the cached token — whether the refusal
+   * comes as an HTTP error (the usual case) or as a 200 body with the code.
+   */
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      const res = await fn();
+      const code = (res as Body | null)?.code;
+      if (typeof code !== 'number' || !TOKEN_INVALID_CODES.has(code)) return res;
     } catch (first) {
       cache.release();
       const err = toLarkApiError(first);
       if (!(TOKEN_INVALID_CODES.has(err.code) || err.status === 401)) throw err;
-      cache.clear();
-      try {
-        return await fn();
-      } catch (second) {
-        cache.release();
-        throw toLarkApiError(second);
-      }
+    }
+    cache.clear();
+    try {
+      return await fn();
+    } catch (second) {
+      cache.release();
+      throw toLarkApiError(second);
     }
   }
 

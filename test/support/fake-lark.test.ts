@@ -179,6 +179,18 @@ describe('FakeLark through the SDK client', () => {
     expect(lark.calls.filter((c) => c.code === 99991663)).toHaveLength(1);
   });
 
+  it('refreshes also when the refusal comes as HTTP 401 or inside a 200 body', async () => {
+    const tokenCalls = () => lark.calls.filter((c) => c.path.endsWith('/tenant_access_token/internal')).length;
+    for (const status of [401, 200]) {
+      const fresh = newApi();
+      await fresh.botInfo();
+      const before = tokenCalls();
+      lark.failNext(1, { status, code: 99991663, msg: 'Invalid access token for authorization.', path: '/open-apis/bot' });
+      await expect(fresh.botInfo()).resolves.toMatchObject({ openId: lark.botOpenId });
+      expect(tokenCalls(), `status ${status}`).toBe(before + 1);
+    }
+  });
+
   it('fetches one token for many concurrent first calls', async () => {
     const fresh = newApi();
     lark.expireTokens();
@@ -194,6 +206,14 @@ describe('FakeLark through the SDK client', () => {
     lark.failToken(1, { status: 503, code: -1, msg: 'service unavailable' });
     const err = await failure(fresh.botInfo());
     expect(err).toMatchObject({ status: 503, isFinal: false });
+    await expect(fresh.botInfo()).resolves.toBeTruthy();
+  });
+
+  it('times out a hung token request too', async () => {
+    const fresh = newApi(300);
+    lark.expireTokens();
+    lark.hang(1, { path: '/open-apis/auth' });
+    expect(await failure(fresh.botInfo())).toMatchObject({ status: 0, code: -1 });
     await expect(fresh.botInfo()).resolves.toBeTruthy();
   });
 

@@ -564,7 +564,10 @@ export class FakeLark {
     this.latencyMs = ms;
   }
 
-  /** The next `n` matching calls lose their connection (socket destroyed, no answer). */
+  /**
+   * The next `n` matching calls lose their connection (socket destroyed, no answer). Token
+   * calls are affected only when `path` names them.
+   */
   dropConnections(n: number, opts: TransportFaultOptions = {}): void {
     this.transport.push({ kind: 'drop', filter: opts, afterEffect: opts.afterEffect ?? false, remaining: n });
   }
@@ -666,8 +669,7 @@ export class FakeLark {
       this.calls.push(call);
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-      const isToken = url.pathname.startsWith('/open-apis/auth/');
-      const transport = isToken ? null : this.takeTransport(c.req.method, url.pathname);
+      const transport = this.takeTransport(c.req.method, url.pathname);
       if (transport && !transport.afterEffect) return this.breakConnection(c, call, transport.kind);
 
       await next();
@@ -909,8 +911,10 @@ export class FakeLark {
     for (const w of [...this.waiters]) w();
   }
 
+  /** Token calls are hit only by rules that name their path (e.g. { path: '/open-apis/auth' }). */
   private takeTransport(method: string, path: string): TransportRule | null {
-    const rule = this.transport.find((r) => r.remaining > 0 && matches(r.filter, method, path));
+    const isToken = path.startsWith('/open-apis/auth/');
+    const rule = this.transport.find((r) => r.remaining > 0 && (!isToken || r.filter.path !== undefined) && matches(r.filter, method, path));
     if (!rule) return null;
     rule.remaining--;
     if (rule.remaining === 0) this.transport = this.transport.filter((r) => r !== rule);
