@@ -33,10 +33,9 @@
   }
 
   // ── the conversation, kept live ──
-  const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80 || document.scrollingElement.scrollHeight - window.scrollY - window.innerHeight < 80;
+  const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   function scrollDown() {
     list.scrollTop = list.scrollHeight;
-    if (window.matchMedia('(max-width: 760px)').matches) window.scrollTo(0, document.body.scrollHeight);
   }
 
   function seenKey(chat) {

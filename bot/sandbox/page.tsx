@@ -456,18 +456,22 @@ button:disabled { opacity:.5; cursor:progress; }
 .unknown { font-size:12px; color:var(--muted); }
 details.panel summary { cursor:pointer; }
 @media (max-width: 760px) {
-  .app { flex-direction:column; height:auto; min-height:100dvh; }
-  .side { width:auto; flex:none; border-right:none; border-bottom:1px solid var(--line); padding:8px 10px; }
+  .app { flex-direction:column; }
+  .side { width:auto; flex:none; max-height:42vh; border-right:none; border-bottom:1px solid var(--line); padding:6px 10px; }
+  .iam { display:flex; align-items:center; gap:6px; margin:4px 0; }
+  .iam select { margin:0; flex:1; padding:4px; }
   .tagline, .side .hint { display:none; }
   .chats { flex-direction:row; overflow-x:auto; }
   .chat-link { white-space:nowrap; border:1px solid var(--line); padding:4px 8px; }
   .clock { display:flex; flex-wrap:wrap; align-items:center; gap:4px 8px; }
   .clock-now { font-size:15px; margin:0; }
   .clock-buttons button { padding:3px 8px; font-size:12px; }
-  .chat { min-height:70vh; }
-  .messages { padding:8px; min-height:50vh; }
+  .chat { min-height:0; }
+  .chat-head { display:none; }
+  .messages { padding:8px; }
   .msg-main, .msg.has-card .msg-main { max-width:calc(100% - 40px); width:auto; }
   .msg.has-card .msg-main { width:calc(100% - 40px); }
-  .composer { position:sticky; bottom:0; }
+  .composer { padding:6px 8px; }
+  .composer .hint { display:none; }
 }
 `;

@@ -88,6 +88,8 @@ export interface SandboxOptions {
   seed?: boolean;
   /** The real "today" the seed week is chosen from (tests pin it). YYYY-MM-DD. */
   today?: string;
+  /** Where the simulated clock starts when nothing is seeded or kept (default: now). */
+  startAt?: Date;
   logLevel?: string;
 }
 
@@ -164,7 +166,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const saved = transcriptPath && existsSync(transcriptPath) && dbPath && existsSync(dbPath) ? readTranscript(transcriptPath) : null;
 
   const log = createLogger(opts.logLevel ?? 'warn');
-  const clock = new SandboxClock(saved ? new Date(saved.clock) : new Date());
+  const clock = new SandboxClock(saved ? new Date(saved.clock) : (opts.startAt ?? new Date()));
   const fake = new FakeLark({
     appId: SANDBOX_APP.appId,
     appSecret: SANDBOX_APP.appSecret,

@@ -1,0 +1,160 @@
+/**
+ * The sandbox in a real headless browser (Debian's Chromium driven by playwright-core): the
+ * leader assigns a task with the @ picker, the assignee signs for it with the card's 签收
+ * button, the clock moves past the due time and the 催办 shows up in the group. Screenshots
+ * are kept under test-results/ as artifacts.
+ *
+ * Chromium's own download cannot run here: the test uses /usr/bin/chromium (.ci/run installs
+ * it with apt) and fails, rather than skips, when it is missing.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../bot/sandbox/server.js';
+import { personByKey } from '../../bot/sandbox/seed.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve('test-results');
+
+let sandbox: Sandbox;
+let browser: BrowserContext;
+let page: Page;
+let work: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: the sandbox browser test needs it. Install it with ` +
+        '`sudo apt-get install -y chromium` (.ci/run does this), or point CHROMIUM_PATH at a Chromium binary.',
+    );
+  }
+  work = mkdtempSync(join(tmpdir(), 'duban-sandbox-e2e-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  sandbox = await startSandbox({
+    port: 0,
+    databaseUrl: `file:${join(work, 'sandbox.db')}`,
+    fresh: true,
+    seed: false,
+    // Monday 23 Nov 2026, 09:00 in Beijing: a plain working week.
+    startAt: new Date('2026-11-23T09:00:00+08:00'),
+    logLevel: 'silent',
+  });
+  browser = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    viewport: { width: 1200, height: 900 },
+    locale: 'zh-CN',
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await sandbox?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+/** Opens the page as a person in a chat and waits for its script. */
+async function open(as: string, chat: string): Promise<void> {
+  await page.goto(`${sandbox.pageUrl}?as=${as}&chat=${chat}`);
+  await page.waitForSelector('html[data-ready="1"]');
+}
+
+/** The newest message in the conversation whose text contains `text`. */
+const lastMessage = (text: string) => page.locator('#messages .msg', { hasText: text }).last();
+
+describe('the sandbox in a browser', () => {
+  it('assign → 签收 by button → clock past due → 催办', async () => {
+    const zhang = personByKey('zhang')!;
+
+    // 王主任 assigns in the group, picking 张三 from the @ picker.
+    await open('wang', 'office');
+    expect(await page.title()).toContain('综合办公室工作群');
+    const input = page.locator('#composer-input');
+    await input.fill('/交办 ');
+    await page.click('#at-btn');
+    await page.click('#at-picker [data-mention="张三"]');
+    await input.pressSequentially('起草年度工作总结 截止 明天');
+    expect(await input.inputValue()).toBe('/交办 @张三 起草年度工作总结 截止 明天');
+    await page.click('#send');
+
+    // The typed message shows the mention; the bot's task card arrives live.
+    await lastMessage('/交办').waitFor({ timeout: 10_000 });
+    expect(await lastMessage('/交办').locator('.at').allTextContents()).toEqual(['@督办', '@张三']);
+    const card = page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first();
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.locator('.card-header').getAttribute('class')).toMatch(/hdr-(green|orange|yellow)/);
+    expect(await card.textContent()).toContain('待签收');
+
+    // What the bot got was a real Lark mention: @_user_N placeholders and a mentions array.
+    const typed = sandbox.fake.messages.find((m) => m.msgType === 'text' && /\/交办/.test(m.content?.text ?? ''));
+    expect(typed?.content.text).toMatch(/^@_user_1 \/交办 @_user_2 起草年度工作总结 截止 明天$/);
+
+    // 张三 signs for it with the card's button: the toast shows, the card turns to 办理中.
+    await open('zhang', 'office');
+    const zhangCard = page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first();
+    await zhangCard.locator('button', { hasText: '签收' }).click();
+    await page.locator('#toast').waitFor({ timeout: 10_000 });
+    await expect.poll(() => zhangCard.textContent(), { timeout: 15_000 }).toContain('办理中');
+    expect(await zhangCard.locator('button', { hasText: '签收' }).count()).toBe(0);
+    expect(sandbox.fake.messagesTo(zhang.openId).some((m) => m.msgType === 'interactive')).toBe(true);
+
+    // The clock moves: Tuesday morning (due today), then Wednesday morning — a day overdue.
+    await page.click('[data-clock="next_morning"]');
+    await expect.poll(() => page.locator('#clock').textContent(), { timeout: 30_000 }).toContain('11月24日');
+    await page.click('[data-clock="next_morning"]');
+    await expect.poll(() => page.locator('#clock').textContent(), { timeout: 30_000 }).toContain('11月25日');
+
+    const chase = lastMessage('逾期第 1 天');
+    await chase.waitFor({ timeout: 15_000 });
+    expect(await chase.textContent()).toContain('催办');
+    expect(await chase.locator('.at').allTextContents()).toContain('@张三');
+    await chase.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-chase.png') });
+  }, 120_000);
+
+  it('replies to a card as progress, exports the 台账, and switches to English on a phone', async () => {
+    // 张三 replies to the task card: a progress report without any command.
+    await open('zhang', 'office');
+    const card = page.locator('#messages .msg.bot', { hasText: '#1 起草年度工作总结' }).first();
+    await card.locator('.reply-btn').click();
+    expect(await page.locator('#reply-banner').isVisible()).toBe(true);
+    await page.uncheck('#mention-bot');
+    await page.fill('#composer-input', '完成60% 初稿已完成');
+    await page.click('#send');
+    const reply = lastMessage('完成60%');
+    await reply.waitFor({ timeout: 10_000 });
+    expect(await reply.locator('.quote').textContent()).toContain('#1');
+    const updated = page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first();
+    await expect.poll(() => updated.textContent(), { timeout: 15_000 }).toContain('60%');
+
+    // 王主任 exports the ledger in his p2p chat and downloads the workbook.
+    await open('wang', 'p2p');
+    await page.fill('#composer-input', '/台账');
+    await page.press('#composer-input', 'Enter');
+    const link = page.locator('#messages a.file-link').last();
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.textContent()).toContain('.xlsx');
+    const href = await link.getAttribute('href');
+    const res = await fetch(new URL(href!, sandbox.url));
+    expect(res.status).toBe(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(String.fromCharCode(bytes[0]!, bytes[1]!)).toBe('PK');
+
+    // A phone-sized window, in English: the page and the bot both switch.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${sandbox.pageUrl}?as=wang&chat=p2p&lang=en`);
+    await page.waitForSelector('html[data-ready="1"]');
+    expect(await page.locator('.brand strong').textContent()).toBe('Duban · Sandbox');
+    await page.fill('#composer-input', '/help');
+    await page.press('#composer-input', 'Enter');
+    await page.locator('#messages .msg.bot', { hasText: '/assign' }).last().waitFor({ timeout: 15_000 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-phone-en.png') });
+    await page.goto(`${sandbox.pageUrl}?as=wang&chat=p2p&lang=zh`);
+  }, 120_000);
+});
