@@ -60,6 +60,7 @@ export const MAX_TITLE_CHARS = 200;
 export const MAX_NOTE_CHARS = 2000;
 export const MAX_ASSIGNEES = 20;
 const MAX_SOURCE_CHARS = 200;
+const MAX_KEYWORD_TRIES = 8;
 
 /**
  * Every verb with its Chinese and English spellings; the first is the canonical one shown in
@@ -394,7 +395,7 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
 
   // 来源 runs to the next 截止/due keyword, flag or the end.
   let source: string | null = null;
-  for (const m of [...s.matchAll(SOURCE_KW_RE)]) {
+  for (const m of [...s.matchAll(SOURCE_KW_RE)].slice(0, MAX_KEYWORD_TRIES)) {
     const start = m.index;
     let valueStart = start + m[0].length;
     const colon = /^\s*[:：]\s*/.exec(s.slice(valueStart));
@@ -423,7 +424,8 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
   // 截止/due: the time runs to the next marker; its longest readable prefix is the due time and
   // the rest goes back to the title. 截止 glued to the title only counts when a time follows.
   let dueAt: Date | null = null;
-  for (const m of [...s.matchAll(DUE_KW_RE)]) {
+  // Each candidate costs a prefix search; a real title has one or two.
+  for (const m of [...s.matchAll(DUE_KW_RE)].slice(0, MAX_KEYWORD_TRIES)) {
     const start = m.index;
     let valueStart = start + m[0].length;
     const colon = /^\s*[:：]\s*/.exec(s.slice(valueStart));
