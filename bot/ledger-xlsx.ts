@@ -5,7 +5,11 @@
  *
  * Times are written as real Excel dates showing the office's wall-clock time: Excel has no
  * time zones, so each instant is shifted by the zone's offset at that instant before writing.
+ *
+ * Written with exceljs's streaming writer, row by row into zip chunks: the in-memory workbook
+ * model needs about 1 GB and tens of seconds for a 10,000-task ledger with its event log.
  */
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Lang } from './domain/types.js';
 import type { EventLogRow, LedgerRow } from './domain/ledger.js';
@@ -101,60 +105,74 @@ export async function buildLedgerXlsx(
 ): Promise<Uint8Array> {
   const local = wallClock(options.timeZone ?? 'Asia/Shanghai');
   const tr = (key: string) => t(lang, key);
-  const wb = new ExcelJS.Workbook();
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 6 } } });
   wb.creator = 'duban';
 
   const main = wb.addWorksheet(tr('ledger_sheet_main'), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
   main.columns = LEDGER_COLUMNS.map(([key, width]) => ({ header: tr(`ledger_col_${key}`), key, width }));
+  main.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
   styleHeader(main.getRow(1));
-  for (const key of ['assigned_at', 'due', 'done_at'] as const) main.getColumn(key).numFmt = DATE_FORMAT;
-  main.getColumn('title').alignment = { wrapText: true, vertical: 'top' };
-  main.getColumn('progress').alignment = { wrapText: true, vertical: 'top' };
+  main.getRow(1).commit();
   const yesNo = (v: boolean | null) => (v === null ? '' : tr(v ? 'ledger_yes' : 'ledger_no'));
+  const wrap: Partial<ExcelJS.Alignment> = { wrapText: true, vertical: 'top' };
+  const lightLabel = { red: tr('ledger_light_red'), yellow: tr('ledger_light_yellow'), green: tr('ledger_light_green') };
+  const fills = Object.fromEntries(
+    Object.entries(LIGHT_FILL).map(([k, argb]) => [k, { type: 'pattern', pattern: 'solid', fgColor: { argb } } as ExcelJS.Fill]),
+  ) as Record<keyof typeof LIGHT_FILL, ExcelJS.Fill>;
 
   for (const r of rows) {
-    const row = main.addRow({
-      index: r.index,
-      number: `#${r.number}`,
-      title: r.title,
-      category: r.category ? tr(`ledger_category_${r.category}`) : '',
-      source: r.source ?? '',
-      creator: r.creator,
-      lead: r.lead,
-      co: r.co.join('、'),
-      assigned_at: local(r.assignedAt),
-      due: local(r.dueAt),
-      state: tr(`ledger_state_${r.state}`),
-      light: r.light ? tr(`ledger_light_${r.light}`) : '',
-      progress: r.latestProgress,
-      done_at: local(r.doneAt),
-      on_time: yesNo(r.onTime),
-      extensions: r.extensions,
-      chases: r.chases,
-    });
-    if (r.light) {
-      row.getCell('light').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: LIGHT_FILL[r.light] } };
-    }
+    const row = main.addRow([
+      r.index,
+      `#${r.number}`,
+      r.title,
+      r.category ? tr(`ledger_category_${r.category}`) : '',
+      r.source ?? '',
+      r.creator,
+      r.lead,
+      r.co.join('、'),
+      local(r.assignedAt),
+      local(r.dueAt),
+      tr(`ledger_state_${r.state}`),
+      r.light ? lightLabel[r.light] : '',
+      r.latestProgress,
+      local(r.doneAt),
+      yesNo(r.onTime),
+      r.extensions,
+      r.chases,
+    ]);
+    for (const c of [9, 10, 14]) row.getCell(c).numFmt = DATE_FORMAT;
+    row.getCell(3).alignment = wrap;
+    row.getCell(13).alignment = wrap;
+    if (r.light) row.getCell(12).fill = fills[r.light];
+    row.commit();
   }
-  main.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
+  main.commit();
 
   const log = wb.addWorksheet(tr('ledger_sheet_events'), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
   log.columns = EVENT_COLUMNS.map(([key, width]) => ({ header: tr(`ledger_col_${key}`), key, width }));
   styleHeader(log.getRow(1));
-  log.getColumn('at').numFmt = DATE_FORMAT;
+  log.getRow(1).commit();
+  const kindLabels = new Map<string, string>();
   for (const e of events) {
-    const kindKey = `ledger_event_${e.kind}`;
-    log.addRow({
-      number: `#${e.number}`,
-      seq: e.seq,
-      at: local(e.at),
-      event: hasMessage(kindKey) ? tr(kindKey) : e.kind,
-      actor: e.actor,
-      detail: e.detail,
-      hash: e.hash,
-    });
+    let label = kindLabels.get(e.kind);
+    if (label === undefined) {
+      const key = `ledger_event_${e.kind}`;
+      label = hasMessage(key) ? tr(key) : e.kind;
+      kindLabels.set(e.kind, label);
+    }
+    const row = log.addRow([`#${e.number}`, e.seq, local(e.at), label, e.actor, e.detail, e.hash]);
+    row.getCell(3).numFmt = DATE_FORMAT;
+    row.commit();
   }
-
-  const buffer = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
+  log.commit();
+  await wb.commit();
+  await ended;
+  return new Uint8Array(Buffer.concat(chunks));
 }

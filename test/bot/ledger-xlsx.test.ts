@@ -115,8 +115,8 @@ describe('buildLedgerXlsx', () => {
     expect(ws.rowCount).toBe(5);
 
     expect(values(ws.getRow(2))).toEqual([
-      1, '#1', '起草年度工作总结', '决策督查', '办〔2026〕12号', '王主任', '张三', '', wall('2026-11-20T09:00'), wall('2026-12-03T18:00'),
-      '已办结', '', '已报送办公室', wall('2026-12-03T15:00'), '否', 1, 1,
+      1, '#1', '起草年度工作总结', '决策督查', '办〔2026〕12号', '王主任', '张三', undefined, wall('2026-11-20T09:00'), wall('2026-12-03T18:00'),
+      '已办结', undefined, '已报送办公室', wall('2026-12-03T15:00'), '否', 1, 1,
     ]);
     const r3 = values(ws.getRow(3));
     expect(r3.slice(0, 12)).toEqual([
@@ -124,7 +124,7 @@ describe('buildLedgerXlsx', () => {
     ]);
     expect(r3.slice(12)).toEqual(['已联系路灯所', undefined, '否', 0, 3]);
     expect(ws.getRow(5).getCell(12).value).toBe('黄灯');
-    expect(ws.getRow(4).getCell(15).value).toBe('');
+    expect(ws.getRow(4).getCell(15).value).toBeNull(); // open, not yet due: left blank
 
     const fill = (r: number) => (ws.getRow(r).getCell(12).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
     expect(fill(2)).toBeUndefined();

@@ -76,11 +76,11 @@ describe('/台账', () => {
     const row = (r: number) => (ws.getRow(r).values as unknown[]).slice(1);
     expect(row(2)).toEqual([
       1, '#1', '起草年度工作总结', '决策督查', '办〔2026〕12号', '李科长', '张三', '赵六',
-      new Date('2026-11-20T09:00:00Z'), new Date('2026-12-03T18:00:00Z'), '已办结', '', '已报送办公室',
+      new Date('2026-11-20T09:00:00Z'), new Date('2026-12-03T18:00:00Z'), '已办结', undefined, '已报送办公室',
       new Date('2026-12-03T15:00:00Z'), '否', 1, 0,
     ]);
     expect(row(3).slice(0, 12)).toEqual([
-      2, '#2', '修复中山路路灯', '', '', '李科长', '赵六', '', new Date('2026-11-30T09:00:00Z'), new Date('2026-12-01T18:00:00Z'), '办理中', '红灯',
+      2, '#2', '修复中山路路灯', undefined, undefined, '李科长', '赵六', undefined, new Date('2026-11-30T09:00:00Z'), new Date('2026-12-01T18:00:00Z'), '办理中', '红灯',
     ]);
     expect(row(3).slice(14)).toEqual(['否', 0, 2]);
     expect((ws.getRow(3).getCell(12).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFC7CE');
