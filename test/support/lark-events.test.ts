@@ -135,8 +135,8 @@ describe('envelopes', () => {
   });
 
   it('builds card callbacks with form values and a callback token', () => {
-    const env = cardActionEvent({ operator: LEAD, value: { a: 1 }, chatId: 'oc', messageId: 'om', formValue: { reason: '雨天' }, callbackToken: 'c-1' });
-    expect(env.header.event_type).toBe('card.action.trigger');
+    const env = cardActionEvent({ operator: LEAD, value: { a: 1 }, chatId: 'oc', messageId: 'om', formValue: { reason: '雨天' }, callbackToken: 'c-1', token: 'vt' });
+    expect(env.header).toMatchObject({ event_type: 'card.action.trigger', token: 'vt' });
     expect(env.event).toMatchObject({ token: 'c-1', action: { tag: 'button', form_value: { reason: '雨天' } }, host: 'im_message' });
   });
 });

@@ -44,7 +44,7 @@ export interface EnvelopeOptions {
   eventId?: string;
   tenantKey?: string;
   appId?: string;
-  /** Verification token in header.token (signedRequest can set it too). */
+  /** The verification token, put in header.token (signedRequest can set it too). */
   token?: string;
   /** header.create_time; default now. */
   time?: Date | number;
@@ -166,7 +166,7 @@ export interface CardActionEventOptions extends EnvelopeOptions {
   formValue?: Json;
   /** The component: 'button' by default. */
   tag?: string;
-  /** The callback's own token (for delayed updates), `c-…`. */
+  /** The callback's own token for delayed updates (`c-…`, event.token); `token` is the verification token. */
   callbackToken?: string;
 }
 
