@@ -100,12 +100,17 @@ async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now:
     const [inserted] = await tx.insert(tasks).values(row).returning();
     next.id = inserted!.id;
   } else {
+    // The card's message id is the sender's to record (schedules/deliver.ts); a handler that
+    // loaded the task before the card went out must not write it back.
+    const { cardMessageId: _id, cardSentAt: _at, ...fields } = toRow(next);
     const r = await tx
       .update(tasks)
-      .set(toRow(next))
+      .set(fields)
       .where(and(eq(tasks.id, task.id), eq(tasks.version, expectedVersion)))
-      .returning({ id: tasks.id });
+      .returning({ id: tasks.id, cardMessageId: tasks.cardMessageId, cardSentAt: tasks.cardSentAt });
     if (r.length === 0) throw new ConflictError();
+    next.cardMessageId = r[0]!.cardMessageId;
+    next.cardSentAt = r[0]!.cardSentAt;
     await tx.delete(taskAssignees).where(eq(taskAssignees.taskId, task.id));
   }
   if (next.assignees.length) {
