@@ -1,0 +1,198 @@
+/**
+ * Composition root for Cloudflare Workers: the Workers twin of bot/node-deps.ts. Builds Deps
+ * from the Worker's `env` for one request or one cron tick:
+ *  - the database is a remote libSQL (Turso) over HTTP through `@libsql/client/web`, which has
+ *    no `file:` URLs; migrations are applied ahead of time with drizzle-kit, never here;
+ *  - deferred work and the outbox sender run inside `ctx.waitUntil`, so the webhook answers
+ *    first and the work finishes after the answer;
+ *  - what is worth keeping between requests of one isolate (the Lark client with its tenant
+ *    token, the bot's open_id, the calendar overrides) is cached at module scope, keyed by the
+ *    settings it was made from. Nothing holding a request's I/O (database client, sender) is.
+ */
+import { createClient } from '@libsql/client/web';
+import pino, { type Logger } from 'pino';
+import { wrapClient, type DbHandle } from '../db/client.js';
+import { calendarOverrides } from '../db/schema.js';
+import { OutboxSender } from '../schedules/deliver.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { Deps } from './deps.js';
+import { WorkCalendar, type CalendarOverride } from './domain/calendar.js';
+import type { LarkApi } from './lark/api.js';
+import { createLarkApi } from './lark/sdk-client.js';
+
+/** The Worker's bindings: [vars] from wrangler.toml and secrets from `wrangler secret put`. */
+export interface WorkerEnv {
+  LARK_APP_ID: string;
+  LARK_APP_SECRET: string;
+  LARK_ENCRYPT_KEY?: string;
+  LARK_VERIFICATION_TOKEN?: string;
+  LARK_DOMAIN?: string;
+  LARK_MODE?: string;
+  /** Optional: the bot's open_id, which saves the bot-info call on a cold isolate. */
+  LARK_BOT_OPEN_ID?: string;
+  DATABASE_URL: string;
+  DATABASE_AUTH_TOKEN?: string;
+  DUBAN_TZ?: string;
+  DUBAN_LANG?: string;
+  LOG_LEVEL?: string;
+}
+
+export interface WorkerDeps extends Deps {
+  handle: DbHandle;
+  sender: OutboxSender;
+  /** Resolves when every deferred piece of work and the sender are done. */
+  settle(): Promise<void>;
+  /** Stops the sender's retry timer and closes the database client (end of the request). */
+  close(): void;
+}
+
+export interface WorkerDepsOptions {
+  /** ExecutionContext.waitUntil of the current request or tick. */
+  waitUntil(promise: Promise<unknown>): void;
+  clock?: Clock;
+  log?: Logger;
+  /** A LarkApi to use instead of the SDK client (tests). */
+  lark?: LarkApi;
+}
+
+/** How long calendar overrides are trusted before they are read again (an import shows up this soon). */
+export const CALENDAR_TTL_MS = 5 * 60_000;
+
+/** Only string bindings are configuration; anything else (a service binding, a KV) is not. */
+export function configOf(env: object): Config {
+  const record: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === 'string') record[k] = v;
+  const config = loadConfig(record);
+  if (config.DATABASE_URL.startsWith('file:')) {
+    throw new ConfigError([
+      'DATABASE_URL: a Worker has no disk; use the remote database, libsql://<db>-<org>.turso.io (wrangler secret put DATABASE_URL)',
+    ]);
+  }
+  return config;
+}
+
+/**
+ * Structured JSON lines through console.* (what Workers Logs index). pino's browser build is
+ * the one a Worker bundle gets; it keeps the same levels, child loggers and redaction.
+ */
+export function createWorkerLogger(level: string): Logger {
+  return pino({
+    level,
+    base: undefined,
+    redact: { paths: ['*.app_secret', '*.LARK_APP_SECRET', '*.encrypt', '*.authorization'], remove: true },
+    serializers: { err: pino.stdSerializers.err },
+    browser: { asObject: true, serialize: true },
+  });
+}
+
+// ---- per-isolate caches ----------------------------------------------------------------------
+// An isolate serves many requests in a row. Without these, every webhook delivery would first
+// fetch a tenant token and the bot info from Lark, and read the overrides table — three round
+// trips before the 3-second answer. Each entry is keyed by the settings it came from, so a
+// changed secret or database (a new deployment shares no isolate anyway) never gets a stale one.
+
+const larkClients = new Map<string, LarkApi>();
+const botOpenIds = new Map<string, Promise<string>>();
+const calendars = new Map<string, { loadedAt: number; calendar: Promise<WorkCalendar> }>();
+
+function larkFor(config: Config): LarkApi {
+  const key = `${config.LARK_DOMAIN}\n${config.LARK_APP_ID}\n${config.LARK_APP_SECRET}`;
+  let api = larkClients.get(key);
+  if (!api) {
+    api = createLarkApi({ appId: config.LARK_APP_ID, appSecret: config.LARK_APP_SECRET, domain: config.LARK_DOMAIN });
+    larkClients.set(key, api);
+  }
+  return api;
+}
+
+/** The bot's open_id never changes for an app, so one bot-info call per isolate is enough. */
+function botOpenIdFor(config: Config, lark: LarkApi): Promise<string> {
+  const key = `${config.LARK_DOMAIN}\n${config.LARK_APP_ID}`;
+  let p = botOpenIds.get(key);
+  if (!p) {
+    p = lark.botInfo().then((b) => b.openId);
+    // A failure is not remembered: the next request asks again.
+    p.catch(() => botOpenIds.delete(key));
+    botOpenIds.set(key, p);
+  }
+  return p;
+}
+
+async function readCalendar(handle: DbHandle, tz: string): Promise<WorkCalendar> {
+  const rows = await handle.db.select().from(calendarOverrides);
+  const overrides: CalendarOverride[] = rows.map((r) => ({ date: r.date, kind: r.kind as 'holiday' | 'workday', name: r.name }));
+  return new WorkCalendar({ tz, overrides });
+}
+
+function calendarFor(config: Config, handle: DbHandle, nowMs: number): Promise<WorkCalendar> {
+  const key = `${config.DATABASE_URL}\n${config.DUBAN_TZ}`;
+  const hit = calendars.get(key);
+  if (hit && nowMs - hit.loadedAt < CALENDAR_TTL_MS) return hit.calendar;
+  const calendar = readCalendar(handle, config.DUBAN_TZ);
+  calendar.catch(() => calendars.delete(key));
+  calendars.set(key, { loadedAt: nowMs, calendar });
+  return calendar;
+}
+
+/** Drops the per-isolate caches (tests that change the database under a running isolate). */
+export function forgetIsolateCaches(): void {
+  larkClients.clear();
+  botOpenIds.clear();
+  calendars.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions): Promise<WorkerDeps> {
+  const config = configOf(env);
+  const log = opts.log ?? createWorkerLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  // A client per request: it is a thin HTTP wrapper, and a Worker may not reuse one request's
+  // I/O objects in another.
+  const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  const handle = wrapClient(client);
+  const lark = opts.lark ?? larkFor(config);
+  const [botOpenId, calendar] = await Promise.all([
+    env.LARK_BOT_OPEN_ID || botOpenIdFor(config, lark),
+    calendarFor(config, handle, Date.now()),
+  ]);
+
+  const inflight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    const tracked = p.finally(() => inflight.delete(tracked));
+    inflight.add(tracked);
+    opts.waitUntil(tracked);
+  };
+  const deps = {
+    db: handle.db,
+    handle,
+    lark,
+    clock,
+    log,
+    config,
+    botOpenId,
+    calendar,
+    defer(work: () => Promise<unknown>) {
+      track(
+        Promise.resolve()
+          .then(work)
+          .catch((err) => log.error({ err }, 'deferred work failed')),
+      );
+    },
+    kickOutbox() {
+      deps.sender.kick();
+      track(deps.sender.idle());
+    },
+    async settle() {
+      while (inflight.size) await Promise.all([...inflight]);
+      await deps.sender.idle();
+    },
+    close() {
+      deps.sender.stop();
+      client.close();
+    },
+  } as WorkerDeps;
+  deps.sender = new OutboxSender(deps);
+  return deps;
+}

@@ -1,0 +1,25 @@
+/** A FakeLark in this process as a FakeRecorder (the Node harness, and the control server for workerd). */
+import type { FakeLark } from '../support/fake-lark.js';
+import type { FakeRecorder, SentMessage } from './harness.js';
+
+export function sentMessages(fake: FakeLark): SentMessage[] {
+  return fake.messages.map((m) => ({
+    id: m.id,
+    chatId: m.chatId,
+    chatType: m.chatType,
+    receiveIdType: m.receiveIdType,
+    receiveId: m.receiveId,
+    msgType: m.msgType,
+    text: fake.textOf(m),
+    content: m.content,
+    replyTo: m.replyTo,
+    uuid: m.uuid,
+  }));
+}
+
+export function localFake(fake: FakeLark): FakeRecorder {
+  return {
+    messages: async () => sentMessages(fake),
+    urgents: async () => fake.urgents.map((u) => ({ messageId: u.messageId, kind: u.kind, userIds: u.userIds })),
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * The shared webhook and job scenarios (test/scenarios) inside workerd, through the Worker
+ * entry, against a remote libSQL over HTTP and the fake Lark server on the Node side.
+ */
+import { describe, it } from 'vitest';
+import * as webhook from '../scenarios/webhook.js';
+import { workerHarness } from './harness.js';
+
+const h = workerHarness();
+
+describe('webhook on Workers', () => {
+  it('answers the url_verification challenge', () => webhook.urlVerificationIsAnswered(h));
+  it('decodes Chinese text that straddles AES blocks exactly', () => webhook.chineseTextSurvivesDecryption(h));
+  it('refuses forged deliveries with 401 and writes nothing', () => webhook.forgedRequestsChangeNothing(h));
+  it('processes a redelivered event once', () => webhook.redeliveryIsProcessedOnce(h));
+});
