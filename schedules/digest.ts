@@ -158,7 +158,12 @@ export async function runDigest(deps: Deps, now: Date): Promise<DigestRun> {
     };
     const view = viewOf(deps, now, data);
     const byChat = new Map<string, Task[]>();
-    for (const t of data.tasks) if (isActiveIn(t, period)) byChat.set(t.chatId, [...(byChat.get(t.chatId) ?? []), t]);
+    for (const t of data.tasks) {
+      if (!isActiveIn(t, period)) continue;
+      const list = byChat.get(t.chatId);
+      if (list) list.push(t);
+      else byChat.set(t.chatId, [t]);
+    }
 
     for (const chat of dueChats) {
       const tasks = byChat.get(chat.chatId);

@@ -148,6 +148,23 @@ export function isDoneOnTime(task: Pick<Task, 'state' | 'doneAt' | 'submittedAt'
   return finished.getTime() <= deadline.getTime();
 }
 
+// Digests ask the same (due date, today) pair for many tasks and again per leader; the answer
+// depends only on the calendar, so it is remembered per calendar object.
+const workdayMemo = new WeakMap<object, Map<string, number>>();
+
+function memoWorkdaysBetween(calendar: FigureCalendar, from: string, to: string): number {
+  let memo = workdayMemo.get(calendar);
+  if (!memo) workdayMemo.set(calendar, (memo = new Map()));
+  const key = `${from}|${to}`;
+  let n = memo.get(key);
+  if (n === undefined) {
+    if (memo.size > 10_000) memo.clear();
+    n = calendar.workdaysBetween(from, to);
+    memo.set(key, n);
+  }
+  return n;
+}
+
 /** Working days an open task is overdue at `now`, or null when it is not overdue. */
 export function overdueWorkdaysOf(
   task: Pick<Task, 'state' | 'dueAt'>,
@@ -155,7 +172,7 @@ export function overdueWorkdaysOf(
   calendar: FigureCalendar,
 ): number | null {
   if (!isOpenTask(task) || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
-  return Math.max(0, calendar.workdaysBetween(calendar.localDate(task.dueAt), calendar.localDate(now)));
+  return Math.max(0, memoWorkdaysBetween(calendar, calendar.localDate(task.dueAt), calendar.localDate(now)));
 }
 
 // ---- local calendar arithmetic on 'YYYY-MM-DD' (time-zone free: the zone is in localDate/at) ----
