@@ -106,7 +106,7 @@ export function addDaysYmd(ymd: string, n: number): string {
 }
 
 /**
- * A week in the office, Monday to Thursday morning. When it ends:
+ * A week in the office, Monday to Thursday morning, ending with 李科长's /任务 list. When it ends:
  *  #1 起草年度工作总结 — 张三 主办 + 赵六 协办, 40% done, due Friday: yellow (due within a day);
  *  #2 核查民生实事 — 孙七, urgent, never signed for, due Wednesday: red, chased;
  *  #3 会议纪要 — 赵六, done and approved, with a 回头看 next Monday;
@@ -118,6 +118,8 @@ export async function seedOffice(d: SeedDriver, monday: string): Promise<void> {
 
   await d.at(day(0), '09:02');
   await d.say('wang', 'office', '/设置 督办领导 @王主任');
+  await d.at(day(0), '09:04');
+  await d.say('wang', 'p2p', '/周报 订阅');
   await d.at(day(0), '09:10');
   await d.say('li', 'office', '/交办 @张三 @赵六 起草年度工作总结 截止 周五 !重要 #决策督查 来源 办发〔2026〕12号');
   await d.at(day(0), '09:20');
@@ -151,5 +153,7 @@ export async function seedOffice(d: SeedDriver, monday: string): Promise<void> {
 
   await d.at(day(3), '09:30');
   await d.runJobs();
+  // Cards are snapshots from when they last changed; the list shows every task's light now.
   await d.at(day(3), '09:50');
+  await d.say('li', 'office', '/任务 本群');
 }

@@ -32,7 +32,7 @@ import type { Clock } from '../clock.js';
 import { tasks } from '../../db/schema.js';
 import { runJob } from '../../schedules/jobs.js';
 import { FakeLark, type FakeMessage } from '../../test/support/fake-lark.js';
-import { messageEvent, cardActionEvent, signedRequest } from '../../test/support/lark-events.js';
+import { botAddedEvent, cardActionEvent, messageEvent, signedRequest } from '../../test/support/lark-events.js';
 import { renderMessageBody, renderUserText, type RenderContext } from './render.js';
 import { GROUPS, PEOPLE, SANDBOX_APP, personByKey, seedOffice, seedWeek, type SandboxPerson, type SeedDriver } from './seed.js';
 import { pageHtml, messagesHtml, type ChatView, type PageModel, type ShownMessage } from './page.js';
@@ -399,14 +399,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return { toast: toast ?? null };
   }
 
-  async function settle(): Promise<void> {
-    for (let i = 0; i < 5; i++) {
+  /**
+   * Until every event is processed and every message due within a few seconds is delivered
+   * (a burst can meet the fake's per-chat limit of 5/s; the outbox retries a second later).
+   */
+  async function settle(maxMs = 10_000): Promise<void> {
+    const until = Date.now() + maxMs;
+    for (;;) {
       await deps.settle();
-      await deps.sender.drain();
-      await deps.settle();
-      const pending = await deps.handle.client.execute("select count(*) as n from outbox where status = 'pending'");
-      if (Number(pending.rows[0]?.n ?? 0) === 0) break;
-      await new Promise((r) => setTimeout(r, 50));
+      const soon = clock.now().getTime() + 3_000;
+      const r = await deps.handle.client.execute({ sql: "select count(*) as n from outbox where status = 'pending' and next_attempt_at <= ?", args: [soon] });
+      if (Number(r.rows[0]?.n ?? 0) === 0 || Date.now() > until) return;
+      await new Promise((res) => setTimeout(res, 200));
+      deps.sender.kick();
     }
   }
 
@@ -644,9 +649,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   // ── seed a fresh office ──
   const [{ n: taskCount }] = await deps.db.select({ n: count() }).from(tasks);
-  if ((opts.seed ?? true) && taskCount === 0 && !saved) {
-    const today = opts.today ?? calendar.localDate(new Date());
-    const monday = seedWeek(calendar, today);
+  const seeding = (opts.seed ?? true) && taskCount === 0 && !saved;
+  const monday = seedWeek(calendar, opts.today ?? calendar.localDate(new Date()));
+  // A fresh office starts on the seed week's Monday morning, before any of its events.
+  if (seeding) clock.restart(calendar.at(monday, '08:30'));
+
+  // The bot joins the groups it does not know yet, as Lark tells it (im.chat.member.bot.added_v1).
+  for (const g of GROUPS) {
+    const known = await deps.handle.client.execute({ sql: 'select 1 from chats where chat_id = ?', args: [g.chatId] });
+    if (known.rows.length) continue;
+    await postEnvelope(
+      botAddedEvent({ appId: SANDBOX_APP.appId, tenantKey: SANDBOX_APP.tenantKey, chatId: g.chatId, name: g.name, operator: keyToOpenId(g.owner), time: clock.now() }),
+    );
+  }
+
+  await settle();
+
+  if (seeding) {
     const driver: SeedDriver = {
       at: async (ymd, hhmm) => {
         await settle();
@@ -666,8 +685,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       },
       runJobs: () => runJobs(clock.now()),
     };
-    // A fresh office starts on the seed week's Monday morning, before any of its events.
-    clock.restart(calendar.at(monday, '08:30'));
     await seedOffice(driver, monday);
     await settle();
   }
