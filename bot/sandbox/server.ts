@@ -611,12 +611,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const now = await moveClock(op);
     return c.json({ ok: true, clock: formatLocal(now, tz, lang(), true) });
   });
-  app.post('/sandbox/api/lang', async (c) => {
-    const body = await c.req.json().catch(() => null);
-    if (body?.lang !== 'zh' && body?.lang !== 'en') return c.json({ error: 'use zh or en' }, 400);
-    setLang(body.lang);
-    return c.json({ ok: true });
-  });
   app.get('/sandbox/files/:key', (c) => {
     const f = fake.files.find((x) => x.fileKey === c.req.param('key'));
     if (!f) return c.text('not found', 404);

@@ -1,9 +1,13 @@
 /**
  * The sandbox's card renderer: cards and messages become HTML in which user text is only
- * ever text. Cards come from the real card builders (bot/cards/*) with hostile titles and
- * notes, and from hand-written JSON that skips the bot's escaping on purpose.
+ * ever text — hand-written card JSON with hostile text, escaped the bot's way or not at all.
+ * Then the seeded sandbox itself, without a browser: the office week, the page, the clock,
+ * a restart.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeMarkdown } from '../../bot/cards/escape.js';
 import {
   buttonValue,
@@ -18,9 +22,13 @@ import {
   safeUrl,
   type RenderContext,
 } from '../../bot/sandbox/render.js';
-import { SandboxClock, formatLocal } from '../../bot/sandbox/server.js';
-import { GROUPS, PEOPLE, addDaysYmd, seedWeek } from '../../bot/sandbox/seed.js';
+import { SandboxClock, formatLocal, startSandbox, type Sandbox } from '../../bot/sandbox/server.js';
+import { GROUPS, PEOPLE, SANDBOX_APP, addDaysYmd, personByKey, seedWeek } from '../../bot/sandbox/seed.js';
 import { WorkCalendar } from '../../bot/domain/calendar.js';
+import { lightOf } from '../../bot/domain/light.js';
+import { getChatSettings } from '../../db/chats.js';
+import { listTasksInChat } from '../../db/tasks.js';
+import { runVerifyLedger } from '../../schedules/verify-ledger.js';
 
 const NAMES: Record<string, string> = { ou_zhang: '张三', ou_li: '李科长', ou_evil: '<img src=x onerror=alert(1)>' };
 const ctx: RenderContext = { nameOf: (id) => NAMES[id], lang: 'zh', formatTime: (ms) => new Date(ms).toISOString().slice(0, 16) };
@@ -341,4 +349,89 @@ describe('the sandbox clock, calendar and office', () => {
     expect(formatLocal(d, 'Asia/Shanghai', 'zh')).toBe('11月26日 周四 09:50');
     expect(formatLocal(d, 'Asia/Shanghai', 'en', true)).toBe('Thu 26 Nov 2026 09:50');
   });
+});
+
+describe('the seeded sandbox (no browser)', () => {
+  let sb: Sandbox;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-sandbox-'));
+    sb = await startSandbox({ port: 0, databaseUrl: `file:${join(dir, 'sandbox.db')}`, fresh: true, today: '2026-11-24', logLevel: 'silent' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sb?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('seeds the office week through the bot: five tasks in every state and light, a valid ledger', async () => {
+    const { deps } = sb;
+    const tasks = await listTasksInChat(deps.db, SANDBOX_APP.tenantKey, GROUPS[0]!.chatId);
+    const now = sb.clock.now();
+    expect(formatLocal(now, 'Asia/Shanghai', 'zh')).toMatch(/^11月26日 周四 09:5\d$/);
+    const settings = await getChatSettings(deps.db, GROUPS[0]!.chatId);
+    const summary = tasks
+      .sort((a, b) => a.number - b.number)
+      .map((t) => `${t.number} ${t.state} ${['assigned', 'in_progress', 'submitted'].includes(t.state) ? lightOf(t, now, deps.calendar, settings) : '-'}`);
+    expect(summary).toEqual(['1 in_progress yellow', '2 assigned red', '3 done -', '4 submitted yellow', '5 assigned green']);
+    expect(settings.supervisorId).toBe(personByKey('wang')!.openId);
+    const ledger = await runVerifyLedger(deps);
+    expect(ledger.ok).toBe(true);
+    // Nothing the bot meant to say was refused by the fake Lark.
+    const failed = await deps.handle.client.execute("select count(*) as n from outbox where status = 'failed'");
+    expect(Number(failed.rows[0]!.n)).toBe(0);
+    // The urgent task was buzzed (加急) to its assignee.
+    expect(sb.fake.urgents.some((u) => u.userIds.includes(personByKey('sun')!.openId))).toBe(true);
+  });
+
+  it('serves the page with the seeded conversation, escaped, and answers a typed command', async () => {
+    const html = await (await fetch(`${sb.pageUrl}?as=li&chat=office`)).text();
+    expect(html).toContain('综合办公室工作群');
+    expect(html).toContain('#1 起草年度工作总结');
+    expect(html).toContain('data-card-action=');
+    expect(html).not.toMatch(/<script(?![^>]*(id="sandbox-data"|src="\/sandbox\/client\.js"))/);
+    const before = sb.fake.messages.length;
+    const res = await fetch(`${sb.url}/sandbox/api/message`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ as: 'zhang', chat: 'p2p', text: '<img src=x onerror=alert(1)> /帮助' }),
+    });
+    expect(res.status).toBe(200);
+    await sb.settle();
+    expect(sb.fake.messages.length).toBeGreaterThan(before + 1);
+    const page = await (await fetch(`${sb.url}/sandbox/messages?as=zhang&chat=p2p`)).json();
+    expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt; /帮助');
+    expect(page.html).not.toContain('<img');
+  });
+
+  it('moves the clock to Friday 16:00: the weekly summary in the group, the leader digest with its chart', async () => {
+    const at = await sb.moveClock('friday_16');
+    expect(formatLocal(at, 'Asia/Shanghai', 'zh')).toMatch(/^11月27日 周五 16:0\d$/);
+    const group = sb.fake.messagesTo(GROUPS[0]!.chatId).filter((m) => m.msgType === 'interactive');
+    expect(group.some((m) => /综合办公室工作群/.test(sb.fake.textOf(m)) && /按时率/.test(sb.fake.textOf(m)))).toBe(true);
+    const leader = sb.fake.messagesTo(personByKey('wang')!.openId);
+    const digest = leader.find((m) => JSON.stringify(m.content).includes('"tag":"chart"'));
+    expect(digest).toBeDefined();
+    const page = await (await fetch(`${sb.url}/sandbox/messages?as=wang&chat=p2p`)).json();
+    expect(page.html).toContain('<svg');
+    // 督办: #2 is two working days overdue, and its card went to the supervisor.
+    expect(leader.some((m) => /督办/.test(sb.fake.textOf(m)) && /#2/.test(sb.fake.textOf(m)))).toBe(true);
+  }, 60_000);
+
+  it('keeps the conversation, the clock and the cards across a restart', async () => {
+    const count = sb.fake.messages.length;
+    const clockBefore = sb.clock.now().getTime();
+    const url = sb.deps.config.DATABASE_URL;
+    await sb.stop();
+    sb = await startSandbox({ port: 0, databaseUrl: url, logLevel: 'silent' });
+    expect(sb.fake.messages.length).toBe(count);
+    expect(sb.clock.now().getTime()).toBeGreaterThanOrEqual(clockBefore);
+    // A restored card is still the bot's: signing #2 updates it in place.
+    await sb.say('sun', 'office', '/签收 #2');
+    await sb.settle();
+    expect(sb.fake.patches.length).toBeGreaterThan(0);
+    const failed = await sb.deps.handle.client.execute("select count(*) as n from outbox where status = 'failed'");
+    expect(Number(failed.rows[0]!.n)).toBe(0);
+  }, 60_000);
 });
