@@ -193,24 +193,22 @@ export async function countLedgerTasks(db: Db | Tx, scope: LedgerScope): Promise
 export async function loadLedger(db: Db | Tx, scope: LedgerScope): Promise<{ tasks: Task[]; events: LedgerEvent[] }> {
   const rows = await db.select().from(tasks).where(ledgerWhere(scope)).orderBy(asc(tasks.number));
   const loaded = await hydrate(db, rows);
-  const events: LedgerEvent[] = [];
-  const ids = loaded.map((t) => t.id);
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = await db
-      .select({
-        taskId: taskEvents.taskId,
-        seq: taskEvents.seq,
-        kind: taskEvents.kind,
-        actorId: taskEvents.actorId,
-        payload: taskEvents.payload,
-        at: taskEvents.at,
-        hash: taskEvents.hash,
-      })
-      .from(taskEvents)
-      .where(inArray(taskEvents.taskId, ids.slice(i, i + CHUNK)))
-      .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq));
-    for (const e of chunk) events.push({ ...e, payload: parsePayload(e.payload) });
-  }
+  // One joined query rather than a round trip per chunk of tasks: remote libSQL pays per trip.
+  const rawEvents = await db
+    .select({
+      taskId: taskEvents.taskId,
+      seq: taskEvents.seq,
+      kind: taskEvents.kind,
+      actorId: taskEvents.actorId,
+      payload: taskEvents.payload,
+      at: taskEvents.at,
+      hash: taskEvents.hash,
+    })
+    .from(taskEvents)
+    .innerJoin(tasks, eq(tasks.id, taskEvents.taskId))
+    .where(ledgerWhere(scope))
+    .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq));
+  const events: LedgerEvent[] = rawEvents.map((e) => ({ ...e, payload: parsePayload(e.payload) }));
   return { tasks: loaded, events };
 }
 
