@@ -17,10 +17,12 @@ export interface DbHandle {
 
 /**
  * The native driver waits for a busy lock synchronously, blocking the whole event loop (webhook
- * acks included) for as long as the busy timeout. So the native timeout is kept short and the
- * wait happens here, asynchronously, for up to BUSY_WAIT_MS.
+ * acks included), and a statement that did get SQLITE_BUSY stays active on its pooled connection
+ * (a later COMMIT there fails with "statements in progress"). So writers first wait for the
+ * write lock asynchronously (a probe that never leaves a statement behind), and the native
+ * timeout only covers the rare moment another process takes the lock right after the probe.
  */
-export const NATIVE_BUSY_TIMEOUT_MS = 25;
+export const NATIVE_BUSY_TIMEOUT_MS = 2_000;
 const BUSY_WAIT_MS = 15_000;
 
 /** Pragmas for an embedded file: WAL and synchronous=NORMAL (≈6× the insert throughput of the defaults). */
@@ -46,6 +48,28 @@ async function retryBusy<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * BEGIN IMMEDIATE that waits for another process's write lock without poisoning a pooled
+ * connection. The driver does not reset a prepared statement that failed with SQLITE_BUSY: it
+ * keeps counting as a writer (the connection's next COMMIT fails with "SQL statements in
+ * progress") and pins an old snapshot (its next BEGIN IMMEDIATE fails with BUSY_SNAPSHOT) until
+ * it is garbage-collected. So the lock is taken through exec(), which finalizes its statements
+ * on error: BEGIN DEFERRED (never busy), then `COMMIT; BEGIN IMMEDIATE`; busy → release, retry.
+ */
+async function beginImmediate(client: Client): Promise<Transaction> {
+  return retryBusy(async () => {
+    const tx = await client.transaction('deferred');
+    try {
+      await tx.executeMultiple('COMMIT; BEGIN IMMEDIATE');
+      return tx;
+    } catch (err) {
+      // The connection is out of any transaction now; this only hands it back to the pool.
+      await tx.rollback().catch(() => {});
+      throw err;
+    }
+  });
+}
+
 const READ_ONLY = /^\s*(select|explain)\b/i;
 const sqlOf = (s: InStatement): string => (typeof s === 'string' ? s : s.sql);
 
@@ -67,11 +91,14 @@ class Mutex {
  * spin in the driver until the timeout), and SQLITE_BUSY from other processes is retried
  * asynchronously.
  */
-export function serializeWrites(client: Client): Client {
+export function serializeWrites(client: Client, probe: Client): Client {
   const mutex = new Mutex();
+  // sqlite3_exec finalizes its statements even when they fail, so probing leaves nothing active.
+  const writeLockFree = () => retryBusy(() => probe.executeMultiple('BEGIN IMMEDIATE; ROLLBACK;'));
   const locked = async <T>(work: () => Promise<T>): Promise<T> => {
     const release = await mutex.lock();
     try {
+      await writeLockFree();
       return await retryBusy(work);
     } finally {
       release();
@@ -85,12 +112,16 @@ export function serializeWrites(client: Client): Client {
     batch: ((stmts: InStatement[], mode?: TransactionMode) => locked(() => client.batch(stmts, mode))) as Client['batch'],
     migrate: ((stmts: InStatement[]) => locked(() => client.migrate(stmts))) as Client['migrate'],
     executeMultiple: ((sql: string) => locked(() => client.executeMultiple(sql))) as Client['executeMultiple'],
+    close: () => {
+      probe.close();
+      client.close();
+    },
     transaction: (async (mode?: TransactionMode) => {
       if (mode === 'read') return retryBusy(() => client.transaction(mode));
       const release = await mutex.lock();
       let tx: Transaction;
       try {
-        tx = await retryBusy(() => client.transaction(mode ?? 'write'));
+        tx = mode === 'deferred' ? await client.transaction(mode) : await beginImmediate(client);
       } catch (err) {
         release();
         throw err;

@@ -17,7 +17,7 @@ export async function openDb(url: string, authToken?: string): Promise<DbHandle>
   // `timeout` is the native busy timeout (ms) of every pooled connection: short, because the
   // driver waits synchronously; serializeWrites does the real waiting without blocking.
   const native = createClient({ url, authToken, ...(isFile ? { timeout: NATIVE_BUSY_TIMEOUT_MS } : {}) });
-  const client = isFile ? serializeWrites(native) : native;
+  const client = isFile ? serializeWrites(native, createClient({ url, concurrency: 1, timeout: 1 })) : native;
   if (isFile) await tuneFileDatabase(client);
   const handle = wrapClient(client);
   await migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -54,6 +54,11 @@ export interface LarkApi {
  */
 export const FINAL_SEND_CODES = new Set([230002, 230013, 230029, 230053, 232009, 230099, 230025, 230031, 230001, 99992402]);
 export const RATE_LIMIT_CODES = new Set([99991400, 230020]);
+/**
+ * Credential, token and permission problems: an operator fixes them (secret, scopes, app
+ * availability) and the message should then still go out, so they are retried, not failed.
+ */
+export const OPERATOR_FIXABLE_CODES = new Set([10003, 10014, 99991661, 99991663, 99991664, 99991665, 99991668, 99991672, 99991679]);
 
 /** A failed Lark call, classified once so the sender can decide: retry, wait, or give up. */
 export class LarkApiError extends Error {
@@ -74,6 +79,7 @@ export class LarkApiError extends Error {
   get isFinal(): boolean {
     if (this.isRateLimit) return false;
     if (FINAL_SEND_CODES.has(this.code)) return true;
+    if (OPERATOR_FIXABLE_CODES.has(this.code) || this.status === 403) return false;
     return this.status >= 400 && this.status < 500 && this.status !== 408 && this.code !== 0 && this.status !== 401;
   }
 }

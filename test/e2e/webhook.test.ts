@@ -16,8 +16,13 @@ afterEach(async () => bot?.close());
 const count = async (table: typeof inbox | typeof outbox) =>
   Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
 
-const p2p = (text: string, extra: Record<string, unknown> = {}) =>
-  messageEvent({ text, chatId: 'oc_p2p_zhang', chatType: 'p2p', sender: PEOPLE.zhang.openId, mentions: [], tenantKey: TENANT, token: VERIFICATION_TOKEN, ...extra });
+/** A p2p message from 张三 that Lark knows about (so the bot can reply to it). */
+const p2p = (text: string, extra: { eventId?: string; messageId?: string } = {}) => {
+  const chatId = bot.fake.p2pChatOf(PEOPLE.zhang.openId);
+  const messageId = extra.messageId ?? `om_${Math.random().toString(16).slice(2)}`;
+  if (!bot.fake.userMessages.some((m) => m.id === messageId)) bot.fake.userSays({ sender: PEOPLE.zhang.openId, text, chatId, messageId });
+  return messageEvent({ text, chatId, chatType: 'p2p', sender: PEOPLE.zhang.openId, mentions: [], tenantKey: TENANT, token: VERIFICATION_TOKEN, ...extra, messageId });
+};
 
 describe('POST /lark/events', () => {
   it('answers the url_verification challenge, plain-in-encrypted, without signature headers', async () => {

@@ -126,7 +126,11 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
     },
     async say(o) {
       seq += 1;
-      const chatType = o.chatType ?? (o.chatId?.startsWith('oc_p2p') ? 'p2p' : 'group');
+      const chatType = o.chatType ?? (o.chatId && fake.chats.get(o.chatId)?.chatType === 'p2p' ? 'p2p' : 'group');
+      const chatId = o.chatId ?? (chatType === 'p2p' ? fake.p2pChatOf(openIdOf(o.from)) : GROUP);
+      const messageId = o.messageId ?? `om_in_${seq}_${Date.now()}`;
+      // Lark knows what people typed; the bot may reply to it.
+      if (fake.chats.has(chatId)) fake.userSays({ sender: openIdOf(o.from), text: o.text, chatId, messageId, parentId: o.parentId });
       const atBot = o.atBot ?? chatType === 'group';
       const mentions = [
         ...(atBot ? [{ openId: deps.botOpenId, name: BOT_NAME }] : []),
@@ -134,14 +138,14 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
       ];
       const envelope = messageEvent({
         text: atBot ? `@${BOT_NAME} ${o.text}` : o.text,
-        chatId: o.chatId ?? GROUP,
+        chatId,
         chatType,
         sender: openIdOf(o.from),
         mentions,
         parentId: o.parentId,
         tenantKey: o.tenantKey ?? TENANT,
         eventId: o.eventId ?? `ev_${seq}_${Date.now()}`,
-        messageId: o.messageId ?? `om_in_${seq}_${Date.now()}`,
+        messageId,
         time: clock.now(),
       });
       const res = await post(envelope);

@@ -318,6 +318,8 @@ export class FakeLark {
 
   // Records
   messages: FakeMessage[] = [];
+  /** What people typed (userSays), for replies to find their target. */
+  readonly userMessages: FakeMessage[] = [];
   patches: FakePatch[] = [];
   urgents: FakeUrgent[] = [];
   files: FakeFile[] = [];
@@ -404,6 +406,7 @@ export class FakeLark {
   /** Forgets records, faults, rate windows, uuids and the clock offset; keeps users, chats and tokens. */
   reset(): void {
     this.messages = [];
+    this.userMessages.length = 0;
     this.patches = [];
     this.urgents = [];
     this.files = [];
@@ -504,6 +507,35 @@ export class FakeLark {
   }
 
   /** The p2p chat id of the bot with a user (created on first use, like Lark). */
+  /**
+   * A message a person typed: Lark knows it, so the bot may reply to it. Kept apart from
+   * `messages`, which holds only what the bot sent.
+   */
+  userSays(a: { sender: string; text: string; chatId?: string; messageId?: string; parentId?: string }): FakeMessage {
+    const chatId = a.chatId ?? this.p2pChatOf(a.sender);
+    const chat = this.chats.get(chatId);
+    if (!chat) throw new Error(`userSays: unknown chat ${chatId}`);
+    const parent = a.parentId ? (this.messages.find((m) => m.id === a.parentId) ?? this.userMessages.find((m) => m.id === a.parentId) ?? null) : null;
+    const msg: FakeMessage = {
+      id: a.messageId ?? fakeMessageId(),
+      chatId,
+      chatType: chat.chatType,
+      receiveIdType: 'chat_id',
+      receiveId: chatId,
+      msgType: 'text',
+      content: { text: a.text },
+      sentContent: { text: a.text },
+      uuid: null,
+      replyTo: parent?.id ?? null,
+      rootId: parent ? (parent.rootId ?? parent.id) : null,
+      time: this.now(),
+      updatedAt: null,
+      recalled: false,
+    };
+    this.userMessages.push(msg);
+    return msg;
+  }
+
   p2pChatOf(openId: string): string {
     let id = this.p2pChats.get(openId);
     if (!id) {
@@ -1092,7 +1124,7 @@ export class FakeLark {
   }
 
   private findMessage(id: string): FakeMessage {
-    const msg = this.messages.find((m) => m.id === id);
+    const msg = this.messages.find((m) => m.id === id) ?? this.userMessages.find((m) => m.id === id);
     if (!msg) throw new LarkError(400, 230001, `Your request contains an invalid request parameter: message_id ${id} not found.`);
     if (msg.recalled) throw new LarkError(400, 230011, 'The message is recalled.');
     return msg;
