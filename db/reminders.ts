@@ -11,7 +11,7 @@ import { and, between, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from 'dri
 import type { ChatSettings, Task } from '../bot/domain/types.js';
 import type { Db } from './client.js';
 import { settingsOf } from './chats.js';
-import { chats, sends, taskActivityAt, taskEvents, tasks } from './schema.js';
+import { chats, outbox, sends, taskActivityAt, taskEvents, tasks } from './schema.js';
 import { hydrate } from './tasks.js';
 
 export interface ChaseWindows {
@@ -122,4 +122,16 @@ export async function progressSince(db: Db, taskIds: readonly number[], since: D
     }
   }
   return out;
+}
+
+/**
+ * When the next outbox row not leased by anyone comes due (a retry after a rate limit or a
+ * failure), or null. Rows another process holds are that process's to send.
+ */
+export async function nextUnleasedDueAt(db: Db, now: Date): Promise<Date | null> {
+  const [r] = await db
+    .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), sql`(${outbox.leaseUntil} IS NULL OR ${outbox.leaseUntil} < ${now.getTime()})`));
+  return r?.at ? new Date(Number(r.at)) : null;
 }

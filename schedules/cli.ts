@@ -12,12 +12,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { FixedClock, systemClock } from '../bot/clock.js';
+import { systemClock, type Clock } from '../bot/clock.js';
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { parseCalendarImport, WorkCalendar, type CalendarOverride } from '../bot/domain/calendar.js';
 import { createLogger } from '../bot/log.js';
 import { LarkApiError } from '../bot/lark/api.js';
-import { createNodeDeps, loadCalendar } from '../bot/node-deps.js';
+import { createNodeDeps, loadCalendar, type NodeDeps } from '../bot/node-deps.js';
+import { nextUnleasedDueAt } from '../db/reminders.js';
+import type { DrainResult } from './deliver.js';
 import { openDb } from '../db/node.js';
 import { calendarOverrides } from '../db/schema.js';
 import { isJobName, runJob } from './jobs.js';
@@ -85,8 +87,8 @@ function config(env: Record<string, string | undefined>, needsLark: boolean): Co
 async function runScheduled(name: string, now: Date | null, env: Record<string, string | undefined>, io: Out): Promise<void> {
   if (!isJobName(name) || name === 'housekeeping') throw new UsageError(`unknown job ${name}`);
   const cfg = config(env, true);
-  const clock = now ? new FixedClock(now) : systemClock;
-  let deps: Awaited<ReturnType<typeof createNodeDeps>>;
+  const clock = now ? clockFrom(now) : systemClock;
+  let deps: NodeDeps;
   try {
     deps = await createNodeDeps(cfg, { clock, log: createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL), autoSend: false });
   } catch (err) {
@@ -104,12 +106,40 @@ async function runScheduled(name: string, now: Date | null, env: Record<string, 
       deps.log.error({ err, job: name }, 'job failed');
       throw new Failure([`duban job: ${name} failed: ${err instanceof Error ? err.message : String(err)}`]);
     }
-    const sent = name === 'deliver' ? null : await deps.sender.drain(Date.now() + DRAIN_MS);
+    const sent = name === 'deliver' ? null : await drainAll(deps, clock);
     const parts = Object.entries(result).map(([k, v]) => `${k} ${String(v)}`);
     if (sent) parts.push(`sent ${sent.sent}`, `failed ${sent.failed}`, `retried ${sent.retried}`);
     io.out(`${name} at ${at.toISOString()}: ${parts.join(', ')}`);
   } finally {
     await deps.close();
+  }
+}
+
+/** A clock that starts at `--now` and runs on, so retries scheduled by the outbox come due. */
+function clockFrom(start: Date): Clock {
+  const offset = start.getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
+/**
+ * Delivers what is due, then waits for rows a rate limit or a failure pushed back, until the
+ * outbox is empty or DRAIN_MS have passed (what is left goes out with the next tick).
+ */
+async function drainAll(deps: NodeDeps, clock: Clock): Promise<DrainResult> {
+  const deadline = Date.now() + DRAIN_MS;
+  const total: DrainResult = { sent: 0, failed: 0, retried: 0 };
+  for (;;) {
+    const r = await deps.sender.drain(deadline);
+    // A send with 加急 queues its urgent call and kicks a drain of its own: wait for that too.
+    await deps.settle();
+    total.sent += r.sent;
+    total.failed += r.failed;
+    total.retried += r.retried;
+    const next = await nextUnleasedDueAt(deps.db, clock.now());
+    if (!next) return total;
+    const wait = Math.max(20, next.getTime() - clock.now().getTime());
+    if (Date.now() + wait > deadline) return total;
+    await new Promise((r) => setTimeout(r, wait));
   }
 }
 

@@ -1,0 +1,120 @@
+/**
+ * SPEC §4 "each (task, kind, slot) is sent at most once, even with two instances running the
+ * same schedule": two real processes run the job command at the same moment on one database
+ * file, against the fake Lark server; every reminder reaches Lark exactly once.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newTask } from '../../bot/domain/task.js';
+import { commitChange } from '../../db/commit.js';
+import { openDb } from '../../db/node.js';
+import { outbox, sends } from '../../db/schema.js';
+import { FakeLark } from '../support/fake-lark.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TENANT = 'tenant_two';
+const GROUP = 'oc_two_group';
+const TASKS = 12;
+
+let fake: FakeLark;
+let dir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  // Rate limits off: this test is about claiming slots once; test/bench/outbox.ts covers the limits.
+  fake = new FakeLark({ appId: 'cli_two_app', appSecret: 'two-app-secret', tenantKey: TENANT, rateLimits: false });
+  const { url } = await fake.start();
+  const people = ['ou_boss', 'ou_chief', ...Array.from({ length: TASKS }, (_, i) => `ou_staff${i}`)];
+  for (const openId of people) fake.addUser({ openId, name: openId });
+  fake.addChat({ chatId: GROUP, name: '工作群', ownerId: 'ou_boss', members: people });
+
+  dir = mkdtempSync(join(tmpdir(), 'duban-two-'));
+  const dbUrl = `file:${join(dir, 'duban.db')}`;
+  const handle = await openDb(dbUrl);
+  for (let i = 0; i < TASKS; i++) {
+    const created = new Date('2026-11-23T10:00:00+08:00');
+    const { task, events } = newTask({
+      tenantKey: TENANT,
+      number: 0,
+      title: `事项 ${i}`,
+      category: null,
+      source: null,
+      priority: i % 2 ? 'urgent' : 'normal',
+      creatorId: 'ou_chief',
+      supervisorId: 'ou_boss',
+      chatId: GROUP,
+      leadId: `ou_staff${i}`,
+      coIds: [],
+      dueAt: new Date('2026-11-25T18:00:00+08:00'),
+      now: created,
+    });
+    await commitChange(handle.db, { tenantKey: TENANT, now: created, task: { value: task, expectedVersion: null }, events });
+  }
+  handle.client.close();
+  env = {
+    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    LARK_APP_ID: 'cli_two_app',
+    LARK_APP_SECRET: 'two-app-secret',
+    LARK_DOMAIN: url,
+    LARK_MODE: 'websocket',
+    DATABASE_URL: dbUrl,
+    DUBAN_TZ: 'Asia/Shanghai',
+    LOG_LEVEL: 'error',
+  };
+});
+
+afterAll(async () => {
+  await fake?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function job(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'schedules/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+it('two processes chasing at the same moment send each reminder exactly once', { timeout: 120_000 }, async () => {
+  // Friday: overdue day 2 for every (still unsigned) task — a 催办 in the group, a 督办 card to
+  // the leader and a 待签收 reminder to the assignee each.
+  const now = '2026-11-27T09:30:00+08:00';
+  const [a, b] = await Promise.all([job(['chase', '--now', now]), job(['chase', '--now', now])]);
+  expect(a.stderr + b.stderr).toBe('');
+  expect([a.code, b.code]).toEqual([0, 0]);
+  const claimed = [a, b].map((r) => Number(/claimed (\d+)/.exec(r.stdout)?.[1]));
+  expect(claimed[0]! + claimed[1]!).toBe(3 * TASKS);
+
+  const group = fake.messages.filter((m) => m.chatId === GROUP);
+  expect(group).toHaveLength(TASKS);
+  expect(new Set(group.map((m) => fake.textOf(m).match(/事项 \d+/)?.[0])).size).toBe(TASKS);
+  const cards = fake.messagesTo('ou_boss');
+  expect(cards).toHaveLength(TASKS);
+  expect(fake.urgents.filter((u) => u.userIds.includes('ou_boss'))).toHaveLength(TASKS / 2);
+  for (let i = 0; i < TASKS; i++) expect(fake.messagesTo(`ou_staff${i}`)).toHaveLength(1);
+
+  // A rerun (an operator catching up) finds everything claimed.
+  const again = await job(['chase', '--now', now]);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/claimed 0/);
+  expect(fake.messages.filter((m) => m.chatId === GROUP)).toHaveLength(TASKS);
+
+  const handle = await openDb(env.DATABASE_URL!);
+  try {
+    expect(await handle.db.select().from(sends)).toHaveLength(3 * TASKS);
+    const rows = await handle.db.select().from(outbox);
+    expect(rows.filter((r) => r.kind === 'send')).toHaveLength(3 * TASKS);
+    expect(rows.filter((r) => r.kind === 'urgent')).toHaveLength(TASKS / 2);
+    expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
+  } finally {
+    handle.client.close();
+  }
+});
