@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     lang,
     databaseUrl: args.db,
     seed: !args['no-seed'],
-    logLevel: process.env.LOG_LEVEL ?? 'warn',
+    logLevel: process.env.LOG_LEVEL ?? 'error',
   });
   process.stdout.write(
     [

@@ -80,6 +80,14 @@ const TEXT = {
     p2p_tip: '与机器人的私聊：不需要 @，直接输入命令。',
     mention_pick: '选择要 @ 的人',
     bot_role: '机器人',
+    guide_title: '怎么玩',
+    guide: [
+      '以孙七的身份打开群聊，点 #2 卡片上的「签收」，或回复卡片汇报进展。',
+      '以李科长的身份审核 #4：点「通过」，或在退回框里写原因。',
+      '点「下一个工作日早上」：逾期的 #2 升级为督办，王主任的私聊里会收到督办卡片。',
+      '点「到周五 16:00」：群里出现周报，王主任收到带图表的领导周报。',
+      '以王主任的身份发 /台账，下载 Excel 台账。',
+    ],
   },
   en: {
     title: 'Duban · Sandbox',
@@ -113,6 +121,14 @@ const TEXT = {
     p2p_tip: 'Direct chat with the bot: no @ needed, just type a command.',
     mention_pick: 'Pick someone to mention',
     bot_role: 'bot',
+    guide_title: 'Things to try',
+    guide: [
+      'As Sun Qi, open the group and press 签收 (accept) on card #2, or reply to the card to report progress.',
+      'As Chief Li, review #4: press 通过 (approve), or give a reason in the return box.',
+      'Press “Next working morning”: the overdue #2 is escalated and Director Wang gets a 督办 card in his direct chat.',
+      'Press “To Friday 16:00”: the weekly summary lands in the group and the leader digest with its chart in Director Wang’s chat.',
+      'As Director Wang, send /ledger and download the Excel ledger.',
+    ],
   },
 } as const;
 
@@ -277,6 +293,14 @@ export function pageHtml(model: PageModel): string {
               </div>
               <p class="hint">{T.clock_hint}</p>
             </section>
+            <details class="guide">
+              <summary>{T.guide_title}</summary>
+              <ol>
+                {T.guide.map((g) => (
+                  <li>{g}</li>
+                ))}
+              </ol>
+            </details>
           </aside>
           <main class="chat">
             <header class="chat-head">
@@ -359,6 +383,9 @@ body { font:14px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Noto Sans C
 .clock-label { color:var(--muted); font-size:12px; }
 .clock-now { font-size:18px; font-weight:600; margin:2px 0 6px; }
 .clock-buttons { display:flex; flex-wrap:wrap; gap:6px; }
+.guide { border-top:1px solid var(--line); margin-top:8px; padding-top:8px; font-size:13px; }
+.guide summary { cursor:pointer; font-weight:600; }
+.guide ol { padding-left:18px; margin:6px 0; color:var(--muted); }
 .clock-buttons button, .send, .at-btn, .chip { font:inherit; border:1px solid var(--line); background:#fff; border-radius:6px; padding:5px 10px; cursor:pointer; }
 .clock-buttons button:hover { border-color:var(--brand); color:var(--brand); }
 button:disabled { opacity:.5; cursor:progress; }
@@ -460,7 +487,7 @@ details.panel summary { cursor:pointer; }
   .side { width:auto; flex:none; max-height:42vh; border-right:none; border-bottom:1px solid var(--line); padding:6px 10px; }
   .iam { display:flex; align-items:center; gap:6px; margin:4px 0; }
   .iam select { margin:0; flex:1; padding:4px; }
-  .tagline, .side .hint { display:none; }
+  .tagline, .side .hint, .guide { display:none; }
   .chats { flex-direction:row; overflow-x:auto; }
   .chat-link { white-space:nowrap; border:1px solid var(--line); padding:4px 8px; }
   .clock { display:flex; flex-wrap:wrap; align-items:center; gap:4px 8px; }

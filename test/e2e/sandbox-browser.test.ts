@@ -112,7 +112,11 @@ describe('the sandbox in a browser', () => {
     await chase.waitFor({ timeout: 15_000 });
     expect(await chase.textContent()).toContain('催办');
     expect(await chase.locator('.at').allTextContents()).toContain('@张三');
-    await chase.scrollIntoViewIfNeeded();
+    // The list re-renders live; scroll it to the end rather than hold on to one element.
+    await page.evaluate(() => {
+      const list = document.getElementById('messages')!;
+      list.scrollTop = list.scrollHeight;
+    });
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-chase.png') });
   }, 120_000);
 
