@@ -3,6 +3,7 @@
  * Friday 2026-12-04 16:00 Beijing time. The expected numbers are worked out in the comments.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { WorkCalendar } from '../../../bot/domain/calendar.js';
 import {
   computeFigures,
@@ -239,5 +240,61 @@ describe('score', () => {
   it('prints the formula in both languages', () => {
     expect(scoreFormula('zh')).toContain('100 × 按时办结率');
     expect(scoreFormula('en')).toContain('100 × on-time rate');
+  });
+});
+
+describe('invariants over random offices', () => {
+  const states = ['assigned', 'in_progress', 'submitted', 'done', 'cancelled'] as const;
+  const day = 86_400_000;
+  const arbTask = fc.record({
+    state: fc.constantFrom(...states),
+    created: fc.integer({ min: -40, max: 6 }),
+    due: fc.option(fc.integer({ min: -30, max: 20 }), { nil: null }),
+    extend: fc.integer({ min: 0, max: 5 }),
+    finished: fc.integer({ min: 0, max: 10 }),
+    lead: fc.constantFrom('ou_a', 'ou_b', 'ou_c'),
+    chat: fc.constantFrom('oc_1', 'oc_2'),
+  });
+  it('totals are the sum of the chats; on time never exceeds done; the rate is their ratio', () => {
+    fc.assert(
+      fc.property(fc.array(arbTask, { maxLength: 40 }), fc.array(fc.record({ i: fc.nat(), kind: fc.constantFrom('returned', 'extension_approved', 'chased', 'progress'), d: fc.integer({ min: -10, max: 6 }) }), { maxLength: 30 }), (specs, evs) => {
+        const base = bj('2026-11-30T10:00').getTime();
+        const list: FigureTask[] = specs.map((p, i) => {
+          const createdAt = new Date(base + p.created * day);
+          const originalDueAt = p.due === null ? null : new Date(createdAt.getTime() + Math.abs(p.due) * day);
+          const closedAt = new Date(createdAt.getTime() + p.finished * day);
+          return task({
+            number: i + 1,
+            lead: p.lead,
+            chatId: p.chat,
+            state: p.state,
+            createdAt,
+            originalDueAt,
+            dueAt: originalDueAt && new Date(originalDueAt.getTime() + p.extend * day),
+            submittedAt: p.state === 'done' || p.state === 'submitted' ? closedAt : null,
+            doneAt: p.state === 'done' ? closedAt : null,
+            cancelledAt: p.state === 'cancelled' ? closedAt : null,
+          });
+        });
+        const evts = list.length ? evs.map((e) => ({ taskId: list[e.i % list.length]!.id, kind: e.kind, at: new Date(base + e.d * day) })) : [];
+        const f = computeFigures({ tasks: list, events: evts, period: week, now, calendar: cal, departmentOf: (u) => (u === 'ou_c' ? 'd2' : 'd1') });
+        const keys = ['new', 'done', 'doneOnTime', 'open', 'overdue', 'overdueWorkdays', 'dueNextWeek', 'extensions', 'returns', 'chases'] as const;
+        for (const k of keys) {
+          expect(f.byChat.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
+          expect(f.byAssignee.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
+          expect(f.byDepartment.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
+        }
+        expect(f.totals.doneOnTime).toBeLessThanOrEqual(f.totals.done);
+        expect(f.totals.overdue).toBeLessThanOrEqual(f.totals.open);
+        expect(f.red).toHaveLength(f.totals.overdue);
+        expect(f.totals.onTimeRate).toBe(f.totals.done ? f.totals.doneOnTime / f.totals.done : null);
+        for (const c of [...f.byAssignee, ...f.byDepartment]) {
+          const s = scoreOf(c).score;
+          expect(s).toBeGreaterThanOrEqual(0);
+          expect(s).toBeLessThanOrEqual(100);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
