@@ -12,8 +12,9 @@
 import { createClient } from '@libsql/client/web';
 import pino, { type Logger } from 'pino';
 import { wrapClient, type DbHandle } from '../db/client.js';
+import { nextDueAt } from '../db/outbox.js';
 import { calendarOverrides } from '../db/schema.js';
-import { OutboxSender } from '../schedules/deliver.js';
+import { OutboxSender, type DrainResult } from '../schedules/deliver.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Deps } from './deps.js';
@@ -43,6 +44,16 @@ export interface WorkerDeps extends Deps {
   sender: OutboxSender;
   /** Resolves when every deferred piece of work and the sender are done. */
   settle(): Promise<void>;
+  /**
+   * Drains the outbox, then waits for rows coming due again (a 429's reset, a short backoff)
+   * and drains those too, until nothing is due before `deadline` (epoch ms).
+   */
+  drainUntilQuiet(deadline: number): Promise<DrainResult>;
+  /**
+   * End of a request: settle, and when this request queued messages, follow up on their
+   * retries until `deadline`; then close.
+   */
+  finish(deadline: number): Promise<void>;
   /** Stops the sender's retry timer and closes the database client (end of the request). */
   close(): void;
 }
@@ -77,12 +88,21 @@ export function configOf(env: object): Config {
  * the one a Worker bundle gets; it keeps the same levels, child loggers and redaction.
  */
 export function createWorkerLogger(level: string): Logger {
+  // The browser build's redaction leaves a `restore` function on each record; drop it.
+  const emit = (method: 'log' | 'warn' | 'error') => (o: object) => {
+    const { restore: _restore, ...record } = o as Record<string, unknown>;
+    console[method](record);
+  };
   return pino({
     level,
     base: undefined,
     redact: { paths: ['*.app_secret', '*.LARK_APP_SECRET', '*.encrypt', '*.authorization'], remove: true },
     serializers: { err: pino.stdSerializers.err },
-    browser: { asObject: true, serialize: true },
+    browser: {
+      asObject: true,
+      serialize: true,
+      write: { trace: emit('log'), debug: emit('log'), info: emit('log'), warn: emit('warn'), error: emit('error'), fatal: emit('error') },
+    },
   });
 }
 
@@ -159,6 +179,7 @@ export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions):
   ]);
 
   const inflight = new Set<Promise<unknown>>();
+  let kicked = false;
   const track = (p: Promise<unknown>) => {
     const tracked = p.finally(() => inflight.delete(tracked));
     inflight.add(tracked);
@@ -181,12 +202,39 @@ export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions):
       );
     },
     kickOutbox() {
+      kicked = true;
       deps.sender.kick();
       track(deps.sender.idle());
     },
     async settle() {
       while (inflight.size) await Promise.all([...inflight]);
       await deps.sender.idle();
+    },
+    async drainUntilQuiet(deadline: number) {
+      const total: DrainResult = { sent: 0, failed: 0, retried: 0 };
+      for (;;) {
+        const r = await deps.sender.drain(deadline);
+        total.sent += r.sent;
+        total.failed += r.failed;
+        total.retried += r.retried;
+        const next = await nextDueAt(deps.db);
+        if (!next) return total;
+        // A Worker's timers do not outlive its request: the sender's own retry timer would
+        // never fire, so the request waits for the retry itself while it may.
+        const wait = Math.max(50, next.getTime() - deps.clock.now().getTime());
+        if (Date.now() + wait >= deadline) return total;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    },
+    async finish(deadline: number) {
+      try {
+        await deps.settle();
+        if (kicked) await deps.drainUntilQuiet(deadline);
+      } catch (err) {
+        log.error({ err }, 'work after the answer failed');
+      } finally {
+        deps.close();
+      }
     },
     close() {
       deps.sender.stop();

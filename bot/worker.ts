@@ -23,6 +23,8 @@ export type Env = WorkerEnv;
 
 /** A cron tick may drain the outbox for this long (a scheduled event may run for 15 min). */
 const TICK_DRAIN_MS = 60_000;
+/** Work after a webhook answer: waitUntil keeps a request alive for 30 s after its response. */
+const AFTER_ANSWER_MS = 25_000;
 
 /**
  * The tick's clock starts at the trigger's scheduledTime and runs on from there, so the job
@@ -59,9 +61,9 @@ export default {
       return asWorker(refuse(err, env));
     }
     const app = createApp(deps, { health: () => ({ mode: 'webhook', runtime: 'workers' }) });
+    const started = Date.now();
     const response = await app.fetch(request as unknown as Request);
-    const done = deps;
-    ctx.waitUntil(done.settle().finally(() => done.close()));
+    ctx.waitUntil(deps.finish(started + AFTER_ANSWER_MS));
     return asWorker(response);
   },
 
@@ -86,7 +88,7 @@ export default {
       await deps.settle();
       // What the job just enqueued goes out now rather than at the next `deliver` tick.
       if (job?.name !== 'deliver') {
-        const r = await deps.sender.drain(Date.now() + TICK_DRAIN_MS);
+        const r = await deps.drainUntilQuiet(Date.now() + TICK_DRAIN_MS);
         if (r.sent || r.failed || r.retried) log.info({ ...r }, 'outbox drained');
       }
     } finally {

@@ -15,6 +15,7 @@ import { isJobName, runJob } from '../schedules/jobs.js';
 import type { Harness } from './scenarios/harness.js';
 import { localFake } from './scenarios/local-fake.js';
 import { APP_ID, APP_SECRET, BOT_ENV, BOT_NAME, BOT_OPEN_ID, TENANT, furnish } from './scenarios/office.js';
+import * as tasks from './scenarios/tasks.js';
 import * as webhook from './scenarios/webhook.js';
 import { FakeLark } from './support/fake-lark.js';
 
@@ -72,4 +73,11 @@ describe('webhook on Node', () => {
   it('decodes Chinese text that straddles AES blocks exactly', () => webhook.chineseTextSurvivesDecryption(h));
   it('refuses forged deliveries with 401 and writes nothing', () => webhook.forgedRequestsChangeNothing(h));
   it('processes a redelivered event once', () => webhook.redeliveryIsProcessedOnce(h));
+});
+
+describe('tasks and jobs on Node', () => {
+  it('/交办 in Chinese creates the task and its cards reach Lark', async () => {
+    await tasks.assignCreatesTaskAndCards(h);
+  });
+  it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h));
 });

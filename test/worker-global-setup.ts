@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 
-  project.provide('workerBindings', { ...BOT_ENV, DATABASE_URL: hrana.url, LARK_DOMAIN: larkUrl });
+  project.provide('workerBindings', { ...BOT_ENV, LOG_LEVEL: process.env.LOG_LEVEL ?? BOT_ENV.LOG_LEVEL, DATABASE_URL: hrana.url, LARK_DOMAIN: larkUrl });
   project.provide('fakeControlUrl', controlUrl);
 
   return async () => {

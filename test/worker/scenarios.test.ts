@@ -3,6 +3,7 @@
  * entry, against a remote libSQL over HTTP and the fake Lark server on the Node side.
  */
 import { describe, it } from 'vitest';
+import * as tasks from '../scenarios/tasks.js';
 import * as webhook from '../scenarios/webhook.js';
 import { workerHarness } from './harness.js';
 
@@ -13,4 +14,11 @@ describe('webhook on Workers', () => {
   it('decodes Chinese text that straddles AES blocks exactly', () => webhook.chineseTextSurvivesDecryption(h));
   it('refuses forged deliveries with 401 and writes nothing', () => webhook.forgedRequestsChangeNothing(h));
   it('processes a redelivered event once', () => webhook.redeliveryIsProcessedOnce(h));
+});
+
+describe('tasks and jobs on Workers', () => {
+  it('/交办 in Chinese creates the task and its cards reach Lark', async () => {
+    await tasks.assignCreatesTaskAndCards(h);
+  });
+  it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h));
 });

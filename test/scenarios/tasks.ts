@@ -1,0 +1,83 @@
+/**
+ * Task scenarios through the real entry points, shared by both runtimes: /交办 in Chinese
+ * through the signed, encrypted webhook, then the chase job through the runtime's scheduler
+ * (Node: runJob as schedules/node.ts calls it; Workers: `scheduled` with the job's UTC cron).
+ * Dates are worked out from the bot's "now" on the working calendar, so the scenarios hold on
+ * any day they run.
+ */
+import { expect } from 'vitest';
+import { WorkCalendar } from '../../bot/domain/calendar.js';
+import { messageEvent } from '../support/lark-events.js';
+import { count, post, tag, type Harness, type SentMessage } from './harness.js';
+import { BOT_NAME, BOT_OPEN_ID, GROUP, PEOPLE, TENANT } from './office.js';
+
+const calendar = new WorkCalendar({ tz: 'Asia/Shanghai' });
+
+export interface AssignedTask {
+  id: number;
+  title: string;
+  /** The due day, YYYY-MM-DD in the office's zone (due at its end of the working day). */
+  dueDay: string;
+}
+
+/**
+ * The leader assigns a task to 张三 in the group: answered at once, one task row, the task card
+ * in the group @-mentioning 张三 and a card to 张三 in p2p. The title is Chinese long enough to
+ * straddle several AES blocks, and must come out of the card exactly as typed.
+ */
+export async function assignCreatesTaskAndCards(h: Harness): Promise<AssignedTask> {
+  const title = `关于进一步加强城市道路路灯维修养护工作的通知（编号${tag()}）`;
+  const dueDay = calendar.addWorkdays(calendar.localDate(h.now()), 2);
+  const sentBefore = (await h.fake.messages()).length;
+  const envelope = messageEvent({
+    text: `@${BOT_NAME} /交办 @${PEOPLE.zhang.name} ${title} 截止 ${dueDay}`,
+    chatId: GROUP,
+    sender: PEOPLE.leader.openId,
+    mentions: [
+      { openId: BOT_OPEN_ID, name: BOT_NAME },
+      { openId: PEOPLE.zhang.openId, name: PEOPLE.zhang.name },
+    ],
+    tenantKey: TENANT,
+  });
+  const res = await post(h, envelope);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({});
+  await h.settle();
+
+  const rows = await h.query<{ id: number; title: string }>('SELECT id, title FROM tasks WHERE title = ?', [title]);
+  expect(rows).toHaveLength(1);
+  const id = Number(rows[0]!.id);
+
+  const sent = (await h.fake.messages()).slice(sentBefore);
+  const groupCard = sent.find((m) => m.chatId === GROUP && m.msgType === 'interactive');
+  expect(groupCard, 'task card in the group').toBeDefined();
+  expect(groupCard!.text).toContain(title);
+  expect(JSON.stringify(groupCard!.content)).toContain(PEOPLE.zhang.openId);
+  const p2pCard = sent.find((m) => m.chatType === 'p2p' && m.receiveId === PEOPLE.zhang.openId);
+  expect(p2pCard, 'card to 张三 in p2p').toBeDefined();
+  expect(p2pCard!.text).toContain(title);
+  for (const m of sent) expect(m.text).not.toContain('\uFFFD');
+  return { id, title, dueDay };
+}
+
+const chasesOf = (sent: SentMessage[], title: string) =>
+  sent.filter((m) => m.chatId === GROUP && m.msgType === 'text' && m.text.includes(title) && m.text.includes('催办'));
+
+/**
+ * The working day after the due day, at 09:30, the chase job sends 催办 in the group @张三,
+ * "逾期第 1 天" — once: a second tick a few minutes later sends nothing more for it.
+ */
+export async function chaseSendsOverdueReminderOnce(h: Harness): Promise<void> {
+  const task = await assignCreatesTaskAndCards(h);
+  const at = calendar.at(calendar.addWorkdays(task.dueDay, 1), '09:30');
+  await h.runJob('chase', at);
+
+  const chases = chasesOf(await h.fake.messages(), task.title);
+  expect(chases).toHaveLength(1);
+  expect(chases[0]!.text).toContain('逾期第 1 天');
+  expect(chases[0]!.text).toContain(`<at user_id="${PEOPLE.zhang.openId}">`);
+
+  await h.runJob('chase', new Date(at.getTime() + 5 * 60_000));
+  expect(chasesOf(await h.fake.messages(), task.title)).toHaveLength(1);
+  expect(await count(h, "SELECT count(*) AS n FROM outbox WHERE task_id = ? AND body LIKE '%逾期第%'", [task.id])).toBe(1);
+}
