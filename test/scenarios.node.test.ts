@@ -11,6 +11,7 @@ import { FixedClock } from '../bot/clock.js';
 import { loadConfig } from '../bot/config.js';
 import { createLogger } from '../bot/log.js';
 import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
+import { nextDueAt } from '../db/outbox.js';
 import { isJobName, runJob } from '../schedules/jobs.js';
 import type { Harness } from './scenarios/harness.js';
 import { localFake } from './scenarios/local-fake.js';
@@ -36,16 +37,35 @@ async function nodeHarness(): Promise<{ h: Harness; close(): Promise<void> }> {
   const config = loadConfig({ ...BOT_ENV, LOG_LEVEL: process.env.LOG_LEVEL ?? BOT_ENV.LOG_LEVEL, LARK_DOMAIN: url, DATABASE_URL: `file:${join(dir, 'duban.db')}` });
   const deps: NodeDeps = await createNodeDeps(config, { clock, log: createLogger(config.LOG_LEVEL) });
   const app = createApp(deps);
+  /**
+   * Waits for deferred work, then lets time pass for retries a rate limit pushed a second or
+   * two ahead: the clock stands still otherwise, and a retry never comes due on a still clock.
+   */
+  const settle = async (budgetMs = 15_000) => {
+    const end = Date.now() + budgetMs;
+    for (;;) {
+      await deps.settle();
+      const next = await nextDueAt(deps.db);
+      if (!next) return;
+      const wait = next.getTime() - clock.now().getTime();
+      if (Date.now() + Math.max(0, wait) > end) return;
+      if (wait > 0) {
+        await new Promise((r) => setTimeout(r, wait));
+        clock.advance(wait);
+      }
+      deps.sender.kick();
+    }
+  };
   const harness: Harness = {
     runtime: 'node',
     now: () => clock.now(),
     postRaw: async (body, headers) => app.request('/lark/events', { method: 'POST', body, headers }),
-    settle: () => deps.settle(),
+    settle: () => settle(),
     async runJob(name, now) {
       if (!isJobName(name)) throw new Error(`no job ${name}`);
       clock.set(now);
       await runJob(deps, name, now);
-      await deps.settle();
+      await settle();
     },
     async query(sql, args = []) {
       return (await deps.handle.client.execute({ sql, args })).rows as never;
