@@ -8,6 +8,8 @@
  *
  * Written with exceljs's streaming writer, row by row into zip chunks: the in-memory workbook
  * model needs about 1 GB and tens of seconds for a 10,000-task ledger with its event log.
+ * Workers bundle exceljs's browser build, which has no streaming writer; there the in-memory
+ * workbook writes the same sheets.
  */
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -105,14 +107,8 @@ export async function buildLedgerXlsx(
 ): Promise<Uint8Array> {
   const local = wallClock(options.timeZone ?? 'Asia/Shanghai');
   const tr = (key: string) => t(lang, key);
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 6 } } });
+  const sink = openSink();
+  const wb = sink.wb;
   wb.creator = 'duban';
 
   const main = wb.addWorksheet(tr('ledger_sheet_main'), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
@@ -153,7 +149,7 @@ export async function buildLedgerXlsx(
     if (r.light) row.getCell(12).fill = fills[r.light];
     row.commit();
   }
-  main.commit();
+  commitSheet(main);
 
   const log = wb.addWorksheet(tr('ledger_sheet_events'), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
   log.columns = EVENT_COLUMNS.map(([key, width]) => ({ header: tr(`ledger_col_${key}`), key, width }));
@@ -171,8 +167,37 @@ export async function buildLedgerXlsx(
     row.getCell(3).numFmt = DATE_FORMAT;
     row.commit();
   }
-  log.commit();
-  await wb.commit();
-  await ended;
-  return new Uint8Array(Buffer.concat(chunks));
+  commitSheet(log);
+  return sink.finish();
+}
+
+type AnyWorkbook = ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter;
+
+/** The streaming writer when this exceljs build has one (Node), else the in-memory workbook. */
+function openSink(): { wb: AnyWorkbook; finish(): Promise<Uint8Array> } {
+  const Writer = (ExcelJS as { stream?: typeof ExcelJS.stream }).stream?.xlsx?.WorkbookWriter;
+  if (!Writer) {
+    const wb = new ExcelJS.Workbook();
+    return { wb, finish: async () => new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer) };
+  }
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  const wb = new Writer({ stream, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 6 } } });
+  return {
+    wb,
+    async finish() {
+      await wb.commit();
+      await ended;
+      return new Uint8Array(Buffer.concat(chunks));
+    },
+  };
+}
+
+function commitSheet(ws: ExcelJS.Worksheet): void {
+  (ws as { commit?: () => void }).commit?.();
 }
