@@ -12,6 +12,7 @@ import { registerHandlers } from '../handlers/index.js';
 import type { BotContext, CardAnswer, ContextChange } from './context.js';
 import type { Deps } from './deps.js';
 import type { OutMessage } from './domain/types.js';
+import { escapeText } from './cards/escape.js';
 import { UserError } from './errors.js';
 import { hasMessage, t } from './i18n.js';
 import { normalizeEvent, type IncomingEvent } from './lark/events.js';
@@ -41,24 +42,36 @@ export async function dispatchEnvelope(deps: Deps, envelope: Record<string, unkn
   if (event.kind === 'ignored') return {};
   if (event.kind === 'message' && event.sender === deps.botOpenId) return {};
   const now = deps.clock.now();
-  if (!(await claimEvent(deps.db, event, now))) {
+  const work = isForTheBot(deps, event);
+  if (!(await claimEvent(deps.db, event, now, { processed: !work }))) {
     deps.log.debug({ event_id: event.eventId }, 'duplicate event ignored');
     return {};
   }
+  if (!work) return {};
   if (event.kind === 'cardAction') {
-    const work = processEvent(deps, event);
+    const processing = processEvent(deps, event);
     const answer = await Promise.race([
-      work,
+      processing,
       new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CARD_ANSWER_BUDGET_MS).unref?.()),
     ]);
     if (answer === 'late') {
-      deps.defer(() => work);
+      deps.defer(() => processing);
       return { toast: { type: 'info', content: t(deps.config.DUBAN_LANG, 'card_processing') } };
     }
     return (answer ?? {}) as Record<string, unknown>;
   }
   deps.defer(() => processEvent(deps, event));
   return {};
+}
+
+/**
+ * In a group the bot may see every message (im:message.group_msg): only those meant for it —
+ * @-mentioning it, or replying to a message — are parsed, remembered and answered. The rest are
+ * still stored (a redelivery stays a duplicate) but marked processed at once.
+ */
+function isForTheBot(deps: Deps, event: IncomingEvent): boolean {
+  if (event.kind !== 'message' || event.chatType === 'p2p') return true;
+  return Boolean(event.parentId || event.rootId) || event.mentions.some((m) => m.openId === deps.botOpenId);
 }
 
 /** Runs one claimed event through the router. Never throws: the boundary answers the user. */
@@ -95,12 +108,15 @@ export async function processEvent(deps: Deps, event: IncomingEvent): Promise<Ca
 
 /** A user's mistake as one short sentence plus, when it helps, the usage line. */
 export function explain(lang: 'zh' | 'en', err: UserError | ParseError): string {
+  // Params quote what was typed (a bad time, an unknown verb) or a display name: in a text
+  // reply `<at user_id="all">` or `[x](url)` there would mention or link, so they are defanged.
+  const params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, typeof v === 'string' ? escapeText(v) : v]));
   if (err instanceof UserError) {
-    const text = t(lang, err.key, err.params);
+    const text = t(lang, err.key, params);
     return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
   }
   const key = `parse_error.${err.code}`;
-  const text = hasMessage(key) ? t(lang, key, err.params) : t(lang, 'not_a_command');
+  const text = hasMessage(key) ? t(lang, key, params) : t(lang, 'not_a_command');
   return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
 }
 
@@ -129,9 +145,7 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   const { deps } = ctx;
   const mentionsBot = event.mentions.some((m) => m.openId === deps.botOpenId);
   const isReply = Boolean(event.parentId || event.rootId);
-  // In a group the bot may see every message (im:message.group_msg): only those meant for it
-  // (@-mentioning it, or replying to a message) are parsed, remembered and answered.
-  if (event.chatType !== 'p2p' && !mentionsBot && !isReply) return;
+  if (!isForTheBot(deps, event)) return;
   const settings = await getChatSettings(deps.db, event.chatId);
   const cmd = parseCommand(event.text, event.mentions, {
     now: ctx.now,
@@ -157,18 +171,16 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
 
 /** Commits queued messages (and the processed mark) when the handler did not commit itself. */
 async function flush(ctx: BotContext & { committed?: boolean }, event: IncomingEvent, error?: string): Promise<void> {
-  if (ctx.pending.length > 0 || !ctx.committed) {
-    if (ctx.pending.length > 0) {
-      await commitChange(ctx.deps.db, {
-        tenantKey: event.tenantKey,
-        now: ctx.deps.clock.now(),
-        inboxEventId: ctx.committed ? undefined : event.eventId,
-        messages: ctx.pending.splice(0),
-      });
-    } else {
-      await markProcessed(ctx.deps.db, event.eventId, ctx.deps.clock.now(), error);
-    }
+  if (ctx.pending.length > 0) {
+    await commitChange(ctx.deps.db, {
+      tenantKey: event.tenantKey,
+      now: ctx.deps.clock.now(),
+      inboxEventId: ctx.committed ? undefined : event.eventId,
+      messages: ctx.pending.splice(0),
+    });
     ctx.deps.kickOutbox();
+  } else if (!ctx.committed) {
+    await markProcessed(ctx.deps.db, event.eventId, ctx.deps.clock.now(), error);
   }
 }
 

@@ -11,7 +11,8 @@ export const INBOX_RETENTION_MS = 7 * 24 * 3600_000;
  * Stores a new event; false when its event_id (or message_id) was seen before. Durable before
  * the webhook answers, so a restart never forgets it.
  */
-export async function claimEvent(db: Db, e: IncomingEvent, now: Date, leaseMs = 60_000): Promise<boolean> {
+export async function claimEvent(db: Db, e: IncomingEvent, now: Date, opts: { processed?: boolean; leaseMs?: number } = {}): Promise<boolean> {
+  const leaseMs = opts.leaseMs ?? 60_000;
   const r = await db
     .insert(inbox)
     .values({
@@ -21,8 +22,9 @@ export async function claimEvent(db: Db, e: IncomingEvent, now: Date, leaseMs = 
       kind: e.kind,
       payload: JSON.stringify(e),
       receivedAt: now,
+      processedAt: opts.processed ? now : null,
       attempts: 1,
-      leaseUntil: new Date(now.getTime() + leaseMs),
+      leaseUntil: opts.processed ? null : new Date(now.getTime() + leaseMs),
     })
     .onConflictDoNothing()
     .returning({ id: inbox.eventId });
