@@ -208,8 +208,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   // ── conversation state ──
   const userMessages: UserMessage[] = [];
-  /** Ids of people's messages, which also sit in fake.messages so the bot can reply to them. */
-  const typed = new Set<string>();
   const overrides = new Map<string, CardOverride>();
   let seq = 0;
   let version = 1;
@@ -221,10 +219,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const p2pChat = (openId: string) => fake.p2pChatOf(openId);
 
   if (saved) restoreTranscript(saved, fake, userMessages, overrides, p2pChat);
-  for (const m of userMessages) {
-    typed.add(m.id);
-    fake.messages.push(asFakeMessage(m));
-  }
+  // The fake must know what people typed, so that the bot's replies to it find their target.
+  for (const m of userMessages) tellFake(fake, m);
   seq = userMessages.reduce((m, x) => Math.max(m, x.seq), 0);
 
   // Watches the fake's records: anything new there is news for the page.
@@ -352,8 +348,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       seq: ++seq,
     };
     userMessages.push(msg);
-    typed.add(msg.id);
-    fake.messages.push(asFakeMessage(msg));
+    tellFake(fake, msg);
     bump();
     await postEnvelope(
       messageEvent({
@@ -376,7 +371,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   async function click(personKey: string, messageId: string, value: Record<string, unknown>, formValue: Record<string, unknown> | null): Promise<{ toast: { type: string; content: string } | null }> {
     const person = personByKey(personKey);
     if (!person) throw new Error(`unknown person ${personKey}`);
-    const target = fake.messages.find((m) => m.id === messageId && !typed.has(m.id));
+    const target = fake.messages.find((m) => m.id === messageId);
     if (!target) throw new Error('that card is not one the bot sent');
     const answer = await postEnvelope(
       cardActionEvent({
@@ -466,7 +461,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const ctx: RenderContext = { nameOf, lang: lang(), formatTime: (ms) => formatLocal(new Date(ms), tz, lang()) };
     const patchesSince = (id: string, n: number) => fake.patches.slice(n).some((p) => p.messageId === id);
     const bot: ShownMessage[] = fake.messages
-      .filter((m) => m.chatId === chat.chatId && !m.recalled && !typed.has(m.id))
+      .filter((m) => m.chatId === chat.chatId && !m.recalled)
       .map((m, i) => {
         const o = overrides.get(m.id);
         const content = o && !patchesSince(m.id, o.patchCount) ? o.card : m.content;
@@ -512,7 +507,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const plain = u.text.replace(/@_user_\d+/g, (k) => `@${u.mentions.find((x) => x.key === k)?.name ?? ''}`);
       return { id: u.id, who: nameOf(u.sender) ?? '', text: plain.slice(0, 80) };
     }
-    const b = fake.messages.find((m) => m.id === messageId && !typed.has(m.id));
+    const b = fake.messages.find((m) => m.id === messageId);
     if (!b) return null;
     const headerTitle = b.msgType === 'interactive' ? b.content?.header?.title?.content : null;
     const text = typeof headerTitle === 'string' ? headerTitle : fake.textOf(b).replace(/<at[^>]*>([^<]*)<\/at>/g, '@$1').split('\n')[0]!;
@@ -521,7 +516,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const chatCounts = (p: SandboxPerson): Record<string, number> => {
     const out: Record<string, number> = {};
-    for (const c of chatsOf(p)) out[c.key] = fake.messages.filter((m) => m.chatId === c.chatId).length;
+    for (const c of chatsOf(p)) {
+      out[c.key] = fake.messages.filter((m) => m.chatId === c.chatId).length + userMessages.filter((m) => m.chatId === c.chatId).length;
+    }
     return out;
   };
 
@@ -688,7 +685,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (!transcriptPath) return;
     try {
       mkdirSync(dirname(transcriptPath), { recursive: true });
-      writeFileSync(transcriptPath, JSON.stringify(snapshot(clock, fake, userMessages, typed, overrides, p2pChat)));
+      writeFileSync(transcriptPath, JSON.stringify(snapshot(clock, fake, userMessages, overrides, p2pChat)));
     } catch (err) {
       log.warn({ err }, 'could not save the sandbox transcript');
     }
@@ -734,28 +731,10 @@ function addDay(ymd: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/**
- * A person's message as a record in the fake, so that the bot's replies to it (the reply API
- * with its message_id) land the way they do in Lark.
- */
-function asFakeMessage(m: UserMessage): FakeMessage {
-  const content = { text: m.text };
-  return {
-    id: m.id,
-    chatId: m.chatId,
-    chatType: m.chatType,
-    receiveIdType: 'chat_id',
-    receiveId: m.chatId,
-    msgType: 'text',
-    content,
-    sentContent: content,
-    uuid: null,
-    replyTo: m.parentId,
-    rootId: m.rootId,
-    time: new Date(m.time),
-    updatedAt: null,
-    recalled: false,
-  };
+/** Records a person's message in the fake Lark (its time is the one the page shows). */
+function tellFake(fake: FakeLark, m: UserMessage): void {
+  const recorded = fake.userSays({ sender: m.sender, text: m.text, chatId: m.chatId, messageId: m.id, parentId: m.parentId ?? undefined });
+  recorded.time = new Date(m.time);
 }
 
 // ───────────────────────── time on the page ─────────────────────────
@@ -783,7 +762,6 @@ function snapshot(
   clock: SandboxClock,
   fake: FakeLark,
   userMessages: UserMessage[],
-  typed: ReadonlySet<string>,
   overrides: Map<string, CardOverride>,
   p2pChat: (openId: string) => string,
 ): Transcript {
@@ -792,7 +770,7 @@ function snapshot(
     clock: clock.now().toISOString(),
     p2p: Object.fromEntries(PEOPLE.map((p) => [p.openId, p2pChat(p.openId)])),
     userMessages,
-    botMessages: fake.messages.filter((m) => !typed.has(m.id)).map((m) => ({ ...m, time: m.time.toISOString(), updatedAt: m.updatedAt ? m.updatedAt.toISOString() : null })),
+    botMessages: fake.messages.map((m) => ({ ...m, time: m.time.toISOString(), updatedAt: m.updatedAt ? m.updatedAt.toISOString() : null })),
     urgents: fake.urgents.map((u) => ({ ...u, time: u.time.toISOString() })),
     files: fake.files.map((f) => ({ fileKey: f.fileKey, fileName: f.fileName, fileType: f.fileType, base64: Buffer.from(f.bytes).toString('base64'), time: f.time.toISOString() })),
     overrides: [...overrides].map(([messageId, o]) => ({ messageId, card: o.card })),

@@ -65,6 +65,8 @@ async function open(as: string, chat: string): Promise<void> {
 
 /** The newest message in the conversation whose text contains `text`. */
 const lastMessage = (text: string) => page.locator('#messages .msg', { hasText: text }).last();
+/** The newest message a person typed that contains `text`. */
+const lastTyped = (text: string) => page.locator('#messages .msg.user', { hasText: text }).last();
 
 describe('the sandbox in a browser', () => {
   it('assign → 签收 by button → clock past due → 催办', async () => {
@@ -82,15 +84,15 @@ describe('the sandbox in a browser', () => {
     await page.click('#send');
 
     // The typed message shows the mention; the bot's task card arrives live.
-    await lastMessage('/交办').waitFor({ timeout: 10_000 });
-    expect(await lastMessage('/交办').locator('.at').allTextContents()).toEqual(['@督办', '@张三']);
+    await lastTyped('/交办').waitFor({ timeout: 10_000 });
+    expect(await lastTyped('/交办').locator('.at').allTextContents()).toEqual(['@督办', '@张三']);
     const card = page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first();
     await card.waitFor({ timeout: 15_000 });
     expect(await card.locator('.card-header').getAttribute('class')).toMatch(/hdr-(green|orange|yellow)/);
     expect(await card.textContent()).toContain('待签收');
 
     // What the bot got was a real Lark mention: @_user_N placeholders and a mentions array.
-    const typed = sandbox.fake.messages.find((m) => m.msgType === 'text' && /\/交办/.test(m.content?.text ?? ''));
+    const typed = sandbox.fake.userMessages.find((m) => /\/交办/.test(m.content?.text ?? ''));
     expect(typed?.content.text).toMatch(/^@_user_1 \/交办 @_user_2 起草年度工作总结 截止 明天$/);
 
     // 张三 signs for it with the card's button: the toast shows, the card turns to 办理中.
@@ -129,7 +131,7 @@ describe('the sandbox in a browser', () => {
     await page.uncheck('#mention-bot');
     await page.fill('#composer-input', '完成60% 初稿已完成');
     await page.click('#send');
-    const reply = lastMessage('完成60%');
+    const reply = page.locator('#messages .msg.user', { hasText: '完成60%' }).last();
     await reply.waitFor({ timeout: 10_000 });
     expect(await reply.locator('.quote').textContent()).toContain('#1');
     const updated = page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first();

@@ -399,7 +399,8 @@ describe('the seeded sandbox (no browser)', () => {
     });
     expect(res.status).toBe(200);
     await sb.settle();
-    expect(sb.fake.messages.length).toBeGreaterThan(before + 1);
+    expect(sb.fake.userMessages.at(-1)?.content.text).toBe('<img src=x onerror=alert(1)> /帮助');
+    expect(sb.fake.messages.length).toBeGreaterThan(before);
     const page = await (await fetch(`${sb.url}/sandbox/messages?as=zhang&chat=p2p`)).json();
     expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt; /帮助');
     expect(page.html).not.toContain('<img');
