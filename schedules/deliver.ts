@@ -4,11 +4,11 @@
  * platform's reset hint or an exponential backoff), or marks them failed for good (bot removed
  * from the chat, user resigned, bad card) with the reason. Rows to one recipient go in order.
  */
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { botMessages, tasks } from '../db/schema.js';
 import { enqueueMessages, hasNewerCardUpdate, hasPendingTaskCard, leaseDue, markFailed, markSent, reschedule, type OutboxRow } from '../db/outbox.js';
 import type { Deps } from '../bot/deps.js';
-import type { OutMessage } from '../bot/domain/types.js';
+import type { OutMessage, Recipient } from '../bot/domain/types.js';
 import { LarkApiError } from '../bot/lark/api.js';
 import { RateLimiter } from '../bot/lark/rate.js';
 
@@ -70,6 +70,28 @@ export class OutboxSender {
       });
   }
 
+  /**
+   * Drains in the sender's one slot, after the drain under way if any: two drains at once would
+   * lease one recipient's rows in two batches and could send them out of order.
+   */
+  async drainExclusive(deadline: number): Promise<DrainResult> {
+    while (this.running) await this.running;
+    const run = this.drain(deadline);
+    this.running = run
+      .catch((err) => {
+        this.deps.log.error({ err }, 'outbox drain failed');
+        return { sent: 0, failed: 0, retried: 0 };
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+    return run;
+  }
+
   /** Retries come due later: one timer wakes the sender for the earliest of them. */
   wakeAt(at: Date): void {
     if (this.stopped) return;
@@ -104,14 +126,15 @@ export class OutboxSender {
       const queues = [...byKey.values()];
       const workers = Array.from({ length: Math.min(CONCURRENCY, queues.length) }, async () => {
         for (let q = queues.shift(); q; q = queues.shift()) {
-          for (const row of q) {
+          for (const [i, row] of q.entries()) {
             const outcome = await this.deliver(row);
             if (outcome === 'sent') result.sent++;
             else if (outcome === 'failed') result.failed++;
             else {
               result.retried++;
               if (!earliestRetry || outcome < earliestRetry) earliestRetry = outcome;
-              // Keep this recipient's order: the rest of its queue waits for the next round.
+              // Keep this recipient's order: the rest of its queue goes back, due with this one.
+              for (const later of q.slice(i + 1)) await reschedule(this.deps.db, later.id, outcome, 'waiting behind an earlier message', false);
               break;
             }
           }
@@ -143,7 +166,13 @@ export class OutboxSender {
         }
         await sleep(wait);
       }
-      const messageId = await this.perform(row, msg);
+      let messageId: string | null | 'wait';
+      try {
+        messageId = await this.perform(row, msg);
+      } finally {
+        this.limiter.finish(row.rateKey, Date.now(), countsForApp);
+      }
+      this.limiter.succeeded(row.rateKey);
       if (messageId === 'wait') {
         const at = new Date(this.deps.clock.now().getTime() + 1_000);
         await reschedule(db, row.id, at, 'waiting for the task card to be sent', false);
@@ -155,8 +184,14 @@ export class OutboxSender {
       const now = this.deps.clock.now();
       if (err instanceof LarkApiError) {
         if (err.isRateLimit) {
-          const waitMs = err.retryAfterMs ?? backoffMs(row.attempts);
-          this.limiter.block(row.rateKey, Date.now() + waitMs);
+          // x-ogw-ratelimit-reset says how long; 230020 says nothing: back off exponentially.
+          let waitMs: number;
+          if (err.retryAfterMs !== null) {
+            waitMs = err.retryAfterMs;
+            this.limiter.block(row.rateKey, Date.now() + waitMs);
+          } else {
+            waitMs = this.limiter.backoff(row.rateKey, Date.now());
+          }
           const at = new Date(now.getTime() + waitMs);
           log.warn({ outbox_id: row.id, code: err.code, wait_ms: waitMs }, 'rate limited by Lark; retrying later');
           await reschedule(db, row.id, at, `rate limited (${err.code || err.status})`, false);
@@ -220,18 +255,13 @@ export class OutboxSender {
         ).messageId;
       }
       case 'card_update': {
-        const [task] = await db
-          .select({ chatId: tasks.chatId, cardMessageId: tasks.cardMessageId, cardSentAt: tasks.cardSentAt })
-          .from(tasks)
-          .where(eq(tasks.id, msg.taskId));
-        if (!task) return null;
-        if (!task.cardMessageId) {
-          if (await hasPendingTaskCard(db, msg.taskId)) return 'wait';
-        }
-        const fresh = !task.cardMessageId || !task.cardSentAt || this.deps.clock.now().getTime() - task.cardSentAt.getTime() > PATCH_MAX_AGE_MS;
+        const card = await this.cardToUpdate(msg);
+        if (!card) return null;
+        if (!card.messageId && (await hasPendingTaskCard(db, msg.taskId, msg.assignee))) return 'wait';
+        const fresh = !card.messageId || !card.sentAt || this.deps.clock.now().getTime() - card.sentAt.getTime() > PATCH_MAX_AGE_MS;
         if (!fresh) {
           try {
-            await lark.patchCard(task.cardMessageId!, JSON.stringify(msg.card));
+            await lark.patchCard(card.messageId!, JSON.stringify(msg.card));
             return null;
           } catch (err) {
             if (!(err instanceof LarkApiError && err.code === 230031)) throw err;
@@ -239,10 +269,31 @@ export class OutboxSender {
         }
         // Too old to update in place: post the current card afresh; replies to either count.
         return (
-          await lark.send({ receiveIdType: 'chat_id', receiveId: task.chatId, msgType: 'interactive', content: JSON.stringify(msg.card), uuid: row.uuid })
+          await lark.send({ receiveIdType: card.to.type, receiveId: card.to.id, msgType: 'interactive', content: JSON.stringify(msg.card), uuid: row.uuid })
         ).messageId;
       }
     }
+  }
+
+  /** Where a card update goes: the group card saved on the task, or the assignee's newest p2p card. */
+  private async cardToUpdate(
+    msg: Extract<OutMessage, { kind: 'card_update' }>,
+  ): Promise<{ to: Recipient; messageId: string | null; sentAt: Date | null } | null> {
+    const { db } = this.deps;
+    if (msg.assignee) {
+      const [m] = await db
+        .select({ messageId: botMessages.messageId, sentAt: botMessages.sentAt })
+        .from(botMessages)
+        .where(and(eq(botMessages.taskId, msg.taskId), eq(botMessages.cardFor, msg.assignee)))
+        .orderBy(desc(botMessages.sentAt))
+        .limit(1);
+      return { to: { type: 'open_id', id: msg.assignee }, messageId: m?.messageId ?? null, sentAt: m?.sentAt ?? null };
+    }
+    const [task] = await db
+      .select({ chatId: tasks.chatId, cardMessageId: tasks.cardMessageId, cardSentAt: tasks.cardSentAt })
+      .from(tasks)
+      .where(eq(tasks.id, msg.taskId));
+    return task ? { to: { type: 'chat_id', id: task.chatId }, messageId: task.cardMessageId, sentAt: task.cardSentAt } : null;
   }
 
   private async recordSent(row: OutboxRow, msg: OutMessage, messageId: string | null): Promise<void> {
@@ -251,8 +302,10 @@ export class OutboxSender {
       await markSent(tx, row.id, now, messageId);
       if (!messageId || row.taskId === null) return;
       const chatId = msg.kind === 'send' || msg.kind === 'file' ? (msg.to.type === 'chat_id' ? msg.to.id : null) : msg.kind === 'reply' ? (msg.chatId ?? null) : null;
-      await tx.insert(botMessages).values({ messageId, tenantKey: row.tenantKey, taskId: row.taskId, chatId, sentAt: now }).onConflictDoNothing();
-      const isCard = (msg.kind === 'send' && msg.purpose === 'task_card') || msg.kind === 'card_update';
+      const cardFor =
+        msg.kind === 'send' && msg.purpose === 'assignee_card' ? msg.to.id : msg.kind === 'card_update' ? (msg.assignee ?? null) : null;
+      await tx.insert(botMessages).values({ messageId, tenantKey: row.tenantKey, taskId: row.taskId, chatId, cardFor, sentAt: now }).onConflictDoNothing();
+      const isCard = (msg.kind === 'send' && msg.purpose === 'task_card') || (msg.kind === 'card_update' && !msg.assignee);
       if (isCard) await tx.update(tasks).set({ cardMessageId: messageId, cardSentAt: now }).where(eq(tasks.id, row.taskId));
       if (msg.kind === 'send' && msg.urgentTo?.length) {
         await enqueueMessages(tx, row.tenantKey, [{ kind: 'urgent', messageId, openIds: msg.urgentTo, taskId: row.taskId }], now);
@@ -262,8 +315,13 @@ export class OutboxSender {
   }
 }
 
-/** Drains once with a fresh sender (the job command, a Worker's tick). */
-export async function drainOutbox(deps: Omit<Deps, 'kickOutbox'>, deadlineMs = 25_000): Promise<DrainResult> {
+/**
+ * Drains once (the `deliver` tick). With the process's own sender when it has one: a second
+ * sender would bring a second rate limiter, and the two together could double the platform's
+ * limits (the bot's every-minute tick drains beside the sender its commits kick).
+ */
+export async function drainOutbox(deps: Omit<Deps, 'kickOutbox'> & { sender?: OutboxSender }, deadlineMs = 25_000): Promise<DrainResult> {
+  if (deps.sender) return deps.sender.drainExclusive(Date.now() + deadlineMs);
   const sender = new OutboxSender(deps);
   const r = await sender.drain(Date.now() + deadlineMs);
   sender.stop();
