@@ -20,7 +20,8 @@ export function rateKeyOf(m: OutMessage): string {
     case 'reply':
       return m.chatId ? `chat:${m.chatId}` : `msg:${m.messageId}`;
     case 'card_update':
-      return `card:${m.taskId}`;
+      // One key per card: the group card, or one assignee's p2p card.
+      return m.assignee ? `card:${m.taskId}:${m.assignee}` : `card:${m.taskId}`;
     case 'urgent':
       return `urgent:${m.messageId}`;
   }
@@ -115,12 +116,20 @@ export async function reschedule(db: Db, id: number, at: Date, reason: string, c
     .where(eq(outbox.id, id));
 }
 
-/** Is there a newer pending card update for the same task? Then this one is superseded. */
+/** Is there a newer pending update of the same card? Then this one is superseded. */
 export async function hasNewerCardUpdate(db: Db, row: OutboxRow): Promise<boolean> {
   const [r] = await db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.kind, 'card_update'), eq(outbox.taskId, row.taskId ?? -1), eq(outbox.status, 'pending'), gt(outbox.id, row.id)))
+    .where(
+      and(
+        eq(outbox.kind, 'card_update'),
+        eq(outbox.taskId, row.taskId ?? -1),
+        eq(outbox.rateKey, row.rateKey),
+        eq(outbox.status, 'pending'),
+        gt(outbox.id, row.id),
+      ),
+    )
     .limit(1);
   return Boolean(r);
 }
@@ -139,12 +148,24 @@ export async function pendingCount(db: Db): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
-/** Is the task's first card still waiting to go out? Its updates wait for its message id. */
-export async function hasPendingTaskCard(db: Db, taskId: number): Promise<boolean> {
+/**
+ * Is the task's first card still waiting to go out — the group card, or with `assignee` that
+ * person's p2p card? Its updates wait for its message id.
+ */
+export async function hasPendingTaskCard(db: Db, taskId: number, assignee?: string): Promise<boolean> {
   const [r] = await db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.taskId, taskId), eq(outbox.kind, 'send'), eq(outbox.status, 'pending'), sql`${outbox.body} LIKE '%"purpose":"task_card"%'`))
+    .where(
+      and(
+        eq(outbox.taskId, taskId),
+        eq(outbox.kind, 'send'),
+        eq(outbox.status, 'pending'),
+        assignee
+          ? and(eq(outbox.rateKey, `user:${assignee}`), sql`${outbox.body} LIKE '%"purpose":"assignee_card"%'`)
+          : sql`${outbox.body} LIKE '%"purpose":"task_card"%'`,
+      ),
+    )
     .limit(1);
   return Boolean(r);
 }

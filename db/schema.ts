@@ -157,6 +157,8 @@ export const botMessages = sqliteTable(
     tenantKey: text('tenant_key').notNull(),
     taskId: integer('task_id').notNull(),
     chatId: text('chat_id'),
+    /** The assignee whose p2p task card this is (updated in place like the group card); null for any other message. */
+    cardFor: text('card_for'),
     sentAt: ts('sent_at').notNull(),
   },
   (t) => [index('bot_messages_task').on(t.taskId)],

@@ -1,13 +1,13 @@
 /**
  * The one path every task change takes, whether it came as a typed command, a reply to a bot
  * message or a card button: load the task within the event's tenant, decide with
- * domain/task.ts, and commit the new state, its ledger events, the in-place card update and
- * the announcements in one transaction. A refusal becomes a UserError: the router answers
+ * domain/task.ts, and commit the new state, its ledger events, the in-place updates of the
+ * group card and the assignees' p2p cards, and the announcements in one transaction. A refusal becomes a UserError: the router answers
  * with the sentence (or a toast) and nothing is written.
  */
 import type { BotContext } from '../bot/context.js';
 import { escapeText, truncate } from '../bot/cards/escape.js';
-import { formatDateTime, taskCard, type CardView } from '../bot/cards/task.js';
+import { assigneeCard, formatDateTime, taskCard, type CardView } from '../bot/cards/task.js';
 import { decide, isRefusal, leadOf, type Action, type Refusal } from '../bot/domain/task.js';
 import type { ChatSettings, OutMessage, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
@@ -139,13 +139,17 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   const saved = await ctx.commit({
     task: { value: result.task, expectedVersion: task.version },
     events: result.events,
-    messages: (s) => (s ? [cardUpdate(s, view), ...notices(s, task, action, view)] : []),
+    messages: (s) => (s ? [...cardUpdates(s, view), ...notices(s, task, action, view)] : []),
   });
   return { task: saved ?? result.task, view };
 }
 
-export function cardUpdate(task: Task, view: CardView): OutMessage {
-  return { kind: 'card_update', taskId: task.id, card: taskCard(task, view) };
+/** Every shared card of the task brought up to date: the group card and each assignee's p2p card. */
+export function cardUpdates(task: Task, view: CardView): OutMessage[] {
+  return [
+    { kind: 'card_update', taskId: task.id, card: taskCard(task, view) },
+    ...task.assignees.map((a): OutMessage => ({ kind: 'card_update', taskId: task.id, card: assigneeCard(task, a.userId, view), assignee: a.userId })),
+  ];
 }
 
 /** p2p notices to whoever must act next: the reviewer of a submission or an extension request. */

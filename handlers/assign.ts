@@ -50,7 +50,14 @@ export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
         },
       ];
       for (const id of assignees) {
-        out.push({ kind: 'send', to: { type: 'open_id', id }, msgType: 'interactive', content: assigneeCard(saved, id, view), taskId: saved.id });
+        out.push({
+          kind: 'send',
+          to: { type: 'open_id', id },
+          msgType: 'interactive',
+          content: assigneeCard(saved, id, view),
+          taskId: saved.id,
+          purpose: 'assignee_card',
+        });
       }
       return out;
     },

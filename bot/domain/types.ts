@@ -112,8 +112,11 @@ export type OutMessage =
       msgType: 'text' | 'interactive' | 'post';
       content: Record<string, unknown>;
       taskId?: number;
-      /** 'task_card' marks the shared card of a task: its message id is saved on the task. */
-      purpose?: 'task_card' | 'other';
+      /**
+       * 'task_card' marks the shared card of a task in its chat (its message id is saved on the
+       * task); 'assignee_card' an assignee's p2p card (recorded so it is updated in place too).
+       */
+      purpose?: 'task_card' | 'assignee_card' | 'other';
       /** open_ids to buzz (加急, urgent_app) once the message is sent. */
       urgentTo?: string[];
     }
@@ -126,8 +129,11 @@ export type OutMessage =
       content: Record<string, unknown>;
       taskId?: number;
     }
-  /** Bring the task's shared card up to date (PATCH, or a fresh card if it is older than 14 days). */
-  | { kind: 'card_update'; taskId: number; card: Record<string, unknown> }
+  /**
+   * Bring one of the task's shared cards up to date: the group card, or with `assignee` that
+   * person's p2p card (PATCH, or a fresh card if it is older than 14 days).
+   */
+  | { kind: 'card_update'; taskId: number; card: Record<string, unknown>; assignee?: string }
   | { kind: 'file'; to: Recipient; fileName: string; bytes: Uint8Array; taskId?: number }
   /** 加急 on a message the bot already sent. */
   | { kind: 'urgent'; messageId: string; openIds: string[]; taskId?: number };

@@ -1,0 +1,1 @@
+ALTER TABLE `bot_messages` ADD `card_for` text;
