@@ -4,6 +4,7 @@
  * Without arguments it shows the current settings to anyone.
  */
 import type { BotContext } from '../bot/context.js';
+import { escapeText } from '../bot/cards/escape.js';
 import type { ChatSettings } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
@@ -45,7 +46,8 @@ export const settings: CommandHandler<'settings'> = async (ctx, cmd, event) => {
 async function describe(ctx: BotContext, s: ChatSettings, only?: Array<keyof ChatSettings>): Promise<string> {
   const ids = [...(s.supervisorId ? [s.supervisorId] : []), ...(s.assigners ?? [])];
   const dir = await lookupUsers(ctx.deps, ctx.tenantKey, ids);
-  const name = (id: string) => dir.get(id)?.name ?? id;
+  // Display names are typed by people: defanged for the text reply like any user text.
+  const name = (id: string) => escapeText(dir.get(id)?.name ?? id);
   const none = ctx.t('task.settings.none');
   const parts = {
     supervisor: s.supervisorId ? name(s.supervisorId) : none,

@@ -17,7 +17,7 @@
 import { t } from '../i18n.js';
 import type { Lang, OutMessage, Task } from '../domain/types.js';
 import type { Reminder } from '../domain/policy.js';
-import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
+import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
 
 export interface ChaseView {
   lang: Lang;
@@ -32,11 +32,11 @@ export function atInText(openId: string): string {
 }
 
 /**
- * User text inside a text message: Lark parses `<at …>` tags there, so angle brackets become
- * their full-width look-alikes; invisible characters go, length is bounded.
+ * User text inside a text message: Lark parses `<at …>` tags and `[text](url)` links there, so
+ * the brackets become their full-width look-alikes; invisible characters go, length is bounded.
  */
 export function textSafe(text: string, max = 100): string {
-  return plainText(text, max).replace(/</g, '＜').replace(/>/g, '＞');
+  return escapeText(plainText(text, max));
 }
 
 /** '2026-12-01T10:00Z' → '12月1日 18:00' / 'Dec 1 18:00' in the office's time zone. */

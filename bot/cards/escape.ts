@@ -56,10 +56,10 @@ export function atUser(openId: string): string {
 }
 
 /**
- * User text inside a `text` message: no markdown there, but `<at user_id="all">` in a text
- * message's content is a real mention. Angle brackets become their full-width look-alikes,
- * which read the same to a person and are no tag to Lark.
+ * User text inside a `text` message: `<at user_id="all">` there is a real mention, `<b>`/`<s>`
+ * style it and `[text](url)` is a link (lark-notes §4.2). Angle and square brackets become
+ * their full-width look-alikes, which read the same to a person and are no markup to Lark.
  */
 export function escapeText(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/</g, '＜').replace(/>/g, '＞');
+  return text.replace(INVISIBLE, '').replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
 }
