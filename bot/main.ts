@@ -9,12 +9,13 @@ import { serve } from '@hono/node-server';
 import { recoverInbox } from './ingest.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createNodeDeps, type NodeDeps } from './node-deps.js';
+import { createNodeDeps, loadCalendar, type NodeDeps } from './node-deps.js';
 import { LarkApiError } from './lark/api.js';
 import { startLongConnection, type LongConnection } from './lark/ws.js';
 import { startCronJobs } from '../schedules/node.js';
 
 const SHUTDOWN_DRAIN_MS = 5_000;
+const CALENDAR_RELOAD_MS = 5 * 60_000;
 
 function fail(lines: string[]): never {
   for (const line of lines) process.stderr.write(`${line}\n`);
@@ -56,6 +57,15 @@ export async function main(env: Record<string, string | undefined> = process.env
     ws = startLongConnection(deps, { appId: config.LARK_APP_ID, appSecret: config.LARK_APP_SECRET, domain: config.LARK_DOMAIN });
   }
   const cron = startCronJobs(deps);
+  // `npm run job -- calendar import` writes the overrides table; pick imports up without a restart.
+  const calendarTimer = setInterval(() => {
+    loadCalendar(deps.handle, config.DUBAN_TZ)
+      .then((calendar) => {
+        deps.calendar = calendar;
+      })
+      .catch((err) => log.warn({ err }, 'calendar reload failed; keeping the loaded one'));
+  }, CALENDAR_RELOAD_MS);
+  calendarTimer.unref();
   await recoverInbox(deps).catch((err) => log.error({ err }, 'inbox recovery failed'));
   deps.sender.kick();
 
@@ -65,6 +75,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     stopping = true;
     log.info({ signal }, 'shutting down');
     cron.stop();
+    clearInterval(calendarTimer);
     await ws?.stop().catch(() => {});
     server.close();
     await Promise.race([deps.settle(), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS))]);

@@ -183,7 +183,7 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
     }
     const years = [...new Set(days.map((d) => d.date.slice(0, 4)))].sort();
     const holidays = days.filter((d) => d.kind === 'holiday').length;
-    io.out(`calendar import: ${days.length} days for ${years.join(', ')} (${holidays} holidays, ${days.length - holidays} make-up workdays); restart the bot to use them`);
+    io.out(`calendar import: ${days.length} days for ${years.join(', ')} (${holidays} holidays, ${days.length - holidays} make-up workdays); a running bot picks them up within 5 minutes`);
     return;
   }
   if (sub === 'show') {
