@@ -8,6 +8,7 @@ import { chase } from './i18n/chase.js';
 import { common } from './i18n/common.js';
 import { digest } from './i18n/digest.js';
 import { parse } from './i18n/parse.js';
+import { revisit } from './i18n/revisit.js';
 import { task } from './i18n/task.js';
 
 export type Catalogue = Record<string, { zh: string; en: string }>;
@@ -32,3 +33,4 @@ export function hasMessage(key: string): boolean {
 }
 
 registerCatalogue(digest);
+registerCatalogue(revisit);

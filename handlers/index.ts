@@ -12,6 +12,7 @@ import { done } from './done.js';
 import { approveExtension, extend, rejectExtension } from './extend.js';
 import { help, hint } from './help.js';
 import { progress, progressByReply } from './progress.js';
+import { revisitButton } from './revisit.js';
 import { approve, reject } from './review.js';
 import { settings } from './settings.js';
 import { list, show } from './show.js';
@@ -40,6 +41,7 @@ export function registerHandlers(r: Router): void {
   r.cardAction([...TASK_BUTTONS], taskButton);
   r.cardAction('show', showButton);
   r.cardAction('list', listButton);
+  r.cardAction(['revisit_ok', 'revisit_redo'], revisitButton); // 回头看: 成效巩固 / 需要整改
   // 台账, 统计, 周报 (SPEC §5–§6)
   r.command('ledger', ledger); // 台账
   r.command('stats', stats); // 统计

@@ -1,0 +1,33 @@
+/**
+ * 回头看 answers (SPEC §4): the revisit card's 成效巩固 / 需要整改 buttons. Only the assigner or
+ * the supervising leader answers; the answer is one event on the task's log, said once in its
+ * group. A done task stays done (the state diagram has no way back); rework is a new 交办,
+ * which the group message suggests with the task's number as its source.
+ */
+import type { CardActionHandler } from '../bot/router.js';
+import type { OutMessage } from '../bot/domain/types.js';
+import { UserError } from '../bot/errors.js';
+import { atText, cardViewFor, loadTask, supervisorOf, titleText } from './act.js';
+
+export const revisitButton: CardActionHandler = async (ctx, event) => {
+  const holds = event.value.a === 'revisit_ok';
+  const id = event.value.task;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new UserError('card_unknown_action');
+  const task = await loadTask(ctx, { id });
+  const view = await cardViewFor(ctx, [task]);
+  const verb = ctx.t('revisit.verb');
+  if (ctx.actor !== task.creatorId && ctx.actor !== supervisorOf(task, view)) {
+    throw new UserError('task.refuse.not_creator_or_supervisor', { verb, n: task.number });
+  }
+  if (task.state !== 'done') throw new UserError('revisit.not_done', { n: task.number });
+  const text = ctx.t(holds ? 'revisit.holds' : 'revisit.rework', { n: task.number, title: titleText(task), who: atText(ctx.actor, view) });
+  const message: OutMessage = { kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id };
+  const saved = await ctx.commit({
+    task: { value: task, expectedVersion: task.version },
+    events: [{ kind: 'revisit_answered', actorId: ctx.actor, payload: { holds, revisitAt: task.revisitAt?.toISOString() ?? null }, at: ctx.now }],
+    messages: [message],
+    claims: [{ key: `t:${task.id}:revisit-answer:${task.revisitAt?.toISOString() ?? 'none'}`, kind: 'revisit_answer', taskId: task.id }],
+  });
+  if (!saved) return { toast: { type: 'info', content: ctx.t('revisit.already', { n: task.number }) } };
+  return { toast: { type: 'success', content: ctx.t(holds ? 'revisit.toast_holds' : 'revisit.toast_rework', { n: task.number }) } };
+};
