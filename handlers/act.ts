@@ -130,7 +130,13 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   const text = announcement(result.task, task, action, ctx.actor, view);
   // A typed command or reply gets its answer threaded onto it; a click answers with a toast,
   // and only news others must see (submitted, returned, decisions) goes to the chat.
-  if (text) {
+  // A 催办 goes to the task's chat, where the assignees are, however it was given; on a 紧急
+  // task it also buzzes the lead (加急, SPEC §4).
+  if (text && action.kind === 'chase') {
+    const urgentTo = result.task.priority === 'urgent' ? { urgentTo: [leadOf(result.task)] } : {};
+    ctx.send({ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id, ...urgentTo });
+    if (via === 'command' && ctx.chatId !== task.chatId) ctx.reply(ctxT(view, 'task.toast.chase', { n: task.number }));
+  } else if (text) {
     if (via !== 'card') ctx.reply(text);
     else if (action.kind !== 'accept' && action.kind !== 'progress') {
       ctx.send({ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id });
