@@ -16,13 +16,18 @@ const SPECIAL = /[&<>*_~`[\]()#+\-!|\\{}$=:"'/.@^]/g;
 
 // Characters that are invisible or reorder text: they could hide a tag from a reader (a
 // zero-width joiner inside `<a t id=all>`) or flip the visible order (bidi overrides).
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const INVISIBLE = /[\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// A zero-width joiner is kept only where it joins two emoji (👨‍👩‍👧 is one picture, not three).
+const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+
+function dropInvisible(text: string): string {
+  return text.replace(INVISIBLE, '').replace(STRAY_ZWJ, '');
+}
 
 /** Escapes user text for a card markdown element. Lines are kept; control characters dropped. */
 export function escapeMarkdown(text: string): string {
-  return text
+  return dropInvisible(text)
     .replace(/\r\n?/g, '\n')
-    .replace(INVISIBLE, '')
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
     .replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -38,7 +43,7 @@ export function escapeInline(text: string): string {
  */
 export function plainText(text: string, max = 200): string {
   // Brackets become full-width look-alikes too, in case a client ever reads tags in plain text.
-  const clean = text.replace(INVISIBLE, '').replace(/[\u0000-\u001F\u007F]+/g, ' ').replace(/</g, '＜').replace(/>/g, '＞');
+  const clean = dropInvisible(text).replace(/[\u0000-\u001F\u007F]+/g, ' ').replace(/</g, '＜').replace(/>/g, '＞');
   return truncate(clean, max);
 }
 
@@ -61,5 +66,5 @@ export function atUser(openId: string): string {
  * their full-width look-alikes, which read the same to a person and are no markup to Lark.
  */
 export function escapeText(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
+  return dropInvisible(text).replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/\]/g, '］');
 }

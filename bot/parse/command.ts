@@ -2,8 +2,8 @@
  * Command text (SPEC §3) → a typed Command. Pure given `now`, the calendar and the bot's own
  * open_id; the verbs live here and nowhere else.
  *
- * Input is normalized first: zero-width characters (U+200B–U+200D, U+FEFF) go, full-width
- * spaces become spaces, runs of spaces collapse, and the full-width forms that carry structure
+ * Input is normalized first: zero-width characters (U+200B–U+200D, U+FEFF) go (a joiner inside
+ * an emoji sequence stays), full-width spaces become spaces, runs of spaces collapse, and the full-width forms that carry structure
  * (！＃＠／％, digits and Latin letters) become ASCII. Full-width ，：；（） are kept as typed —
  * they belong to Chinese titles — and are accepted wherever a separator is expected.
  *
@@ -99,13 +99,18 @@ const MARK = '\uE002';
 const MENTION_RE = /\uE000(\d+)\uE001/g;
 const SEP = '[\\s,，:：;；、]';
 
+// A zero-width joiner stays only where it joins two emoji (👨‍👩‍👧 is one picture); anywhere
+// else it is invisible noise, e.g. inside a verb.
+const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+
 /**
  * Normalizes message text: see the module comment. Newlines are kept (a progress report may
  * have several lines) but spaces around them go.
  */
 export function normalizeText(text: string): string {
   return text
-    .replace(/[\u200B-\u200D\uFEFF\uE000-\uE002]/g, '')
+    .replace(/[\u200B\u200C\uFEFF\uE000-\uE002]/g, '')
+    .replace(STRAY_ZWJ, '')
     .replace(/[\uFF01\uFF03\uFF05\uFF0F\uFF20\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) =>
       String.fromCharCode(c.charCodeAt(0) - 0xfee0),
     )
