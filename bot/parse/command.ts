@@ -4,8 +4,9 @@
  *
  * Input is normalized first: zero-width characters (U+200B–U+200D, U+FEFF) go (a joiner inside
  * an emoji sequence stays), full-width spaces become spaces, runs of spaces collapse, and the
- * full-width forms that carry structure (！＃＠／％, digits and Latin letters) become ASCII. Full-width ，：；（） are kept as typed —
- * they belong to Chinese titles — and are accepted wherever a separator is expected.
+ * full-width forms that carry structure (！＃＠／％, digits and Latin letters) become ASCII.
+ * Full-width ，：；（） are kept as typed — they belong to Chinese titles — and are accepted
+ * wherever a separator is expected.
  *
  * Mentions are the message's `@_user_N` placeholders resolved through its `mentions` array;
  * the bot's own mention is dropped wherever it appears.
