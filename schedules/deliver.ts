@@ -28,6 +28,9 @@ export function backoffMs(attempts: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Sends, replies, files and card updates count toward the app's 50/s and 1000/min; 加急 has its own limit. */
+const countsForApp = (row: OutboxRow): boolean => row.kind !== 'urgent';
+
 export interface DrainResult {
   sent: number;
   failed: number;
@@ -124,19 +127,56 @@ export class OutboxSender {
       const byKey = new Map<string, OutboxRow[]>();
       for (const r of rows) byKey.set(r.rateKey, [...(byKey.get(r.rateKey) ?? []), r]);
       const queues = [...byKey.values()];
+      const busy = new Set<OutboxRow[]>();
+      const drop = (q: OutboxRow[]) => {
+        const i = queues.indexOf(q);
+        if (i >= 0) queues.splice(i, 1);
+      };
+      // Each worker sends the head of the first recipient queue the limiter lets through now,
+      // so a recipient at its 5/s limit holds back only its own queue, never a worker. One
+      // message per recipient is in flight at a time, in id order.
       const workers = Array.from({ length: Math.min(CONCURRENCY, queues.length) }, async () => {
-        for (let q = queues.shift(); q; q = queues.shift()) {
-          for (const [i, row] of q.entries()) {
-            const outcome = await this.deliver(row);
-            if (outcome === 'sent') result.sent++;
-            else if (outcome === 'failed') result.failed++;
-            else {
-              result.retried++;
-              if (!earliestRetry || outcome < earliestRetry) earliestRetry = outcome;
-              // Keep this recipient's order: the rest of its queue goes back, due with this one.
-              for (const later of q.slice(i + 1)) await reschedule(this.deps.db, later.id, outcome, 'waiting behind an earlier message', false);
+        for (;;) {
+          let picked: OutboxRow[] | null = null;
+          let soonest = Infinity;
+          for (const q of [...queues]) {
+            if (busy.has(q) || !queues.includes(q)) continue;
+            const wait = this.limiter.take(q[0]!.rateKey, Date.now(), countsForApp(q[0]!));
+            if (wait === 0) {
+              picked = q;
               break;
             }
+            if (wait > MAX_INLINE_WAIT_MS) {
+              // Too long to hold the lease for: the queue goes back to the table, due then.
+              drop(q);
+              const at = new Date(this.deps.clock.now().getTime() + wait);
+              result.retried++;
+              if (!earliestRetry || at < earliestRetry) earliestRetry = at;
+              for (const row of q) await reschedule(this.deps.db, row.id, at, 'rate limit (client side)', false);
+              continue;
+            }
+            soonest = Math.min(soonest, wait);
+          }
+          if (!picked) {
+            // Nothing sendable: what is left is being sent by other workers, or waits a moment.
+            if (soonest === Infinity) return;
+            await sleep(soonest);
+            continue;
+          }
+          const q = picked;
+          busy.add(q);
+          const row = q.shift()!;
+          const outcome = await this.deliver(row);
+          busy.delete(q);
+          if (q.length === 0) drop(q);
+          if (outcome === 'sent') result.sent++;
+          else if (outcome === 'failed') result.failed++;
+          else {
+            result.retried++;
+            if (!earliestRetry || outcome < earliestRetry) earliestRetry = outcome;
+            // Keep this recipient's order: the rest of its queue goes back, due with this one.
+            if (q.length) drop(q);
+            for (const later of q) await reschedule(this.deps.db, later.id, outcome, 'waiting behind an earlier message', false);
           }
         }
       });
@@ -146,31 +186,23 @@ export class OutboxSender {
     return result;
   }
 
-  /** Sends one row. Returns 'sent', 'failed', or the time it was rescheduled to. */
+  /**
+   * Sends one row, whose rate-limit slot the caller has taken (and this gives back).
+   * Returns 'sent', 'failed', or the time it was rescheduled to.
+   */
   private async deliver(row: OutboxRow): Promise<'sent' | 'failed' | Date> {
     const { db, lark, log } = this.deps;
     const msg = JSON.parse(row.body) as OutMessage;
     try {
-      if (msg.kind === 'card_update' && (await hasNewerCardUpdate(db, row))) {
-        await markFailed(db, row.id, 'superseded by a newer card update', 'superseded');
-        return 'sent';
-      }
-      const countsForApp = msg.kind === 'send' || msg.kind === 'reply' || msg.kind === 'file' || msg.kind === 'card_update';
-      for (;;) {
-        const wait = this.limiter.take(row.rateKey, Date.now(), countsForApp);
-        if (wait === 0) break;
-        if (wait > MAX_INLINE_WAIT_MS) {
-          const at = new Date(this.deps.clock.now().getTime() + wait);
-          await reschedule(db, row.id, at, 'rate limit (client side)', false);
-          return at;
-        }
-        await sleep(wait);
-      }
       let messageId: string | null | 'wait';
       try {
+        if (msg.kind === 'card_update' && (await hasNewerCardUpdate(db, row))) {
+          await markFailed(db, row.id, 'superseded by a newer card update', 'superseded');
+          return 'sent';
+        }
         messageId = await this.perform(row, msg);
       } finally {
-        this.limiter.finish(row.rateKey, Date.now(), countsForApp);
+        this.limiter.finish(row.rateKey, Date.now(), countsForApp(row));
       }
       this.limiter.succeeded(row.rateKey);
       if (messageId === 'wait') {
