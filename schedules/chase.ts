@@ -14,12 +14,14 @@ import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../bot/deps.js';
 import { addDays } from '../bot/domain/calendar.js';
 import { missingCalendarYears, planReminders, type Reminder } from '../bot/domain/policy.js';
-import type { ChatSettings, Task, TaskEvent } from '../bot/domain/types.js';
+import type { ChatSettings, OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
 import { calendarMissingMessages, reminderMessages } from '../bot/cards/chase.js';
 import { commitChange } from '../db/commit.js';
 import { appendEvents } from '../db/events.js';
 import { claimedKeys, loadChaseCandidates, loosestSettings, progressSince, settingsForChats, type ChaseWindows } from '../db/reminders.js';
 import { tasks } from '../db/schema.js';
+import { lookupUsers } from '../db/users.js';
+import { cardUpdates } from '../handlers/act.js';
 
 export interface ChaseResult {
   /** Reminders the policy planned (already claimed ones included). */
@@ -64,6 +66,23 @@ export async function runChase(deps: Deps, now: Date): Promise<ChaseResult> {
   const windows = chaseWindows(deps, now, await loosestSettings(deps.db));
   const candidates = await loadChaseCandidates(deps.db, windows);
   return sendReminders(deps, candidates, now);
+}
+
+/** Display names for the people on these tasks' cards (directory cache). */
+async function namesFor(deps: Deps, list: readonly Task[]): Promise<Record<string, string>> {
+  const byTenant = new Map<string, Set<string>>();
+  for (const t of list) {
+    const ids = byTenant.get(t.tenantKey) ?? new Set<string>();
+    ids.add(t.creatorId);
+    if (t.supervisorId) ids.add(t.supervisorId);
+    for (const a of t.assignees) ids.add(a.userId);
+    byTenant.set(t.tenantKey, ids);
+  }
+  const names: Record<string, string> = {};
+  for (const [tenantKey, ids] of byTenant) {
+    for (const [id, e] of await lookupUsers(deps, tenantKey, [...ids])) if (e.name && e.name !== id) names[id] = e.name;
+  }
+  return names;
 }
 
 /** The chat's owner and managers from Lark, when no admin is known yet; [] (→ the chat itself) on failure. */
@@ -136,18 +155,34 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     if (done) claimed++;
   }
 
+  // A reminder usually marks a change of light (due tomorrow → yellow, overdue → red) and of the
+  // "还剩 / 已逾期 N 个工作日" line: the task's cards are brought up to date with it.
+  const sending = plans.filter((p) => !taken.has(p.r.key));
+  const names = await namesFor(deps, sending.map((p) => p.task));
+  const cardsOf = (task: Task): OutMessage[] => {
+    // Only cards that exist are refreshed (a task whose card never went out gets none here).
+    if (task.state === 'done' || task.state === 'cancelled' || !task.cardMessageId) return [];
+    const s = settingsOfTask(task);
+    return cardUpdates(task, { lang, now, tz: cal.tz, calendar: cal, settings: s, chatSupervisorId: s.supervisorId, names });
+  };
+  const refreshed = new Set<number>();
+
   for (const { task, r } of plans) {
     if (taken.has(r.key)) continue;
     const s = settingsOfTask(task);
+    const cards = refreshed.has(task.id) ? [] : cardsOf(task);
     const done = await commitChange(deps.db, {
       tenantKey: task.tenantKey,
       now,
       claims: [{ key: r.key, kind: r.kind, taskId: task.id }],
-      messages: reminderMessages(task, r, view, {
-        unsignedHours: s.unsignedReminderWorkHours,
-        dueSoonHours: s.dueSoonHours,
-        staleDays: s.staleProgressWorkdays,
-      }),
+      messages: [
+        ...reminderMessages(task, r, view, {
+          unsignedHours: s.unsignedReminderWorkHours,
+          dueSoonHours: s.dueSoonHours,
+          staleDays: s.staleProgressWorkdays,
+        }),
+        ...cards,
+      ],
       also: async (tx) => {
         await appendEvents(tx, task.tenantKey, task.id, [eventOf(r, now)]);
         // Bumping the version makes a handler holding the old row reload (ingest retries).
@@ -161,6 +196,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     });
     if (done) {
       claimed++;
+      refreshed.add(task.id);
       log.info({ task_id: task.id, kind: r.kind, slot: r.slot }, 'reminder claimed');
     }
   }
