@@ -22,6 +22,17 @@ export async function getChatSettings(db: Db | Tx, chatId: string): Promise<Chat
   return settingsOf(await getChat(db, chatId));
 }
 
+/** Chats of the tenant where the user is an admin (the owner included) or the 督办领导. */
+export async function chatsOverseenBy(db: Db | Tx, tenantKey: string, userId: string): Promise<string[]> {
+  const rows = await db.select({ chatId: chats.chatId, settings: chats.settings, ownerId: chats.ownerId }).from(chats).where(eq(chats.tenantKey, tenantKey));
+  return rows
+    .filter((r) => {
+      const s = settingsOf(r);
+      return s.supervisorId === userId || s.admins.includes(userId);
+    })
+    .map((r) => r.chatId);
+}
+
 /** Records a chat the bot has seen (first message, bot added); keeps existing settings. */
 export async function upsertChat(
   db: Db | Tx,

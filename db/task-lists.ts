@@ -1,20 +1,26 @@
-/** Open-task lists for /任务 (mine, this chat, overdue, all), bounded and tenant-scoped. */
+/**
+ * Open-task lists for /任务 (mine, this chat, overdue, all), tenant-scoped. A list is read in
+ * two steps so any length pages properly: the light-relevant fields of every matching task
+ * (to sort red first and count), then the full tasks of the one page shown.
+ */
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { ListEntry } from '../bot/cards/task.js';
 import type { Task } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { taskAssignees, tasks } from './schema.js';
 import { hydrate } from './tasks.js';
 
-/** A list shows at most this many tasks (pages of 10); beyond that the office needs /台账. */
-export const LIST_LIMIT = 500;
-
 export type ListScope =
   | { kind: 'mine'; userId: string }
   | { kind: 'chat'; chatId: string }
   | { kind: 'overdue'; chatId: string | null; userId: string; now: Date }
-  | { kind: 'all' };
+  /**
+   * 全部: what the asker may see — the tasks of the chat they ask in, the tasks they are one of
+   * the people of, and every task of the chats they are admin or 督办领导 of.
+   */
+  | { kind: 'all'; userId: string; chatId: string | null; overseenChatIds: readonly string[] };
 
-export async function listOpenTasks(db: Db | Tx, tenantKey: string, scope: ListScope): Promise<Task[]> {
+export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: ListScope): Promise<ListEntry[]> {
   const open = and(eq(tasks.tenantKey, tenantKey), eq(tasks.isOpen, 1));
   const involving = (userId: string) =>
     or(
@@ -33,15 +39,30 @@ export async function listOpenTasks(db: Db | Tx, tenantKey: string, scope: ListS
     case 'overdue':
       where = and(open, lt(tasks.dueAt, scope.now), scope.chatId ? eq(tasks.chatId, scope.chatId) : involving(scope.userId));
       break;
-    case 'all':
-      where = open;
+    case 'all': {
+      const chats = [...new Set([...(scope.chatId ? [scope.chatId] : []), ...scope.overseenChatIds])];
+      where = and(open, chats.length ? or(inArray(tasks.chatId, chats), involving(scope.userId)) : involving(scope.userId));
       break;
+    }
   }
-  const rows = await db
-    .select()
+  return db
+    .select({
+      id: tasks.id,
+      number: tasks.number,
+      state: tasks.state,
+      dueAt: tasks.dueAt,
+      percent: tasks.percent,
+      lastProgressAt: tasks.lastProgressAt,
+      acceptedAt: tasks.acceptedAt,
+      createdAt: tasks.createdAt,
+    })
     .from(tasks)
     .where(where)
-    .orderBy(sql`${tasks.dueAt} IS NULL`, tasks.dueAt, tasks.number)
-    .limit(LIST_LIMIT);
-  return hydrate(db, rows);
+    .orderBy(sql`${tasks.dueAt} IS NULL`, tasks.dueAt, tasks.number) as Promise<ListEntry[]>;
+}
+
+/** The full tasks with these ids (one page of a list). */
+export async function getTasksByIds(db: Db | Tx, ids: readonly number[]): Promise<Task[]> {
+  if (ids.length === 0) return [];
+  return hydrate(db, await db.select().from(tasks).where(inArray(tasks.id, [...ids])));
 }

@@ -1,28 +1,33 @@
 /**
  * /查看 /show #N — the task with its whole 办理记录, for anyone who can see it (its chat, its
- * people); /任务 /list [我的|本群|逾期|全部] — open tasks, red first, ten to a page.
+ * people); /任务 /list [我的|本群|逾期|全部] — open tasks, red first, ten to a page, as many
+ * pages as there are.
  */
 import type { BotContext } from '../bot/context.js';
-import { taskDetailCard, taskListCard, type Card, type ListFilter } from '../bot/cards/task.js';
-import type { Task } from '../bot/domain/types.js';
+import { pageOfList, taskDetailCard, taskListCard, type Card, type ListFilter } from '../bot/cards/task.js';
+import type { ChatSettings, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
-import { getChatSettings } from '../db/chats.js';
+import { chatsOverseenBy, getChatSettings } from '../db/chats.js';
 import { listEvents } from '../db/events.js';
-import { listOpenTasks } from '../db/task-lists.js';
+import { getTasksByIds, listOpenEntries, type ListScope } from '../db/task-lists.js';
 import { cardViewFor, loadTask, supervisorOf } from './act.js';
 
-/** Whether the actor may see the task: it is in this chat, or they are one of its people. */
-export function canSee(ctx: BotContext, task: Task, chatSupervisorId: string | null): boolean {
+/**
+ * Whether the actor may see the task: it is in this chat, they are one of its people, or they
+ * are an admin or the 督办领导 of its chat. /任务 全部 lists by the same rule.
+ */
+export function canSee(ctx: BotContext, task: Task, chat: Pick<ChatSettings, 'supervisorId' | 'admins'>): boolean {
   if (ctx.chatId === task.chatId) return true;
   const a = ctx.actor;
-  return a === task.creatorId || a === supervisorOf(task, { chatSupervisorId }) || task.assignees.some((x) => x.userId === a);
+  if (chat.supervisorId === a || chat.admins.includes(a)) return true;
+  return a === task.creatorId || a === supervisorOf(task, { chatSupervisorId: chat.supervisorId }) || task.assignees.some((x) => x.userId === a);
 }
 
 export async function detailCardFor(ctx: BotContext, number: number | { id: number }): Promise<{ task: Task; card: Card }> {
   const task = await loadTask(ctx, typeof number === 'number' ? { number } : number);
   const view = await cardViewFor(ctx, [task]);
-  if (!canSee(ctx, task, view.chatSupervisorId ?? null)) throw new UserError('task.not_found', { n: task.number });
+  if (!canSee(ctx, task, await getChatSettings(ctx.deps.db, task.chatId))) throw new UserError('task.not_found', { n: task.number });
   const events = await listEvents(ctx.deps.db, task.id);
   return { task, card: taskDetailCard(task, events, view) };
 }
@@ -33,18 +38,21 @@ export const show: CommandHandler<'show'> = async (ctx, cmd) => {
 };
 
 export async function listCardFor(ctx: BotContext, filter: ListFilter, page: number): Promise<Card> {
-  const scope =
-    filter === 'mine' || (filter === 'chat' && (!ctx.chatId || ctx.chatType === 'p2p'))
-      ? ({ kind: 'mine', userId: ctx.actor } as const)
+  const { db } = ctx.deps;
+  const groupChat = ctx.chatType === 'group' ? ctx.chatId : null;
+  const scope: ListScope =
+    filter === 'mine' || (filter === 'chat' && !groupChat)
+      ? { kind: 'mine', userId: ctx.actor }
       : filter === 'chat'
-        ? ({ kind: 'chat', chatId: ctx.chatId! } as const)
+        ? { kind: 'chat', chatId: groupChat! }
         : filter === 'overdue'
-          ? ({ kind: 'overdue', chatId: ctx.chatType === 'group' ? ctx.chatId : null, userId: ctx.actor, now: ctx.now } as const)
-          : ({ kind: 'all' } as const);
-  const tasks = await listOpenTasks(ctx.deps.db, ctx.tenantKey, scope);
-  const settings = ctx.chatId ? await getChatSettings(ctx.deps.db, ctx.chatId) : undefined;
-  const view = await cardViewFor(ctx, tasks, settings);
-  return taskListCard(tasks, filter, page, view);
+          ? { kind: 'overdue', chatId: groupChat, userId: ctx.actor, now: ctx.now }
+          : { kind: 'all', userId: ctx.actor, chatId: groupChat, overseenChatIds: await chatsOverseenBy(db, ctx.tenantKey, ctx.actor) };
+  // One working-hours setting for the whole list, so the page and its figures agree.
+  const settings = await getChatSettings(db, ctx.chatId ?? '');
+  const list = pageOfList(await listOpenEntries(db, ctx.tenantKey, scope), page, await cardViewFor(ctx, [], settings));
+  const tasks = await getTasksByIds(db, list.ids);
+  return taskListCard(list, tasks, filter, await cardViewFor(ctx, tasks, settings));
 }
 
 export const list: CommandHandler<'list'> = async (ctx, cmd) => {

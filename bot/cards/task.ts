@@ -12,7 +12,7 @@
  */
 import { t } from '../i18n.js';
 import type { Lang, Light, Task, TaskEvent } from '../domain/types.js';
-import { lightWithReason, type LightCalendar, type LightSettings } from '../domain/light.js';
+import { lightWithReason, type LightCalendar, type LightFields, type LightSettings } from '../domain/light.js';
 import { isOpen } from '../domain/task.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 
@@ -434,8 +434,24 @@ export type ListFilter = 'mine' | 'chat' | 'overdue' | 'all';
 
 const LIGHT_RANK: Record<Light, number> = { red: 0, yellow: 1, green: 2 };
 
+/** A task as far as the list order needs it: the whole list is sorted and counted on these. */
+export type ListEntry = Pick<Task, 'id' | 'number'> & LightFields;
+
+/** One page of a sorted list: which tasks to show, and the figures of the whole list. */
+export interface ListPage {
+  /** Ids of the tasks on this page, in list order. */
+  ids: number[];
+  lights: Record<number, Light>;
+  total: number;
+  red: number;
+  yellow: number;
+  green: number;
+  page: number;
+  pages: number;
+}
+
 /** Red first, then yellow, then green; within a colour the earliest due first, undated last. */
-export function sortForList(tasks: readonly Task[], view: CardView): Array<{ task: Task; light: Light }> {
+export function sortForList<T extends ListEntry>(tasks: readonly T[], view: CardView): Array<{ task: T; light: Light }> {
   return tasks
     .map((task) => ({ task, light: lightWithReason(task, view.now, view.calendar, view.settings).light }))
     .sort(
@@ -446,24 +462,38 @@ export function sortForList(tasks: readonly Task[], view: CardView): Array<{ tas
     );
 }
 
-/** The /任务 card: one page of open tasks, red first, with 上一页/下一页. */
-export function taskListCard(tasks: readonly Task[], filter: ListFilter, page: number, view: CardView): Card {
-  const { lang } = view;
-  const sorted = sortForList(tasks, view);
+/** Page `page` (clamped to 1…pages) of the whole list, red first, ten to a page. */
+export function pageOfList(entries: readonly ListEntry[], page: number, view: CardView): ListPage {
+  const sorted = sortForList(entries, view);
   const pages = Math.max(1, Math.ceil(sorted.length / LIST_PAGE_SIZE));
   const p = Math.min(Math.max(1, Math.floor(page) || 1), pages);
   const slice = sorted.slice((p - 1) * LIST_PAGE_SIZE, p * LIST_PAGE_SIZE);
   const count = (l: Light) => sorted.filter((x) => x.light === l).length;
+  return {
+    ids: slice.map((x) => x.task.id),
+    lights: Object.fromEntries(slice.map((x) => [x.task.id, x.light])),
+    total: sorted.length,
+    red: count('red'),
+    yellow: count('yellow'),
+    green: count('green'),
+    page: p,
+    pages,
+  };
+}
+
+/** The /任务 card: one page of open tasks (`tasks` holds at least that page's), red first, with 上一页/下一页. */
+export function taskListCard(list: ListPage, tasks: readonly Task[], filter: ListFilter, view: CardView): Card {
+  const { lang } = view;
+  const byId = new Map(tasks.map((x) => [x.id, x]));
+  const shown = list.ids.map((id) => byId.get(id)).filter((x): x is Task => Boolean(x));
   const els: Card[] = [];
-  if (!sorted.length) {
+  if (!list.total) {
     els.push(md(t(lang, 'task.list.empty')));
   } else {
-    els.push(
-      md(
-        t(lang, 'task.list.summary', { total: sorted.length, red: count('red'), yellow: count('yellow'), green: count('green'), page: p, pages }),
-      ),
-    );
-    const rows = slice.map(({ task, light }) => {
+    const { total, red, yellow, green, page, pages } = list;
+    els.push(md(t(lang, 'task.list.summary', { total, red, yellow, green, page, pages })));
+    const rows = shown.map((task) => {
+      const light = list.lights[task.id] ?? 'green';
       const lead = task.assignees.find((a) => a.role === 'lead');
       const due = task.dueAt ? `${formatDateTime(task.dueAt, view, true)} · ${dueText(task, view)}` : t(lang, 'task.due.none');
       return (
@@ -473,12 +503,12 @@ export function taskListCard(tasks: readonly Task[], filter: ListFilter, page: n
     });
     els.push(md(rows.join('\n')));
     const nav: Card[] = [];
-    if (p > 1) nav.push(button(t(lang, 'task.btn.prev'), { a: 'list', f: filter, p: p - 1 }));
-    if (p < pages) nav.push(button(t(lang, 'task.btn.next'), { a: 'list', f: filter, p: p + 1 }));
+    if (page > 1) nav.push(button(t(lang, 'task.btn.prev'), { a: 'list', f: filter, p: page - 1 }));
+    if (page < pages) nav.push(button(t(lang, 'task.btn.next'), { a: 'list', f: filter, p: page + 1 }));
     if (nav.length) els.push(buttonRow(nav));
   }
   return fitCard(
-    shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: count('red') ? 'red' : 'blue' }, els),
+    shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: list.red ? 'red' : 'blue' }, els),
   );
 }
 

@@ -22,9 +22,12 @@ export const BEHIND_SCHEDULE_POINTS = 20;
 
 export type LightReason = 'overdue' | 'due_soon' | 'stale' | 'behind' | null;
 
+/** What the light depends on: /任务 sorts whole lists by it before loading one page. */
+export type LightFields = Pick<Task, 'state' | 'dueAt' | 'percent' | 'lastProgressAt' | 'acceptedAt' | 'createdAt'>;
+
 /** The light and why: the card and /任务 list show the reason next to 🟡. */
 export function lightWithReason(
-  task: Task,
+  task: LightFields,
   now: Date,
   calendar: LightCalendar,
   settings: LightSettings,
@@ -58,7 +61,7 @@ export function lightWithReason(
   return { light: 'green', reason: null };
 }
 
-export function lightOf(task: Task, now: Date, calendar: LightCalendar, settings: LightSettings): Light {
+export function lightOf(task: LightFields, now: Date, calendar: LightCalendar, settings: LightSettings): Light {
   return lightWithReason(task, now, calendar, settings).light;
 }
 

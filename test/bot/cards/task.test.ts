@@ -10,6 +10,7 @@ import {
   CARD_MAX_BYTES,
   dueText,
   helpCard,
+  pageOfList,
   taskCard,
   taskDetailCard,
   taskListCard,
@@ -218,7 +219,7 @@ describe('hostile text stays text', () => {
       taskCard(t, { ...view, names }),
       assigneeCard(t, 'ou_lead', { ...view, names }),
       taskDetailCard(t, [{ kind: 'returned', actorId: 'ou_creator', payload: { reason: s }, at: NOW }], { ...view, names }),
-      taskListCard([t], 'all', 1, { ...view, names }),
+      taskListCard(pageOfList([t], 1, view), [t], 'all', { ...view, names }),
     ]) {
       const md = markdownOf(card);
       // The only mentions are the ones the bot wrote, for the real assignees.
@@ -289,20 +290,20 @@ describe('size', () => {
     const tasks = Array.from({ length: 45 }, (_, i) =>
       task({ id: i + 1, number: i + 1, title: `任务${i + 1}`, dueAt: i % 3 === 0 ? at('2026-12-01T18:00:00') : at('2026-12-18T18:00:00'), lastProgressAt: NOW }),
     );
-    const first = taskListCard(tasks, 'chat', 1, view);
+    const first = taskListCard(pageOfList(tasks, 1, view), tasks, 'chat', view);
     const md = markdownOf(first);
     expect(md).toContain('共 45 项 · 🔴 15');
     expect(md).toContain('第 1/5 页');
     expect((md.match(/🔴 \*\*#/g) ?? []).length).toBe(10);
     expect(actions(first)).toEqual(['list']);
     expect(JSON.stringify(first)).toContain('"value":{"a":"list","f":"chat","p":2}');
-    const last = taskListCard(tasks, 'chat', 9, view);
+    const last = taskListCard(pageOfList(tasks, 9, view), tasks, 'chat', view);
     expect(markdownOf(last)).toContain('第 5/5 页');
     expect((markdownOf(last).match(/🟢 \*\*#/g) ?? []).length).toBe(5);
     expect(cardBytes(first)).toBeLessThan(CARD_MAX_BYTES);
   });
 
   test('an empty list says so', () => {
-    expect(markdownOf(taskListCard([], 'mine', 1, view))).toContain('没有符合条件的进行中任务');
+    expect(markdownOf(taskListCard(pageOfList([], 1, view), [], 'mine', view))).toContain('没有符合条件的进行中任务');
   });
 });
