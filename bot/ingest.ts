@@ -5,7 +5,7 @@
  */
 import { AlreadyProcessedError, commitChange, ConflictError } from '../db/commit.js';
 import { upsertChat } from '../db/chats.js';
-import { getChatSettings } from '../db/chats.js';
+import { getChat, getChatSettings } from '../db/chats.js';
 import { claimEvent, leaseUnprocessed, markProcessed } from '../db/inbox.js';
 import { rememberNames } from '../db/users.js';
 import { registerHandlers } from '../handlers/index.js';
@@ -154,7 +154,7 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
     botOpenId: deps.botOpenId,
     lang: ctx.lang,
   });
-  await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: event.chatType }, ctx.now);
+  await rememberChat(deps, event);
   await rememberNames(deps.db, event.tenantKey, event.mentions.filter((m) => m.openId !== deps.botOpenId), ctx.now);
   if (cmd) {
     const handler = r.commands.get(cmd.verb);
@@ -167,6 +167,20 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
     if (r.fallback) await r.fallback(ctx, event);
     else ctx.reply(t(ctx.lang, 'not_a_command'));
   }
+}
+
+/** Records a chat on first sight, with its name and owner from Lark for a group (digest titles, /设置). */
+async function rememberChat(deps: Deps, event: MessageEvent): Promise<void> {
+  let info: { name: string | null; ownerId: string | null } = { name: null, ownerId: null };
+  if (event.chatType === 'group' && !(await getChat(deps.db, event.chatId))) {
+    try {
+      const chat = await deps.lark.getChat(event.chatId);
+      info = { name: chat.name || null, ownerId: chat.ownerId };
+    } catch (err) {
+      deps.log.debug({ err, chat_id: event.chatId }, 'chat info lookup failed; the name can come later');
+    }
+  }
+  await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: event.chatType, ...info }, deps.clock.now());
 }
 
 /** Commits queued messages (and the processed mark) when the handler did not commit itself. */
@@ -233,7 +247,13 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
 
 /** Picks up events a crash left claimed but unprocessed (run on every tick and at start). */
 export async function recoverInbox(deps: Deps): Promise<number> {
-  const events = await leaseUnprocessed(deps.db, deps.clock.now());
-  for (const e of events) await processEvent(deps, e);
-  return events.length;
+  const BATCH = 50;
+  let total = 0;
+  // Batch after batch: a crash under load can leave more than one batch behind.
+  for (;;) {
+    const events = await leaseUnprocessed(deps.db, deps.clock.now(), BATCH);
+    for (const e of events) await processEvent(deps, e);
+    total += events.length;
+    if (events.length < BATCH) return total;
+  }
 }

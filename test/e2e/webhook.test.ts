@@ -6,7 +6,7 @@
 import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { inbox, outbox } from '../../db/schema.js';
+import { chats, inbox, outbox } from '../../db/schema.js';
 import { ENCRYPT_KEY, PEOPLE, TENANT, VERIFICATION_TOKEN, testBot, type TestBot } from '../helpers/app.js';
 import { messageEvent, urlVerification, encrypt } from '../support/lark-events.js';
 
@@ -88,6 +88,14 @@ describe('POST /lark/events', () => {
     await bot.settle();
     expect(bot.fake.messages).toHaveLength(1);
     expect(await count(inbox)).toBe(1);
+  });
+
+  it('learns a group's name and owner from Lark the first time it hears from it', async () => {
+    bot = await testBot();
+    await bot.say({ from: 'chief', text: '/帮助' });
+    await bot.settle();
+    const [chat] = await bot.deps.db.select().from(chats);
+    expect(chat).toMatchObject({ name: '综合办公室工作群', ownerId: PEOPLE.leader.openId });
   });
 
   it('answers a card callback at once, with a toast', async () => {
