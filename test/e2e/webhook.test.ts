@@ -90,7 +90,7 @@ describe('POST /lark/events', () => {
     expect(await count(inbox)).toBe(1);
   });
 
-  it('learns a group's name and owner from Lark the first time it hears from it', async () => {
+  it("learns a group's name and owner from Lark the first time it hears from it", async () => {
     bot = await testBot();
     await bot.say({ from: 'chief', text: '/帮助' });
     await bot.settle();
