@@ -12,9 +12,6 @@ import type { SettingsChange } from '../bot/parse/command.js';
 import { getChat, saveChatSettings, settingsOf, upsertChat } from '../db/chats.js';
 import { lookupUsers } from '../db/users.js';
 
-const WEEKDAYS_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
-const WEEKDAYS_EN = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
 /** Is the actor an admin of the chat? Asks Lark for the owner and managers when not known yet. */
 export async function isChatAdmin(ctx: BotContext, chatId: string, settings: ChatSettings): Promise<boolean> {
   if (settings.admins.includes(ctx.actor)) return true;
@@ -51,19 +48,19 @@ async function describe(ctx: BotContext, s: ChatSettings, only?: Array<keyof Cha
   const none = ctx.t('task.settings.none');
   const parts = {
     supervisor: s.supervisorId ? name(s.supervisorId) : none,
-    assigners: s.assigners ? s.assigners.map(name).join('、') : ctx.t('task.settings.anyone'),
+    assigners: s.assigners ? s.assigners.map(name).join(ctx.t('task.settings.name_separator')) : ctx.t('task.settings.anyone'),
     work: `${s.workStart}-${s.workEnd}`,
     quiet: s.quiet ? `${s.quiet.start}-${s.quiet.end}` : ctx.t('task.settings.off'),
-    digest: `${(ctx.lang === 'zh' ? WEEKDAYS_ZH : WEEKDAYS_EN)[s.digestWeekday] ?? ''} ${s.digestTime}`,
+    digest: `${s.digestWeekday >= 1 && s.digestWeekday <= 7 ? ctx.t(`task.settings.weekday.${s.digestWeekday}`) : ''} ${s.digestTime}`,
   };
   if (!only) return ctx.t('task.settings.current', parts);
-  const label = (zh: string, en: string) => (ctx.lang === 'zh' ? zh : en);
+  const item = (key: string, value: string | number) => ctx.t(`task.settings.item.${key}`, { value });
   const out: string[] = [];
-  if (only.includes('supervisorId')) out.push(`${label('督办领导', 'supervisor')} ${parts.supervisor}`);
-  if (only.includes('assigners')) out.push(`${label('交办权限', 'who may assign')} ${parts.assigners}`);
-  if (only.includes('admins')) out.push(`${label('管理员', 'admins')} ${s.admins.length}`);
-  if (only.includes('workStart') || only.includes('workEnd')) out.push(`${label('工作时间', 'working hours')} ${parts.work}`);
-  if (only.includes('quiet')) out.push(`${label('免打扰', 'quiet hours')} ${parts.quiet}`);
-  if (only.includes('digestWeekday') || only.includes('digestTime')) out.push(`${label('周报', 'digest')} ${parts.digest}`);
-  return out.join(ctx.lang === 'zh' ? '；' : '; ');
+  if (only.includes('supervisorId')) out.push(item('supervisor', parts.supervisor));
+  if (only.includes('assigners')) out.push(item('assigners', parts.assigners));
+  if (only.includes('admins')) out.push(item('admins', s.admins.length));
+  if (only.includes('workStart') || only.includes('workEnd')) out.push(item('work', parts.work));
+  if (only.includes('quiet')) out.push(item('quiet', parts.quiet));
+  if (only.includes('digestWeekday') || only.includes('digestTime')) out.push(item('digest', parts.digest));
+  return out.join(ctx.t('task.settings.separator'));
 }

@@ -283,6 +283,22 @@ export const task: Catalogue = {
   'task.settings.none': { zh: '未设置', en: 'not set' },
   'task.settings.anyone': { zh: '所有群成员', en: 'any member' },
   'task.settings.off': { zh: '关闭', en: 'off' },
+  // The confirmation lists what changed, one item each.
+  'task.settings.item.supervisor': { zh: '督办领导 {value}', en: 'supervisor {value}' },
+  'task.settings.item.assigners': { zh: '交办权限 {value}', en: 'who may assign {value}' },
+  'task.settings.item.admins': { zh: '管理员 {value}', en: 'admins {value}' },
+  'task.settings.item.work': { zh: '工作时间 {value}', en: 'working hours {value}' },
+  'task.settings.item.quiet': { zh: '免打扰 {value}', en: 'quiet hours {value}' },
+  'task.settings.item.digest': { zh: '周报 {value}', en: 'digest {value}' },
+  'task.settings.separator': { zh: '；', en: '; ' },
+  'task.settings.name_separator': { zh: '、', en: ', ' },
+  'task.settings.weekday.1': { zh: '周一', en: 'Monday' },
+  'task.settings.weekday.2': { zh: '周二', en: 'Tuesday' },
+  'task.settings.weekday.3': { zh: '周三', en: 'Wednesday' },
+  'task.settings.weekday.4': { zh: '周四', en: 'Thursday' },
+  'task.settings.weekday.5': { zh: '周五', en: 'Friday' },
+  'task.settings.weekday.6': { zh: '周六', en: 'Saturday' },
+  'task.settings.weekday.7': { zh: '周日', en: 'Sunday' },
 
   // /帮助.
   'task.help.title': { zh: '督办助手 · 用法', en: 'duban · how to use' },
