@@ -146,6 +146,13 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   const mentionsBot = event.mentions.some((m) => m.openId === deps.botOpenId);
   const isReply = Boolean(event.parentId || event.rootId);
   if (!isForTheBot(deps, event)) return;
+  // A chat belongs to the tenant it was first seen with: an event naming it from another
+  // tenant must neither read nor change that tenant's settings or tasks there.
+  const known = await getChat(deps.db, event.chatId);
+  if (known && known.tenantKey !== event.tenantKey) {
+    deps.log.warn({ chat_id: event.chatId, tenant_key: event.tenantKey }, "message names another tenant's chat; ignored");
+    return;
+  }
   const settings = await getChatSettings(deps.db, event.chatId);
   const cmd = parseCommand(event.text, event.mentions, {
     now: ctx.now,

@@ -1,6 +1,7 @@
-/** /帮助 /help — the usage card; and the one-line hint for a message that is no command. */
+/** /帮助 /help — the usage card; and the short hint for a message that is no command. */
 import { helpCard } from '../bot/cards/task.js';
 import type { CommandHandler, FallbackHandler } from '../bot/router.js';
+import { listOpenEntries } from '../db/task-lists.js';
 
 export const help: CommandHandler<'help'> = async (ctx) => {
   const card = helpCard(ctx.lang);
@@ -8,6 +9,17 @@ export const help: CommandHandler<'help'> = async (ctx) => {
   else if (ctx.chatId) ctx.send({ kind: 'send', to: { type: 'chat_id', id: ctx.chatId }, msgType: 'interactive', content: card });
 };
 
+/**
+ * In p2p the person is likely one of the bot's assignees: when they have open tasks, point them
+ * to their list and to replying on a card, rather than to the whole manual.
+ */
 export const hint: FallbackHandler = async (ctx) => {
+  if (ctx.chatType === 'p2p') {
+    const open = await listOpenEntries(ctx.deps.db, ctx.tenantKey, { kind: 'mine', userId: ctx.actor });
+    if (open.length > 0) {
+      ctx.reply(ctx.t('task.hint.p2p_open_tasks', { count: open.length }));
+      return;
+    }
+  }
   ctx.reply(ctx.t('not_a_command'));
 };

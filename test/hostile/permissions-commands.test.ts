@@ -15,6 +15,7 @@ import {
   CAST,
   LEAD_ONLY,
   MANAGER_ONLY,
+  OTHER_TENANT_P2P,
   ROLES,
   makeTask,
   queuedSince,
@@ -113,7 +114,8 @@ describe('other verbs × roles', () => {
     const n = w.numbers.assigned;
     const before = await snapshot(bot, n);
     const mention = v.verb === '交办' ? { mention: ['zhang'] } : {};
-    await say(bot, role, v.text, { ...mention, ...(v.p2p ? { chatType: 'p2p', chatId: undefined } : {}) });
+    const p2p = v.p2p ? { chatType: 'p2p', chatId: role === 'otherTenant' ? OTHER_TENANT_P2P : undefined } : {};
+    await say(bot, role, v.text, { ...mention, ...p2p });
     const after = await snapshot(bot, n);
     const queued = await queuedSince(bot, before);
     // No verb here touches the fixture task.

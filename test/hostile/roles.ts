@@ -11,6 +11,9 @@ import { getTaskByNumber } from '../../db/tasks.js';
 import { GROUP, OTHER_GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
 
 export const OTHER_TENANT = 'tenant_other';
+export const OTHER_TENANT_GROUP = 'oc_group_tenant_other';
+/** The other tenant's p2p chat with the bot (a p2p chat, like a group, has one tenant). */
+export const OTHER_TENANT_P2P = 'oc_p2p_tenant_other';
 
 export type Role = 'creator' | 'supervisor' | 'lead' | 'co' | 'member' | 'otherChat' | 'otherTenant';
 export const ROLES: readonly Role[] = ['creator', 'supervisor', 'lead', 'co', 'member', 'otherChat', 'otherTenant'];
@@ -23,8 +26,10 @@ export const CAST: Record<Role, { who: Person; chatId: string; tenantKey: string
   co: { who: 'zhao', chatId: GROUP, tenantKey: TENANT },
   member: { who: 'sun', chatId: GROUP, tenantKey: TENANT },
   otherChat: { who: 'outsider', chatId: OTHER_GROUP, tenantKey: TENANT },
-  // The lead's own open_id, but arriving as another tenant: the tenant alone must keep them out.
-  otherTenant: { who: 'zhang', chatId: GROUP, tenantKey: OTHER_TENANT },
+  // The lead's own open_id, but arriving as another tenant from that tenant's chat: the tenant
+  // alone must keep them out. (Events naming this tenant's chat from another are ignored whole:
+  // tenants.test.ts.)
+  otherTenant: { who: 'zhang', chatId: OTHER_TENANT_GROUP, tenantKey: OTHER_TENANT },
 };
 
 /** The state a task must be in for the verb to apply, so a refusal is about the role alone. */

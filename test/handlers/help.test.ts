@@ -1,0 +1,45 @@
+/** The hint for text that is no command: friendlier in p2p to someone with open tasks. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { GROUP, PEOPLE, testBot, type TestBot } from '../helpers/app.js';
+
+let bot: TestBot;
+afterEach(async () => bot?.close());
+
+const lastTextIn = (to: string) => {
+  const texts = bot.fake.messagesTo(to).filter((m) => m.msgType === 'text');
+  return bot.fake.textOf(texts[texts.length - 1]!);
+};
+
+async function p2p(from: 'zhang' | 'sun', text: string): Promise<string> {
+  const r = await bot.say({ from, text, chatType: 'p2p' });
+  expect(r.res.status).toBe(200);
+  await bot.settle();
+  return lastTextIn(PEOPLE[from].openId);
+}
+
+describe('the hint for text that is no command', () => {
+  it('in p2p, to someone with open tasks, points to /任务 我的 and to replying on a card', async () => {
+    bot = await testBot();
+    expect(await p2p('zhang', '你好')).toContain('/帮助');
+    expect(await p2p('zhang', '你好')).not.toContain('/任务 我的');
+
+    await bot.say({ from: 'chief', text: '/交办 @张三 起草年度工作总结 截止 2026-12-01', mention: ['zhang'] });
+    await bot.settle();
+    const hint = await p2p('zhang', '这个任务怎么汇报？');
+    expect(hint).toContain('你有 1 项进行中的任务');
+    expect(hint).toContain('/任务 我的');
+    expect(hint).toContain('回复任务卡片');
+    // Someone without open tasks still gets the plain hint; so does a group.
+    expect(await p2p('sun', '你好')).not.toContain('/任务 我的');
+    await bot.say({ from: 'zhang', text: '你好' });
+    await bot.settle();
+    expect(lastTextIn(GROUP)).not.toContain('/任务 我的');
+  });
+
+  it('in English', async () => {
+    bot = await testBot({ lang: 'en' });
+    await bot.say({ from: 'chief', text: '/assign @张三 Draft the annual report due 2026-12-01', mention: ['zhang'] });
+    await bot.settle();
+    expect(await p2p('zhang', 'hello')).toContain('send /list mine');
+  });
+});
