@@ -1,6 +1,9 @@
-/** /帮助 /help — the usage card; and the short hint for a message that is no command. */
+/**
+ * /帮助 /help — the usage card; the short hint for a message that is no command; and the
+ * welcome when the bot is added to a group.
+ */
 import { helpCard } from '../bot/cards/task.js';
-import type { CommandHandler, FallbackHandler } from '../bot/router.js';
+import type { BotAddedHandler, CommandHandler, FallbackHandler } from '../bot/router.js';
 import { listOpenEntries } from '../db/task-lists.js';
 
 export const help: CommandHandler<'help'> = async (ctx) => {
@@ -22,4 +25,9 @@ export const hint: FallbackHandler = async (ctx) => {
     }
   }
   ctx.reply(ctx.t('not_a_command'));
+};
+
+/** Added to a group (im.chat.member.bot.added_v1): a short hello with the three commands used most. */
+export const welcome: BotAddedHandler = async (ctx) => {
+  ctx.reply(ctx.t('task.welcome'));
 };

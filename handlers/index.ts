@@ -10,7 +10,7 @@ import { listButton, showButton, taskButton, TASK_BUTTONS } from './card-actions
 import { chase } from './chase.js';
 import { done } from './done.js';
 import { approveExtension, extend, rejectExtension } from './extend.js';
-import { help, hint } from './help.js';
+import { help, hint, welcome } from './help.js';
 import { progress, progressByReply } from './progress.js';
 import { revisitButton } from './revisit.js';
 import { approve, reject } from './review.js';
@@ -47,4 +47,5 @@ export function registerHandlers(r: Router): void {
   r.command('stats', stats); // 统计
   r.command('digest', digest); // 周报
   r.otherwise(hint);
+  r.botAdded(welcome); // joined a group: 欢迎 with the commands used most
 }

@@ -1,6 +1,10 @@
-/** The hint for text that is no command: friendlier in p2p to someone with open tasks. */
+/**
+ * What the bot says outside the commands: the hint for text that is no command (friendlier in
+ * p2p to someone with open tasks) and the welcome when it is added to a group.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GROUP, PEOPLE, testBot, type TestBot } from '../helpers/app.js';
+import { botAddedEvent } from '../support/lark-events.js';
+import { GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
 
 let bot: TestBot;
 afterEach(async () => bot?.close());
@@ -41,5 +45,22 @@ describe('the hint for text that is no command', () => {
     await bot.say({ from: 'chief', text: '/assign @张三 Draft the annual report due 2026-12-01', mention: ['zhang'] });
     await bot.settle();
     expect(await p2p('zhang', 'hello')).toContain('send /list mine');
+  });
+});
+
+describe('added to a group', () => {
+  it('posts a short welcome with the three commands used most, once per delivery', async () => {
+    bot = await testBot();
+    bot.fake.addChat({ chatId: 'oc_new_group', name: '新工作群', ownerId: PEOPLE.leader.openId, members: [PEOPLE.leader.openId, PEOPLE.zhang.openId] });
+    const envelope = botAddedEvent({ chatId: 'oc_new_group', name: '新工作群', operator: PEOPLE.leader.openId, tenantKey: TENANT, time: bot.clock.now() });
+    expect((await bot.post(envelope)).status).toBe(200);
+    await bot.settle();
+    expect((await bot.post(envelope)).status).toBe(200);
+    await bot.settle();
+    const said = bot.fake.messagesTo('oc_new_group');
+    expect(said).toHaveLength(1);
+    const text = bot.fake.textOf(said[0]!);
+    for (const cmd of ['/交办', '/任务 本群', '/帮助']) expect(text).toContain(cmd);
+    expect(text.split('\n').length).toBeLessThanOrEqual(4);
   });
 });
