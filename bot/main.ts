@@ -15,6 +15,7 @@ import { startLongConnection, type LongConnection } from './lark/ws.js';
 import { startCronJobs } from '../schedules/node.js';
 
 const SHUTDOWN_DRAIN_MS = 5_000;
+const INBOX_RECOVERY_MS = 30_000;
 const CALENDAR_RELOAD_MS = 5 * 60_000;
 
 function fail(lines: string[]): never {
@@ -68,6 +69,18 @@ export async function main(env: Record<string, string | undefined> = process.env
   calendarTimer.unref();
   await recoverInbox(deps).catch((err) => log.error({ err }, 'inbox recovery failed'));
   deps.sender.kick();
+  // Events a crash left claimed but unprocessed stay leased for a minute from their claim, so
+  // the recovery at start may find them still leased: look again on a timer, as the Worker
+  // does on every tick.
+  let recovering = false;
+  const recoveryTimer = setInterval(() => {
+    if (recovering) return;
+    recovering = true;
+    recoverInbox(deps)
+      .catch((err) => log.error({ err }, 'inbox recovery failed'))
+      .finally(() => (recovering = false));
+  }, INBOX_RECOVERY_MS);
+  recoveryTimer.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -75,6 +88,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     stopping = true;
     log.info({ signal }, 'shutting down');
     cron.stop();
+    clearInterval(recoveryTimer);
     clearInterval(calendarTimer);
     await ws?.stop().catch(() => {});
     server.close();

@@ -6,7 +6,7 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { botMessages, tasks } from '../db/schema.js';
-import { enqueueMessages, hasNewerCardUpdate, hasPendingTaskCard, leaseDue, markFailed, markSent, reschedule, type OutboxRow } from '../db/outbox.js';
+import { enqueueMessages, hasNewerCardUpdate, hasPendingTaskCard, leaseDue, markFailed, markSent, nextDueAt, reschedule, type OutboxRow } from '../db/outbox.js';
 import type { Deps } from '../bot/deps.js';
 import type { OutMessage, Recipient } from '../bot/domain/types.js';
 import { LarkApiError } from '../bot/lark/api.js';
@@ -98,7 +98,7 @@ export class OutboxSender {
   /** Retries come due later: one timer wakes the sender for the earliest of them. */
   wakeAt(at: Date): void {
     if (this.stopped) return;
-    const delay = Math.max(50, at.getTime() - Date.now());
+    const delay = Math.max(50, at.getTime() - this.deps.clock.now().getTime());
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -182,7 +182,12 @@ export class OutboxSender {
       });
       await Promise.all(workers);
     }
-    if (earliestRetry) this.wakeAt(earliestRetry);
+    // The timer is for the earliest row still waiting, whichever drain pushed it back: waking
+    // for this drain's own retries only would strand rows an earlier drain put later.
+    if (earliestRetry || result.sent || result.failed) {
+      const next = await nextDueAt(this.deps.db);
+      if (next) this.wakeAt(next);
+    }
     return result;
   }
 
