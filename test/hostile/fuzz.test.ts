@@ -37,7 +37,8 @@ afterAll(async () => {
   process.off('unhandledRejection', onRejection);
 });
 
-const post = (body: string | Uint8Array, headers: Record<string, string>) => bot.app.request('/lark/events', { method: 'POST', body, headers });
+const post = (body: string | Uint8Array, headers: Record<string, string>) =>
+  bot.app.request('/lark/events', { method: 'POST', body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]), headers });
 const nowS = () => Math.floor(bot.clock.now().getTime() / 1000);
 
 /** Signs and encrypts any JSON value exactly as Lark would. */
