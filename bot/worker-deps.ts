@@ -97,7 +97,8 @@ export function createWorkerLogger(level: string): Logger {
     level,
     base: undefined,
     redact: { paths: ['*.app_secret', '*.LARK_APP_SECRET', '*.encrypt', '*.authorization'], remove: true },
-    serializers: { err: pino.stdSerializers.err },
+    // Some callers log `err: String(err)`: only real errors go through the error serializer.
+    serializers: { err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e) },
     browser: {
       asObject: true,
       serialize: true,
