@@ -31,7 +31,7 @@ export interface HranaServerOptions {
   host?: string;
   /** A stream unused this long is closed (its open transaction rolled back). Default 15 s. */
   idleStreamMs?: number;
-  /** How long another stream's open transaction may hold up a write. Default 5 s. */
+  /** How long another stream's open transaction may hold up a write. Default idleStreamMs + 5 s. */
   lockWaitMs?: number;
 }
 
@@ -221,7 +221,11 @@ const isReadOnlySql = (sql: string): boolean =>
  */
 export async function startHranaServer(opts: HranaServerOptions): Promise<HranaServer> {
   const idleStreamMs = opts.idleStreamMs ?? 15_000;
-  const lockWaitMs = opts.lockWaitMs ?? 5_000;
+  // A stream holding a transaction is closed (rolled back) after idleStreamMs, so waiting a bit
+  // longer than that means a writer never runs into SQLite's busy lock: within this one process,
+  // the wait is the lock. (A statement that did get SQLITE_BUSY would stay active on its pooled
+  // connection and break a later COMMIT there.)
+  const lockWaitMs = opts.lockWaitMs ?? idleStreamMs + 5_000;
   const streams = new Map<string, Stream>();
   const idle: Connection[] = [];
   let lockOwner: Stream | null = null;
