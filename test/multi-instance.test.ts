@@ -206,7 +206,13 @@ describe('two Node processes and the Worker, one remote database', () => {
 
     // Anything a rate limit pushed back goes out with the next deliver tick.
     const deliver = encodeURIComponent(jobByName('deliver').utcCron);
-    for (let i = 0; i < 5 && fake.messages.length - before < TASKS * 2; i++) {
+    const pending = async () => {
+      const c = createClient({ url: hrana.url });
+      const n = Number((await c.execute("SELECT count(*) AS n FROM outbox WHERE status = 'pending'")).rows[0]!.n);
+      c.close();
+      return n;
+    };
+    for (let i = 0; i < 8 && (await pending()) > 0; i++) {
       await new Promise((r) => setTimeout(r, 1_200));
       await fetch(`${workerUrl}/cdn-cgi/handler/scheduled?cron=${deliver}&time=${at.getTime() + (i + 1) * 60_000}`);
     }

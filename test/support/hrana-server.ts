@@ -235,6 +235,8 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     const reused = idle.pop();
     if (reused) return reused;
     const db = new Database(opts.path, { timeout: 1_000 });
+    // sqld runs its databases in WAL: readers never wait for a writer.
+    db.exec('PRAGMA journal_mode=WAL');
     return { db, totalChanges: db.prepare('SELECT total_changes()').raw(true).safeIntegers(true) };
   };
 
