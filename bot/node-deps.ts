@@ -3,14 +3,13 @@
  * process entry (bot/main.ts), the job command (schedules/cli.ts), tests and the sandbox.
  */
 import type { Logger } from 'pino';
-import { calendarOverrides } from '../db/schema.js';
+import { loadCalendar } from '../db/calendar.js';
 import { openDb } from '../db/node.js';
 import type { DbHandle } from '../db/client.js';
 import { OutboxSender } from '../schedules/deliver.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
-import { WorkCalendar, type CalendarOverride } from './domain/calendar.js';
 import type { LarkApi } from './lark/api.js';
 import { createLarkApi } from './lark/sdk-client.js';
 import { createLogger } from './log.js';
@@ -33,11 +32,6 @@ export interface NodeDepsOptions {
   autoSend?: boolean;
 }
 
-export async function loadCalendar(handle: DbHandle, tz: string): Promise<WorkCalendar> {
-  const rows = await handle.db.select().from(calendarOverrides);
-  const overrides: CalendarOverride[] = rows.map((r) => ({ date: r.date, kind: r.kind as 'holiday' | 'workday', name: r.name }));
-  return new WorkCalendar({ tz, overrides });
-}
 
 export async function createNodeDeps(config: Config, opts: NodeDepsOptions = {}): Promise<NodeDeps> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);

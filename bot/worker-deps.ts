@@ -13,12 +13,12 @@ import { createClient } from '@libsql/client/web';
 import pino, { type Logger } from 'pino';
 import { wrapClient, type DbHandle } from '../db/client.js';
 import { nextDueAt } from '../db/outbox.js';
-import { calendarOverrides } from '../db/schema.js';
+import { loadCalendar } from '../db/calendar.js';
 import { OutboxSender, type DrainResult } from '../schedules/deliver.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Deps } from './deps.js';
-import { WorkCalendar, type CalendarOverride } from './domain/calendar.js';
+import type { WorkCalendar } from './domain/calendar.js';
 import type { LarkApi } from './lark/api.js';
 import { createLarkApi } from './lark/sdk-client.js';
 
@@ -140,17 +140,12 @@ function botOpenIdFor(config: Config, lark: LarkApi): Promise<string> {
   return p;
 }
 
-async function readCalendar(handle: DbHandle, tz: string): Promise<WorkCalendar> {
-  const rows = await handle.db.select().from(calendarOverrides);
-  const overrides: CalendarOverride[] = rows.map((r) => ({ date: r.date, kind: r.kind as 'holiday' | 'workday', name: r.name }));
-  return new WorkCalendar({ tz, overrides });
-}
 
 function calendarFor(config: Config, handle: DbHandle, nowMs: number): Promise<WorkCalendar> {
   const key = `${config.DATABASE_URL}\n${config.DUBAN_TZ}`;
   const hit = calendars.get(key);
   if (hit && nowMs - hit.loadedAt < CALENDAR_TTL_MS) return hit.calendar;
-  const calendar = readCalendar(handle, config.DUBAN_TZ);
+  const calendar = loadCalendar(handle, config.DUBAN_TZ);
   calendar.catch(() => calendars.delete(key));
   calendars.set(key, { loadedAt: nowMs, calendar });
   return calendar;
