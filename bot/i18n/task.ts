@@ -276,10 +276,6 @@ export const task: Catalogue = {
     zh: '本群设置：督办领导 {supervisor}；交办权限 {assigners}；工作时间 {work}；免打扰 {quiet}；周报 {digest}。\n修改示例：/设置 督办领导 @王主任 免打扰 21:00-08:00 周报 周五 16:00',
     en: 'Settings: supervisor {supervisor}; who may assign {assigners}; working hours {work}; quiet hours {quiet}; digest {digest}.\nExample: /settings supervisor @Wang quiet 21:00-08:00 digest friday 16:00',
   },
-  'task.settings.bad': {
-    zh: '没看懂“{part}”。示例：/设置 督办领导 @王主任 交办 @张三 @李四 工作时间 09:00-18:00 免打扰 21:00-08:00 周报 周五 16:00',
-    en: 'Could not understand "{part}". Example: /settings supervisor @Wang assigners @Alice @Bob hours 09:00-18:00 quiet 21:00-08:00 digest friday 16:00',
-  },
   'task.settings.none': { zh: '未设置', en: 'not set' },
   'task.settings.anyone': { zh: '所有群成员', en: 'any member' },
   'task.settings.off': { zh: '关闭', en: 'off' },
