@@ -1,12 +1,14 @@
 /** Node flavour of the database: native @libsql/client, file or remote, migrated at start. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { NATIVE_BUSY_TIMEOUT_MS, serializeWrites, tuneFileDatabase, wrapClient, type DbHandle } from './client.js';
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const here = dirname(fileURLToPath(import.meta.url));
+/** db/migrations, beside this file in the sources, or beside the project when run from dist/. */
+export const MIGRATIONS_FOLDER = [resolve(here, 'migrations'), resolve(here, '../db/migrations')].find((p) => existsSync(p)) ?? resolve(here, 'migrations');
 
 export async function openDb(url: string, authToken?: string): Promise<DbHandle> {
   if (url.startsWith('file:') && !url.startsWith('file::memory:')) {
