@@ -10,9 +10,9 @@
  *  - POST /v2/pipeline: `{ baton, requests }` → `{ baton, base_url, results }` with execute,
  *    batch (conditions ok/error/not/and/or/is_autocommit), sequence, describe,
  *    store_sql/close_sql, get_autocommit and close;
- *  - one SQLite connection per baton (stream), so interactive transactions work; a stream left
- *    in a transaction makes other streams' writes wait for it (sqld would make them wait on
- *    its busy timeout), and is rolled back when idle too long;
+ *  - streams (batons) share one SQLite connection; a stream holding a transaction open owns it
+ *    and other streams' requests wait for it (sqld would make them wait on its busy timeout),
+ *    so interactive transactions work; an idle stream's transaction is rolled back;
  *  - values as Hrana encodes them: integers as decimal strings, floats, text, base64 blobs.
  *
  * Run alone: `tsx test/support/hrana-server.ts ./data/test.db [port]` prints the URL.
@@ -107,7 +107,6 @@ interface Connection {
   totalChanges: Stmt;
 }
 
-const MAX_IDLE_CONNECTIONS = 8;
 
 // ---------------------------------------------------------------------------------------------
 // Values
@@ -227,27 +226,29 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
   // connection and break a later COMMIT there.)
   const lockWaitMs = opts.lockWaitMs ?? idleStreamMs + 5_000;
   const streams = new Map<string, Stream>();
-  const idle: Connection[] = [];
   let lockOwner: Stream | null = null;
   let lockWaiters: (() => void)[] = [];
 
+  // One SQLite connection serves every stream, and a stream holding a transaction open owns it
+  // until the transaction ends (other streams' requests wait for it). Within this one process
+  // no two connections can then meet on SQLite's locks — sqld resolves such contention itself;
+  // a test double that let libsql return SQLITE_BUSY would leave the failed statement active
+  // on its connection and break later COMMITs there.
+  let shared: Connection | null = null;
   const openConnection = (): Connection => {
-    const reused = idle.pop();
-    if (reused) return reused;
+    if (shared) return shared;
     const db = new Database(opts.path, { timeout: 1_000 });
-    // sqld runs its databases in WAL: readers never wait for a writer.
     db.exec('PRAGMA journal_mode=WAL');
-    return { db, totalChanges: db.prepare('SELECT total_changes()').raw(true).safeIntegers(true) };
+    shared = { db, totalChanges: db.prepare('SELECT total_changes()').raw(true).safeIntegers(true) };
+    return shared;
   };
 
   const releaseConnection = (conn: Connection) => {
     try {
       if (conn.db.inTransaction) conn.db.exec('ROLLBACK');
     } catch {
-      // The connection is unusable; drop it.
+      // Nothing to undo.
     }
-    if (idle.length < MAX_IDLE_CONNECTIONS && !conn.db.inTransaction) idle.push(conn);
-    else conn.db.close();
   };
 
   const updateLock = (stream: Stream) => {
@@ -328,10 +329,12 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     }
     try {
       if (stmt.reader) {
-        const before = (totalChanges.get() as [bigint])[0];
+        // all(), not get(): get() leaves the statement active, holding a read snapshot on the
+        // connection, and its next write then fails with SQLITE_BUSY (a stale snapshot).
+        const before = (totalChanges.all() as [bigint][])[0]![0];
         stmt.raw(true).safeIntegers(true);
         const rows = stmt.all(...bind) as unknown[][];
-        const changed = Number((totalChanges.get() as [bigint])[0] - before);
+        const changed = Number((totalChanges.all() as [bigint][])[0]![0] - before);
         const lastId = changed > 0 ? lastInsertRowid(db) : null;
         return {
           cols: stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null })),
@@ -347,7 +350,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     }
   };
 
-  const lastInsertRowid = (db: Db): string => String((db.prepare('SELECT last_insert_rowid()').raw(true).safeIntegers(true).get() as [bigint])[0]);
+  const lastInsertRowid = (db: Db): string => String((db.prepare('SELECT last_insert_rowid()').raw(true).safeIntegers(true).all() as [bigint][])[0]![0]);
 
   const batch = (stream: Stream, b: ProtoBatch) => {
     const results: (ReturnType<typeof execute> | null)[] = [];
@@ -444,14 +447,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       stream = found;
     }
     const requests = Array.isArray(body.requests) ? body.requests : [];
-    const known = stream;
-    const writes = requests.some(
-      (r) =>
-        r.type === 'sequence' ||
-        r.type === 'batch' ||
-        (r.type === 'execute' && !isReadOnlySql(r.stmt?.sql ?? (r.stmt?.sql_id !== undefined ? (known?.sqls.get(r.stmt.sql_id) ?? '') : ''))),
-    );
-    if (writes) await waitForLock(stream);
+    await waitForLock(stream);
     if (!stream) {
       const id = randomBytes(8).toString('hex');
       stream = { id, baton: '', conn: openConnection(), sqls: new Map(), timer: null };
@@ -522,7 +518,8 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     url,
     async close() {
       for (const s of [...streams.values()]) closeStream(s);
-      for (const c of idle.splice(0)) c.db.close();
+      shared?.db.close();
+      shared = null;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

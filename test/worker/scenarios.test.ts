@@ -20,5 +20,5 @@ describe('tasks and jobs on Workers', () => {
   it('/交办 in Chinese creates the task and its cards reach Lark', async () => {
     await tasks.assignCreatesTaskAndCards(h);
   });
-  it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h));
+  it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h), 90_000);
 });
