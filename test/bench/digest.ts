@@ -2,7 +2,7 @@
  * Weekly digests for 10,000 tasks in 200 chats (SPEC §10: all cards built in < 2 s), and a
  * 10,000-task 台账 export: time and peak RSS. The office is seeded straight into a libSQL file
  * (tasks, assignees, hash-chained events, chats, directory, 20 subscribed leaders); the digest
- * job then runs as in production against it, with Lark stubbed out (nothing is sent here).
+ * job then runs as in production against it; the Lark client here sends nothing (delivery is not measured).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
