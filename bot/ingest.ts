@@ -176,10 +176,12 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   }
 }
 
-/** Records a chat on first sight, with its name and owner from Lark for a group (digest titles, /设置). */
+/** Records a chat on first sight (only then), with its name and owner from Lark for a group (digest titles, /设置). */
 async function rememberChat(deps: Deps, event: MessageEvent): Promise<void> {
+  // A known chat has nothing new to record: no write on the hot path.
+  if (await getChat(deps.db, event.chatId)) return;
   let info: { name: string | null; ownerId: string | null } = { name: null, ownerId: null };
-  if (event.chatType === 'group' && !(await getChat(deps.db, event.chatId))) {
+  if (event.chatType === 'group') {
     try {
       const chat = await deps.lark.getChat(event.chatId);
       info = { name: chat.name || null, ownerId: chat.ownerId };
