@@ -90,6 +90,20 @@ describe('POST /lark/events', () => {
     expect(await count(inbox)).toBe(1);
   });
 
+  it('stores events arriving together in one write, and a copy among them is still a duplicate', async () => {
+    bot = await testBot();
+    const ev = p2p('第一条', { eventId: 'ev-burst', messageId: 'om-burst' });
+    const sameMessage = p2p('第一条', { eventId: 'ev-burst-2', messageId: 'om-burst' });
+    const others = Array.from({ length: 5 }, (_, i) => p2p(`第${i + 2}条`, { eventId: `ev-burst-o${i}`, messageId: `om-burst-o${i}` }));
+    const answers = await Promise.all([ev, ev, sameMessage, ...others, ev].map((e) => bot.post(e)));
+    expect(answers.map((r) => r.status)).toEqual(Array(9).fill(200));
+    await bot.settle();
+    expect(await count(inbox)).toBe(6);
+    // 张三 gets one answer per distinct message, never two for the same one.
+    expect(bot.fake.messages).toHaveLength(6);
+    expect(new Set(bot.fake.messages.map((m) => m.replyTo)).size).toBe(6);
+  });
+
   it("learns a group's name and owner from Lark the first time it hears from it", async () => {
     bot = await testBot();
     await bot.say({ from: 'chief', text: '/帮助' });
