@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeLark } from '../support/fake-lark.js';
 import { messageEvent, signedRequest } from '../support/lark-events.js';
-import { closedLoop, openLoop, waitForHealth, type Req } from './load.js';
+import { closedLoop, openLoop, waitForHealth, type LoadResult, type Req } from './load.js';
 
 const KEY = 'bench-encrypt-key';
 
@@ -57,8 +57,13 @@ export async function benchIngest(seconds = 5): Promise<Record<string, string | 
 
     await closedLoop(botPort, event, 1);
     await closedLoop(barePort, plain, 1);
-    const bareRun = await closedLoop(barePort, plain, seconds);
-    const botRun = await closedLoop(botPort, event, seconds);
+    // Two rounds, alternating, best of each: a burst of other work on the machine then weighs on
+    // both sides instead of one.
+    const best = (a: LoadResult, b: LoadResult) => (b.perSecond > a.perSecond ? b : a);
+    let bareRun = await closedLoop(barePort, plain, seconds);
+    let botRun = await closedLoop(botPort, event, seconds);
+    bareRun = best(bareRun, await closedLoop(barePort, plain, seconds));
+    botRun = best(botRun, await closedLoop(botPort, event, seconds));
     await new Promise((r) => setTimeout(r, 2_000));
     const paced = await openLoop(botPort, event, 1000, seconds);
     return {
