@@ -10,9 +10,11 @@
  * model needs about 1 GB and tens of seconds for a 10,000-task ledger with its event log.
  * Workers bundle exceljs's browser build, which has no streaming writer; there the in-memory
  * workbook writes the same sheets.
+ *
+ * exceljs is loaded on the first export, not at start: it is a large library only /台账 needs.
  */
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Lang } from './domain/types.js';
 import type { EventLogRow, LedgerRow } from './domain/ledger.js';
 import { hasMessage, t } from './i18n.js';
@@ -107,7 +109,7 @@ export async function buildLedgerXlsx(
 ): Promise<Uint8Array> {
   const local = wallClock(options.timeZone ?? 'Asia/Shanghai');
   const tr = (key: string) => t(lang, key);
-  const sink = openSink();
+  const sink = openSink((await import('exceljs')).default);
   const wb = sink.wb;
   wb.creator = 'duban';
 
@@ -174,10 +176,10 @@ export async function buildLedgerXlsx(
 type AnyWorkbook = ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter;
 
 /** The streaming writer when this exceljs build has one (Node), else the in-memory workbook. */
-function openSink(): { wb: AnyWorkbook; finish(): Promise<Uint8Array> } {
-  const Writer = (ExcelJS as { stream?: typeof ExcelJS.stream }).stream?.xlsx?.WorkbookWriter;
+function openSink(excel: typeof ExcelJS): { wb: AnyWorkbook; finish(): Promise<Uint8Array> } {
+  const Writer = (excel as { stream?: typeof ExcelJS.stream }).stream?.xlsx?.WorkbookWriter;
   if (!Writer) {
-    const wb = new ExcelJS.Workbook();
+    const wb = new excel.Workbook();
     return { wb, finish: async () => new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer) };
   }
   const stream = new PassThrough();

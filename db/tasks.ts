@@ -7,7 +7,8 @@ import { botMessages, taskAssignees, tasks } from './schema.js';
 type TaskRow = typeof tasks.$inferSelect;
 type AssigneeRow = typeof taskAssignees.$inferSelect;
 
-function toPending(v: unknown): PendingExtension | null {
+/** The pending_extension column (JSON) as the task carries it. */
+export function toPending(v: unknown): PendingExtension | null {
   if (!v || typeof v !== 'object') return null;
   const p = v as Record<string, unknown>;
   return {

@@ -22,27 +22,52 @@
 import type { Deps } from '../bot/deps.js';
 import {
   addDaysYmd,
-  computeFigures,
+  FigureTally,
+  FirstItems,
   isActiveIn,
   isOpenTask,
   isoWeekKey,
   leadOf,
-  onTimeTrend,
+  TrendTally,
   weekStartYmd,
+  type FigureCalendar,
   type FigureEvent,
+  type FigureTaskCore,
   type Period,
 } from '../bot/domain/figures.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage, type Task } from '../bot/domain/types.js';
-import { leaderDigestCard, weeklySummaryCard, type DigestView, type LeaderDigestInput } from '../bot/cards/digest.js';
+import {
+  DIGEST_SHOWN,
+  leaderDigestCard,
+  weeklySummaryCard,
+  type DigestView,
+  type ExceptionTask,
+  type LeaderDigestInput,
+} from '../bot/cards/digest.js';
 import { settingsOf, type ChatRow } from '../db/chats.js';
 import { commitChange } from '../db/commit.js';
-import { claimedKeys, listChats, listSubscribers, listTenants, loadDirectory, loadFigureEvents, loadFigureTasks, type Directory } from '../db/figures.js';
+import {
+  chatsOfTasksBy,
+  claimedKeys,
+  figureTaskPages,
+  listChats,
+  listSubscribers,
+  listTenants,
+  loadDirectory,
+  FIGURE_PAGE_SIZE,
+  type Directory,
+} from '../db/figures.js';
 
 const TREND_WEEKS = 8;
 
 export interface DigestRun {
   groups: number;
   leaders: number;
+}
+
+export interface DigestOptions {
+  /** Tasks read at a time (db/figures.ts figureTaskPages); tests make it small. */
+  pageSize?: number;
 }
 
 type DigestCalendar = Deps['calendar'];
@@ -56,6 +81,7 @@ export function digestMoment(calendar: DigestCalendar, now: Date, weekday: numbe
   return calendar.at(calendar.isWorkday(day) ? day : target, time);
 }
 
+/** A whole tenant's digest data in memory: what leaderDigestInput reads (tests, the benchmark). */
 export interface TenantDigestData {
   tasks: Task[];
   events: FigureEvent[];
@@ -63,18 +89,96 @@ export interface TenantDigestData {
   chats: ChatRow[];
 }
 
-/** The leader's chats: configured supervisor or admin there, or creator/supervisor of a task in it. */
-export function leaderChatIds(leaderId: string, chats: readonly ChatRow[], tasks: readonly Task[]): Set<string> {
+/** Chats where the leader is the configured supervisor or an admin (owner). */
+function configuredChatIds(leaderId: string, chats: readonly ChatRow[]): Set<string> {
   const ids = new Set<string>();
   for (const c of chats) {
     const s = settingsOf(c);
     if (s.supervisorId === leaderId || s.admins.includes(leaderId)) ids.add(c.chatId);
   }
+  return ids;
+}
+
+/** The leader's chats: configured supervisor or admin there, or creator/supervisor of a task in it. */
+export function leaderChatIds(leaderId: string, chats: readonly ChatRow[], tasks: readonly Task[]): Set<string> {
+  const ids = configuredChatIds(leaderId, chats);
   for (const t of tasks) if (t.creatorId === leaderId || t.supervisorId === leaderId) ids.add(t.chatId);
   return ids;
 }
 
-/** Builds a leader's card input from the tenant's data (pure given the loaded data). */
+/**
+ * A leader's card input, one task at a time: the tasks of the leader's chats go in as they are
+ * read (with their events, before `release`), and only counts and the first few items of each
+ * list the card shows stay (DIGEST_SHOWN); `result()` gives the same card as the whole lists.
+ */
+export class LeaderTally {
+  private readonly figures: FigureTally;
+  private readonly trend: TrendTally;
+  private readonly newlyRed = new FirstItems<ExceptionTask & { dueAt: Date }>(
+    (a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number,
+    DIGEST_SHOWN.exceptions,
+  );
+  private readonly waiting = new FirstItems<ExceptionTask>((a, b) => a.number - b.number, DIGEST_SHOWN.exceptions);
+  private readonly extensionRequests = new FirstItems<LeaderDigestInput['extensionRequests'][number]>(
+    (a, b) => a.number - b.number,
+    DIGEST_SHOWN.exceptions,
+  );
+
+  constructor(
+    readonly leaderId: string,
+    private readonly period: Period,
+    private readonly now: Date,
+    calendar: FigureCalendar,
+    departmentOf: (userId: string) => string | null | undefined,
+    /** chat id → its configured supervisor, for "the leader decides". */
+    private readonly chatSupervisor: ReadonlyMap<string, string | null>,
+    private readonly hasChats: boolean,
+  ) {
+    this.figures = new FigureTally(period, now, calendar, departmentOf, { red: DIGEST_SHOWN.red, dueNextWeek: 0 });
+    this.trend = new TrendTally(now, calendar, TREND_WEEKS);
+  }
+
+  /** A task of one of the leader's chats, with its lead assignee. */
+  addTask(t: FigureTaskCore, lead: string | null): void {
+    const { period, now, leaderId } = this;
+    this.trend.add(t);
+    if (!isActiveIn(t, period)) return;
+    this.figures.addTask(t, lead);
+    if (!isOpenTask(t)) return;
+    const ref = (): ExceptionTask => ({ taskId: t.id, number: t.number, title: t.title, chatId: t.chatId, leadId: lead });
+    if (t.dueAt && t.dueAt.getTime() >= period.from.getTime() && t.dueAt.getTime() < now.getTime()) this.newlyRed.add({ ...ref(), dueAt: t.dueAt });
+    const decides = t.creatorId === leaderId || (t.supervisorId ?? this.chatSupervisor.get(t.chatId) ?? null) === leaderId;
+    if (!decides) return;
+    if (t.state === 'submitted') this.waiting.add(ref());
+    const p = t.pendingExtension;
+    if (p) this.extensionRequests.add({ ...ref(), dueAt: p.dueAt, reason: p.reason, requestedBy: p.requestedBy });
+  }
+
+  addEvent(e: FigureEvent): void {
+    this.figures.addEvent(e);
+  }
+
+  /** Forgets the tasks added so far (their events must have been added). */
+  release(): void {
+    this.figures.release();
+  }
+
+  result(): LeaderDigestInput {
+    return {
+      figures: this.figures.result(),
+      newlyRed: this.newlyRed.list(),
+      waiting: this.waiting.list(),
+      extensionRequests: this.extensionRequests.list(),
+      trend: this.trend.result(),
+      hasChats: this.hasChats,
+      exceptionTotal: this.newlyRed.count + this.waiting.count + this.extensionRequests.count,
+    };
+  }
+}
+
+const supervisorsOf = (chats: readonly ChatRow[]) => new Map(chats.map((c) => [c.chatId, settingsOf(c).supervisorId]));
+
+/** Builds a leader's card input from the tenant's data held in memory (pure given the data). */
 export function leaderDigestInput(
   leaderId: string,
   data: TenantDigestData,
@@ -83,50 +187,32 @@ export function leaderDigestInput(
   calendar: DigestCalendar,
 ): LeaderDigestInput {
   const chatIds = leaderChatIds(leaderId, data.chats, data.tasks);
-  const chatSupervisor = new Map(data.chats.map((c) => [c.chatId, settingsOf(c).supervisorId]));
-  const tasks = data.tasks.filter((t) => chatIds.has(t.chatId));
-  const active = tasks.filter((t) => isActiveIn(t, period));
-  const ids = new Set(active.map((t) => t.id));
-  const figures = computeFigures({
-    tasks: active,
-    events: data.events.filter((e) => ids.has(e.taskId)),
-    period,
-    now,
-    calendar,
-    departmentOf: (u) => data.directory.departmentOf[u],
-  });
-  const decides = (t: Task) =>
-    t.creatorId === leaderId || (t.supervisorId ?? chatSupervisor.get(t.chatId) ?? null) === leaderId;
-  const ref = (t: Task) => ({ taskId: t.id, number: t.number, title: t.title, chatId: t.chatId, leadId: leadOf(t) });
-  const open = active.filter(isOpenTask);
-  return {
-    figures,
-    newlyRed: open
-      .filter((t) => t.dueAt && t.dueAt.getTime() >= period.from.getTime() && t.dueAt.getTime() < now.getTime())
-      .sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime())
-      .map((t) => ({ ...ref(t), dueAt: t.dueAt! })),
-    waiting: open.filter((t) => t.state === 'submitted' && decides(t)).map(ref),
-    extensionRequests: open
-      .filter((t) => t.pendingExtension && decides(t))
-      .map((t) => ({ ...ref(t), dueAt: t.pendingExtension!.dueAt, reason: t.pendingExtension!.reason, requestedBy: t.pendingExtension!.requestedBy })),
-    trend: onTimeTrend(tasks, now, calendar, TREND_WEEKS),
-    hasChats: chatIds.size > 0,
-  };
+  const departmentOf = (u: string) => data.directory.departmentOf[u];
+  const tally = new LeaderTally(leaderId, period, now, calendar, departmentOf, supervisorsOf(data.chats), chatIds.size > 0);
+  for (const t of data.tasks) if (chatIds.has(t.chatId)) tally.addTask(t, leadOf(t));
+  for (const e of data.events) tally.addEvent(e);
+  return tally.result();
 }
 
-function viewOf(deps: Deps, now: Date, data: TenantDigestData): DigestView {
+function viewOf(deps: Deps, now: Date, directory: Directory, chats: readonly ChatRow[]): DigestView {
   return {
     lang: deps.config.DUBAN_LANG,
     tz: deps.config.DUBAN_TZ,
     now,
-    names: data.directory.names,
-    chatNames: Object.fromEntries(data.chats.filter((c) => c.name).map((c) => [c.chatId, c.name!])),
-    departmentNames: data.directory.departmentNames,
+    names: directory.names,
+    chatNames: Object.fromEntries(chats.filter((c) => c.name).map((c) => [c.chatId, c.name!])),
+    departmentNames: directory.departmentNames,
   };
 }
 
-/** Sends every weekly summary and leader card due at `now` that was not sent yet. */
-export async function runDigest(deps: Deps, now: Date): Promise<DigestRun> {
+/**
+ * Sends every weekly summary and leader card due at `now` that was not sent yet.
+ *
+ * A tenant is read in pages of tasks (db/figures.ts figureTaskPages), never whole: each chat's
+ * summary is tallied as its tasks come in and sent once its last page is read; each leader's
+ * card keeps counts per chat, department and person and the first items of its lists.
+ */
+export async function runDigest(deps: Deps, now: Date, opts: DigestOptions = {}): Promise<DigestRun> {
   const log = deps.log.child({ job: 'digest' });
   const cal = deps.calendar;
   const today = cal.localDate(now);
@@ -150,59 +236,86 @@ export async function runDigest(deps: Deps, now: Date): Promise<DigestRun> {
     leaders = leaders.filter((u) => !taken.has(leaderKey(u)));
     if (dueChats.length === 0 && leaders.length === 0) continue;
 
-    const data: TenantDigestData = {
-      tasks: await loadFigureTasks(deps.db, tenantKey, since),
-      events: await loadFigureEvents(deps.db, tenantKey, period.from, now),
-      directory: await loadDirectory(deps.db, tenantKey),
-      chats,
-    };
-    const view = viewOf(deps, now, data);
-    const byChat = new Map<string, Task[]>();
-    for (const t of data.tasks) {
-      if (!isActiveIn(t, period)) continue;
-      const list = byChat.get(t.chatId);
-      if (list) list.push(t);
-      else byChat.set(t.chatId, [t]);
-    }
+    const directory = await loadDirectory(deps.db, tenantKey);
+    const departmentOf = (u: string) => directory.departmentOf[u];
+    const view = viewOf(deps, now, directory, chats);
 
-    for (const chat of dueChats) {
-      const tasks = byChat.get(chat.chatId);
-      if (!tasks?.length) {
-        // Claimed without a message, so later ticks this week need not load the tenant for it.
-        await commitChange(deps.db, { tenantKey, now, claims: [{ key: chatKey(chat.chatId), kind: 'digest_empty' }], messages: [] });
-        continue;
-      }
-      const ids = new Set(tasks.map((t) => t.id));
-      const figures = computeFigures({
-        tasks,
-        events: data.events.filter((e) => ids.has(e.taskId)),
-        period,
-        now,
-        calendar: cal,
-        departmentOf: (u) => data.directory.departmentOf[u],
-      });
-      const message: OutMessage = {
-        kind: 'send',
-        to: { type: 'chat_id', id: chat.chatId },
-        msgType: 'interactive',
-        content: weeklySummaryCard(figures, chat.chatId, view),
-      };
-      const done = await commitChange(deps.db, {
-        tenantKey,
-        now,
-        claims: [{ key: chatKey(chat.chatId), kind: 'digest' }],
-        messages: [message],
-      });
-      if (done) run.groups++;
-    }
-
+    // Each leader's chats, and so which tallies each chat's tasks go to.
+    const byTasks = leaders.length ? await chatsOfTasksBy(deps.db, tenantKey, since, leaders) : new Map<string, Set<string>>();
+    const chatSupervisor = supervisorsOf(chats);
+    const leaderTallies: LeaderTally[] = [];
+    const leadersOfChat = new Map<string, LeaderTally[]>();
     for (const leaderId of leaders) {
-      const card = leaderDigestCard(leaderDigestInput(leaderId, data, period, now, cal), view);
+      const chatIds = configuredChatIds(leaderId, chats);
+      for (const id of byTasks.get(leaderId) ?? []) chatIds.add(id);
+      const tally = new LeaderTally(leaderId, period, now, cal, departmentOf, chatSupervisor, chatIds.size > 0);
+      leaderTallies.push(tally);
+      for (const id of chatIds) {
+        const list = leadersOfChat.get(id);
+        if (list) list.push(tally);
+        else leadersOfChat.set(id, [tally]);
+      }
+    }
+
+    const dueIds = new Set(dueChats.map((c) => c.chatId));
+    const read = [...new Set([...dueIds, ...leadersOfChat.keys()])];
+    const summaries = new Map<string, FigureTally>();
+    const pages = figureTaskPages(deps.db, tenantKey, since, read, period, opts.pageSize ?? FIGURE_PAGE_SIZE);
+    for await (const page of pages) {
+      const chatOf = new Map<number, string>();
+      for (const t of page.tasks) {
+        chatOf.set(t.id, t.chatId);
+        if (dueIds.has(t.chatId) && isActiveIn(t, period)) {
+          let tally = summaries.get(t.chatId);
+          if (!tally) summaries.set(t.chatId, (tally = new FigureTally(period, now, cal, departmentOf, { red: DIGEST_SHOWN.red, dueNextWeek: DIGEST_SHOWN.dueNextWeek })));
+          tally.addTask(t, t.leadId);
+        }
+        for (const l of leadersOfChat.get(t.chatId) ?? []) l.addTask(t, t.leadId);
+      }
+      for (const e of page.events) {
+        const chatId = chatOf.get(e.taskId);
+        if (chatId === undefined) continue;
+        summaries.get(chatId)?.addEvent(e);
+        for (const l of leadersOfChat.get(chatId) ?? []) l.addEvent(e);
+      }
+      for (const tally of summaries.values()) tally.release();
+      for (const l of leaderTallies) l.release();
+      // Done with the page's rows: let them go before the commits below wait on the database.
+      page.tasks = [];
+      page.events = [];
+
+      for (const chatId of page.complete) {
+        if (!dueIds.has(chatId)) continue;
+        const tally = summaries.get(chatId);
+        summaries.delete(chatId);
+        if (!tally?.tasks) {
+          // Claimed without a message, so later ticks this week need not load the tenant for it.
+          await commitChange(deps.db, { tenantKey, now, claims: [{ key: chatKey(chatId), kind: 'digest_empty' }], messages: [] });
+          continue;
+        }
+        const message: OutMessage = {
+          kind: 'send',
+          to: { type: 'chat_id', id: chatId },
+          msgType: 'interactive',
+          content: weeklySummaryCard(tally.result(), chatId, view),
+        };
+        const done = await commitChange(deps.db, {
+          tenantKey,
+          now,
+          claims: [{ key: chatKey(chatId), kind: 'digest' }],
+          messages: [message],
+        });
+        if (done) run.groups++;
+      }
+    }
+
+    for (const tally of leaderTallies) {
+      const card = leaderDigestCard(tally.result(), view);
       const done = await commitChange(deps.db, {
         tenantKey,
         now,
-        claims: [{ key: leaderKey(leaderId), kind: 'leader_digest' }],
-        messages: [{ kind: 'send', to: { type: 'open_id', id: leaderId }, msgType: 'interactive', content: card }],
+        claims: [{ key: leaderKey(tally.leaderId), kind: 'leader_digest' }],
+        messages: [{ kind: 'send', to: { type: 'open_id', id: tally.leaderId }, msgType: 'interactive', content: card }],
       });
       if (done) run.leaders++;
     }

@@ -25,6 +25,12 @@ const TITLE_SHOWN = 40;
 const RED_SHOWN = 15;
 const DUE_SHOWN = 10;
 const EXCEPTIONS_SHOWN = 12;
+
+/**
+ * How many items of each list the cards show (the rest is "…and N more"): a digest built from
+ * streamed tasks keeps only these many of each (FigureTally limits, LeaderDigestInput lists).
+ */
+export const DIGEST_SHOWN = { red: RED_SHOWN, dueNextWeek: DUE_SHOWN, exceptions: EXCEPTIONS_SHOWN } as const;
 const TABLE_ROWS_MAX = 60;
 const CHART_DEPARTMENTS_MAX = 12;
 
@@ -132,19 +138,20 @@ function redLine(r: RedItem, view: DigestView, withChat: boolean): string {
   return `- ${line}${withChat ? ` · ${escapeInline(truncate(chatName(r.chatId, view), 20))}` : ''}`;
 }
 
-function redBlock(red: readonly RedItem[], view: DigestView, withChat: boolean): string {
+/** The red list; `total` is how many there are (the list may hold only the first of them). */
+function redBlock(red: readonly RedItem[], total: number, view: DigestView, withChat: boolean): string {
   const { lang } = view;
-  const lines = [`**${t(lang, 'digest_red_title', { n: red.length })}**`];
-  if (red.length === 0) lines.push(t(lang, 'digest_none'));
+  const lines = [`**${t(lang, 'digest_red_title', { n: total })}**`];
+  if (total === 0) lines.push(t(lang, 'digest_none'));
   for (const r of red.slice(0, RED_SHOWN)) lines.push(redLine(r, view, withChat));
-  if (red.length > RED_SHOWN) lines.push(t(lang, 'digest_more', { n: red.length - RED_SHOWN }));
+  if (total > RED_SHOWN) lines.push(t(lang, 'digest_more', { n: total - RED_SHOWN }));
   return lines.join('\n');
 }
 
-function dueBlock(due: readonly DueItem[], view: DigestView): string {
+function dueBlock(due: readonly DueItem[], total: number, view: DigestView): string {
   const { lang } = view;
-  const lines = [`**${t(lang, 'digest_due_title', { n: due.length })}**`];
-  if (due.length === 0) lines.push(t(lang, 'digest_none'));
+  const lines = [`**${t(lang, 'digest_due_title', { n: total })}**`];
+  if (total === 0) lines.push(t(lang, 'digest_none'));
   for (const d of due.slice(0, DUE_SHOWN)) {
     lines.push(
       '- ' +
@@ -156,7 +163,7 @@ function dueBlock(due: readonly DueItem[], view: DigestView): string {
         }),
     );
   }
-  if (due.length > DUE_SHOWN) lines.push(t(lang, 'digest_more', { n: due.length - DUE_SHOWN }));
+  if (total > DUE_SHOWN) lines.push(t(lang, 'digest_more', { n: total - DUE_SHOWN }));
   return lines.join('\n');
 }
 
@@ -237,14 +244,14 @@ export function weeklySummaryCard(f: Figures, chatId: string, view: DigestView):
   const els: Card[] = [
     md(`${period}\n${figureLines(f.totals, lang)}`),
     hr(),
-    md(redBlock(f.red, view, false)),
-    md(dueBlock(f.dueNextWeek, view)),
+    md(redBlock(f.red, f.totals.overdue, view, false)),
+    md(dueBlock(f.dueNextWeek, f.totals.dueNextWeek, view)),
   ];
   if (f.byAssignee.length) {
     els.push(md(`**${t(lang, 'digest_people_title')}**`));
     els.push(...countsTable(t(lang, 'digest_col_person'), f.byAssignee.map((p) => ({ ...p, key: p.userId })), (k) => personName(k, view), view));
   }
-  const template = f.red.length ? 'red' : 'blue';
+  const template = f.totals.overdue ? 'red' : 'blue';
   return fitDigestCard(shell(t(lang, 'digest_weekly_title', { chat: chatName(chatId, view) }), template, els));
 }
 
@@ -270,6 +277,11 @@ export interface LeaderDigestInput {
   trend: readonly WeekRate[];
   /** Whether the leader supervises any chat at all (else the card explains how to get some). */
   hasChats: boolean;
+  /**
+   * How many exceptions there are in all, when the three lists hold only the first
+   * DIGEST_SHOWN.exceptions of each; omitted: the lists are whole.
+   */
+  exceptionTotal?: number;
 }
 
 const action = (a: 'chase' | 'approve_extension' | 'show', e: ExceptionTask) => ({ a, task: e.taskId, n: e.number });
@@ -307,12 +319,13 @@ function exceptionElements(input: LeaderDigestInput, view: DigestView): Card[] {
       buttons: [button(B('chase'), action('chase', e), 'primary'), button(B('show'), action('show', e))],
     });
   }
+  const total = input.exceptionTotal ?? items.length;
   const els: Card[] = [md(t(lang, 'leader_exceptions'))];
-  if (items.length === 0) els.push(md(t(lang, 'leader_no_exceptions')));
+  if (total === 0) els.push(md(t(lang, 'leader_no_exceptions')));
   for (const item of items.slice(0, EXCEPTIONS_SHOWN)) {
     els.push(md(item.text), buttonRow(item.buttons));
   }
-  if (items.length > EXCEPTIONS_SHOWN) els.push(md(t(lang, 'digest_more', { n: items.length - EXCEPTIONS_SHOWN })));
+  if (total > EXCEPTIONS_SHOWN) els.push(md(t(lang, 'digest_more', { n: total - EXCEPTIONS_SHOWN })));
   return els;
 }
 
@@ -375,7 +388,7 @@ export function leaderDigestCard(input: LeaderDigestInput, view: DigestView): Ca
   const period = t(lang, 'digest_period', { from: shortDate(f.period.from, view), to: shortDate(new Date(f.period.to.getTime() - 1), view) });
   const els: Card[] = [...exceptionElements(input, view), hr(), md(`${period}\n${figureLines(f.totals, lang)}`)];
   if (!input.hasChats) els.push(md(t(lang, 'leader_no_chats')));
-  els.push(md(redBlock(f.red, view, true)));
+  els.push(md(redBlock(f.red, f.totals.overdue, view, true)));
   if (f.byChat.length) {
     els.push(md(t(lang, 'leader_by_chat')));
     els.push(...countsTable(t(lang, 'digest_col_chat'), f.byChat.map((c) => ({ ...c, key: c.chatId })), (k) => chatName(k, view), view));
@@ -388,7 +401,7 @@ export function leaderDigestCard(input: LeaderDigestInput, view: DigestView): Ca
     els.push(departmentChart(f, view));
   }
   els.push(trendChart(input.trend, view));
-  const urgent = input.extensionRequests.length + input.waiting.length + input.newlyRed.length > 0;
+  const urgent = (input.exceptionTotal ?? input.extensionRequests.length + input.waiting.length + input.newlyRed.length) > 0;
   return fitDigestCard(shell(t(lang, 'leader_title'), urgent ? 'orange' : 'blue', els));
 }
 
@@ -397,7 +410,7 @@ export function leaderDigestCard(input: LeaderDigestInput, view: DigestView): Ca
 /** /统计: the figures for the chat (or the asker's own tasks in p2p) with scores and the formula. */
 export function statsCard(f: Figures, scopeLabel: string, periodLabel: string, view: DigestView): Card {
   const { lang } = view;
-  const els: Card[] = [md(figureLines(f.totals, lang)), hr(), md(redBlock(f.red, view, false)), md(dueBlock(f.dueNextWeek, view))];
+  const els: Card[] = [md(figureLines(f.totals, lang)), hr(), md(redBlock(f.red, f.totals.overdue, view, false)), md(dueBlock(f.dueNextWeek, f.totals.dueNextWeek, view))];
   if (f.byAssignee.length) {
     els.push(md(t(lang, 'stats_people_title')));
     els.push(...countsTable(t(lang, 'digest_col_person'), f.byAssignee.map((p) => ({ ...p, key: p.userId })), (k) => personName(k, view), view, true));

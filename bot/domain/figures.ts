@@ -100,9 +100,12 @@ export interface DueItem {
 export interface Figures {
   period: Period;
   totals: Counts;
-  /** Overdue open tasks, most overdue first. */
+  /**
+   * Overdue open tasks, most overdue first: all totals.overdue of them, or the first ones when
+   * tallied with a limit (FigureTally's `limits`).
+   */
   red: RedItem[];
-  /** Open tasks due next week, soonest first. */
+  /** Open tasks due next week, soonest first: all totals.dueNextWeek of them, or the first ones. */
   dueNextWeek: DueItem[];
   byAssignee: Array<{ userId: string } & Counts>;
   byDepartment: Array<{ departmentId: string } & Counts>;
@@ -263,42 +266,103 @@ function finish(c: Counts): Counts {
   return c;
 }
 
-/** Every figure of SPEC §5 for the given tasks (already narrowed to a chat, chats or a department). */
-export function computeFigures(input: FiguresInput): Figures {
-  const { tasks, events, period, now, calendar } = input;
-  const deptOf = (u: string | null) => (u ? input.departmentOf?.(u) ?? '' : '');
-  const nextWeek = nextWeekOf(now, calendar);
-  const totals = emptyCounts();
-  const people = new Map<string, Counts>();
-  const depts = new Map<string, Counts>();
-  const chats = new Map<string, Counts>();
-  const red: RedItem[] = [];
-  const dueNext: DueItem[] = [];
-  const byId = new Map<number, FigureTask>();
+/**
+ * The first `limit` items of a stream in `order`, keeping at most twice that many at a time
+ * (no limit: all of them). What the cards show of a long list without holding all of it.
+ */
+export class FirstItems<T> {
+  private items: T[] = [];
+  /** Items offered, kept or not. */
+  count = 0;
+  constructor(
+    private readonly order: (a: T, b: T) => number,
+    private readonly limit = Infinity,
+  ) {}
 
-  const bucket = (map: Map<string, Counts>, key: string) => {
+  add(item: T): void {
+    this.count++;
+    if (this.limit <= 0) return;
+    this.items.push(item);
+    if (this.items.length >= 2 * this.limit) this.items = this.items.sort(this.order).slice(0, this.limit);
+  }
+
+  /** The kept items in order (the first `limit` of all offered). */
+  list(): T[] {
+    return this.items.sort(this.order).slice(0, this.limit);
+  }
+}
+
+/** A task as the figures read it: the lead assignee resolved (leadOf), no assignee list. */
+export type FigureTaskCore = Omit<FigureTask, 'assignees'>;
+
+export interface TallyLimits {
+  /** Keep only the first red items (Figures.red); totals.overdue still counts them all. */
+  red?: number;
+  /** Keep only the first items due next week; totals.dueNextWeek still counts them all. */
+  dueNextWeek?: number;
+}
+
+const redOrder = (a: RedItem, b: RedItem) =>
+  b.overdueWorkdays - a.overdueWorkdays || a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number;
+const dueOrder = (a: DueItem, b: DueItem) => a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number;
+
+/**
+ * computeFigures one task at a time, so a caller can feed tasks as they stream in and drop
+ * them: per-task memory lives only between `addTask` and `release` (for the events of those
+ * tasks); what remains is the counts per assignee, department and chat, and the red and
+ * due-next-week lists (bounded with `limits`). `result()` is what computeFigures returns for
+ * the same tasks and events, whatever the order they came in.
+ */
+export class FigureTally {
+  private readonly totals = emptyCounts();
+  private readonly people = new Map<string, Counts>();
+  private readonly depts = new Map<string, Counts>();
+  private readonly chats = new Map<string, Counts>();
+  private readonly red: FirstItems<RedItem>;
+  private readonly dueNext: FirstItems<DueItem>;
+  /** Chat and lead of the tasks added since the last release, for their events. */
+  private seen = new Map<number, { chatId: string; lead: string | null }>();
+  private readonly nextWeek: Period;
+  /** Tasks added (whether or not they counted anywhere). */
+  tasks = 0;
+
+  constructor(
+    private readonly period: Period,
+    private readonly now: Date,
+    private readonly calendar: FigureCalendar,
+    private readonly departmentOf?: (userId: string) => string | null | undefined,
+    limits: TallyLimits = {},
+  ) {
+    this.nextWeek = nextWeekOf(now, calendar);
+    this.red = new FirstItems(redOrder, limits.red);
+    this.dueNext = new FirstItems(dueOrder, limits.dueNextWeek);
+  }
+
+  private bucket(map: Map<string, Counts>, key: string): Counts {
     let c = map.get(key);
     if (!c) map.set(key, (c = emptyCounts()));
     return c;
-  };
-  const targetsOf = (task: FigureTask): Counts[] => {
-    const lead = leadOf(task);
-    const out = [totals, bucket(chats, task.chatId)];
-    if (lead) out.push(bucket(people, lead), bucket(depts, deptOf(lead)));
-    return out;
-  };
+  }
 
-  for (const task of tasks) {
-    byId.set(task.id, task);
+  private targetsOf(chatId: string, lead: string | null): Counts[] {
+    const out = [this.totals, this.bucket(this.chats, chatId)];
+    if (lead) out.push(this.bucket(this.people, lead), this.bucket(this.depts, this.departmentOf?.(lead) ?? ''));
+    return out;
+  }
+
+  /** One task of the figures, with its lead assignee (leadOf). */
+  addTask(task: FigureTaskCore, lead: string | null): void {
+    const { period, now, calendar } = this;
+    this.tasks++;
+    this.seen.set(task.id, { chatId: task.chatId, lead });
     const isNew = within(task.createdAt, period);
     const doneInPeriod = task.state === 'done' && within(task.doneAt, period);
     const onTime = doneInPeriod && isDoneOnTime(task) === true;
     const open = isOpenTask(task);
     const overdueDays = open ? overdueWorkdaysOf(task, now, calendar) : null;
-    const dueNextWeek = open && within(task.dueAt, nextWeek);
-    if (!isNew && !doneInPeriod && !open) continue;
-    const lead = leadOf(task);
-    for (const c of targetsOf(task)) {
+    const dueNextWeek = open && within(task.dueAt, this.nextWeek);
+    if (!isNew && !doneInPeriod && !open) return;
+    for (const c of this.targetsOf(task.chatId, lead)) {
       if (isNew) c.new++;
       if (doneInPeriod) c.done++;
       if (onTime) c.doneOnTime++;
@@ -310,7 +374,7 @@ export function computeFigures(input: FiguresInput): Figures {
       if (dueNextWeek) c.dueNextWeek++;
     }
     if (overdueDays !== null) {
-      red.push({
+      this.red.add({
         taskId: task.id,
         number: task.number,
         title: task.title,
@@ -321,36 +385,49 @@ export function computeFigures(input: FiguresInput): Figures {
       });
     }
     if (dueNextWeek) {
-      dueNext.push({ taskId: task.id, number: task.number, title: task.title, chatId: task.chatId, leadId: lead, dueAt: task.dueAt! });
+      this.dueNext.add({ taskId: task.id, number: task.number, title: task.title, chatId: task.chatId, leadId: lead, dueAt: task.dueAt! });
     }
   }
 
-  for (const e of events) {
-    if (!within(e.at, period)) continue;
-    const task = byId.get(e.taskId);
-    if (!task) continue;
+  /** An event, counted when it is inside the period and its task was added since the last release. */
+  addEvent(e: FigureEvent): void {
+    if (!within(e.at, this.period)) return;
+    const task = this.seen.get(e.taskId);
+    if (!task) return;
     const field: keyof Counts | null =
       e.kind === 'extension_approved' ? 'extensions' : e.kind === 'returned' ? 'returns' : CHASE_KINDS.has(e.kind) ? 'chases' : null;
-    if (!field) continue;
-    for (const c of targetsOf(task)) (c[field] as number)++;
+    if (!field) return;
+    for (const c of this.targetsOf(task.chatId, task.lead)) (c[field] as number)++;
   }
 
-  red.sort((a, b) => b.overdueWorkdays - a.overdueWorkdays || a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number);
-  dueNext.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number);
-  const list = <K extends string>(map: Map<string, Counts>, key: K) =>
-    [...map.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, c]) => ({ [key]: k, ...finish(c) }) as { [P in K]: string } & Counts);
+  /** Forgets the tasks added so far (their events must have been added). */
+  release(): void {
+    this.seen = new Map();
+  }
 
-  return {
-    period,
-    totals: finish(totals),
-    red,
-    dueNextWeek: dueNext,
-    byAssignee: list(people, 'userId'),
-    byDepartment: list(depts, 'departmentId'),
-    byChat: list(chats, 'chatId'),
-  };
+  result(): Figures {
+    const list = <K extends string>(map: Map<string, Counts>, key: K) =>
+      [...map.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, c]) => ({ [key]: k, ...finish({ ...c }) }) as { [P in K]: string } & Counts);
+    return {
+      period: this.period,
+      totals: finish({ ...this.totals }),
+      red: this.red.list(),
+      dueNextWeek: this.dueNext.list(),
+      byAssignee: list(this.people, 'userId'),
+      byDepartment: list(this.depts, 'departmentId'),
+      byChat: list(this.chats, 'chatId'),
+    };
+  }
+}
+
+/** Every figure of SPEC §5 for the given tasks (already narrowed to a chat, chats or a department). */
+export function computeFigures(input: FiguresInput): Figures {
+  const tally = new FigureTally(input.period, input.now, input.calendar, input.departmentOf);
+  for (const task of input.tasks) tally.addTask(task, leadOf(task));
+  for (const e of input.events) tally.addEvent(e);
+  return tally.result();
 }
 
 export interface WeekRate {
@@ -363,6 +440,40 @@ export interface WeekRate {
   onTimeRate: number | null;
 }
 
+/** onTimeTrend one task at a time (only the week counts are kept). */
+export class TrendTally {
+  private readonly bounds: number[];
+  private readonly rows: WeekRate[];
+
+  constructor(
+    now: Date,
+    calendar: Pick<FigureCalendar, 'localDate' | 'at'>,
+    private readonly weeks = 8,
+  ) {
+    const thisWeek = weekStartYmd(calendar.localDate(now));
+    const starts: string[] = [];
+    for (let i = weeks - 1; i >= 0; i--) starts.push(addDaysYmd(thisWeek, -7 * i));
+    this.bounds = starts.map((s) => calendar.at(s, '00:00').getTime());
+    this.bounds.push(calendar.at(addDaysYmd(thisWeek, 7), '00:00').getTime());
+    this.rows = starts.map((s) => ({ week: isoWeekKey(s), start: s, done: 0, doneOnTime: 0, onTimeRate: null }));
+  }
+
+  add(task: Pick<FigureTask, 'state' | 'doneAt' | 'submittedAt' | 'originalDueAt' | 'dueAt'>): void {
+    const { bounds, rows, weeks } = this;
+    if (task.state !== 'done' || !task.doneAt) return;
+    const t = task.doneAt.getTime();
+    if (t < bounds[0]! || t >= bounds[weeks]!) return;
+    let i = 0;
+    while (t >= bounds[i + 1]!) i++;
+    rows[i]!.done++;
+    if (isDoneOnTime(task)) rows[i]!.doneOnTime++;
+  }
+
+  result(): WeekRate[] {
+    return this.rows.map((r) => ({ ...r, onTimeRate: r.done > 0 ? r.doneOnTime / r.done : null }));
+  }
+}
+
 /** On-time rate of each of the `weeks` calendar weeks ending with now's week, oldest first. */
 export function onTimeTrend(
   tasks: readonly FigureTask[],
@@ -370,21 +481,7 @@ export function onTimeTrend(
   calendar: Pick<FigureCalendar, 'localDate' | 'at'>,
   weeks = 8,
 ): WeekRate[] {
-  const thisWeek = weekStartYmd(calendar.localDate(now));
-  const starts: string[] = [];
-  for (let i = weeks - 1; i >= 0; i--) starts.push(addDaysYmd(thisWeek, -7 * i));
-  const bounds = starts.map((s) => calendar.at(s, '00:00').getTime());
-  bounds.push(calendar.at(addDaysYmd(thisWeek, 7), '00:00').getTime());
-  const rows: WeekRate[] = starts.map((s) => ({ week: isoWeekKey(s), start: s, done: 0, doneOnTime: 0, onTimeRate: null }));
-  for (const task of tasks) {
-    if (task.state !== 'done' || !task.doneAt) continue;
-    const t = task.doneAt.getTime();
-    if (t < bounds[0]! || t >= bounds[weeks]!) continue;
-    let i = 0;
-    while (t >= bounds[i + 1]!) i++;
-    rows[i]!.done++;
-    if (isDoneOnTime(task)) rows[i]!.doneOnTime++;
-  }
-  for (const r of rows) r.onTimeRate = r.done > 0 ? r.doneOnTime / r.done : null;
-  return rows;
+  const tally = new TrendTally(now, calendar, weeks);
+  for (const task of tasks) tally.add(task);
+  return tally.result();
 }

@@ -32,7 +32,9 @@
  *   today (China's calendar, 调休 included). Hours and minutes count from `now` exactly.
  * A result at or before `now` is `time_in_past`; nothing readable is `bad_time`.
  */
-import * as chrono from 'chrono-node';
+// The two locales used, not the package's index: that loads every locale chrono has (≈10 MB).
+import * as chronoEn from 'chrono-node/en';
+import * as chronoZh from 'chrono-node/zh';
 import {
   addDays,
   daysInMonth,
@@ -554,7 +556,7 @@ function resolveSpan(n: number, unit: string, ctx: TimeContext): Date {
 function resolveWithChrono(s: string, ctx: TimeContext): Date | null {
   const cal = ctx.calendar;
   const ref = { instant: ctx.now, timezone: cal.offsetMinutes(ctx.now) };
-  const parsers = ctx.lang === 'zh' ? [chrono.zh.hans, chrono.en] : [chrono.en, chrono.zh.hans];
+  const parsers = ctx.lang === 'zh' ? [chronoZh.hans, chronoEn] : [chronoEn, chronoZh.hans];
   // Only punctuation comes off the end: chrono reads 3天前 as "3 days ago", which must stay past.
   const t = s.replace(PREFIX, '').replace(/\s*[.。!?,;，；]+$/, '');
   if (!t) return null;

@@ -10,7 +10,9 @@
  * so. Its outbox goes to the fake Lark server (limits on) in the parent.
  *
  * The office: 200 tasks overdue (each gets a 催办 in its group and a 督办 card to its leader),
- * 30,000 open and quiet, the rest closed months ago — a few years of an office's work.
+ * 30,000 open and quiet, the rest closed months ago — a few years of an office's work. The
+ * leaders of 20 chats and a director who is an admin of every chat subscribe to the leader
+ * digest, so the digest run also builds a leader card over all 200 chats.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +38,8 @@ const OPEN = 30_000;
 const OVERDUE = 200;
 const CHATS = 200;
 const STAFF = 300;
+const SUBSCRIBED_LEADERS = 20;
+const DIRECTOR = 'ou_director';
 const CHASE_AT = new Date('2026-12-04T10:00:00+08:00'); // a Friday
 const DIGEST_AT = new Date('2026-12-04T16:00:00+08:00');
 const H = 3_600_000;
@@ -75,7 +79,11 @@ async function seed(client: Client): Promise<void> {
   await client.execute(`
     WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < ${CHATS - 1})
     INSERT INTO chats (chat_id, tenant_key, name, chat_type, owner_id, settings, updated_at)
-    SELECT 'oc_mem_' || n, '${TENANT}', '工作群' || n, 'group', 'ou_leader_' || n, '{}', ${t} FROM seq`);
+    SELECT 'oc_mem_' || n, '${TENANT}', '工作群' || n, 'group', 'ou_leader_' || n, '{"admins":["${DIRECTOR}"]}', ${t} FROM seq`);
+  await client.execute(`
+    WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < ${SUBSCRIBED_LEADERS - 1})
+    INSERT INTO subscriptions (tenant_key, user_id, created_at)
+    SELECT '${TENANT}', 'ou_leader_' || n, ${t} FROM seq UNION ALL SELECT '${TENANT}', '${DIRECTOR}', ${t}`);
   await client.execute(`
     WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < ${STAFF - 1})
     INSERT INTO users (open_id, tenant_key, name, department_id, department_name, fetched_at)
@@ -252,6 +260,7 @@ export async function benchMemory(): Promise<Record<string, string | number>> {
     fake.addChat({ chatId: `oc_mem_${i}`, name: `工作群${i}`, ownerId: `ou_leader_${i}`, members: [`ou_chief_${i}`] });
   }
   for (let i = 0; i < STAFF; i++) fake.addUser({ openId: `ou_staff_${i}`, name: `员工${i}` });
+  fake.addUser({ openId: DIRECTOR, name: '主任' });
   let bundle: { entry: string; dir: string } | null = null;
   try {
     const t0 = performance.now();
