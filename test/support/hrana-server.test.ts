@@ -142,6 +142,41 @@ describe('Hrana over HTTP v2 test server', () => {
     expect((await client.execute('SELECT s FROM x ORDER BY rowid')).rows.map((r) => r.s)).toEqual(['in-tx', 'outside']);
   });
 
+  it('keeps every stream out of another stream\'s open transaction (no lost commits under concurrency)', async () => {
+    // What the Worker's outbox sender does: several interactive transactions at once (the
+    // "sent" mark with its bot_messages row) while other streams read and close. A stream that
+    // ran inside another's transaction, or rolled it back when it closed, lost that commit.
+    await client.execute('CREATE TABLE c (k TEXT PRIMARY KEY)');
+    const web = createWebClient({ url: server.url });
+    try {
+      const errors: unknown[] = [];
+      const committed: string[] = [];
+      for (let round = 0; round < 10; round++) {
+        await Promise.all(
+          Array.from({ length: 6 }, async (_, i) => {
+            const k = `${round}-${i}`;
+            try {
+              const tx = await web.transaction('write');
+              await tx.execute({ sql: 'INSERT INTO c VALUES (?)', args: [k] });
+              await tx.execute({ sql: 'SELECT count(*) FROM c', args: [] });
+              await tx.commit();
+              committed.push(k);
+            } catch (err) {
+              errors.push(err);
+            }
+            await Promise.all([web.execute('SELECT count(*) FROM c'), web.execute('SELECT 1')]).catch((err) => errors.push(err));
+          }),
+        );
+      }
+      expect(errors.map(String)).toEqual([]);
+      const rows = (await client.execute('SELECT k FROM c')).rows.map((r) => String(r.k));
+      expect(rows.sort()).toEqual(committed.sort());
+      expect(committed).toHaveLength(60);
+    } finally {
+      web.close();
+    }
+  });
+
   it('runs executeMultiple as a sequence', async () => {
     await client.executeMultiple("CREATE TABLE y (a); INSERT INTO y VALUES (1); INSERT INTO y VALUES ('two');");
     expect((await client.execute('SELECT count(*) AS c FROM y')).rows[0]!.c).toBe(2);

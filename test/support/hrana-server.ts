@@ -11,8 +11,9 @@
  *    batch (conditions ok/error/not/and/or/is_autocommit), sequence, describe,
  *    store_sql/close_sql, get_autocommit and close;
  *  - streams (batons) share one SQLite connection; a stream holding a transaction open owns it
- *    and other streams' requests wait for it (sqld would make them wait on its busy timeout),
- *    so interactive transactions work; an idle stream's transaction is rolled back;
+ *    and other streams' requests wait for it (sqld would make them wait on its busy timeout,
+ *    then answer SQLITE_BUSY), so interactive transactions work and never see each other's
+ *    statements; an idle stream's transaction is rolled back;
  *  - values as Hrana encodes them: integers as decimal strings, floats, text, base64 blobs.
  *
  * Run alone: `tsx test/support/hrana-server.ts ./data/test.db [port]` prints the URL.
@@ -31,7 +32,7 @@ export interface HranaServerOptions {
   host?: string;
   /** A stream unused this long is closed (its open transaction rolled back). Default 15 s. */
   idleStreamMs?: number;
-  /** How long another stream's open transaction may hold up a write. Default idleStreamMs + 5 s. */
+  /** How long another stream's open transaction may hold up a request before it is answered SQLITE_BUSY. Default idleStreamMs + 5 s. */
   lockWaitMs?: number;
 }
 
@@ -243,9 +244,14 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     return shared;
   };
 
-  const releaseConnection = (conn: Connection) => {
+  /** Rolls back the transaction the stream left open — its own only, never another stream's. */
+  const releaseConnection = (stream: Stream) => {
+    // Between pipelines an open transaction always has an owner (updateLock), and a stream's
+    // pipeline runs only while it owns the connection or nobody does: so with no owner, an
+    // open transaction is the closing stream's own (BEGIN and close in one pipeline).
+    if (lockOwner !== null && lockOwner !== stream) return;
     try {
-      if (conn.db.inTransaction) conn.db.exec('ROLLBACK');
+      if (stream.conn.db.inTransaction) stream.conn.db.exec('ROLLBACK');
     } catch {
       // Nothing to undo.
     }
@@ -265,7 +271,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
   const closeStream = (stream: Stream) => {
     if (!streams.delete(stream.id)) return;
     if (stream.timer) clearTimeout(stream.timer);
-    releaseConnection(stream.conn);
+    releaseConnection(stream);
     updateLock(stream);
   };
 
@@ -275,12 +281,19 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
     stream.timer.unref?.();
   };
 
-  /** Writes from other streams wait while a stream holds a transaction open across requests. */
-  const waitForLock = async (stream: Stream | null) => {
+  const lockedByOther = (stream: Stream | null): boolean => lockOwner !== null && lockOwner !== stream && streams.has(lockOwner.id);
+
+  /**
+   * Waits while another stream holds a transaction open across requests; false when it still
+   * does after lockWaitMs. The caller must check lockedByOther() again and run its requests in
+   * the same synchronous step: waiters are woken together, and one that runs BEGIN first owns
+   * the connection again before the others get to run.
+   */
+  const waitForLock = async (stream: Stream | null): Promise<boolean> => {
     const deadline = performance.now() + lockWaitMs;
-    while (lockOwner && lockOwner !== stream && streams.has(lockOwner.id)) {
+    while (lockedByOther(stream)) {
       const left = deadline - performance.now();
-      if (left <= 0) return;
+      if (left <= 0) return false;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         lockWaiters.push(() => {
@@ -289,6 +302,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
         });
       });
     }
+    return true;
   };
 
   const sqlOf = (stream: Stream, r: { sql?: string; sql_id?: number }): string => {
@@ -447,7 +461,16 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
       stream = found;
     }
     const requests = Array.isArray(body.requests) ? body.requests : [];
-    await waitForLock(stream);
+    // Wait for the connection, then check again and run everything below without yielding:
+    // any await between the check and the statements would let another stream's BEGIN in,
+    // and these statements would run (and a close roll back) inside that transaction.
+    while (lockedByOther(stream)) {
+      if (!(await waitForLock(stream))) {
+        // sqld's answer once its busy timeout has passed; the stream (if any) stays open.
+        const busy = { type: 'error', error: { message: 'database is locked', code: 'SQLITE_BUSY' } };
+        return { baton: body.baton ?? null, base_url: null, results: requests.map(() => busy) };
+      }
+    }
     if (!stream) {
       const id = randomBytes(8).toString('hex');
       stream = { id, baton: '', conn: openConnection(), sqls: new Map(), timer: null };
