@@ -54,8 +54,8 @@ export interface WorkerDeps extends Deps {
    * retries until `deadline`; then close.
    */
   finish(deadline: number): Promise<void>;
-  /** Stops the sender's retry timer and closes the database client (end of the request). */
-  close(): void;
+  /** End of the request: stops the sender, waits for its drain under way, closes the database client. */
+  close(): Promise<void>;
 }
 
 export interface WorkerDepsOptions {
@@ -209,14 +209,18 @@ export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions):
     async drainUntilQuiet(deadline: number) {
       const total: DrainResult = { sent: 0, failed: 0, retried: 0 };
       for (;;) {
-        const r = await deps.sender.drain(deadline);
+        // In the sender's slot: a kick meanwhile (a 加急 follow-up) waits for this drain and
+        // runs after it, never beside it; then it too is waited for, so every row this
+        // request took is sent or back in the table before the next due time is read.
+        const r = await deps.sender.drainExclusive(deadline);
+        await deps.sender.idle();
         total.sent += r.sent;
         total.failed += r.failed;
         total.retried += r.retried;
         const next = await nextDueAt(deps.db);
         if (!next) return total;
-        // A Worker's timers do not outlive its request: the sender's own retry timer would
-        // never fire, so the request waits for the retry itself while it may.
+        // The sender keeps no retry timer here (its timers would not outlive the request):
+        // the request waits for the retry itself while it may; the `deliver` tick does the rest.
         const wait = Math.max(50, next.getTime() - deps.clock.now().getTime());
         if (Date.now() + wait >= deadline) return total;
         await new Promise((r) => setTimeout(r, wait));
@@ -229,14 +233,17 @@ export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions):
       } catch (err) {
         log.error({ err }, 'work after the answer failed');
       } finally {
-        deps.close();
+        await deps.close();
       }
     },
-    close() {
-      deps.sender.stop();
-      client.close();
+    async close() {
+      try {
+        await deps.sender.shutdown();
+      } finally {
+        client.close();
+      }
     },
   } as WorkerDeps;
-  deps.sender = new OutboxSender(deps);
+  deps.sender = new OutboxSender(deps, { retryTimer: false });
   return deps;
 }

@@ -92,7 +92,7 @@ export default {
         if (r.sent || r.failed || r.retried) log.info({ ...r }, 'outbox drained');
       }
     } finally {
-      deps.close();
+      await deps.close();
     }
     // A failed job fails the invocation, so the Cron Trigger's history shows it.
     if (failure) throw failure;

@@ -130,8 +130,10 @@ async function drainAll(deps: NodeDeps, clock: Clock): Promise<DrainResult> {
   const deadline = Date.now() + DRAIN_MS;
   const total: DrainResult = { sent: 0, failed: 0, retried: 0 };
   for (;;) {
-    const r = await deps.sender.drain(deadline);
-    // A send with 加急 queues its urgent call and kicks a drain of its own: wait for that too.
+    // In the sender's slot, never beside a drain its retry timer started: two drains at once
+    // would split one recipient's rows. A send with 加急 queues its urgent call and kicks a
+    // drain of its own, which runs after this one: wait for that too.
+    const r = await deps.sender.drainExclusive(deadline);
     await deps.settle();
     total.sent += r.sent;
     total.failed += r.failed;

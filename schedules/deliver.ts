@@ -37,20 +37,37 @@ export interface DrainResult {
   retried: number;
 }
 
+export interface OutboxSenderOptions {
+  limiter?: RateLimiter;
+  /**
+   * Wake itself with a timer for rows a retry pushed later (default true): right for a
+   * long-running process. A Worker request follows up its retries itself and ends, so its
+   * sender must not: a drain the timer starts belongs to no request, and the request's end
+   * closes the database under it, leaving the row it took leased for a minute.
+   */
+  retryTimer?: boolean;
+}
+
 /**
  * One sender per process: its rate limiter outlives a single drain, so bursts from many
- * drains still keep to the platform's limits.
+ * drains still keep to the platform's limits. Its drains run one at a time, in its one slot
+ * (kick, drainExclusive); `drain` itself is the bare loop.
  */
 export class OutboxSender {
   private running: Promise<DrainResult> | null = null;
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  readonly limiter: RateLimiter;
+  private readonly retryTimer: boolean;
 
   constructor(
     private readonly deps: Omit<Deps, 'kickOutbox'>,
-    readonly limiter = new RateLimiter(),
-  ) {}
+    opts: OutboxSenderOptions = {},
+  ) {
+    this.limiter = opts.limiter ?? new RateLimiter();
+    this.retryTimer = opts.retryTimer ?? true;
+  }
 
   /** Drains soon; coalesces kicks while a drain runs. */
   kick(): void {
@@ -97,7 +114,7 @@ export class OutboxSender {
 
   /** Retries come due later: one timer wakes the sender for the earliest of them. */
   wakeAt(at: Date): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.retryTimer) return;
     const delay = Math.max(50, at.getTime() - this.deps.clock.now().getTime());
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -117,7 +134,19 @@ export class OutboxSender {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Sends everything due now; returns when nothing due is left (or the deadline passes). */
+  /**
+   * Stops, then waits for the drain under way: the database may be closed after this. Closed
+   * under a drain, the row being sent would stay leased (unsendable) until its lease ran out.
+   */
+  async shutdown(): Promise<void> {
+    this.stop();
+    await this.idle();
+  }
+
+  /**
+   * Sends everything due now; returns when nothing due is left (or the deadline passes). The
+   * bare loop, outside the sender's slot: whatever may run beside a kick uses drainExclusive.
+   */
   async drain(deadline = Infinity): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, failed: 0, retried: 0 };
     let earliestRetry: Date | null = null;
@@ -359,8 +388,9 @@ export class OutboxSender {
  */
 export async function drainOutbox(deps: Omit<Deps, 'kickOutbox'> & { sender?: OutboxSender }, deadlineMs = 25_000): Promise<DrainResult> {
   if (deps.sender) return deps.sender.drainExclusive(Date.now() + deadlineMs);
-  const sender = new OutboxSender(deps);
-  const r = await sender.drain(Date.now() + deadlineMs);
-  sender.stop();
+  const sender = new OutboxSender(deps, { retryTimer: false });
+  const r = await sender.drainExclusive(Date.now() + deadlineMs);
+  // A 加急 follow-up kicked during the drain runs after it: wait for it too.
+  await sender.shutdown();
   return r;
 }

@@ -100,4 +100,5 @@ describe('tasks and jobs on Node', () => {
     await tasks.assignCreatesTaskAndCards(h);
   });
   it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h));
+  it('an urgent task card Lark refused once goes out with its 加急 before the request ends', () => tasks.urgentCardRefusedOnceGoesOutWithItsUrgent(h));
 });

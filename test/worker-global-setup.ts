@@ -2,7 +2,8 @@
  * Node side of the `worker` test project: starts what the Worker under test talks to, on
  * 127.0.0.1 — a remote libSQL database (the Hrana test server, migrated with the committed
  * migrations, as drizzle-kit would do before a deploy) and the fake Lark Open API — plus a
- * small control server through which the tests, inside workerd, read the fake's records.
+ * small control server through which the tests, inside workerd, read the fake's records and
+ * set its faults.
  * Hands their addresses to the pool as the Worker's bindings (vitest.config.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,11 +20,24 @@ import { startHranaServer } from './support/hrana-server.js';
 import { APP_ID, APP_SECRET, BOT_ENV, BOT_NAME, BOT_OPEN_ID, TENANT, furnish } from './scenarios/office.js';
 import { localFake, sentMessages } from './scenarios/local-fake.js';
 
-/** The fake's records as plain JSON, for the tests inside workerd. */
+/** The fake's records as plain JSON, and its faults to set, for the tests inside workerd. */
 export function controlApp(fake: FakeLark): Hono {
   const app = new Hono();
   app.get('/messages', (c) => c.json(sentMessages(fake)));
   app.get('/urgents', async (c) => c.json(await localFake(fake).urgents()));
+  app.post('/fail-next', async (c) => {
+    const { n, fault } = await c.req.json<{ n: number; fault: Parameters<FakeLark['failNext']>[1] }>();
+    fake.failNext(n, fault);
+    return c.json({});
+  });
+  app.post('/latency', async (c) => {
+    fake.setLatency((await c.req.json<{ ms: number }>()).ms);
+    return c.json({});
+  });
+  app.post('/clear-faults', (c) => {
+    fake.clearFaults();
+    return c.json({});
+  });
   return app;
 }
 

@@ -4,6 +4,7 @@
  * the fake Lark server. test/scenarios.node.test.ts implements it on the Node composition root,
  * test/worker/scenarios.test.ts on the Worker entry inside workerd. Importable inside workerd.
  */
+import type { Fault } from '../support/fake-lark.js';
 import { signedRequest, type SignedRequestOptions } from '../support/lark-events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN } from './office.js';
 
@@ -24,6 +25,12 @@ export interface SentMessage {
 export interface FakeRecorder {
   messages(): Promise<SentMessage[]>;
   urgents(): Promise<Array<{ messageId: string; kind: string; userIds: string[] }>>;
+  /** The next `n` calls matching the filter (`path` a prefix, `query` a substring) answer `fault` instead. */
+  failNext(n: number, fault: Fault & { method?: string; path?: string; query?: string }): Promise<void>;
+  /** Every answer waits this long first (0: none). */
+  setLatency(ms: number): Promise<void>;
+  /** Forgets injected faults. */
+  clearFaults(): Promise<void>;
 }
 
 export interface Harness {

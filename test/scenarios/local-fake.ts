@@ -21,5 +21,8 @@ export function localFake(fake: FakeLark): FakeRecorder {
   return {
     messages: async () => sentMessages(fake),
     urgents: async () => fake.urgents.map((u) => ({ messageId: u.messageId, kind: u.kind, userIds: u.userIds })),
+    failNext: async (n, fault) => fake.failNext(n, fault),
+    setLatency: async (ms) => fake.setLatency(ms),
+    clearFaults: async () => fake.clearFaults(),
   };
 }

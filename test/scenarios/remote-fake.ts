@@ -11,8 +11,15 @@ export function remoteFake(controlUrl: string): FakeRecorder {
     if (!res.ok) throw new Error(`fake control ${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };
+  const post = async (path: string, body: unknown): Promise<void> => {
+    const res = await fetch(`${controlUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`fake control ${path}: HTTP ${res.status}`);
+  };
   return {
     messages: () => get<SentMessage[]>('/messages'),
     urgents: () => get('/urgents'),
+    failNext: (n, fault) => post('/fail-next', { n, fault }),
+    setLatency: (ms) => post('/latency', { ms }),
+    clearFaults: () => post('/clear-faults', {}),
   };
 }

@@ -81,3 +81,64 @@ export async function chaseSendsOverdueReminderOnce(h: Harness): Promise<void> {
   expect(chasesOf(await h.fake.messages(), task.title)).toHaveLength(1);
   expect(await count(h, "SELECT count(*) AS n FROM outbox WHERE task_id = ? AND body LIKE '%逾期第%'", [task.id])).toBe(1);
 }
+
+/**
+ * An urgent task (!紧急): its group card carries a 加急 to the assignee. Lark refuses the card
+ * once with 429 / 99991400 and a one-second reset and answers slowly (as under load): the work
+ * after the webhook answer sends it on the retry, then the 加急 — every outbox row of the task
+ * is sent when the request is done, none left leased. (A drain the Worker's sender
+ * started on its own — its retry timer, or the kick for the 加急 — ran beside the request's
+ * follow-up and was cut off when the request closed its database: the row it held stayed
+ * leased for a minute, and the card or its 加急 went out late, if at all.)
+ */
+export async function urgentCardRefusedOnceGoesOutWithItsUrgent(h: Harness): Promise<void> {
+  const title = `紧急排查城市道路路灯故障（编号${tag()}）`;
+  const dueDay = calendar.addWorkdays(calendar.localDate(h.now()), 1);
+  const sentBefore = (await h.fake.messages()).length;
+  const urgentsBefore = (await h.fake.urgents()).length;
+  const envelope = messageEvent({
+    text: `@${BOT_NAME} /交办 @${PEOPLE.zhang.name} ${title} 截止 ${dueDay} !紧急`,
+    chatId: GROUP,
+    sender: PEOPLE.leader.openId,
+    mentions: [
+      { openId: BOT_OPEN_ID, name: BOT_NAME },
+      { openId: PEOPLE.zhang.openId, name: PEOPLE.zhang.name },
+    ],
+    tenantKey: TENANT,
+  });
+  // The group card (the one send to a chat): refused once.
+  await h.fake.failNext(1, {
+    method: 'POST',
+    path: '/open-apis/im/v1/messages',
+    query: 'receive_id_type=chat_id',
+    status: 429,
+    code: 99991400,
+    msg: 'request trigger frequency limit',
+    headers: { 'x-ogw-ratelimit-limit': '5', 'x-ogw-ratelimit-reset': '1' },
+  });
+  await h.fake.setLatency(250);
+  try {
+    const res = await post(h, envelope);
+    expect(res.status).toBe(200);
+    await h.settle();
+  } finally {
+    await h.fake.setLatency(0);
+    await h.fake.clearFaults();
+  }
+
+  const [task] = await h.query<{ id: number; priority: string }>('SELECT id, priority FROM tasks WHERE title = ?', [title]);
+  expect(task?.priority).toBe('urgent');
+  const rows = await h.query<{ kind: string; status: string; lease_until: number | null; last_error: string | null }>(
+    'SELECT kind, status, lease_until, last_error FROM outbox WHERE task_id = ? ORDER BY id',
+    [Number(task!.id)],
+  );
+  expect(rows.map((r) => r.kind).sort()).toEqual(['send', 'send', 'urgent']);
+  for (const r of rows) expect(r, `the ${r.kind} row is sent when the request is done`).toEqual({ ...r, status: 'sent', lease_until: null, last_error: null });
+
+  const sent = (await h.fake.messages()).slice(sentBefore);
+  const groupCards = sent.filter((m) => m.chatId === GROUP && m.msgType === 'interactive' && m.text.includes(title));
+  expect(groupCards, 'the group card reached Lark once').toHaveLength(1);
+  expect(sent.filter((m) => m.chatType === 'p2p' && m.receiveId === PEOPLE.zhang.openId && m.text.includes(title)), 'the p2p card reached Lark once').toHaveLength(1);
+  const urgents = (await h.fake.urgents()).slice(urgentsBefore);
+  expect(urgents).toEqual([{ messageId: groupCards[0]!.id, kind: 'app', userIds: [PEOPLE.zhang.openId] }]);
+}

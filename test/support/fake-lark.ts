@@ -93,6 +93,8 @@ export interface CallFilter {
   method?: string;
   /** A path prefix or a pattern, e.g. '/open-apis/im/v1/messages' or /\/reply$/. */
   path?: string | RegExp;
+  /** Text the query string must contain, e.g. 'receive_id_type=chat_id' (sends to chats only). */
+  query?: string;
 }
 
 export interface TransportFaultOptions extends CallFilter {
@@ -264,8 +266,9 @@ interface TransportRule {
 type Env = { Bindings: Partial<HttpBindings> };
 type Ctx = Context<Env>;
 
-const matches = (f: CallFilter, method: string, path: string): boolean => {
+const matches = (f: CallFilter, method: string, path: string, query = ''): boolean => {
   if (f.method && f.method.toUpperCase() !== method) return false;
+  if (f.query !== undefined && !query.includes(f.query)) return false;
   if (f.path === undefined) return true;
   return typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path);
 };
@@ -570,14 +573,14 @@ export class FakeLark {
 
   /** The next `n` matching calls answer `fault` instead. */
   failNext(n: number, fault: Fault & CallFilter): void {
-    const { method, path, ...f } = fault;
-    this.faults.push({ fault: f, filter: { method, path }, remaining: n, until: null });
+    const { method, path, query, ...f } = fault;
+    this.faults.push({ fault: f, filter: { method, path, query }, remaining: n, until: null });
   }
 
   /** Every matching call answers `fault` for the next `ms` (real time). */
   failFor(ms: number, fault: Fault & CallFilter): void {
-    const { method, path, ...f } = fault;
-    this.faults.push({ fault: f, filter: { method, path }, remaining: null, until: performance.now() + ms });
+    const { method, path, query, ...f } = fault;
+    this.faults.push({ fault: f, filter: { method, path, query }, remaining: null, until: performance.now() + ms });
   }
 
   /** The next `n` token requests answer `fault`. */
@@ -738,10 +741,11 @@ export class FakeLark {
 
     // Everything else needs a valid tenant token, then may be faulted, then rate limited.
     app.use('/open-apis/*', async (c, next) => {
-      const path = new URL(c.req.url).pathname;
+      const url = new URL(c.req.url);
+      const path = url.pathname;
       if (path.startsWith('/open-apis/auth/')) return next();
       this.checkToken(c);
-      const fault = this.takeFault(this.faults, c.req.method, path);
+      const fault = this.takeFault(this.faults, c.req.method, path, url.search);
       if (fault) return this.answerFault(c, fault);
       await next();
     });
@@ -973,12 +977,12 @@ export class FakeLark {
     });
   }
 
-  private takeFault(rules: FaultRule[], method: string, path: string): Fault | null {
+  private takeFault(rules: FaultRule[], method: string, path: string, query = ''): Fault | null {
     const now = performance.now();
     for (const rule of rules) {
       if (rule.until !== null && rule.until < now) continue;
       if (rule.remaining !== null && rule.remaining <= 0) continue;
-      if (!matches(rule.filter, method, path)) continue;
+      if (!matches(rule.filter, method, path, query)) continue;
       if (rule.remaining !== null) rule.remaining--;
       return rule.fault;
     }

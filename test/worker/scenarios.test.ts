@@ -20,5 +20,6 @@ describe('tasks and jobs on Workers', () => {
   it('/交办 in Chinese creates the task and its cards reach Lark', async () => {
     await tasks.assignCreatesTaskAndCards(h);
   });
-  it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h), 90_000);
+  it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h));
+  it('an urgent task card Lark refused once goes out with its 加急 before the request ends', () => tasks.urgentCardRefusedOnceGoesOutWithItsUrgent(h));
 });
