@@ -99,6 +99,16 @@ export async function markSent(tx: Tx | Db, id: number, now: Date, messageId: st
     .where(eq(outbox.id, id));
 }
 
+/**
+ * Written on a 加急 row just before its call (Lark's urgent API has no idempotency key): a
+ * later lease that still finds it knows the process died during the call, outcome unknown.
+ */
+export const URGENT_IN_FLIGHT = 'urgent call in flight';
+
+export async function markUrgentInFlight(db: Db, id: number): Promise<void> {
+  await db.update(outbox).set({ lastError: URGENT_IN_FLIGHT }).where(eq(outbox.id, id));
+}
+
 export async function markFailed(tx: Tx | Db, id: number, reason: string, status: 'failed' | 'superseded' = 'failed'): Promise<void> {
   await tx.update(outbox).set({ status, lastError: reason.slice(0, 500), leaseUntil: null }).where(eq(outbox.id, id));
 }

@@ -6,7 +6,19 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { botMessages, tasks } from '../db/schema.js';
-import { enqueueMessages, hasNewerCardUpdate, hasPendingTaskCard, leaseDue, markFailed, markSent, nextDueAt, reschedule, type OutboxRow } from '../db/outbox.js';
+import {
+  enqueueMessages,
+  hasNewerCardUpdate,
+  hasPendingTaskCard,
+  leaseDue,
+  markFailed,
+  markSent,
+  markUrgentInFlight,
+  nextDueAt,
+  reschedule,
+  URGENT_IN_FLIGHT,
+  type OutboxRow,
+} from '../db/outbox.js';
 import type { Deps } from '../bot/deps.js';
 import type { OutMessage, Recipient } from '../bot/domain/types.js';
 import { LarkApiError } from '../bot/lark/api.js';
@@ -16,6 +28,8 @@ import { RateLimiter } from '../bot/lark/rate.js';
 const PATCH_MAX_AGE_MS = 14 * 24 * 3600_000 - 3600_000;
 /** Transient failures are retried this many times (≈ 6 h with the backoff below), then failed. */
 const MAX_ATTEMPTS = 40;
+/** Why a 加急 whose outcome is unknown is dropped: a second buzz is worse than a missing one. */
+const URGENT_UNSURE = 'no answer from Lark: the 加急 may have gone out, so it is not repeated';
 const CONCURRENCY = 8;
 /** Reply targets that no longer exist: recalled (230011) or unknown (230001). */
 const REPLY_TARGET_GONE = new Set([230011, 230001]);
@@ -234,6 +248,14 @@ export class OutboxSender {
           await markFailed(db, row.id, 'superseded by a newer card update', 'superseded');
           return 'sent';
         }
+        if (msg.kind === 'urgent') {
+          // A buzz must not be repeated: one whose call the process died in may have gone out.
+          if (row.lastError === URGENT_IN_FLIGHT) {
+            await markFailed(db, row.id, URGENT_UNSURE);
+            return 'failed';
+          }
+          await markUrgentInFlight(db, row.id);
+        }
         messageId = await this.perform(row, msg);
       } finally {
         this.limiter.finish(row.rateKey, Date.now(), countsForApp(row));
@@ -262,6 +284,11 @@ export class OutboxSender {
           log.warn({ outbox_id: row.id, code: err.code, wait_ms: waitMs }, 'rate limited by Lark; retrying later');
           await reschedule(db, row.id, at, `rate limited (${err.code || err.status})`, false);
           return at;
+        }
+        if (msg.kind === 'urgent' && err.unanswered) {
+          log.warn({ outbox_id: row.id, err: err.message }, '加急 unanswered; not repeated');
+          await markFailed(db, row.id, URGENT_UNSURE);
+          return 'failed';
         }
         if (err.isFinal) {
           log.warn({ outbox_id: row.id, code: err.code, status: err.status }, 'message refused for good');

@@ -68,6 +68,11 @@ export class LarkApiError extends Error {
     message: string,
     /** Wait this long before retrying (from x-ogw-ratelimit-reset), if Lark said so. */
     readonly retryAfterMs: number | null = null,
+    /**
+     * No answer came back after the request may have reached Lark (a timeout, a connection lost
+     * mid-call): the call may or may not have taken effect.
+     */
+    readonly unanswered = false,
   ) {
     super(message);
     this.name = 'LarkApiError';

@@ -131,6 +131,8 @@ function parseBody(data: unknown): { code?: unknown; msg?: unknown } | null {
  * Classifies anything the SDK (axios underneath) can throw. Exported for the tests and for
  * anyone wrapping another SDK call the same way.
  */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
 export function toLarkApiError(err: unknown): LarkApiError {
   if (err instanceof LarkApiError) return err;
   const e = err as { response?: { status?: unknown; data?: unknown; headers?: unknown; statusText?: unknown }; code?: unknown; message?: unknown };
@@ -151,7 +153,9 @@ export function toLarkApiError(err: unknown): LarkApiError {
   if (tokenFailure) return new LarkApiError(200, Number(tokenFailure[1]), `token: ${tokenFailure[2]}`);
   const errCode = typeof e?.code === 'string' ? e.code : '';
   const timedOut = errCode === 'ECONNABORTED' || errCode === 'ETIMEDOUT' || errCode === 'ERR_CANCELED' || /timeout/i.test(message);
-  return new LarkApiError(0, -1, timedOut ? `timeout: ${message}` : `network: ${errCode ? `${errCode} ` : ''}${message}`);
+  // Refused or unresolvable: the request never left, so it certainly did nothing.
+  const neverSent = NEVER_SENT_CODES.has(errCode);
+  return new LarkApiError(0, -1, timedOut ? `timeout: ${message}` : `network: ${errCode ? `${errCode} ` : ''}${message}`, null, !neverSent);
 }
 
 /**
