@@ -7,7 +7,9 @@
  * time zones, so each instant is shifted by the zone's offset at that instant before writing.
  *
  * Written with exceljs's streaming writer, row by row into zip chunks: the in-memory workbook
- * model needs about 1 GB and tens of seconds for a 10,000-task ledger with its event log.
+ * model needs about 1 GB and tens of seconds for a 10,000-task ledger with its event log. Rows
+ * come in batches (writeLedgerXlsx), the first sheet's all before the second's: the writer
+ * zips one sheet at a time, so a sheet written beside another would wait in memory.
  * Workers bundle exceljs's browser build, which has no streaming writer; there the in-memory
  * workbook writes the same sheets.
  *
@@ -68,6 +70,8 @@ export const EVENT_COLUMNS = [
 export interface LedgerXlsxOptions {
   /** IANA zone the dates are shown in (DUBAN_TZ). */
   timeZone?: string;
+  /** Give up with LedgerTooLargeError once the file is larger than this many bytes. */
+  maxBytes?: number;
 }
 
 /** Shifts instants to wall-clock "UTC" dates of a zone, memoising the offset per hour. */
@@ -106,6 +110,24 @@ function styleHeader(row: ExcelJS.Row): void {
   });
 }
 
+/** The workbook would be larger than `maxBytes` (Lark takes files up to 30 MB). */
+export class LedgerTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`ledger workbook larger than ${maxBytes} bytes`);
+    this.name = 'LedgerTooLargeError';
+  }
+}
+
+type Batches<T> = AsyncIterable<readonly T[]> | Iterable<readonly T[]>;
+
+/** What the workbook is written from: batches (pages) of rows, in order. */
+export interface LedgerXlsxSource {
+  /** Sheet 督查台账. */
+  rows: Batches<LedgerRow>;
+  /** Sheet 事件日志: iterated only once every row of the first sheet is written. */
+  events: Batches<EventLogRow>;
+}
+
 /** Builds the .xlsx: sheet 督查台账 from `rows`, sheet 事件日志 from `events`. */
 export async function buildLedgerXlsx(
   rows: readonly LedgerRow[],
@@ -113,11 +135,30 @@ export async function buildLedgerXlsx(
   lang: Lang,
   options: LedgerXlsxOptions = {},
 ): Promise<Uint8Array> {
+  return writeLedgerXlsx({ rows: [rows], events: [events] }, lang, options);
+}
+
+/**
+ * Builds the .xlsx from batches of rows, one sheet after the other: on Node each batch goes
+ * into the zip before the next is asked for, so a ledger of any size is written holding one
+ * page of rows (and the compressed file). Throws LedgerTooLargeError as soon as the file
+ * passes `maxBytes`.
+ */
+export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, options: LedgerXlsxOptions = {}): Promise<Uint8Array> {
   const local = wallClock(options.timeZone ?? 'Asia/Shanghai');
   const tr = (key: string) => t(lang, key);
+  const maxBytes = options.maxBytes ?? Infinity;
   const sink = openSink((await import('exceljs')).default);
   const wb = sink.wb;
   wb.creator = 'duban';
+  let written = 0;
+  /** Between two turns of the event loop every ROWS_PER_TURN rows, across batches. */
+  const pace = async () => {
+    if (++written % ROWS_PER_TURN === 0) await nextTurn();
+  };
+  const checkSize = () => {
+    if (sink.size() > maxBytes) throw new LedgerTooLargeError(maxBytes);
+  };
 
   const main = wb.addWorksheet(tr('ledger_sheet_main'), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
   main.columns = LEDGER_COLUMNS.map(([key, width]) => ({ header: tr(`ledger_col_${key}`), key, width }));
@@ -131,32 +172,35 @@ export async function buildLedgerXlsx(
     Object.entries(LIGHT_FILL).map(([k, argb]) => [k, { type: 'pattern', pattern: 'solid', fgColor: { argb } } as ExcelJS.Fill]),
   ) as Record<keyof typeof LIGHT_FILL, ExcelJS.Fill>;
 
-  for (const [i, r] of rows.entries()) {
-    if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await nextTurn();
-    const row = main.addRow([
-      r.index,
-      `#${r.number}`,
-      r.title,
-      r.category ? tr(`ledger_category_${r.category}`) : '',
-      r.source ?? '',
-      r.creator,
-      r.lead,
-      r.co.join('、'),
-      local(r.assignedAt),
-      local(r.dueAt),
-      tr(`ledger_state_${r.state}`),
-      r.light ? lightLabel[r.light] : '',
-      r.latestProgress,
-      local(r.doneAt),
-      yesNo(r.onTime),
-      r.extensions,
-      r.chases,
-    ]);
-    for (const c of [9, 10, 14]) row.getCell(c).numFmt = DATE_FORMAT;
-    row.getCell(3).alignment = wrap;
-    row.getCell(13).alignment = wrap;
-    if (r.light) row.getCell(12).fill = fills[r.light];
-    row.commit();
+  for await (const batch of source.rows) {
+    for (const r of batch) {
+      await pace();
+      const row = main.addRow([
+        r.index,
+        `#${r.number}`,
+        r.title,
+        r.category ? tr(`ledger_category_${r.category}`) : '',
+        r.source ?? '',
+        r.creator,
+        r.lead,
+        r.co.join('、'),
+        local(r.assignedAt),
+        local(r.dueAt),
+        tr(`ledger_state_${r.state}`),
+        r.light ? lightLabel[r.light] : '',
+        r.latestProgress,
+        local(r.doneAt),
+        yesNo(r.onTime),
+        r.extensions,
+        r.chases,
+      ]);
+      for (const c of [9, 10, 14]) row.getCell(c).numFmt = DATE_FORMAT;
+      row.getCell(3).alignment = wrap;
+      row.getCell(13).alignment = wrap;
+      if (r.light) row.getCell(12).fill = fills[r.light];
+      row.commit();
+    }
+    checkSize();
   }
   commitSheet(main);
 
@@ -165,34 +209,43 @@ export async function buildLedgerXlsx(
   styleHeader(log.getRow(1));
   log.getRow(1).commit();
   const kindLabels = new Map<string, string>();
-  for (const [i, e] of events.entries()) {
-    if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await nextTurn();
-    let label = kindLabels.get(e.kind);
-    if (label === undefined) {
-      const key = `ledger_event_${e.kind}`;
-      label = hasMessage(key) ? tr(key) : e.kind;
-      kindLabels.set(e.kind, label);
+  for await (const batch of source.events) {
+    for (const e of batch) {
+      await pace();
+      let label = kindLabels.get(e.kind);
+      if (label === undefined) {
+        const key = `ledger_event_${e.kind}`;
+        label = hasMessage(key) ? tr(key) : e.kind;
+        kindLabels.set(e.kind, label);
+      }
+      const row = log.addRow([`#${e.number}`, e.seq, local(e.at), label, e.actor, e.detail, e.hash]);
+      row.getCell(3).numFmt = DATE_FORMAT;
+      row.commit();
     }
-    const row = log.addRow([`#${e.number}`, e.seq, local(e.at), label, e.actor, e.detail, e.hash]);
-    row.getCell(3).numFmt = DATE_FORMAT;
-    row.commit();
+    checkSize();
   }
   commitSheet(log);
-  return sink.finish();
+  const bytes = await sink.finish();
+  if (bytes.length > maxBytes) throw new LedgerTooLargeError(maxBytes);
+  return bytes;
 }
 
 type AnyWorkbook = ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter;
 
 /** The streaming writer when this exceljs build has one (Node), else the in-memory workbook. */
-function openSink(excel: typeof ExcelJS): { wb: AnyWorkbook; finish(): Promise<Uint8Array> } {
+function openSink(excel: typeof ExcelJS): { wb: AnyWorkbook; size(): number; finish(): Promise<Uint8Array> } {
   const Writer = (excel as { stream?: typeof ExcelJS.stream }).stream?.xlsx?.WorkbookWriter;
   if (!Writer) {
     const wb = new excel.Workbook();
-    return { wb, finish: async () => new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer) };
+    return { wb, size: () => 0, finish: async () => new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer) };
   }
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
+  let size = 0;
+  stream.on('data', (c: Buffer) => {
+    chunks.push(c);
+    size += c.length;
+  });
   const ended = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('error', reject);
@@ -200,6 +253,7 @@ function openSink(excel: typeof ExcelJS): { wb: AnyWorkbook; finish(): Promise<U
   const wb = new Writer({ stream, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 6 } } });
   return {
     wb,
+    size: () => size,
     async finish() {
       await wb.commit();
       await ended;

@@ -2,10 +2,10 @@
  * Reads for the digests, /统计 and /台账: the tasks a period's figures need, the counted events,
  * the directory (names and departments), subscriptions, and the ledger's full event log.
  */
-import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { FigureEvent, FigureTaskCore, Period } from '../bot/domain/figures.js';
-import type { LedgerEvent } from '../bot/domain/ledger.js';
-import type { Task } from '../bot/domain/types.js';
+import type { LedgerEvent, LedgerTask } from '../bot/domain/ledger.js';
+import type { Assignee, Category, Task, TaskState } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { chats, sends, subscriptions, taskAssignees, taskEvents, tasks, users } from './schema.js';
 import { hydrate, toPending } from './tasks.js';
@@ -340,12 +340,122 @@ export async function countLedgerTasks(db: Db | Tx, scope: LedgerScope): Promise
   return Number(r?.n ?? 0);
 }
 
-/** The tasks of a ledger export and their whole event log (with hashes), in number / seq order. */
-export async function loadLedger(db: Db | Tx, scope: LedgerScope): Promise<{ tasks: Task[]; events: LedgerEvent[] }> {
-  const rows = await db.select().from(tasks).where(ledgerWhere(scope)).orderBy(asc(tasks.number));
-  const loaded = await hydrate(db, rows);
-  // One joined query rather than a round trip per chunk of tasks: remote libSQL pays per trip.
-  const rawEvents = await db
+/** Tasks per page of ledgerTaskPages / ledgerEventPages. */
+export const LEDGER_PAGE_SIZE = 500;
+
+/** A task as the ledger reads it: the columns its row and its light need. */
+export type LedgerTaskRow = LedgerTask & Pick<Task, 'chatId' | 'percent' | 'acceptedAt'>;
+
+const ledgerTaskColumns = {
+  id: tasks.id,
+  number: tasks.number,
+  title: tasks.title,
+  category: tasks.category,
+  source: tasks.source,
+  state: tasks.state,
+  creatorId: tasks.creatorId,
+  chatId: tasks.chatId,
+  createdAt: tasks.createdAt,
+  dueAt: tasks.dueAt,
+  originalDueAt: tasks.originalDueAt,
+  submittedAt: tasks.submittedAt,
+  doneAt: tasks.doneAt,
+  acceptedAt: tasks.acceptedAt,
+  percent: tasks.percent,
+  lastProgressText: tasks.lastProgressText,
+  lastProgressAt: tasks.lastProgressAt,
+  extensionCount: tasks.extensionCount,
+  chaseCount: tasks.chaseCount,
+};
+
+export interface LedgerPageOptions {
+  /** Tasks per page (default LEDGER_PAGE_SIZE). */
+  pageSize?: number;
+  /** Only tasks numbered up to this (the second pass keeps to the tasks the first one wrote). */
+  maxNumber?: number;
+}
+
+/**
+ * The ledger's tasks in pages by task number, each query short: `pageSize` tasks after the
+ * last number given, then their assignees and events by the page's ids (one JSON parameter,
+ * one round trip whatever the page size).
+ */
+async function* ledgerTaskIdPages<R extends { id: number; number: number }>(
+  db: Db | Tx,
+  scope: LedgerScope,
+  columns: Record<keyof R, unknown>,
+  opts: LedgerPageOptions,
+): AsyncGenerator<R[]> {
+  const pageSize = Math.max(1, opts.pageSize ?? LEDGER_PAGE_SIZE);
+  let after = 0;
+  for (;;) {
+    const rows = (await db
+      .select(columns as typeof ledgerTaskColumns)
+      .from(tasks)
+      .where(and(ledgerWhere(scope), gt(tasks.number, after), opts.maxNumber !== undefined ? lte(tasks.number, opts.maxNumber) : undefined))
+      .orderBy(asc(tasks.number))
+      .limit(pageSize)) as unknown as R[];
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.number;
+  }
+}
+
+const idsParam = (rows: readonly { id: number }[]) => JSON.stringify(rows.map((r) => r.id));
+const inIds = (column: typeof taskEvents.taskId | typeof taskAssignees.taskId, ids: string) => sql`${column} IN (SELECT value FROM json_each(${ids}))`;
+
+/** One page of sheet 督查台账: tasks in number order, with the events their rows may need. */
+export interface LedgerTaskPage {
+  tasks: LedgerTaskRow[];
+  /** The progress / submission events of the page's tasks that have no latest progress text of their own. */
+  events: LedgerEvent[];
+}
+
+/** The tasks of a ledger export in number order, a page at a time (see LedgerPageOptions). */
+export async function* ledgerTaskPages(db: Db | Tx, scope: LedgerScope, opts: LedgerPageOptions = {}): AsyncGenerator<LedgerTaskPage> {
+  type Row = Omit<LedgerTaskRow, 'assignees' | 'category' | 'state'> & { category: string | null; state: string };
+  for await (const rows of ledgerTaskIdPages<Row>(db, scope, ledgerTaskColumns, opts)) {
+    const assignees = await db
+      .select({ taskId: taskAssignees.taskId, userId: taskAssignees.userId, role: taskAssignees.role, acceptedAt: taskAssignees.acceptedAt })
+      .from(taskAssignees)
+      .where(inIds(taskAssignees.taskId, idsParam(rows)))
+      .orderBy(asc(taskAssignees.taskId), asc(taskAssignees.position));
+    const byTask = new Map<number, Assignee[]>();
+    for (const a of assignees) {
+      const list = byTask.get(a.taskId) ?? [];
+      list.push({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt });
+      byTask.set(a.taskId, list);
+    }
+    const silent = rows.filter((r) => r.lastProgressText === null);
+    const events = silent.length ? await loadEvents(db, scope.tenantKey, idsParam(silent), ['progress', 'submitted']) : [];
+    yield {
+      tasks: rows.map((r) => ({
+        ...r,
+        category: (r.category as Category | null) ?? null,
+        state: r.state as TaskState,
+        assignees: byTask.get(r.id) ?? [],
+      })),
+      events,
+    };
+  }
+}
+
+/** One page of sheet 事件日志: tasks (number order) and all their events. */
+export interface LedgerEventPage {
+  tasks: { id: number; number: number }[];
+  events: LedgerEvent[];
+}
+
+/** The whole event log (with hashes) of a ledger export's tasks, a page of tasks at a time. */
+export async function* ledgerEventPages(db: Db | Tx, scope: LedgerScope, opts: LedgerPageOptions = {}): AsyncGenerator<LedgerEventPage> {
+  for await (const rows of ledgerTaskIdPages<{ id: number; number: number }>(db, scope, { id: tasks.id, number: tasks.number }, opts)) {
+    yield { tasks: rows, events: await loadEvents(db, scope.tenantKey, idsParam(rows)) };
+  }
+}
+
+async function loadEvents(db: Db | Tx, tenantKey: string, ids: string, kinds?: string[]): Promise<LedgerEvent[]> {
+  const raw = await db
     .select({
       taskId: taskEvents.taskId,
       seq: taskEvents.seq,
@@ -356,11 +466,9 @@ export async function loadLedger(db: Db | Tx, scope: LedgerScope): Promise<{ tas
       hash: taskEvents.hash,
     })
     .from(taskEvents)
-    .innerJoin(tasks, eq(tasks.id, taskEvents.taskId))
-    .where(ledgerWhere(scope))
+    .where(and(inIds(taskEvents.taskId, ids), eq(taskEvents.tenantKey, tenantKey), kinds ? inArray(taskEvents.kind, kinds) : undefined))
     .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq));
-  const events: LedgerEvent[] = rawEvents.map((e) => ({ ...e, payload: parsePayload(e.payload) }));
-  return { tasks: loaded, events };
+  return raw.map((e) => ({ ...e, payload: parsePayload(e.payload) }));
 }
 
 function parsePayload(text: string): Record<string, unknown> {

@@ -8,7 +8,9 @@
  *
  * The answer says how many tasks are coming; the workbook is built after the webhook has been
  * answered (deps.defer), so 10,000 tasks never hold up Lark's 3-second window, and it goes out
- * through the outbox as a file message (uploaded, then sent).
+ * through the outbox as a file message (uploaded, then sent). It is read and written in pages
+ * (ledgerWorkbook): bounded memory and short queries for a ledger of any size. A workbook
+ * over Lark's 30 MB file limit is not queued; the chat is told to export a shorter period.
  */
 import type { BotContext } from '../bot/context.js';
 import { periodOf } from '../bot/domain/figures.js';
@@ -16,11 +18,20 @@ import { eventLogRows, ledgerRows } from '../bot/domain/ledger.js';
 import { lightOf } from '../bot/domain/light.js';
 import type { Lang, OutMessage, Recipient } from '../bot/domain/types.js';
 import { t } from '../bot/i18n.js';
-import { buildLedgerXlsx } from '../bot/ledger-xlsx.js';
+import { LedgerTooLargeError, writeLedgerXlsx } from '../bot/ledger-xlsx.js';
 import type { CommandHandler } from '../bot/router.js';
 import { getChat, settingsOf } from '../db/chats.js';
 import { commitChange } from '../db/commit.js';
-import { countLedgerTasks, hasTaskAnsweredBy, listChats, loadDirectory, loadLedger, type LedgerScope } from '../db/figures.js';
+import {
+  countLedgerTasks,
+  hasTaskAnsweredBy,
+  ledgerEventPages,
+  ledgerTaskPages,
+  listChats,
+  loadDirectory,
+  type LedgerScope,
+  type LedgerTaskRow,
+} from '../db/figures.js';
 import type { Deps } from '../bot/deps.js';
 
 async function mayExport(ctx: BotContext): Promise<boolean> {
@@ -50,31 +61,72 @@ export const ledger: CommandHandler<'ledger'> = async (ctx, cmd) => {
   deps.defer(() => exportLedger(deps, { scope, to, fileName, lang, now }));
 };
 
+/** Lark takes files of at most 30 MB (im/v1/files). */
+export const LEDGER_MAX_BYTES = 30 * 1024 * 1024;
+
+export interface LedgerJob {
+  scope: LedgerScope;
+  to: Recipient;
+  fileName: string;
+  lang: Lang;
+  now: Date;
+}
+
+export interface LedgerExportOptions {
+  /** Tasks read and written per page (default LEDGER_PAGE_SIZE). */
+  pageSize?: number;
+  /** The largest file sent (default LEDGER_MAX_BYTES); a larger one is refused with a message. */
+  maxBytes?: number;
+}
+
 /** Builds the workbook and queues it as a file message; a failure is logged and told to the chat. */
-export async function exportLedger(
-  deps: Deps,
-  job: { scope: LedgerScope; to: Recipient; fileName: string; lang: Lang; now: Date },
-): Promise<void> {
+export async function exportLedger(deps: Deps, job: LedgerJob, opts: LedgerExportOptions = {}): Promise<void> {
   const { scope, to, fileName, lang, now } = job;
   let message: OutMessage;
   try {
-    const { tasks, events } = await loadLedger(deps.db, scope);
-    const directory = await loadDirectory(deps.db, scope.tenantKey);
-    const settings = new Map((await listChats(deps.db, scope.tenantKey)).map((c) => [c.chatId, settingsOf(c)]));
-    const nameOf = (id: string) => (id === 'bot' ? t(lang, 'ledger_bot') : (directory.names[id] ?? id));
-    const rows = ledgerRows({
-      tasks,
-      events,
-      now,
-      nameOf,
-      lightOf: (task) => lightOf(task, now, deps.calendar, settings.get(task.chatId) ?? settingsOf(null)),
-    });
-    const bytes = await buildLedgerXlsx(rows, eventLogRows(tasks, events, nameOf), lang, { timeZone: deps.config.DUBAN_TZ });
+    const bytes = await ledgerWorkbook(deps, job, opts);
     message = { kind: 'file', to, fileName, bytes };
   } catch (err) {
-    deps.log.error({ err, job: 'ledger' }, 'ledger export failed');
-    message = { kind: 'send', to, msgType: 'text', content: { text: t(lang, 'ledger_failed') } };
+    const tooLarge = err instanceof LedgerTooLargeError;
+    if (tooLarge) deps.log.warn({ job: 'ledger', max_bytes: err.maxBytes }, 'ledger export too large to send');
+    else deps.log.error({ err, job: 'ledger' }, 'ledger export failed');
+    const text = tooLarge ? t(lang, 'ledger_too_large', { mb: Math.round((err.maxBytes / 2 ** 20) * 10) / 10 }) : t(lang, 'ledger_failed');
+    message = { kind: 'send', to, msgType: 'text', content: { text } };
   }
   await commitChange(deps.db, { tenantKey: scope.tenantKey, now, messages: [message] });
   deps.kickOutbox();
+}
+
+/**
+ * The .xlsx of a ledger export, read and written a page of tasks at a time: first every page
+ * of tasks into sheet 督查台账, then every page of events into 事件日志 (the same tasks: those
+ * numbered up to the last one the first pass wrote). Memory stays at a page plus the file,
+ * and each query is short, whatever the size of the ledger. Throws LedgerTooLargeError past
+ * `maxBytes`.
+ */
+export async function ledgerWorkbook(deps: Pick<Deps, 'db' | 'calendar' | 'config'>, job: Omit<LedgerJob, 'to' | 'fileName'>, opts: LedgerExportOptions = {}): Promise<Uint8Array> {
+  const { scope, lang, now } = job;
+  const directory = await loadDirectory(deps.db, scope.tenantKey);
+  const settings = new Map((await listChats(deps.db, scope.tenantKey)).map((c) => [c.chatId, settingsOf(c)]));
+  const nameOf = (id: string) => (id === 'bot' ? t(lang, 'ledger_bot') : (directory.names[id] ?? id));
+  const light = (task: LedgerTaskRow) => lightOf(task, now, deps.calendar, settings.get(task.chatId) ?? settingsOf(null));
+  let written = 0;
+  let lastNumber = 0;
+  async function* rows() {
+    for await (const page of ledgerTaskPages(deps.db, scope, { pageSize: opts.pageSize })) {
+      yield ledgerRows({ tasks: page.tasks, events: page.events, now, nameOf, lightOf: light, firstIndex: written + 1 });
+      written += page.tasks.length;
+      lastNumber = page.tasks[page.tasks.length - 1]!.number;
+    }
+  }
+  async function* events() {
+    if (written === 0) return;
+    for await (const page of ledgerEventPages(deps.db, scope, { pageSize: opts.pageSize, maxNumber: lastNumber })) {
+      yield eventLogRows(page.tasks, page.events, nameOf);
+    }
+  }
+  return writeLedgerXlsx({ rows: rows(), events: events() }, lang, {
+    timeZone: deps.config.DUBAN_TZ,
+    maxBytes: opts.maxBytes ?? LEDGER_MAX_BYTES,
+  });
 }

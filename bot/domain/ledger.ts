@@ -91,6 +91,8 @@ export interface LedgerRowsInput<T extends LedgerTask = LedgerTask> {
   nameOf: (openId: string) => string;
   /** The light of an open task (bot/domain/light.ts lightOf bound to now, calendar and settings). */
   lightOf: (task: T) => Light;
+  /** 序号 of the first row (default 1): a ledger written page by page continues the count. */
+  firstIndex?: number;
 }
 
 const PROGRESS_KINDS = new Set(['progress', 'submitted']);
@@ -103,7 +105,10 @@ function textOf(payload: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Ledger rows in task-number order. */
+/**
+ * Ledger rows in task-number order. Rows depend only on their own task and its events, so a
+ * ledger can be built a page of tasks at a time (with `firstIndex` carrying 序号 on).
+ */
 export function ledgerRows<T extends LedgerTask>(input: LedgerRowsInput<T>): LedgerRow[] {
   const latest = new Map<number, { at: number; seq: number; text: string }>();
   for (const e of input.events ?? []) {
@@ -114,6 +119,7 @@ export function ledgerRows<T extends LedgerTask>(input: LedgerRowsInput<T>): Led
     if (!prev || prev.seq < e.seq) latest.set(e.taskId, { at: e.at.getTime(), seq: e.seq, text });
   }
   const sorted = [...input.tasks].sort((a, b) => a.number - b.number);
+  const first = input.firstIndex ?? 1;
   return sorted.map((task, i) => {
     const lead = leadOf(task);
     const open = isOpenTask(task);
@@ -121,7 +127,7 @@ export function ledgerRows<T extends LedgerTask>(input: LedgerRowsInput<T>): Led
     let onTime = isDoneOnTime(task);
     if (onTime === null && open && original && original.getTime() < input.now.getTime()) onTime = false;
     return {
-      index: i + 1,
+      index: first + i,
       number: task.number,
       taskId: task.id,
       title: task.title,

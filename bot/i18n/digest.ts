@@ -100,6 +100,10 @@ export const digest: Catalogue = {
   },
   ledger_usage: { zh: '用法：/台账 [本月|本年|全部]', en: 'Usage: /ledger [month|year|all]' },
   ledger_failed: { zh: '台账生成失败，已记录，请稍后再试。', en: 'Building the ledger failed. It has been logged; please try again later.' },
+  ledger_too_large: {
+    zh: '台账文件超过 {mb} MB，飞书无法发送。请分段导出：/台账 本月 或 /台账 本年。',
+    en: 'The ledger file would be larger than {mb} MB, more than Lark accepts. Please export a shorter period: /ledger month or /ledger year.',
+  },
   ledger_period_month: { zh: '本月', en: 'this month' },
   ledger_period_year: { zh: '本年', en: 'this year' },
   ledger_period_all: { zh: '全部', en: 'all' },

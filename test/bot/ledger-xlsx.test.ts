@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { eventLogRows, ledgerRows, type LedgerEvent, type LedgerTask } from '../../bot/domain/ledger.js';
-import { buildLedgerXlsx, LIGHT_FILL } from '../../bot/ledger-xlsx.js';
+import { buildLedgerXlsx, LedgerTooLargeError, LIGHT_FILL, writeLedgerXlsx } from '../../bot/ledger-xlsx.js';
 
 const bj = (s: string) => new Date(`${s}:00+08:00`);
 const now = bj('2026-12-04T16:00');
@@ -157,5 +157,17 @@ describe('buildLedgerXlsx', () => {
   it('an empty ledger still has its header', async () => {
     const wb = await readBack(await buildLedgerXlsx([], [], 'zh'));
     expect(wb.getWorksheet('督查台账')!.rowCount).toBe(1);
+  });
+
+  it('rows in batches write the same sheets as all at once', async () => {
+    const batched = await readBack(await writeLedgerXlsx({ rows: [rows.slice(0, 1), [], rows.slice(1, 3), rows.slice(3)], events: [log.slice(0, 2), log.slice(2)] }, 'zh'));
+    const whole = await readBack(await buildLedgerXlsx(rows, log, 'zh'));
+    const dump = (wb: ExcelJS.Workbook) => wb.worksheets.map((ws) => ws.getSheetValues());
+    expect(dump(batched)).toEqual(dump(whole));
+  });
+
+  it('gives up once the file passes maxBytes', async () => {
+    await expect(buildLedgerXlsx(rows, log, 'zh', { maxBytes: 2048 })).rejects.toBeInstanceOf(LedgerTooLargeError);
+    expect((await buildLedgerXlsx(rows, log, 'zh', { maxBytes: 1 << 20 })).length).toBeGreaterThan(2048);
   });
 });
