@@ -13,6 +13,7 @@ import { createLogger } from '../bot/log.js';
 import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
 import { nextDueAt } from '../db/outbox.js';
 import { isJobName, runJob } from '../schedules/jobs.js';
+import * as directory from './scenarios/directory.js';
 import type { Harness } from './scenarios/harness.js';
 import { localFake } from './scenarios/local-fake.js';
 import { APP_ID, APP_SECRET, BOT_ENV, BOT_NAME, BOT_OPEN_ID, TENANT, furnish } from './scenarios/office.js';
@@ -101,4 +102,9 @@ describe('tasks and jobs on Node', () => {
   });
   it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h));
   it('an urgent task card Lark refused once goes out with its 加急 before the request ends', () => tasks.urgentCardRefusedOnceGoesOutWithItsUrgent(h));
+});
+
+describe('Lark lookups on Node', () => {
+  it('in a new group its owner sets the 督办领导: chat name, owner and department come from Lark', () =>
+    directory.groupOwnerSettingsLearnNamesFromLark(h));
 });

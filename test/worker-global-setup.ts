@@ -3,7 +3,7 @@
  * 127.0.0.1 — a remote libSQL database (the Hrana test server, migrated with the committed
  * migrations, as drizzle-kit would do before a deploy) and the fake Lark Open API — plus a
  * small control server through which the tests, inside workerd, read the fake's records and
- * set its faults.
+ * set its faults and add people and chats to it.
  * Hands their addresses to the pool as the Worker's bindings (vitest.config.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { startHranaServer } from './support/hrana-server.js';
 import { APP_ID, APP_SECRET, BOT_ENV, BOT_NAME, BOT_OPEN_ID, TENANT, furnish } from './scenarios/office.js';
 import { localFake, sentMessages } from './scenarios/local-fake.js';
 
-/** The fake's records as plain JSON, and its faults to set, for the tests inside workerd. */
+/** The fake's records as plain JSON, its faults to set and its directory to add to, for the tests inside workerd. */
 export function controlApp(fake: FakeLark): Hono {
   const app = new Hono();
   app.get('/messages', (c) => c.json(sentMessages(fake)));
@@ -36,6 +36,14 @@ export function controlApp(fake: FakeLark): Hono {
   });
   app.post('/clear-faults', (c) => {
     fake.clearFaults();
+    return c.json({});
+  });
+  app.post('/users', async (c) => {
+    await localFake(fake).addUser(await c.req.json());
+    return c.json({});
+  });
+  app.post('/chats', async (c) => {
+    await localFake(fake).addChat(await c.req.json());
     return c.json({});
   });
   return app;

@@ -199,6 +199,12 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
   // `timeout` above is a socket-idle timer; this is the whole-request deadline.
   http.interceptors.request.use((config) => {
     if (!config.signal) config.signal = AbortSignal.timeout(timeoutMs);
+    // The SDK's generated methods (chat.get, user.get, department.get, …) pass `data: {}` on
+    // GET too; axios serializes it to "{}". Node's http adapter sends that body along, but
+    // on Workers axios goes through fetch, and workerd's Request refuses a GET or HEAD with a
+    // body — so every lookup failed there. Lark's GET endpoints take no body: drop it.
+    const method = config.method?.toLowerCase();
+    if (method === 'get' || method === 'head') config.data = undefined;
     return config;
   });
   // The SDK expects its http instance to resolve to the body (see lark-notes §6.2).

@@ -31,6 +31,10 @@ export interface FakeRecorder {
   setLatency(ms: number): Promise<void>;
   /** Forgets injected faults. */
   clearFaults(): Promise<void>;
+  /** Adds a person to the fake's directory (contact API), in a department of that name. */
+  addUser(u: { openId: string; name: string; departmentId: string; departmentName: string }): Promise<void>;
+  /** Adds a group the bot is in (im chat API). */
+  addChat(c: { chatId: string; name: string; ownerId: string; members: string[] }): Promise<void>;
 }
 
 export interface Harness {

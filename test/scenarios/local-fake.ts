@@ -24,5 +24,7 @@ export function localFake(fake: FakeLark): FakeRecorder {
     failNext: async (n, fault) => fake.failNext(n, fault),
     setLatency: async (ms) => fake.setLatency(ms),
     clearFaults: async () => fake.clearFaults(),
+    addUser: async (u) => void fake.addUser(u),
+    addChat: async (c) => void fake.addChat(c),
   };
 }

@@ -21,5 +21,7 @@ export function remoteFake(controlUrl: string): FakeRecorder {
     failNext: (n, fault) => post('/fail-next', { n, fault }),
     setLatency: (ms) => post('/latency', { ms }),
     clearFaults: () => post('/clear-faults', {}),
+    addUser: (u) => post('/users', u),
+    addChat: (c) => post('/chats', c),
   };
 }

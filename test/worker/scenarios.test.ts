@@ -3,6 +3,7 @@
  * entry, against a remote libSQL over HTTP and the fake Lark server on the Node side.
  */
 import { describe, it } from 'vitest';
+import * as directory from '../scenarios/directory.js';
 import * as tasks from '../scenarios/tasks.js';
 import * as webhook from '../scenarios/webhook.js';
 import { workerHarness } from './harness.js';
@@ -22,4 +23,9 @@ describe('tasks and jobs on Workers', () => {
   });
   it('the chase job sends the overdue reminder once', () => tasks.chaseSendsOverdueReminderOnce(h));
   it('an urgent task card Lark refused once goes out with its 加急 before the request ends', () => tasks.urgentCardRefusedOnceGoesOutWithItsUrgent(h));
+});
+
+describe('Lark lookups on Workers', () => {
+  it('in a new group its owner sets the 督办领导: chat name, owner and department come from Lark', () =>
+    directory.groupOwnerSettingsLearnNamesFromLark(h));
 });
