@@ -396,6 +396,7 @@ async function* ledgerTaskIdPages<R extends { id: number; number: number }>(
       .orderBy(asc(tasks.number))
       .limit(pageSize)) as unknown as R[];
     if (rows.length === 0) return;
+    await nextTurn();
     yield rows;
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.number;
@@ -403,6 +404,11 @@ async function* ledgerTaskIdPages<R extends { id: number; number: number }>(
 }
 
 const idsParam = (rows: readonly { id: number }[]) => JSON.stringify(rows.map((r) => r.id));
+/**
+ * A turn of the event loop between two of a page's queries: the embedded driver runs each
+ * query synchronously, and webhooks arriving meanwhile must be answered within Lark's 3 s.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 const inIds = (column: typeof taskEvents.taskId | typeof taskAssignees.taskId, ids: string) => sql`${column} IN (SELECT value FROM json_each(${ids}))`;
 
 /** One page of sheet 督查台账: tasks in number order, with the events their rows may need. */
@@ -427,8 +433,10 @@ export async function* ledgerTaskPages(db: Db | Tx, scope: LedgerScope, opts: Le
       list.push({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt });
       byTask.set(a.taskId, list);
     }
+    await nextTurn();
     const silent = rows.filter((r) => r.lastProgressText === null);
     const events = silent.length ? await loadEvents(db, scope.tenantKey, idsParam(silent), ['progress', 'submitted']) : [];
+    await nextTurn();
     yield {
       tasks: rows.map((r) => ({
         ...r,
@@ -450,7 +458,9 @@ export interface LedgerEventPage {
 /** The whole event log (with hashes) of a ledger export's tasks, a page of tasks at a time. */
 export async function* ledgerEventPages(db: Db | Tx, scope: LedgerScope, opts: LedgerPageOptions = {}): AsyncGenerator<LedgerEventPage> {
   for await (const rows of ledgerTaskIdPages<{ id: number; number: number }>(db, scope, { id: tasks.id, number: tasks.number }, opts)) {
-    yield { tasks: rows, events: await loadEvents(db, scope.tenantKey, idsParam(rows)) };
+    const events = await loadEvents(db, scope.tenantKey, idsParam(rows));
+    await nextTurn();
+    yield { tasks: rows, events };
   }
 }
 
@@ -466,7 +476,9 @@ async function loadEvents(db: Db | Tx, tenantKey: string, ids: string, kinds?: s
       hash: taskEvents.hash,
     })
     .from(taskEvents)
-    .where(and(inIds(taskEvents.taskId, ids), eq(taskEvents.tenantKey, tenantKey), kinds ? inArray(taskEvents.kind, kinds) : undefined))
+    // By events_task_seq: a plain tenant_key term would lead SQLite to events_tenant_at and a
+    // scan of all the tenant's events per page (the unary + keeps that index out).
+    .where(and(inIds(taskEvents.taskId, ids), sql`+${taskEvents.tenantKey} = ${tenantKey}`, kinds ? inArray(taskEvents.kind, kinds) : undefined))
     .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq));
   return raw.map((e) => ({ ...e, payload: parsePayload(e.payload) }));
 }
