@@ -62,7 +62,7 @@ export function atUser(openId: string): string {
 
 /**
  * User text inside a `text` message: `<at user_id="all">` there is a real mention, `<b>`/`<s>`
- * style it and `[text](url)` is a link (lark-notes §4.2). Angle and square brackets become
+ * style it and `[text](url)` is a link (open.feishu.cn, the card's lark_md syntax). Angle and square brackets become
  * their full-width look-alikes, which read the same to a person and are no markup to Lark.
  */
 export function escapeText(text: string): string {

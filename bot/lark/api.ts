@@ -49,7 +49,7 @@ export interface LarkApi {
 }
 
 /**
- * Lark error codes that decide what the sender does. Source: lark-platform.md "Rate limits"
+ * Lark error codes that decide what the sender does. Source: open.feishu.cn 频控策略 (rate limits)
  * and the send API's error table.
  */
 export const FINAL_SEND_CODES = new Set([230002, 230013, 230029, 230053, 232009, 230099, 230025, 230031, 230001, 99992402]);

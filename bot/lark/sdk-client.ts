@@ -27,7 +27,7 @@ export interface LarkClientOptions {
 /**
  * Lark codes meaning "the token you sent is not (or no longer) valid": 99991661 missing,
  * 99991663 invalid tenant token, 99991668 invalid access token (seen on revoked tokens).
- * Source: lark-notes §4.7 and the server error-code page.
+ * Source: open.feishu.cn, the server error-code page.
  */
 const TOKEN_INVALID_CODES = new Set([99991661, 99991663, 99991668]);
 
@@ -207,7 +207,7 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
     if (method === 'get' || method === 'head') config.data = undefined;
     return config;
   });
-  // The SDK expects its http instance to resolve to the body (see lark-notes §6.2).
+  // The SDK expects its http instance to resolve to the body (the SDK's own http client does the same).
   http.interceptors.response.use((resp) =>
     (resp.config as { $return_headers?: boolean }).$return_headers ? ({ data: resp.data, headers: resp.headers } as any) : resp.data,
   );

@@ -1,6 +1,6 @@
 /**
  * Authenticating what arrives at POST /lark/events, pure given `now`.
- * Source: open.feishu.cn "Encrypt Key" and "request signature" docs (lark-platform.md).
+ * Source: open.feishu.cn "Encrypt Key" and "request signature" docs.
  *  - signature = hex(SHA-256(timestamp + nonce + encryptKey + rawBody)) over the raw bytes
  *    as received (the SDK hashes re-serialised JSON instead; we do not);
  *  - body { encrypt } = base64(IV(16) + AES-256-CBC(PKCS#7)), key = SHA-256(encryptKey);

@@ -10,7 +10,7 @@
  * Used by tests, the sandbox and the benchmarks, so it imports nothing from vitest and can run
  * as a process: `tsx test/support/fake-lark.ts [port]`.
  *
- * Sources: shared/lark-platform.md ("Calls out", "Rate limits"), lark-notes §3.3, §4, §5; error
+ * Sources: open.feishu.cn — 频控策略 (rate limits), the message, urgent, file, contact and chat API pages; error
  * codes from the API pages (message patch, contact v3 department/user get, chat get).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -44,7 +44,7 @@ export interface FakeLarkOptions {
   port?: number;
 }
 
-/** Lark's published limits (lark-platform.md "Rate limits"); windows slide. */
+/** Lark's published limits (频控策略); windows slide. */
 export interface RateLimits {
   /** create + reply, per app. */
   sendPerSecond: number;

@@ -1,7 +1,7 @@
 /**
  * Builds Lark event deliveries the way Lark sends them (schema 2.0 envelopes, optional AES
  * encryption, X-Lark-* signature headers), so tests feed the webhook exactly what production
- * receives. Sources: lark-platform.md "Events in", lark-notes §1.3–§1.5, §2.1, §3.2.
+ * receives. Sources: open.feishu.cn — event subscription, Encrypt Key, request signature and card callback pages.
  *
  * @example
  *   const env = messageEvent({ text: '@督办 /交办 @王主任 修复路灯', chatId, sender: ou_a,
@@ -17,7 +17,7 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const newEventId = () => hex(16);
 const ms = (t: Date | number | undefined): string => String(t === undefined ? Date.now() : t instanceof Date ? t.getTime() : t);
 
-/** AES-256-CBC with key = SHA-256(encryptKey), random IV prefixed, base64 (lark-notes §1.4). */
+/** AES-256-CBC with key = SHA-256(encryptKey), random IV prefixed, base64 (open.feishu.cn, "Encrypt Key"). */
 export function encrypt(plaintext: string, encryptKey: string, iv: Uint8Array = randomBytes(16)): string {
   const key = createHash('sha256').update(encryptKey, 'utf8').digest();
   const cipher = createCipheriv('aes-256-cbc', key, iv);
