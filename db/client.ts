@@ -7,7 +7,8 @@ import type { Client, InStatement, Transaction, TransactionMode } from '@libsql/
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from './schema.js';
 
-export type Db = LibSQLDatabase<typeof schema>;
+/** The drizzle database, with its libSQL client at hand for the rare plain statement. */
+export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface DbHandle {
