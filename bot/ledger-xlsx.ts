@@ -20,6 +20,7 @@ import type ExcelJS from 'exceljs';
 import type { Lang } from './domain/types.js';
 import type { EventLogRow, LedgerRow } from './domain/ledger.js';
 import { hasMessage, t } from './i18n.js';
+import { nextTurn } from './turn.js';
 
 export const LIGHT_FILL: Record<'red' | 'yellow' | 'green', string> = {
   red: 'FFFFC7CE',
@@ -33,7 +34,6 @@ const HEADER_FILL = 'FFD9E1F2';
  * and webhooks arriving meanwhile must still be answered within Lark's 3 s.
  */
 const ROWS_PER_TURN = 200;
-const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm';
 
 /** Column keys of sheet 督查台账, in SPEC §6 order, with widths in characters. */

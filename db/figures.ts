@@ -9,6 +9,7 @@ import type { Assignee, Category, Task, TaskState } from '../bot/domain/types.js
 import type { Db, Tx } from './client.js';
 import { chats, sends, subscriptions, taskAssignees, taskEvents, tasks, users } from './schema.js';
 import { hydrate, toPending } from './tasks.js';
+import { nextTurn } from '../bot/turn.js';
 
 /** Event kinds the figures count (extensions, returns, chases). */
 export const COUNTED_EVENT_KINDS = ['extension_approved', 'returned', 'chased', 'escalated'] as const;
@@ -404,11 +405,6 @@ async function* ledgerTaskIdPages<R extends { id: number; number: number }>(
 }
 
 const idsParam = (rows: readonly { id: number }[]) => JSON.stringify(rows.map((r) => r.id));
-/**
- * A turn of the event loop between two of a page's queries: the embedded driver runs each
- * query synchronously, and webhooks arriving meanwhile must be answered within Lark's 3 s.
- */
-const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 const inIds = (column: typeof taskEvents.taskId | typeof taskAssignees.taskId, ids: string) => sql`${column} IN (SELECT value FROM json_each(${ids}))`;
 
 /** One page of sheet 督查台账: tasks in number order, with the events their rows may need. */

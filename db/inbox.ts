@@ -2,6 +2,7 @@
 import type { InValue } from '@libsql/client';
 import { and, isNull, lt, or, sql } from 'drizzle-orm';
 import type { IncomingEvent } from '../bot/lark/events.js';
+import { nextTurn } from '../bot/turn.js';
 import type { Db } from './client.js';
 import { inbox } from './schema.js';
 
@@ -48,12 +49,10 @@ export function claimEvent(db: Db, e: IncomingEvent, now: Date, opts: { processe
     if (!q.running) {
       q.running = true;
       // After this turn of the event loop, so every request read in it joins the same INSERT.
-      nextTurn(() => void drainClaims(db, q));
+      void nextTurn().then(() => drainClaims(db, q));
     }
   });
 }
-
-const nextTurn: (fn: () => void) => void = typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : queueMicrotask;
 
 async function drainClaims(db: Db, q: { waiting: Claim[]; running: boolean }): Promise<void> {
   try {

@@ -90,18 +90,7 @@ export class OutboxSender {
       this.again = true;
       return;
     }
-    this.running = this.drain()
-      .catch((err) => {
-        this.deps.log.error({ err }, 'outbox drain failed');
-        return { sent: 0, failed: 0, retried: 0 };
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.occupy(this.drain());
   }
 
   /**
@@ -111,6 +100,12 @@ export class OutboxSender {
   async drainExclusive(deadline: number): Promise<DrainResult> {
     while (this.running) await this.running;
     const run = this.drain(deadline);
+    this.occupy(run);
+    return run;
+  }
+
+  /** Holds the sender's one slot for a drain; a kick that came meanwhile drains again after it. */
+  private occupy(run: Promise<DrainResult>): void {
     this.running = run
       .catch((err) => {
         this.deps.log.error({ err }, 'outbox drain failed');
@@ -123,7 +118,6 @@ export class OutboxSender {
           this.kick();
         }
       });
-    return run;
   }
 
   /** Retries come due later: one timer wakes the sender for the earliest of them. */
