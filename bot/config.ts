@@ -15,8 +15,12 @@ const isTimeZone = (tz: string): boolean => {
 
 const Schema = z
   .object({
-    LARK_APP_ID: z.string({ message: 'missing: copy the App ID from the Feishu developer console (it starts with cli_)' }).regex(/^cli_\w+$/, 'copy the App ID from the Feishu developer console (it starts with cli_)'),
-    LARK_APP_SECRET: z.string({ message: 'missing: copy the App Secret from the developer console (Credentials & Basic Info)' }).min(8, 'copy the App Secret from the developer console (Credentials & Basic Info)'),
+    LARK_APP_ID: z
+      .string({ message: 'missing: copy the App ID from the Feishu developer console (it starts with cli_)' })
+      .regex(/^cli_\w+$/, 'copy the App ID from the Feishu developer console (it starts with cli_)'),
+    LARK_APP_SECRET: z
+      .string({ message: 'missing: copy the App Secret from the developer console (Credentials & Basic Info)' })
+      .min(8, 'copy the App Secret from the developer console (Credentials & Basic Info)'),
     LARK_VERIFICATION_TOKEN: z.string().optional(),
     LARK_ENCRYPT_KEY: z.string().optional(),
     LARK_DOMAIN: z

@@ -50,10 +50,7 @@ export async function dispatchEnvelope(deps: Deps, envelope: Record<string, unkn
   if (!work) return {};
   if (event.kind === 'cardAction') {
     const processing = processEvent(deps, event);
-    const answer = await Promise.race([
-      processing,
-      new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CARD_ANSWER_BUDGET_MS).unref?.()),
-    ]);
+    const answer = await Promise.race([processing, new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CARD_ANSWER_BUDGET_MS).unref?.())]);
     if (answer === 'late') {
       deps.defer(() => processing);
       return { toast: { type: 'info', content: t(deps.config.DUBAN_LANG, 'card_processing') } };
@@ -162,7 +159,12 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
     lang: ctx.lang,
   });
   await rememberChat(deps, event);
-  await rememberNames(deps.db, event.tenantKey, event.mentions.filter((m) => m.openId !== deps.botOpenId), ctx.now);
+  await rememberNames(
+    deps.db,
+    event.tenantKey,
+    event.mentions.filter((m) => m.openId !== deps.botOpenId),
+    ctx.now,
+  );
   if (cmd) {
     const handler = r.commands.get(cmd.verb);
     if (!handler) throw new ParseError('unknown_verb', { verb: cmd.verb });
@@ -212,7 +214,8 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
   const pending: OutMessage[] = [];
   const chatId = event.kind === 'message' ? event.chatId : event.kind === 'cardAction' ? event.chatId : event.kind === 'botAdded' ? event.chatId : null;
   const messageId = event.kind === 'message' ? event.messageId : null;
-  const actor = event.kind === 'message' ? event.sender : event.kind === 'cardAction' ? event.operator : event.kind === 'botAdded' ? (event.operator ?? '') : '';
+  const actor =
+    event.kind === 'message' ? event.sender : event.kind === 'cardAction' ? event.operator : event.kind === 'botAdded' ? (event.operator ?? '') : '';
   const ctx = {
     deps,
     tenantKey: event.tenantKey,

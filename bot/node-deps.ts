@@ -32,7 +32,6 @@ export interface NodeDepsOptions {
   autoSend?: boolean;
 }
 
-
 export async function createNodeDeps(config: Config, opts: NodeDepsOptions = {}): Promise<NodeDeps> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const handle = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);

@@ -76,9 +76,7 @@ export function configOf(env: object): Config {
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') record[k] = v;
   const config = loadConfig(record);
   if (config.DATABASE_URL.startsWith('file:')) {
-    throw new ConfigError([
-      'DATABASE_URL: a Worker has no disk; use the remote database, libsql://<db>-<org>.turso.io (wrangler secret put DATABASE_URL)',
-    ]);
+    throw new ConfigError(['DATABASE_URL: a Worker has no disk; use the remote database, libsql://<db>-<org>.turso.io (wrangler secret put DATABASE_URL)']);
   }
   return config;
 }
@@ -140,7 +138,6 @@ function botOpenIdFor(config: Config, lark: LarkApi): Promise<string> {
   return p;
 }
 
-
 function calendarFor(config: Config, handle: DbHandle, nowMs: number): Promise<WorkCalendar> {
   const key = `${config.DATABASE_URL}\n${config.DUBAN_TZ}`;
   const hit = calendars.get(key);
@@ -169,10 +166,7 @@ export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions):
   const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   const handle = wrapClient(client);
   const lark = opts.lark ?? larkFor(config);
-  const [botOpenId, calendar] = await Promise.all([
-    env.LARK_BOT_OPEN_ID || botOpenIdFor(config, lark),
-    calendarFor(config, handle, Date.now()),
-  ]);
+  const [botOpenId, calendar] = await Promise.all([env.LARK_BOT_OPEN_ID || botOpenIdFor(config, lark), calendarFor(config, handle, Date.now())]);
 
   const inflight = new Set<Promise<unknown>>();
   let kicked = false;

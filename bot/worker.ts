@@ -98,4 +98,3 @@ export default {
     if (failure) throw failure;
   },
 } satisfies ExportedHandler<Env>;
-

@@ -114,9 +114,12 @@ async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now:
     await tx.delete(taskAssignees).where(eq(taskAssignees.taskId, task.id));
   }
   if (next.assignees.length) {
-    await tx.insert(taskAssignees).values(
-      next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })),
-    );
+    await tx
+      .insert(taskAssignees)
+      .values(next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })));
   }
-  return toTask({ id: next.id, ...toRow(next) }, next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })));
+  return toTask(
+    { id: next.id, ...toRow(next) },
+    next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })),
+  );
 }

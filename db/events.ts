@@ -6,12 +6,7 @@ import type { Db, Tx } from './client.js';
 import { taskEvents } from './schema.js';
 
 /** Appends events to one task's chain inside the caller's transaction. */
-export async function appendEvents(
-  tx: Tx | Db,
-  tenantKey: string,
-  taskId: number,
-  events: ReadonlyArray<Omit<TaskEvent, 'taskId'>>,
-): Promise<void> {
+export async function appendEvents(tx: Tx | Db, tenantKey: string, taskId: number, events: ReadonlyArray<Omit<TaskEvent, 'taskId'>>): Promise<void> {
   if (events.length === 0) return;
   const [last] = await tx
     .select({ seq: taskEvents.seq, hash: taskEvents.hash })

@@ -28,7 +28,11 @@ export async function loadFigureTasks(db: Db | Tx, tenantKey: string, since: Dat
   const recent = inFiguresSince(since);
   if (chatIds && chatIds.length === 0) return [];
   if (!chatIds) {
-    const rows = await db.select().from(tasks).where(and(eq(tasks.tenantKey, tenantKey), recent)).orderBy(asc(tasks.number));
+    const rows = await db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.tenantKey, tenantKey), recent))
+      .orderBy(asc(tasks.number));
     return hydrate(db, rows);
   }
   const out: Task[] = [];
@@ -63,7 +67,9 @@ const figureColumns = {
   pendingExtension: tasks.pendingExtension,
   // leadOf over the assignees in position order: the first lead, else the first assignee.
   // (Spelled out: drizzle leaves columns in a select list unqualified.)
-  leadId: sql<string | null>`(SELECT a.user_id FROM task_assignees AS a WHERE a.task_id = "tasks"."id" ORDER BY a.role = 'lead' DESC, a.position, a.user_id LIMIT 1)`,
+  leadId: sql<
+    string | null
+  >`(SELECT a.user_id FROM task_assignees AS a WHERE a.task_id = "tasks"."id" ORDER BY a.role = 'lead' DESC, a.position, a.user_id LIMIT 1)`,
 };
 
 type FigureSelectRow = Omit<FigureRow, 'state' | 'pendingExtension'> & { state: string; pendingExtension: unknown };
@@ -127,7 +133,11 @@ export async function* figureTaskPages(
       : [];
     return { tasks: rows.map(toFigureRow), events, complete };
   };
-  const ofChats = (ids: string[]) => db.select(figureColumns).from(tasks).where(and(recent, inArray(tasks.chatId, ids)));
+  const ofChats = (ids: string[]) =>
+    db
+      .select(figureColumns)
+      .from(tasks)
+      .where(and(recent, inArray(tasks.chatId, ids)));
 
   let batch: string[] = [];
   let inBatch = 0;
@@ -183,7 +193,10 @@ export async function chatsOfTasksBy(db: Db | Tx, tenantKey: string, since: Date
   const recent = and(eq(tasks.tenantKey, tenantKey), inFiguresSince(since));
   for (let i = 0; i < userIds.length; i += CHUNK) {
     const some = userIds.slice(i, i + CHUNK);
-    for (const r of await db.selectDistinct({ userId: tasks.creatorId, chatId: tasks.chatId }).from(tasks).where(and(recent, inArray(tasks.creatorId, some)))) {
+    for (const r of await db
+      .selectDistinct({ userId: tasks.creatorId, chatId: tasks.chatId })
+      .from(tasks)
+      .where(and(recent, inArray(tasks.creatorId, some)))) {
       add(r.userId, r.chatId);
     }
     for (const r of await db
@@ -221,14 +234,7 @@ export async function loadFigureEvents(db: Db | Tx, tenantKey: string, from: Dat
   return db
     .select({ taskId: taskEvents.taskId, kind: taskEvents.kind, at: taskEvents.at })
     .from(taskEvents)
-    .where(
-      and(
-        eq(taskEvents.tenantKey, tenantKey),
-        gte(taskEvents.at, from),
-        lt(taskEvents.at, to),
-        inArray(taskEvents.kind, [...COUNTED_EVENT_KINDS]),
-      ),
-    );
+    .where(and(eq(taskEvents.tenantKey, tenantKey), gte(taskEvents.at, from), lt(taskEvents.at, to), inArray(taskEvents.kind, [...COUNTED_EVENT_KINDS])));
 }
 
 export interface Directory {
@@ -263,7 +269,10 @@ export async function listTenants(db: Db | Tx): Promise<string[]> {
 export async function claimedKeys(db: Db | Tx, keys: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = await db.select({ key: sends.key }).from(sends).where(inArray(sends.key, keys.slice(i, i + CHUNK)));
+    const rows = await db
+      .select({ key: sends.key })
+      .from(sends)
+      .where(inArray(sends.key, keys.slice(i, i + CHUNK)));
     for (const r of rows) out.add(r.key);
   }
   return out;
@@ -280,11 +289,7 @@ export async function listSubscribers(db: Db | Tx, tenantKey: string): Promise<s
 
 /** /周报 订阅: true when newly subscribed. */
 export async function subscribe(db: Db | Tx, tenantKey: string, userId: string, now: Date): Promise<boolean> {
-  const r = await db
-    .insert(subscriptions)
-    .values({ tenantKey, userId, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ userId: subscriptions.userId });
+  const r = await db.insert(subscriptions).values({ tenantKey, userId, createdAt: now }).onConflictDoNothing().returning({ userId: subscriptions.userId });
   return r.length > 0;
 }
 

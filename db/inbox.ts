@@ -37,7 +37,17 @@ export function claimEvent(db: Db, e: IncomingEvent, now: Date, opts: { processe
   const leaseMs = opts.leaseMs ?? 60_000;
   const messageId = e.kind === 'message' ? e.messageId : null;
   const at = now.getTime();
-  const args: InValue[] = [e.eventId, messageId, e.tenantKey, e.kind, JSON.stringify(e), at, opts.processed ? at : null, 1, opts.processed ? null : at + leaseMs];
+  const args: InValue[] = [
+    e.eventId,
+    messageId,
+    e.tenantKey,
+    e.kind,
+    JSON.stringify(e),
+    at,
+    opts.processed ? at : null,
+    1,
+    opts.processed ? null : at + leaseMs,
+  ];
   let queue = queues.get(db);
   if (!queue) {
     queue = { waiting: [], running: false };

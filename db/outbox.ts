@@ -27,17 +27,11 @@ export function rateKeyOf(m: OutMessage): string {
   }
 }
 
-export async function enqueueMessages(
-  tx: Tx | Db,
-  tenantKey: string,
-  messages: readonly OutMessage[],
-  now: Date,
-): Promise<void> {
+export async function enqueueMessages(tx: Tx | Db, tenantKey: string, messages: readonly OutMessage[], now: Date): Promise<void> {
   if (messages.length === 0) return;
   await tx.insert(outbox).values(
     messages.map((m) => {
-      const { bytes, rest } =
-        m.kind === 'file' ? { bytes: Buffer.from(m.bytes), rest: { ...m, bytes: undefined } } : { bytes: null, rest: m };
+      const { bytes, rest } = m.kind === 'file' ? { bytes: Buffer.from(m.bytes), rest: { ...m, bytes: undefined } } : { bytes: null, rest: m };
       return {
         uuid: randomUUID(),
         tenantKey,
@@ -93,10 +87,7 @@ function fromRaw(r: Record<string, unknown>): OutboxRow {
 }
 
 export async function markSent(tx: Tx | Db, id: number, now: Date, messageId: string | null): Promise<void> {
-  await tx
-    .update(outbox)
-    .set({ status: 'sent', sentAt: now, resultMessageId: messageId, leaseUntil: null, lastError: null })
-    .where(eq(outbox.id, id));
+  await tx.update(outbox).set({ status: 'sent', sentAt: now, resultMessageId: messageId, leaseUntil: null, lastError: null }).where(eq(outbox.id, id));
 }
 
 /**
@@ -110,7 +101,10 @@ export async function markUrgentInFlight(db: Db, id: number): Promise<void> {
 }
 
 export async function markFailed(tx: Tx | Db, id: number, reason: string, status: 'failed' | 'superseded' = 'failed'): Promise<void> {
-  await tx.update(outbox).set({ status, lastError: reason.slice(0, 500), leaseUntil: null }).where(eq(outbox.id, id));
+  await tx
+    .update(outbox)
+    .set({ status, lastError: reason.slice(0, 500), leaseUntil: null })
+    .where(eq(outbox.id, id));
 }
 
 export async function reschedule(db: Db, id: number, at: Date, reason: string, countAttempt = true): Promise<void> {

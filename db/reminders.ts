@@ -45,16 +45,15 @@ export async function loadChaseCandidates(db: Db, w: ChaseWindows): Promise<Task
       .select()
       .from(tasks)
       .where(
-        and(
-          eq(tasks.isOpen, 1),
-          sql`${taskActivityAt(tasks)} BETWEEN ${w.silentFrom.getTime()} AND ${w.silentTo.getTime()}`,
-          ne(tasks.state, 'submitted'),
-        ),
+        and(eq(tasks.isOpen, 1), sql`${taskActivityAt(tasks)} BETWEEN ${w.silentFrom.getTime()} AND ${w.silentTo.getTime()}`, ne(tasks.state, 'submitted')),
       ),
   ]);
   const byId = new Map<number, (typeof due)[number]>();
   for (const r of [...due, ...unsigned, ...silent]) byId.set(r.id, r);
-  return hydrate(db, [...byId.values()].sort((a, b) => a.id - b.id));
+  return hydrate(
+    db,
+    [...byId.values()].sort((a, b) => a.id - b.id),
+  );
 }
 
 /** Done tasks whose 回头看 time lies in [from, to]. */
@@ -70,7 +69,10 @@ export async function loadRevisitCandidates(db: Db, from: Date, to: Date): Promi
 export async function claimedKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = await db.select({ key: sends.key }).from(sends).where(inArray(sends.key, keys.slice(i, i + CHUNK)));
+    const rows = await db
+      .select({ key: sends.key })
+      .from(sends)
+      .where(inArray(sends.key, keys.slice(i, i + CHUNK)));
     for (const r of rows) out.add(r.key);
   }
   return out;
@@ -81,7 +83,10 @@ export async function settingsForChats(db: Db, chatIds: readonly string[]): Prom
   const out = new Map<string, ChatSettings>();
   const unique = [...new Set(chatIds)];
   for (let i = 0; i < unique.length; i += CHUNK) {
-    const rows = await db.select().from(chats).where(inArray(chats.chatId, unique.slice(i, i + CHUNK)));
+    const rows = await db
+      .select()
+      .from(chats)
+      .where(inArray(chats.chatId, unique.slice(i, i + CHUNK)));
     for (const r of rows) out.set(r.chatId, settingsOf(r));
   }
   for (const id of unique) if (!out.has(id)) out.set(id, settingsOf(null));

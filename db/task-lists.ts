@@ -64,5 +64,11 @@ export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: Lis
 /** The full tasks with these ids (one page of a list). */
 export async function getTasksByIds(db: Db | Tx, ids: readonly number[]): Promise<Task[]> {
   if (ids.length === 0) return [];
-  return hydrate(db, await db.select().from(tasks).where(inArray(tasks.id, [...ids])));
+  return hydrate(
+    db,
+    await db
+      .select()
+      .from(tasks)
+      .where(inArray(tasks.id, [...ids])),
+  );
 }

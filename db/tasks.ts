@@ -108,7 +108,12 @@ export async function hydrate(db: Db | Tx, rows: TaskRow[]): Promise<Task[]> {
   const ids = rows.map((r) => r.id);
   const assignees: AssigneeRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    assignees.push(...(await db.select().from(taskAssignees).where(inArray(taskAssignees.taskId, ids.slice(i, i + 500)))));
+    assignees.push(
+      ...(await db
+        .select()
+        .from(taskAssignees)
+        .where(inArray(taskAssignees.taskId, ids.slice(i, i + 500)))),
+    );
   }
   const byTask = new Map<number, AssigneeRow[]>();
   for (const a of assignees) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);
@@ -121,7 +126,10 @@ export async function getTaskById(db: Db | Tx, id: number): Promise<Task | null>
 }
 
 export async function getTaskByNumber(db: Db | Tx, tenantKey: string, number: number): Promise<Task | null> {
-  const rows = await db.select().from(tasks).where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.number, number)));
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.number, number)));
   return (await hydrate(db, rows))[0] ?? null;
 }
 
@@ -132,7 +140,10 @@ export async function getTaskByMessageId(db: Db | Tx, tenantKey: string, message
     .from(botMessages)
     .where(and(eq(botMessages.messageId, messageId), eq(botMessages.tenantKey, tenantKey)));
   if (m) return getTaskById(db, m.taskId);
-  const rows = await db.select().from(tasks).where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.cardMessageId, messageId)));
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.cardMessageId, messageId)));
   return (await hydrate(db, rows))[0] ?? null;
 }
 

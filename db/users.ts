@@ -2,7 +2,7 @@
  * The user directory cache: names and departments from the contact API, kept a day.
  * A lookup failure never blocks a command: the mention's name, or the open_id, stands in.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Deps } from '../bot/deps.js';
 import type { Db } from './client.js';
 import { users } from './schema.js';

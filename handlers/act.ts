@@ -20,8 +20,7 @@ export type Via = 'command' | 'reply' | 'card';
 
 /** Loads a task of the event's tenant; another tenant's task is "not found", never shown. */
 export async function loadTask(ctx: BotContext, ref: { number: number } | { id: number }): Promise<Task> {
-  const task =
-    'number' in ref ? await getTaskByNumber(ctx.deps.db, ctx.tenantKey, ref.number) : await getTaskById(ctx.deps.db, ref.id);
+  const task = 'number' in ref ? await getTaskByNumber(ctx.deps.db, ctx.tenantKey, ref.number) : await getTaskById(ctx.deps.db, ref.id);
   if (!task || task.tenantKey !== ctx.tenantKey) {
     throw new UserError('task.not_found', { n: 'number' in ref ? ref.number : '?' });
   }

@@ -104,7 +104,11 @@ export async function exportLedger(deps: Deps, job: LedgerJob, opts: LedgerExpor
  * and each query is short, whatever the size of the ledger. Throws LedgerTooLargeError past
  * `maxBytes`.
  */
-export async function ledgerWorkbook(deps: Pick<Deps, 'db' | 'calendar' | 'config'>, job: Omit<LedgerJob, 'to' | 'fileName'>, opts: LedgerExportOptions = {}): Promise<Uint8Array> {
+export async function ledgerWorkbook(
+  deps: Pick<Deps, 'db' | 'calendar' | 'config'>,
+  job: Omit<LedgerJob, 'to' | 'fileName'>,
+  opts: LedgerExportOptions = {},
+): Promise<Uint8Array> {
   const { scope, lang, now } = job;
   const directory = await loadDirectory(deps.db, scope.tenantKey);
   const settings = new Map((await listChats(deps.db, scope.tenantKey)).map((c) => [c.chatId, settingsOf(c)]));

@@ -22,9 +22,7 @@ export const progressByReply: ReplyHandler = async (ctx, event) => {
   if (!task) return false;
   const intent = parseReply(event.text, event.mentions, ctx.deps.botOpenId);
   const action =
-    intent.kind === 'done'
-      ? ({ kind: 'submit', note: null } as const)
-      : ({ kind: 'progress', text: intent.text, percent: intent.percent } as const);
+    intent.kind === 'done' ? ({ kind: 'submit', note: null } as const) : ({ kind: 'progress', text: intent.text, percent: intent.percent } as const);
   await applyAction(ctx, task, action, 'reply');
   return true;
 };

@@ -112,7 +112,10 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   const log = deps.log.child({ job: 'chase' });
   const lang = deps.config.DUBAN_LANG;
   const view = { lang, calendar: cal };
-  const settingsByChat = await settingsForChats(deps.db, candidates.map((t) => t.chatId));
+  const settingsByChat = await settingsForChats(
+    deps.db,
+    candidates.map((t) => t.chatId),
+  );
   const settingsOfTask = (t: Task) => settingsByChat.get(t.chatId)!;
 
   let plans: Array<{ task: Task; r: Reminder }> = [];
@@ -158,7 +161,10 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   // A reminder usually marks a change of light (due tomorrow → yellow, overdue → red) and of the
   // "还剩 / 已逾期 N 个工作日" line: the task's cards are brought up to date with it.
   const sending = plans.filter((p) => !taken.has(p.r.key));
-  const names = await namesFor(deps, sending.map((p) => p.task));
+  const names = await namesFor(
+    deps,
+    sending.map((p) => p.task),
+  );
   const cardsOf = (task: Task): OutMessage[] => {
     // Only cards that exist are refreshed (a task whose card never went out gets none here).
     if (task.state === 'done' || task.state === 'cancelled' || !task.cardMessageId) return [];

@@ -94,7 +94,9 @@ async function runScheduled(name: string, now: Date | null, env: Record<string, 
     deps = await createNodeDeps(cfg, { clock, log: createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL), autoSend: false });
   } catch (err) {
     if (err instanceof LarkApiError) {
-      throw new Failure([`duban job: cannot reach Lark as app ${cfg.LARK_APP_ID}: ${err.message} (code ${err.code}, HTTP ${err.status}); check LARK_DOMAIN, LARK_APP_ID and LARK_APP_SECRET.`]);
+      throw new Failure([
+        `duban job: cannot reach Lark as app ${cfg.LARK_APP_ID}: ${err.message} (code ${err.code}, HTTP ${err.status}); check LARK_DOMAIN, LARK_APP_ID and LARK_APP_SECRET.`,
+      ]);
     }
     throw new Failure([`duban job: cannot open the database ${cfg.DATABASE_URL.split('?')[0]}: ${err instanceof Error ? err.message : String(err)}`]);
   }
@@ -178,7 +180,10 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
       await handle.db.transaction(async (tx) => {
         for (const d of days) {
           const row = { date: d.date, year: Number(d.date.slice(0, 4)), kind: d.kind, name: d.name ?? null };
-          await tx.insert(calendarOverrides).values(row).onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: row.kind, name: row.name, year: row.year } });
+          await tx
+            .insert(calendarOverrides)
+            .values(row)
+            .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: row.kind, name: row.name, year: row.year } });
         }
       });
     } finally {
@@ -186,7 +191,9 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
     }
     const years = [...new Set(days.map((d) => d.date.slice(0, 4)))].sort();
     const holidays = days.filter((d) => d.kind === 'holiday').length;
-    io.out(`calendar import: ${days.length} days for ${years.join(', ')} (${holidays} holidays, ${days.length - holidays} make-up workdays); a running bot picks them up within 5 minutes`);
+    io.out(
+      `calendar import: ${days.length} days for ${years.join(', ')} (${holidays} holidays, ${days.length - holidays} make-up workdays); a running bot picks them up within 5 minutes`,
+    );
     return;
   }
   if (sub === 'show') {

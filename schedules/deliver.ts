@@ -125,10 +125,13 @@ export class OutboxSender {
     if (this.stopped || !this.retryTimer) return;
     const delay = Math.max(50, at.getTime() - this.deps.clock.now().getTime());
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.kick();
-    }, Math.min(delay, 60_000));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.kick();
+      },
+      Math.min(delay, 60_000),
+    );
     this.timer.unref?.();
   }
 
@@ -233,7 +236,7 @@ export class OutboxSender {
    * Returns 'sent', 'failed', or the time it was rescheduled to.
    */
   private async deliver(row: OutboxRow): Promise<'sent' | 'failed' | Date> {
-    const { db, lark, log } = this.deps;
+    const { db, log } = this.deps;
     const msg = JSON.parse(row.body) as OutMessage;
     try {
       let messageId: string | null | 'wait';
@@ -388,9 +391,9 @@ export class OutboxSender {
     await this.deps.db.transaction(async (tx) => {
       await markSent(tx, row.id, now, messageId);
       if (!messageId || row.taskId === null) return;
-      const chatId = msg.kind === 'send' || msg.kind === 'file' ? (msg.to.type === 'chat_id' ? msg.to.id : null) : msg.kind === 'reply' ? (msg.chatId ?? null) : null;
-      const cardFor =
-        msg.kind === 'send' && msg.purpose === 'assignee_card' ? msg.to.id : msg.kind === 'card_update' ? (msg.assignee ?? null) : null;
+      const chatId =
+        msg.kind === 'send' || msg.kind === 'file' ? (msg.to.type === 'chat_id' ? msg.to.id : null) : msg.kind === 'reply' ? (msg.chatId ?? null) : null;
+      const cardFor = msg.kind === 'send' && msg.purpose === 'assignee_card' ? msg.to.id : msg.kind === 'card_update' ? (msg.assignee ?? null) : null;
       await tx.insert(botMessages).values({ messageId, tenantKey: row.tenantKey, taskId: row.taskId, chatId, cardFor, sentAt: now }).onConflictDoNothing();
       const isCard = (msg.kind === 'send' && msg.purpose === 'task_card') || (msg.kind === 'card_update' && !msg.assignee);
       if (isCard) await tx.update(tasks).set({ cardMessageId: messageId, cardSentAt: now }).where(eq(tasks.id, row.taskId));

@@ -36,14 +36,7 @@ import {
   type Period,
 } from '../bot/domain/figures.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage, type Task } from '../bot/domain/types.js';
-import {
-  DIGEST_SHOWN,
-  leaderDigestCard,
-  weeklySummaryCard,
-  type DigestView,
-  type ExceptionTask,
-  type LeaderDigestInput,
-} from '../bot/cards/digest.js';
+import { DIGEST_SHOWN, leaderDigestCard, weeklySummaryCard, type DigestView, type ExceptionTask, type LeaderDigestInput } from '../bot/cards/digest.js';
 import { settingsOf, type ChatRow } from '../db/chats.js';
 import { commitChange } from '../db/commit.js';
 import {
@@ -119,10 +112,7 @@ export class LeaderTally {
     DIGEST_SHOWN.exceptions,
   );
   private readonly waiting = new FirstItems<ExceptionTask>((a, b) => a.number - b.number, DIGEST_SHOWN.exceptions);
-  private readonly extensionRequests = new FirstItems<LeaderDigestInput['extensionRequests'][number]>(
-    (a, b) => a.number - b.number,
-    DIGEST_SHOWN.exceptions,
-  );
+  private readonly extensionRequests = new FirstItems<LeaderDigestInput['extensionRequests'][number]>((a, b) => a.number - b.number, DIGEST_SHOWN.exceptions);
 
   constructor(
     readonly leaderId: string,
@@ -179,13 +169,7 @@ export class LeaderTally {
 const supervisorsOf = (chats: readonly ChatRow[]) => new Map(chats.map((c) => [c.chatId, settingsOf(c).supervisorId]));
 
 /** Builds a leader's card input from the tenant's data held in memory (pure given the data). */
-export function leaderDigestInput(
-  leaderId: string,
-  data: TenantDigestData,
-  period: Period,
-  now: Date,
-  calendar: DigestCalendar,
-): LeaderDigestInput {
+export function leaderDigestInput(leaderId: string, data: TenantDigestData, period: Period, now: Date, calendar: DigestCalendar): LeaderDigestInput {
   const chatIds = leaderChatIds(leaderId, data.chats, data.tasks);
   const departmentOf = (u: string) => data.directory.departmentOf[u];
   const tally = new LeaderTally(leaderId, period, now, calendar, departmentOf, supervisorsOf(data.chats), chatIds.size > 0);
@@ -224,8 +208,7 @@ export async function runDigest(deps: Deps, now: Date, opts: DigestOptions = {})
 
   for (const tenantKey of await listTenants(deps.db)) {
     const chats = await listChats(deps.db, tenantKey);
-    const isDue = (s: Pick<ChatSettings, 'digestWeekday' | 'digestTime'>) =>
-      digestMoment(cal, now, s.digestWeekday, s.digestTime).getTime() <= now.getTime();
+    const isDue = (s: Pick<ChatSettings, 'digestWeekday' | 'digestTime'>) => digestMoment(cal, now, s.digestWeekday, s.digestTime).getTime() <= now.getTime();
     const chatKey = (chatId: string) => `digest:${chatId}:${week}`;
     const leaderKey = (userId: string) => `leader:${userId}:${week}`;
     let dueChats = chats.filter((c) => c.chatType !== 'p2p' && isDue(settingsOf(c)));
@@ -267,7 +250,11 @@ export async function runDigest(deps: Deps, now: Date, opts: DigestOptions = {})
         chatOf.set(t.id, t.chatId);
         if (dueIds.has(t.chatId) && isActiveIn(t, period)) {
           let tally = summaries.get(t.chatId);
-          if (!tally) summaries.set(t.chatId, (tally = new FigureTally(period, now, cal, departmentOf, { red: DIGEST_SHOWN.red, dueNextWeek: DIGEST_SHOWN.dueNextWeek })));
+          if (!tally)
+            summaries.set(
+              t.chatId,
+              (tally = new FigureTally(period, now, cal, departmentOf, { red: DIGEST_SHOWN.red, dueNextWeek: DIGEST_SHOWN.dueNextWeek })),
+            );
           tally.addTask(t, t.leadId);
         }
         for (const l of leadersOfChat.get(t.chatId) ?? []) l.addTask(t, t.leadId);

@@ -34,11 +34,7 @@ export async function runVerifyLedger(deps: Pick<Deps, 'db' | 'log'>, pageSize =
         hash: taskEvents.hash,
       })
       .from(taskEvents)
-      .where(
-        after
-          ? or(gt(taskEvents.taskId, after.taskId), and(eq(taskEvents.taskId, after.taskId), gt(taskEvents.seq, after.seq)))
-          : undefined,
-      )
+      .where(after ? or(gt(taskEvents.taskId, after.taskId), and(eq(taskEvents.taskId, after.taskId), gt(taskEvents.seq, after.seq))) : undefined)
       .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq))
       .limit(pageSize);
     if (rows.length === 0) break;

@@ -72,15 +72,42 @@ async function startWorker(): Promise<void> {
   const config = join(dir, 'wrangler.toml');
   writeFileSync(
     config,
-    [`name = "duban"`, `main = "${join(outdir, 'worker.js')}"`, `compatibility_date = ${date}`, `compatibility_flags = ["nodejs_compat"]`, `no_bundle = true`].join('\n'),
+    [
+      `name = "duban"`,
+      `main = "${join(outdir, 'worker.js')}"`,
+      `compatibility_date = ${date}`,
+      `compatibility_flags = ["nodejs_compat"]`,
+      `no_bundle = true`,
+    ].join('\n'),
   );
   const envFile = join(dir, 'worker.env');
-  writeFileSync(envFile, Object.entries({ ...botEnv(), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }).map(([k, v]) => `${k}=${v}`).join('\n'));
+  writeFileSync(
+    envFile,
+    Object.entries({ ...botEnv(), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' })
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
   const port = await freePort();
   const inspector = await freePort();
   worker = spawn(
     wrangler,
-    ['dev', '--config', config, '--test-scheduled', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--env-file', envFile, '--persist-to', join(dir, 'state'), '--show-interactive-dev-session=false'],
+    [
+      'dev',
+      '--config',
+      config,
+      '--test-scheduled',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspector),
+      '--env-file',
+      envFile,
+      '--persist-to',
+      join(dir, 'state'),
+      '--show-interactive-dev-session=false',
+    ],
     { cwd: dir, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   worker.stdout!.on('data', (b) => (workerLog += b));
@@ -89,7 +116,10 @@ async function startWorker(): Promise<void> {
   const until = Date.now() + 90_000;
   for (;;) {
     if (worker.exitCode !== null) throw new Error(`wrangler dev exited:\n${workerLog}`);
-    const ok = await fetch(`${workerUrl}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${workerUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > until) throw new Error(`wrangler dev not ready:\n${workerLog}`);
     await new Promise((r) => setTimeout(r, 300));
@@ -225,7 +255,7 @@ describe('two Node processes and the Worker, one remote database', () => {
     // Every reminder (overdue and unsigned per task) was claimed once, and everything queued
     // since — reminders and the card updates they bring — was delivered: nothing left behind.
     const db = createClient({ url: hrana.url });
-    const claims = Number((await db.execute('SELECT count(*) AS n FROM sends').then((r) => r.rows[0]!.n)));
+    const claims = Number(await db.execute('SELECT count(*) AS n FROM sends').then((r) => r.rows[0]!.n));
     const rows = (await db.execute({ sql: 'SELECT status FROM outbox WHERE created_at >= ?', args: [at.getTime()] })).rows;
     db.close();
     expect(claims).toBe(TASKS * 2);

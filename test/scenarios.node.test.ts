@@ -35,7 +35,12 @@ async function nodeHarness(): Promise<{ h: Harness; close(): Promise<void> }> {
   furnish(fake);
   const { url } = await fake.start();
   const dir = mkdtempSync(join(tmpdir(), 'duban-scenarios-'));
-  const config = loadConfig({ ...BOT_ENV, LOG_LEVEL: process.env.LOG_LEVEL ?? BOT_ENV.LOG_LEVEL, LARK_DOMAIN: url, DATABASE_URL: `file:${join(dir, 'duban.db')}` });
+  const config = loadConfig({
+    ...BOT_ENV,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? BOT_ENV.LOG_LEVEL,
+    LARK_DOMAIN: url,
+    DATABASE_URL: `file:${join(dir, 'duban.db')}`,
+  });
   const deps: NodeDeps = await createNodeDeps(config, { clock, log: createLogger(config.LOG_LEVEL) });
   const app = createApp(deps);
   /**
@@ -105,6 +110,5 @@ describe('tasks and jobs on Node', () => {
 });
 
 describe('Lark lookups on Node', () => {
-  it('in a new group its owner sets the 督办领导: chat name, owner and department come from Lark', () =>
-    directory.groupOwnerSettingsLearnNamesFromLark(h));
+  it('in a new group its owner sets the 督办领导: chat name, owner and department come from Lark', () => directory.groupOwnerSettingsLearnNamesFromLark(h));
 });

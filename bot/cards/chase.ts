@@ -144,7 +144,14 @@ export function reminderMessages(
   const base = { n: task.number, title, due: dueText(task, view) };
   const urgent = r.urgentTo.length ? { urgentTo: r.urgentTo } : {};
   const p2pText = (s: string): OutMessage[] =>
-    r.userIds.map((u) => ({ kind: 'send', to: { type: 'open_id', id: u }, msgType: 'text', content: text(s), taskId: task.id, ...(r.urgentTo.includes(u) ? { urgentTo: [u] } : {}) }));
+    r.userIds.map((u) => ({
+      kind: 'send',
+      to: { type: 'open_id', id: u },
+      msgType: 'text',
+      content: text(s),
+      taskId: task.id,
+      ...(r.urgentTo.includes(u) ? { urgentTo: [u] } : {}),
+    }));
 
   switch (r.kind) {
     case 'unsigned':
@@ -171,7 +178,13 @@ export function reminderMessages(
         ...urgent,
       }));
     case 'revisit':
-      return r.userIds.map((u) => ({ kind: 'send', to: { type: 'open_id', id: u }, msgType: 'interactive', content: revisitCard(task, view), taskId: task.id }));
+      return r.userIds.map((u) => ({
+        kind: 'send',
+        to: { type: 'open_id', id: u },
+        msgType: 'interactive',
+        content: revisitCard(task, view),
+        taskId: task.id,
+      }));
   }
 }
 

@@ -53,7 +53,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function parts(d: Date, tz: string): Record<string, string> {
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    });
     formatters.set(tz, f);
   }
   return Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value]));
@@ -86,7 +94,7 @@ function chatName(chatId: string, view: DigestView): string {
   return view.chatNames?.[chatId] ?? chatId;
 }
 function departmentName(id: string, view: DigestView): string {
-  return id === '' ? t(view.lang, 'digest_no_department') : view.departmentNames?.[id] ?? id;
+  return id === '' ? t(view.lang, 'digest_no_department') : (view.departmentNames?.[id] ?? id);
 }
 const titleMd = (title: string) => escapeInline(truncate(title, TITLE_SHOWN));
 
@@ -249,7 +257,14 @@ export function weeklySummaryCard(f: Figures, chatId: string, view: DigestView):
   ];
   if (f.byAssignee.length) {
     els.push(md(`**${t(lang, 'digest_people_title')}**`));
-    els.push(...countsTable(t(lang, 'digest_col_person'), f.byAssignee.map((p) => ({ ...p, key: p.userId })), (k) => personName(k, view), view));
+    els.push(
+      ...countsTable(
+        t(lang, 'digest_col_person'),
+        f.byAssignee.map((p) => ({ ...p, key: p.userId })),
+        (k) => personName(k, view),
+        view,
+      ),
+    );
   }
   const template = f.totals.overdue ? 'red' : 'blue';
   return fitDigestCard(shell(t(lang, 'digest_weekly_title', { chat: chatName(chatId, view) }), template, els));
@@ -361,9 +376,7 @@ export function departmentChart(f: Figures, view: DigestView): Card {
 
 /** VChart line: on-time rate (%) per ISO week; weeks with nothing done are left out. */
 export function trendChart(trend: readonly WeekRate[], view: DigestView): Card {
-  const values = trend
-    .filter((w) => w.onTimeRate !== null)
-    .map((w) => ({ week: w.week.slice(5), rate: Math.round(w.onTimeRate! * 100) }));
+  const values = trend.filter((w) => w.onTimeRate !== null).map((w) => ({ week: w.week.slice(5), rate: Math.round(w.onTimeRate! * 100) }));
   return {
     tag: 'chart',
     aspect_ratio: '2:1',
@@ -391,12 +404,24 @@ export function leaderDigestCard(input: LeaderDigestInput, view: DigestView): Ca
   els.push(md(redBlock(f.red, f.totals.overdue, view, true)));
   if (f.byChat.length) {
     els.push(md(t(lang, 'leader_by_chat')));
-    els.push(...countsTable(t(lang, 'digest_col_chat'), f.byChat.map((c) => ({ ...c, key: c.chatId })), (k) => chatName(k, view), view));
+    els.push(
+      ...countsTable(
+        t(lang, 'digest_col_chat'),
+        f.byChat.map((c) => ({ ...c, key: c.chatId })),
+        (k) => chatName(k, view),
+        view,
+      ),
+    );
   }
   if (f.byDepartment.length) {
     els.push(md(t(lang, 'leader_by_department')));
     els.push(
-      ...countsTable(t(lang, 'digest_col_department'), f.byDepartment.map((d) => ({ ...d, key: d.departmentId })), (k) => departmentName(k, view), view),
+      ...countsTable(
+        t(lang, 'digest_col_department'),
+        f.byDepartment.map((d) => ({ ...d, key: d.departmentId })),
+        (k) => departmentName(k, view),
+        view,
+      ),
     );
     els.push(departmentChart(f, view));
   }
@@ -410,10 +435,23 @@ export function leaderDigestCard(input: LeaderDigestInput, view: DigestView): Ca
 /** /统计: the figures for the chat (or the asker's own tasks in p2p) with scores and the formula. */
 export function statsCard(f: Figures, scopeLabel: string, periodLabel: string, view: DigestView): Card {
   const { lang } = view;
-  const els: Card[] = [md(figureLines(f.totals, lang)), hr(), md(redBlock(f.red, f.totals.overdue, view, false)), md(dueBlock(f.dueNextWeek, f.totals.dueNextWeek, view))];
+  const els: Card[] = [
+    md(figureLines(f.totals, lang)),
+    hr(),
+    md(redBlock(f.red, f.totals.overdue, view, false)),
+    md(dueBlock(f.dueNextWeek, f.totals.dueNextWeek, view)),
+  ];
   if (f.byAssignee.length) {
     els.push(md(t(lang, 'stats_people_title')));
-    els.push(...countsTable(t(lang, 'digest_col_person'), f.byAssignee.map((p) => ({ ...p, key: p.userId })), (k) => personName(k, view), view, true));
+    els.push(
+      ...countsTable(
+        t(lang, 'digest_col_person'),
+        f.byAssignee.map((p) => ({ ...p, key: p.userId })),
+        (k) => personName(k, view),
+        view,
+        true,
+      ),
+    );
   }
   if (f.byDepartment.length) {
     els.push(md(t(lang, 'stats_department_title')));

@@ -43,14 +43,17 @@ export function escapeInline(text: string): string {
  */
 export function plainText(text: string, max = 200): string {
   // Brackets become full-width look-alikes too, in case a client ever reads tags in plain text.
-  const clean = dropInvisible(text).replace(/[\u0000-\u001F\u007F]+/g, ' ').replace(/</g, '＜').replace(/>/g, '＞');
+  const clean = dropInvisible(text)
+    .replace(/[\u0000-\u001F\u007F]+/g, ' ')
+    .replace(/</g, '＜')
+    .replace(/>/g, '＞');
   return truncate(clean, max);
 }
 
 /** Cuts at `max` code points with an ellipsis (never splitting a surrogate pair). */
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
-  return chars.length <= max ? text : chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
 /** A mention the bot itself writes: only ids we resolved from Lark, never user text. */

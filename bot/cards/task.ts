@@ -39,17 +39,7 @@ const HISTORY_NOTE_MAX = 200;
 export const LIST_PAGE_SIZE = 10;
 
 /** Button actions a card can carry; card-actions.ts maps each to a domain Action. */
-export type CardActionName =
-  | 'accept'
-  | 'progress'
-  | 'submit'
-  | 'approve'
-  | 'reject'
-  | 'approve_extension'
-  | 'reject_extension'
-  | 'chase'
-  | 'show'
-  | 'list';
+export type CardActionName = 'accept' | 'progress' | 'submit' | 'approve' | 'reject' | 'approve_extension' | 'reject_extension' | 'chase' | 'show' | 'list';
 
 /** Names of the inputs inside the forms, read back from `form_value`. */
 export const FORM_FIELDS = { progressText: 'progress_text', rejectReason: 'reject_reason' } as const;
@@ -167,7 +157,7 @@ const payload = (task: Task, a: CardActionName, audience: CardAudience): Record<
 export type CardAudience = 'group' | 'assignee' | 'detail';
 
 /** The fields block shared by the group card, the p2p card and the detail card. */
-function fieldLines(task: Task, view: CardView, audience: CardAudience): string[] {
+function fieldLines(task: Task, view: CardView, _audience: CardAudience): string[] {
   const { lang } = view;
   const L = (k: string) => t(lang, `task.card.${k}`);
   const lead = task.assignees.find((a) => a.role === 'lead');
@@ -285,9 +275,7 @@ function form(name: string, field: string, placeholder: string, label: string, v
             tag: 'column',
             width: 'weighted',
             weight: 1,
-            elements: [
-              { tag: 'input', name: field, placeholder: { tag: 'plain_text', content: placeholder }, max_length: 1000, width: 'fill' },
-            ],
+            elements: [{ tag: 'input', name: field, placeholder: { tag: 'plain_text', content: placeholder }, max_length: 1000, width: 'fill' }],
           },
           {
             tag: 'column',
@@ -309,9 +297,7 @@ function header(task: Task, view: CardView): Card {
     template,
     text_tag_list: [
       { tag: 'text_tag', text: { tag: 'plain_text', content: t(view.lang, `task.state.${task.state}`) }, color: STATE_COLOR[task.state] },
-      ...(task.priority === 'urgent'
-        ? [{ tag: 'text_tag', text: { tag: 'plain_text', content: t(view.lang, 'task.priority.urgent') }, color: 'red' }]
-        : []),
+      ...(task.priority === 'urgent' ? [{ tag: 'text_tag', text: { tag: 'plain_text', content: t(view.lang, 'task.priority.urgent') }, color: 'red' }] : []),
     ],
   };
 }
@@ -323,9 +309,7 @@ function shell(head: Card, elements: Card[]): Card {
 /** The shared card in the origin chat: mentions the assignees, shows everything, carries the buttons. */
 export function taskCard(task: Task, view: CardView): Card {
   const mentions = task.assignees.map((a) => atUser(a.userId)).join(' ');
-  const els: Card[] = [
-    md([`${mentions} **#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'group')].join('\n')),
-  ];
+  const els: Card[] = [md([`${mentions} **#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'group')].join('\n'))];
   const info = [...progressLines(task, view), ...extensionLines(task, view)];
   if (info.length) els.push(md(info.join('\n')));
   els.push(...taskButtons(task, view, 'group'));
@@ -337,9 +321,7 @@ export function taskCard(task: Task, view: CardView): Card {
 export function assigneeCard(task: Task, assigneeId: string, view: CardView): Card {
   const me = task.assignees.find((a) => a.userId === assigneeId);
   const intro = t(view.lang, me?.role === 'co' ? 'task.notice.assigned_co' : 'task.notice.assigned_lead');
-  const els: Card[] = [
-    md([intro, `**#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'assignee')].join('\n')),
-  ];
+  const els: Card[] = [md([intro, `**#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'assignee')].join('\n'))];
   const info = [...progressLines(task, view), ...extensionLines(task, view)];
   if (info.length) els.push(md(info.join('\n')));
   els.push(...taskButtons(task, view, 'assignee'));
@@ -398,23 +380,17 @@ export function historyLine(e: Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 
 
 /** /查看 #N: the card plus the whole 办理记录, oldest dropped first if the card grows too big. */
 export function taskDetailCard(task: Task, events: ReadonlyArray<Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 'at'>>, view: CardView): Card {
-  const top: Card[] = [
-    md([`**#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'detail')].join('\n')),
-  ];
+  const top: Card[] = [md([`**#${task.number}** ${escapeInline(truncate(task.title, TITLE_MAX))}`, ...fieldLines(task, view, 'detail')].join('\n'))];
   const info = [...progressLines(task, view), ...extensionLines(task, view)];
   if (info.length) top.push(md(info.join('\n')));
-  top.push(
-    md(t(view.lang, 'task.card.counts', { ext: task.extensionCount, ret: task.returnCount, chase: task.chaseCount })),
-  );
+  top.push(md(t(view.lang, 'task.card.counts', { ext: task.extensionCount, ret: task.returnCount, chase: task.chaseCount })));
   const buttons = taskButtons(task, view, 'detail');
   const lines = events.map((e) => historyLine(e, view));
   const build = (shown: string[], hidden: number) =>
     shell(header(task, view), [
       ...top,
       { tag: 'hr' },
-      md(
-        [`**${t(view.lang, 'task.card.history')}**`, ...(hidden ? [t(view.lang, 'task.card.history_more', { count: hidden })] : []), ...shown].join('\n'),
-      ),
+      md([`**${t(view.lang, 'task.card.history')}**`, ...(hidden ? [t(view.lang, 'task.card.history_more', { count: hidden })] : []), ...shown].join('\n')),
       ...buttons,
     ]);
   // Drop the oldest lines until the card fits; halve the step while far over to stay fast.
@@ -507,9 +483,7 @@ export function taskListCard(list: ListPage, tasks: readonly Task[], filter: Lis
     if (page < pages) nav.push(button(t(lang, 'task.btn.next'), { a: 'list', f: filter, p: page + 1 }));
     if (nav.length) els.push(buttonRow(nav));
   }
-  return fitCard(
-    shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: list.red ? 'red' : 'blue' }, els),
-  );
+  return fitCard(shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: list.red ? 'red' : 'blue' }, els));
 }
 
 // ───────────────────────── /帮助 ─────────────────────────
@@ -549,7 +523,7 @@ export function fitCard(card: Card): Card {
   for (let guard = 0; guard < 200 && cardBytes(copy) > CARD_MAX_BYTES; guard++) {
     const longest = mds.reduce((a, b) => (b.content.length > a.content.length ? b : a), mds[0]!);
     if (!longest || longest.content.length < 50) break;
-    longest.content = cutAtEntity(longest.content, Math.floor(longest.content.length * 0.75)) + '…';
+    longest.content = `${cutAtEntity(longest.content, Math.floor(longest.content.length * 0.75))}…`;
   }
   return copy;
 }

@@ -443,7 +443,15 @@ function allowedSegments(hours: WorkingHours, quiet?: QuietWindow | null): Array
   if (quiet) {
     const qs = hhmmToMinutes(quiet.start);
     const qe = hhmmToMinutes(quiet.end);
-    const blocked: Array<[number, number]> = qs < qe ? [[qs, qe]] : qs > qe ? [[qs, 1440], [0, qe]] : [];
+    const blocked: Array<[number, number]> =
+      qs < qe
+        ? [[qs, qe]]
+        : qs > qe
+          ? [
+              [qs, 1440],
+              [0, qe],
+            ]
+          : [];
     for (const [bs, be] of blocked) {
       segments = segments.flatMap(([s, e]): Array<[number, number]> => {
         if (be <= s || bs >= e) return [[s, e]];
@@ -628,8 +636,8 @@ function parseJsonImport(text: string): CalendarOverride[] {
 const KIND_WORDS: Record<string, 'holiday' | 'workday'> = {
   holiday: 'holiday',
   workday: 'workday',
-  '休': 'holiday',
-  '班': 'workday',
+  休: 'holiday',
+  班: 'workday',
 };
 
 function splitCsvLine(line: string, lineNo: number): string[] {

@@ -32,7 +32,7 @@ function encode(value: unknown): string | undefined {
       return undefined;
   }
   if (Array.isArray(value)) {
-    return '[' + value.map((v) => encode(v) ?? 'null').join(',') + ']';
+    return `[${value.map((v) => encode(v) ?? 'null').join(',')}]`;
   }
   const obj = value as Record<string, unknown>;
   if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
@@ -41,9 +41,9 @@ function encode(value: unknown): string | undefined {
   const parts: string[] = [];
   for (const key of Object.keys(obj).sort()) {
     const v = encode(obj[key]);
-    if (v !== undefined) parts.push(JSON.stringify(key) + ':' + v);
+    if (v !== undefined) parts.push(`${JSON.stringify(key)}:${v}`);
   }
-  return '{' + parts.join(',') + '}';
+  return `{${parts.join(',')}}`;
 }
 
 function sha256(text: string): string {
@@ -120,10 +120,7 @@ export function verifyChain(rows: readonly ChainRow[]): ChainBreak | null {
   return verifyChainFrom(rows, null).broken;
 }
 
-export function verifyChainFrom(
-  rows: readonly ChainRow[],
-  cursor: ChainCursor | null,
-): { broken: ChainBreak | null; cursor: ChainCursor | null } {
+export function verifyChainFrom(rows: readonly ChainRow[], cursor: ChainCursor | null): { broken: ChainBreak | null; cursor: ChainCursor | null } {
   let last = cursor;
   for (const row of rows) {
     const continuing = last !== null && last.taskId === row.taskId;
@@ -137,10 +134,7 @@ export function verifyChainFrom(
     }
     const payload = payloadOf(row);
     const at = row.at instanceof Date ? row.at : new Date(row.at as unknown as number);
-    if (
-      payload === null ||
-      eventHash(row.prevHash, { ...row, payload, at }) !== row.hash
-    ) {
+    if (payload === null || eventHash(row.prevHash, { ...row, payload, at }) !== row.hash) {
       return { broken: { taskId: row.taskId, seq: row.seq, reason: 'hash_mismatch' }, cursor: last };
     }
     last = { taskId: row.taskId, seq: row.seq, hash: row.hash };

@@ -169,11 +169,7 @@ function memoWorkdaysBetween(calendar: FigureCalendar, from: string, to: string)
 }
 
 /** Working days an open task is overdue at `now`, or null when it is not overdue. */
-export function overdueWorkdaysOf(
-  task: Pick<Task, 'state' | 'dueAt'>,
-  now: Date,
-  calendar: FigureCalendar,
-): number | null {
+export function overdueWorkdaysOf(task: Pick<Task, 'state' | 'dueAt'>, now: Date, calendar: FigureCalendar): number | null {
   if (!isOpenTask(task) || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
   return Math.max(0, memoWorkdaysBetween(calendar, calendar.localDate(task.dueAt), calendar.localDate(now)));
 }
@@ -236,8 +232,7 @@ export function nextWeekOf(now: Date, calendar: Pick<FigureCalendar, 'localDate'
   return { from: calendar.at(next, '00:00'), to: calendar.at(addDaysYmd(next, 7), '00:00') };
 }
 
-const within = (d: Date | null, p: Period): boolean =>
-  d !== null && d.getTime() >= p.from.getTime() && d.getTime() < p.to.getTime();
+const within = (d: Date | null, p: Period): boolean => d !== null && d.getTime() >= p.from.getTime() && d.getTime() < p.to.getTime();
 
 /**
  * Whether a task belongs in a period's summary at all: it was open at some moment of the
@@ -302,8 +297,7 @@ export interface TallyLimits {
   dueNextWeek?: number;
 }
 
-const redOrder = (a: RedItem, b: RedItem) =>
-  b.overdueWorkdays - a.overdueWorkdays || a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number;
+const redOrder = (a: RedItem, b: RedItem) => b.overdueWorkdays - a.overdueWorkdays || a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number;
 const dueOrder = (a: DueItem, b: DueItem) => a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number;
 
 /**
@@ -407,9 +401,7 @@ export class FigureTally {
 
   result(): Figures {
     const list = <K extends string>(map: Map<string, Counts>, key: K) =>
-      [...map.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, c]) => ({ [key]: k, ...finish({ ...c }) }) as { [P in K]: string } & Counts);
+      [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, c]) => ({ [key]: k, ...finish({ ...c }) }) as { [P in K]: string } & Counts);
     return {
       period: this.period,
       totals: finish({ ...this.totals }),
@@ -475,12 +467,7 @@ export class TrendTally {
 }
 
 /** On-time rate of each of the `weeks` calendar weeks ending with now's week, oldest first. */
-export function onTimeTrend(
-  tasks: readonly FigureTask[],
-  now: Date,
-  calendar: Pick<FigureCalendar, 'localDate' | 'at'>,
-  weeks = 8,
-): WeekRate[] {
+export function onTimeTrend(tasks: readonly FigureTask[], now: Date, calendar: Pick<FigureCalendar, 'localDate' | 'at'>, weeks = 8): WeekRate[] {
   const tally = new TrendTally(now, calendar, weeks);
   for (const task of tasks) tally.add(task);
   return tally.result();

@@ -162,11 +162,7 @@ export interface EventLogRow {
 }
 
 /** 事件日志 rows in (task number, seq) order. */
-export function eventLogRows(
-  tasks: readonly Pick<Task, 'id' | 'number'>[],
-  events: readonly LedgerEvent[],
-  nameOf: (openId: string) => string,
-): EventLogRow[] {
+export function eventLogRows(tasks: readonly Pick<Task, 'id' | 'number'>[], events: readonly LedgerEvent[], nameOf: (openId: string) => string): EventLogRow[] {
   const numberOf = new Map(tasks.map((t) => [t.id, t.number]));
   return events
     .filter((e) => numberOf.has(e.taskId))

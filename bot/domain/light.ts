@@ -26,12 +26,7 @@ export type LightReason = 'overdue' | 'due_soon' | 'stale' | 'behind' | null;
 export type LightFields = Pick<Task, 'state' | 'dueAt' | 'percent' | 'lastProgressAt' | 'acceptedAt' | 'createdAt'>;
 
 /** The light and why: the card and /任务 list show the reason next to 🟡. */
-export function lightWithReason(
-  task: LightFields,
-  now: Date,
-  calendar: LightCalendar,
-  settings: LightSettings,
-): { light: Light; reason: LightReason } {
+export function lightWithReason(task: LightFields, now: Date, calendar: LightCalendar, settings: LightSettings): { light: Light; reason: LightReason } {
   if (!isOpen(task)) return { light: 'green', reason: null };
   const hours = { start: settings.workStart, end: settings.workEnd };
   if (task.dueAt && now.getTime() > task.dueAt.getTime()) return { light: 'red', reason: 'overdue' };

@@ -143,13 +143,7 @@ function localStamp(cal: PolicyCalendar, d: Date): string {
  * The reminders due for `task` at `now` (see the module comment for the table and ladder).
  * The caller claims each `key` once; planning again with the same inputs yields the same keys.
  */
-export function planReminders(
-  task: Task,
-  log: ProgressLog | readonly TaskEvent[],
-  settings: ChatSettings,
-  calendar: PolicyCalendar,
-  now: Date,
-): Reminder[] {
+export function planReminders(task: Task, log: ProgressLog | readonly TaskEvent[], settings: ChatSettings, calendar: PolicyCalendar, now: Date): Reminder[] {
   const hours = { start: settings.workStart, end: settings.workEnd };
   if (!calendar.isWorkingTime(now, hours, settings.quiet)) return [];
   const progress = Array.isArray(log) ? progressLogOf(log as readonly TaskEvent[]) : (log as ProgressLog);

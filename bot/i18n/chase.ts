@@ -24,7 +24,7 @@ export const chase: Catalogue = {
   },
   'chase.overdue_cc': {
     zh: '{mention} 请交办人关注。',
-    en: '{mention} for the assigner\'s attention.',
+    en: "{mention} for the assigner's attention.",
   },
   'chase.escalate.title': { zh: '督办：#{n} 已逾期 {days} 个工作日', en: 'Escalation: #{n} is {days} working days overdue' },
   'chase.escalate.body': {

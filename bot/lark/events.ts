@@ -110,8 +110,7 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
         chatId: str(event.context?.open_chat_id),
         messageId: str(event.context?.open_message_id),
         value: value && typeof value === 'object' && !Array.isArray(value) ? value : {},
-        formValue:
-          event.action?.form_value && typeof event.action.form_value === 'object' ? event.action.form_value : {},
+        formValue: event.action?.form_value && typeof event.action.form_value === 'object' ? event.action.form_value : {},
       };
     }
     case 'im.chat.member.bot.added_v1': {

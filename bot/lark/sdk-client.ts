@@ -109,9 +109,7 @@ function retryAfterFrom(headers: unknown): number | null {
   const h = headers as Record<string, unknown> & { get?: (name: string) => unknown };
   const raw = typeof h.get === 'function' ? h.get('x-ogw-ratelimit-reset') : h['x-ogw-ratelimit-reset'];
   const seconds = Number(Array.isArray(raw) ? raw[0] : raw);
-  return Number.isFinite(seconds) && seconds >= 0 && raw !== undefined && raw !== null && raw !== ''
-    ? Math.round(seconds * 1000)
-    : null;
+  return Number.isFinite(seconds) && seconds >= 0 && raw !== undefined && raw !== null && raw !== '' ? Math.round(seconds * 1000) : null;
 }
 
 function parseBody(data: unknown): { code?: unknown; msg?: unknown } | null {

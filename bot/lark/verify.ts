@@ -41,9 +41,7 @@ export interface SignatureHeaders {
   signature?: string | null;
 }
 
-export type Verified =
-  | { kind: 'challenge'; challenge: string }
-  | { kind: 'envelope'; envelope: Record<string, any> };
+export type Verified = { kind: 'challenge'; challenge: string } | { kind: 'envelope'; envelope: Record<string, any> };
 
 const sha256 = (data: string | Buffer): Buffer => createHash('sha256').update(data).digest();
 

@@ -25,14 +25,7 @@
  * Console setup and the log lines are described in docs/long-connection.md.
  * Source: https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/request-url-configuration-case
  */
-import {
-  EventDispatcher,
-  LoggerLevel,
-  WSClient,
-  defaultHttpInstance,
-  type HttpInstance,
-  type Logger as SdkLogger,
-} from '@larksuiteoapi/node-sdk';
+import { EventDispatcher, LoggerLevel, WSClient, defaultHttpInstance, type HttpInstance, type Logger as SdkLogger } from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { larkBaseUrl } from '../config.js';
@@ -77,10 +70,14 @@ const REFUSALS: Readonly<Record<number, string>> = {
   403: 'Lark forbids this app a long connection: it is only for enabled custom (企业自建) apps — check the app in the developer console, or run with LARK_MODE=webhook',
   514: 'Lark refused the app credentials: copy LARK_APP_ID and LARK_APP_SECRET again from the developer console (凭证与基础信息 / Credentials & Basic Info)',
   1000040344: 'LARK_APP_ID or LARK_APP_SECRET is empty: set both from the developer console (凭证与基础信息 / Credentials & Basic Info)',
-  1000040345: 'LARK_APP_SECRET does not belong to LARK_APP_ID: copy the App Secret again from the developer console (凭证与基础信息 / Credentials & Basic Info); resetting it there invalidates the old one',
-  1000040346: 'Lark does not know LARK_APP_ID: copy the App ID (cli_…) from the developer console, and set LARK_DOMAIN=lark for an open.larksuite.com app or feishu for an open.feishu.cn app',
-  1000040350: 'this app already holds the most long connections Lark allows (50): stop the other running copies of the bot — each event goes to only one of them anyway',
-  1000040351: 'this app belongs to the other Lark deployment: set LARK_DOMAIN=lark for an app made on open.larksuite.com, or LARK_DOMAIN=feishu for open.feishu.cn',
+  1000040345:
+    'LARK_APP_SECRET does not belong to LARK_APP_ID: copy the App Secret again from the developer console (凭证与基础信息 / Credentials & Basic Info); resetting it there invalidates the old one',
+  1000040346:
+    'Lark does not know LARK_APP_ID: copy the App ID (cli_…) from the developer console, and set LARK_DOMAIN=lark for an open.larksuite.com app or feishu for an open.feishu.cn app',
+  1000040350:
+    'this app already holds the most long connections Lark allows (50): stop the other running copies of the bot — each event goes to only one of them anyway',
+  1000040351:
+    'this app belongs to the other Lark deployment: set LARK_DOMAIN=lark for an app made on open.larksuite.com, or LARK_DOMAIN=feishu for open.feishu.cn',
 };
 
 /** Answers after which Lark expects a retry: 1 (system busy) and 1000040343 (internal error). */
@@ -123,7 +120,9 @@ export function startLongConnection(deps: Deps, opts: LongConnectionOptions): Lo
   };
 
   if (!APP_ID_FORMAT.test(opts.appId)) {
-    giveUp('LARK_APP_ID must be cli_ followed by 16 hexadecimal characters: copy the App ID from the developer console (凭证与基础信息 / Credentials & Basic Info)');
+    giveUp(
+      'LARK_APP_ID must be cli_ followed by 16 hexadecimal characters: copy the App ID from the developer console (凭证与基础信息 / Credentials & Basic Info)',
+    );
     log.error(`long connection not started: ${problem}`);
     return { state: () => current, problem: () => problem, stop: async () => undefined };
   }
@@ -227,10 +226,7 @@ export function startLongConnection(deps: Deps, opts: LongConnectionOptions): Lo
     onReady: () => {
       hasConnected = true;
       current = 'connected';
-      log.info(
-        { endpoint: endpoint?.url, device_id: endpoint?.deviceId, hint: CONSOLE_HINT },
-        'long connection: connected',
-      );
+      log.info({ endpoint: endpoint?.url, device_id: endpoint?.deviceId, hint: CONSOLE_HINT }, 'long connection: connected');
     },
     onReconnected: () => {
       current = 'connected';

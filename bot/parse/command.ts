@@ -112,9 +112,7 @@ export function normalizeText(text: string): string {
   return text
     .replace(/[\u200B\u200C\uFEFF\uE000-\uE002]/g, '')
     .replace(STRAY_ZWJ, '')
-    .replace(/[\uFF01\uFF03\uFF05\uFF0F\uFF20\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) =>
-      String.fromCharCode(c.charCodeAt(0) - 0xfee0),
-    )
+    .replace(/[\uFF01\uFF03\uFF05\uFF0F\uFF20\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\r\n?/g, '\n')
     .replace(/[^\S\n]+/g, ' ')
     .replace(/ ?\n ?/g, '\n')
@@ -147,7 +145,10 @@ function prepare(text: string, mentions: Mention[], botOpenId: string | null): P
       out.push(m);
       return `${M_OPEN}${out.length - 1}${M_CLOSE}`;
     });
-    s = s.replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').trim();
+    s = s
+      .replace(/[^\S\n]+/g, ' ')
+      .replace(/ ?\n ?/g, '\n')
+      .trim();
   }
   return { text: s, mentions: out };
 }
@@ -194,7 +195,7 @@ function requiredNote(s: string, p: Prepared, verb: Verb, missing: ParseErrorCod
 
 /** Reads `#12`, `＃12` or a bare `12` at the start of the arguments. */
 function takeTaskNumber(args: string, verb: Verb): { taskNumber: number; rest: string } {
-  let m = /^#\s*([0-9]+)(?![0-9A-Za-z_])/.exec(args) ?? /^([0-9]+)(?=$|[\s,，:：;；、。.!?])/.exec(args);
+  const m = /^#\s*([0-9]+)(?![0-9A-Za-z_])/.exec(args) ?? /^([0-9]+)(?=$|[\s,，:：;；、。.!?])/.exec(args);
   if (!m) {
     if (args.startsWith('#') && !/^#\s*$/.test(args.split(/\s/)[0]!)) {
       fail('bad_task_number', verb, { text: clip(/^#\S*/.exec(args)![0]) });
@@ -297,15 +298,43 @@ function parseArgs(verb: Verb, args: string, p: Prepared, ctx: ParseContext): Co
     case 'list':
       return parseList(args, verb);
     case 'ledger': {
-      const period = pickWord(args, verb, { 本月: 'month', 这个月: 'month', month: 'month', 'this month': 'month', 本年: 'year', 今年: 'year', 全年: 'year', year: 'year', 'this year': 'year', 全部: 'all', 所有: 'all', all: 'all' }, 'month');
+      const period = pickWord(
+        args,
+        verb,
+        {
+          本月: 'month',
+          这个月: 'month',
+          month: 'month',
+          'this month': 'month',
+          本年: 'year',
+          今年: 'year',
+          全年: 'year',
+          year: 'year',
+          'this year': 'year',
+          全部: 'all',
+          所有: 'all',
+          all: 'all',
+        },
+        'month',
+      );
       return { verb, period };
     }
     case 'stats': {
-      const period = pickWord(args, verb, { 本周: 'week', 这周: 'week', week: 'week', 'this week': 'week', 本月: 'month', 这个月: 'month', month: 'month', 'this month': 'month' }, 'week');
+      const period = pickWord(
+        args,
+        verb,
+        { 本周: 'week', 这周: 'week', week: 'week', 'this week': 'week', 本月: 'month', 这个月: 'month', month: 'month', 'this month': 'month' },
+        'week',
+      );
       return { verb, period };
     }
     case 'digest': {
-      const choice = pickWord(args, verb, { 订阅: 'on', 开启: 'on', 打开: 'on', on: 'on', subscribe: 'on', 退订: 'off', 取消订阅: 'off', 关闭: 'off', off: 'off', unsubscribe: 'off' }, null);
+      const choice = pickWord(
+        args,
+        verb,
+        { 订阅: 'on', 开启: 'on', 打开: 'on', on: 'on', subscribe: 'on', 退订: 'off', 取消订阅: 'off', 关闭: 'off', off: 'off', unsubscribe: 'off' },
+        null,
+      );
       if (!choice) fail('missing_option', verb);
       return { verb, subscribe: choice === 'on' };
     }
@@ -323,7 +352,11 @@ function stripReasonLabel(s: string): string {
 
 /** One optional word from a table (Chinese as typed, English in any case). */
 function pickWord<T extends string, D extends T | null>(args: string, verb: Verb, table: Record<string, T>, fallback: D): T | D {
-  const word = args.replace(MENTION_RE, '').replace(new RegExp(`${SEP}+`, 'g'), ' ').trim().toLowerCase();
+  const word = args
+    .replace(MENTION_RE, '')
+    .replace(new RegExp(`${SEP}+`, 'g'), ' ')
+    .trim()
+    .toLowerCase();
   if (!word) return fallback;
   const hit = table[word];
   if (!hit) fail('bad_scope', verb, { text: clip(word) });
@@ -332,17 +365,33 @@ function pickWord<T extends string, D extends T | null>(args: string, verb: Verb
 
 function parseList(args: string, verb: Verb): Command {
   const scopes: Record<string, 'mine' | 'chat' | 'overdue' | 'all'> = {
-    我的: 'mine', 我: 'mine', mine: 'mine', my: 'mine', 本群: 'chat', 群: 'chat', 本群的: 'chat', chat: 'chat', group: 'chat',
-    逾期: 'overdue', 超期: 'overdue', overdue: 'overdue', 全部: 'all', 所有: 'all', all: 'all',
+    我的: 'mine',
+    我: 'mine',
+    mine: 'mine',
+    my: 'mine',
+    本群: 'chat',
+    群: 'chat',
+    本群的: 'chat',
+    chat: 'chat',
+    group: 'chat',
+    逾期: 'overdue',
+    超期: 'overdue',
+    overdue: 'overdue',
+    全部: 'all',
+    所有: 'all',
+    all: 'all',
   };
   let scope: 'mine' | 'chat' | 'overdue' | 'all' = 'mine';
   let page = 1;
-  let s = args.replace(MENTION_RE, ' ').replace(new RegExp(`${SEP}+`, 'g'), ' ').trim();
+  let s = args
+    .replace(MENTION_RE, ' ')
+    .replace(new RegExp(`${SEP}+`, 'g'), ' ')
+    .trim();
   const pageRe = /(?:^|\s)(?:第\s*([0-9]+)\s*页|page\s*([0-9]+)|p([0-9]+))(?=\s|$)/i;
   const pm = pageRe.exec(s);
   if (pm) {
     page = Number(pm[1] ?? pm[2] ?? pm[3]);
-    s = (s.slice(0, pm.index) + ' ' + s.slice(pm.index + pm[0].length)).trim();
+    s = `${s.slice(0, pm.index)} ${s.slice(pm.index + pm[0].length)}`.trim();
   }
   for (const token of s ? s.split(' ') : []) {
     const hit = scopes[token.toLowerCase()];
@@ -360,9 +409,15 @@ const PRIORITY_RE = /!\s*(紧急|急|urgent|重要|high|important)(?![A-Za-z])/g
 const CATEGORY_FULL_RE = /#\s*(决策督查|专项督查|民生督查)/g;
 const CATEGORY_SHORT_RE = /#\s*(决策|专项|民生|decision|special|livelihood)(?![A-Za-z\u4E00-\u9FFF])/gi;
 const CATEGORIES: Record<string, Category> = {
-  决策督查: 'decision', 决策: 'decision', decision: 'decision',
-  专项督查: 'special', 专项: 'special', special: 'special',
-  民生督查: 'livelihood', 民生: 'livelihood', livelihood: 'livelihood',
+  决策督查: 'decision',
+  决策: 'decision',
+  decision: 'decision',
+  专项督查: 'special',
+  专项: 'special',
+  special: 'special',
+  民生督查: 'livelihood',
+  民生: 'livelihood',
+  livelihood: 'livelihood',
 };
 const DUE_KW_RE = /截止时间|截止日期|截止于|截止到|截止|截至|期限|时限|(?<![A-Za-z])(?:due(?:\s+date)?|deadline)(?![A-Za-z])/gi;
 const SOURCE_KW_RE = /来源|(?<![A-Za-z])source(?![A-Za-z])/gi;
@@ -415,7 +470,12 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
       valueEnd = valueStart + d.index;
       break;
     }
-    const value = s.slice(valueStart, valueEnd).replace(/\s+/g, ' ').trim().replace(/[,，;；]$/, '').trim();
+    const value = s
+      .slice(valueStart, valueEnd)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/[,，;；]$/, '')
+      .trim();
     if (!value) continue;
     // English "source" is also an ordinary word ("find the source of the leak"): without a colon
     // it needs a reference-looking value (a digit, a capital, a bracket or Chinese).
@@ -605,7 +665,10 @@ export function parseReply(text: string, mentions: Mention[] = [], botOpenId: st
     .replace(/[\p{P}\p{S}\s]/gu, '')
     .toLowerCase();
   if (DONE_WORDS.has(bare)) return { kind: 'done' };
-  const body = renderFree(p.text, p).replace(/@_user_[0-9]+|@_all/g, '').replace(/[^\S\n]+/g, ' ').trim();
+  const body = renderFree(p.text, p)
+    .replace(/@_user_[0-9]+|@_all/g, '')
+    .replace(/[^\S\n]+/g, ' ')
+    .trim();
   if (!body) throw new ParseError('empty_progress', {}, 'progress');
   const length = chars(body);
   if (length > MAX_NOTE_CHARS) throw new ParseError('note_too_long', { max: MAX_NOTE_CHARS, length }, 'progress');

@@ -35,16 +35,7 @@
 // The two locales used, not the package's index: that loads every locale chrono has (≈10 MB).
 import * as chronoEn from 'chrono-node/en';
 import * as chronoZh from 'chrono-node/zh';
-import {
-  addDays,
-  daysInMonth,
-  isValidYmd,
-  minutesToHhmm,
-  weekdayOf,
-  ymdOf,
-  ymdToDays,
-  type WorkCalendar,
-} from '../domain/calendar.js';
+import { addDays, daysInMonth, isValidYmd, minutesToHhmm, weekdayOf, ymdOf, ymdToDays, type WorkCalendar } from '../domain/calendar.js';
 import { ParseError } from './errors.js';
 
 export interface TimeContext {
@@ -63,7 +54,18 @@ const ROLL_WINDOW_DAYS = 183;
 // ---- text normalization -------------------------------------------------------------------
 
 const CN_DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 /** A run of Chinese numerals → its value: 十五 → 15, 二十四 → 24, 二〇二六 → 2026, 一百零一 → 101. */
@@ -146,17 +148,55 @@ interface TimeMatch {
 }
 
 const DAYPART_ZH: Record<string, DaypartKind> = {
-  凌晨: 'early', 早上: 'morning', 早晨: 'morning', 上午: 'morning', 中午: 'noon', 午后: 'afternoon',
-  下午: 'afternoon', 傍晚: 'evening', 晚上: 'evening', 夜里: 'evening', 夜间: 'evening', 晚间: 'evening', 晚: 'evening',
+  凌晨: 'early',
+  早上: 'morning',
+  早晨: 'morning',
+  上午: 'morning',
+  中午: 'noon',
+  午后: 'afternoon',
+  下午: 'afternoon',
+  傍晚: 'evening',
+  晚上: 'evening',
+  夜里: 'evening',
+  夜间: 'evening',
+  晚间: 'evening',
+  晚: 'evening',
 };
 
 const WEEKDAY_EN: Record<string, number> = {
-  mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, weds: 3, wednesday: 3, thu: 4, thur: 4, thurs: 4,
-  thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  weds: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
 };
 
 const EN_NUMBERS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
 };
 
 function weekdayZh(ch: string): number {
@@ -310,12 +350,11 @@ function matchTime(s: string): TimeMatch | null {
 }
 
 const SEPARATOR = /^[\s,]*(?:(?:at|on)\s+|t(?=\d)|的\s*)?/;
-const PREFIX = /^(?:(?:by|before|until|till|to|due|no\s+later\s+than|not\s+later\s+than)\s+|(?:最迟|最晚|不晚于|截止到?|截至|截止于|延期至|延期到|延至|延到|于|在|到|至)\s*)/;
+const PREFIX =
+  /^(?:(?:by|before|until|till|to|due|no\s+later\s+than|not\s+later\s+than)\s+|(?:最迟|最晚|不晚于|截止到?|截至|截止于|延期至|延期到|延至|延到|于|在|到|至)\s*)/;
 const SUFFIX = /\s*(?:之前|以前|前|为止|止|at\s+the\s+latest)?\s*[.。!?,;，；]*$/;
 
-type Parsed =
-  | { kind: 'instant'; at: Date }
-  | { kind: 'local'; date: DateSpec | null; daypart: DaypartKind | null; time: TimeSpec | null };
+type Parsed = { kind: 'instant'; at: Date } | { kind: 'local'; date: DateSpec | null; daypart: DaypartKind | null; time: TimeSpec | null };
 
 /** The whole string as a span (`3天内`, `in 2 weeks`, `3 workdays`). */
 function matchSpan(s: string): { n: number; unit: 'day' | 'workday' | 'week' | 'month' | 'hour' | 'minute' } | null {
@@ -327,15 +366,23 @@ function matchSpan(s: string): { n: number; unit: 'day' | 'workday' | 'week' | '
     // 3日 alone is the 3rd; a day span written with 日 needs 内/后.
     if (unitZh === '日' && !m[4]) return null;
     const unit =
-      unitZh === '工作日' ? 'workday'
-      : unitZh === '天' || unitZh === '日' ? 'day'
-      : unitZh === '月' ? 'month'
-      : unitZh === '小时' || unitZh === '钟头' ? 'hour'
-      : unitZh === '分钟' ? 'minute'
-      : 'week';
+      unitZh === '工作日'
+        ? 'workday'
+        : unitZh === '天' || unitZh === '日'
+          ? 'day'
+          : unitZh === '月'
+            ? 'month'
+            : unitZh === '小时' || unitZh === '钟头'
+              ? 'hour'
+              : unitZh === '分钟'
+                ? 'minute'
+                : 'week';
     return { n: Number(m[1]), unit };
   }
-  m = /^(?:(?:in|within)\s+)?(\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:(work|working|business)\s*days?|(days?|weeks?|months?|hours?|hrs?|minutes?|mins?))(?:\s+(?:from\s+now|later|time))?$/.exec(s);
+  m =
+    /^(?:(?:in|within)\s+)?(\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:(work|working|business)\s*days?|(days?|weeks?|months?|hours?|hrs?|minutes?|mins?))(?:\s+(?:from\s+now|later|time))?$/.exec(
+      s,
+    );
   if (m) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : EN_NUMBERS[m[1]!]!;
     if (m[2]) return { n, unit: 'workday' };
@@ -375,7 +422,7 @@ function parseOwn(s: string): Parsed | { kind: 'span'; n: number; unit: string }
   }
   const tm = matchTime(t);
   if (tm) {
-    let rest = t.slice(tm.len).replace(SEPARATOR, '');
+    const rest = t.slice(tm.len).replace(SEPARATOR, '');
     if (!rest) return { kind: 'local', date: null, daypart: null, time: tm.spec };
     const d2 = matchDate(rest);
     if (!d2 || rest.slice(d2.len).trim()) return null;
@@ -438,11 +485,7 @@ function resolveLocal(p: Extract<Parsed, { kind: 'local' }>, ctx: TimeContext): 
   const cal = ctx.calendar;
   const today = cal.localDate(ctx.now);
   const eod = toMinutes(ctx.endOfDay);
-  const minutes = p.time
-    ? clockMinutes(p.time, p.daypart, eod)
-    : p.daypart
-      ? daypartDefault(p.daypart, eod)
-      : eod;
+  const minutes = p.time ? clockMinutes(p.time, p.daypart, eod) : p.daypart ? daypartDefault(p.daypart, eod) : eod;
   const hhmm = minutesToHhmm(minutes);
   const ahead = (ymd: string) => cal.at(ymd, hhmm).getTime() > ctx.now.getTime();
   const spec = p.date;

@@ -2,7 +2,6 @@
 // composer with its @ picker and reply banner, card buttons and forms, the clock buttons.
 // Plain browser JavaScript, served as is: no build step.
 (() => {
-  'use strict';
   const data = JSON.parse(document.getElementById('sandbox-data').textContent);
   const T = data.text;
   const $ = (sel) => document.querySelector(sel);
@@ -198,7 +197,7 @@
 
   document.querySelectorAll('[data-insert]').forEach((chip) =>
     chip.addEventListener('click', () => {
-      input.value = chip.dataset.insert + ' ';
+      input.value = `${chip.dataset.insert} `;
       input.focus();
     }),
   );

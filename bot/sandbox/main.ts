@@ -83,6 +83,6 @@ async function main(): Promise<void> {
 main().catch((err) => {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EADDRINUSE') process.stderr.write(`duban sandbox: the port is taken; try \`npm run sandbox -- --port 3001\`\n`);
-  else process.stderr.write(`duban sandbox stopped: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  else process.stderr.write(`duban sandbox stopped: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

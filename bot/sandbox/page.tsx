@@ -223,14 +223,20 @@ export function messagesHtml(model: PageModel): string {
 }
 
 /** JSON for a `<script type="application/json">`: `<` escaped so no text can close the tag. */
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const scriptJson = (v: unknown) =>
+  JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 export function pageHtml(model: PageModel): string {
   const T = pageText(model.lang);
   const { me, chat } = model;
   const q = (as: string, chatKey: string) => `/sandbox?as=${encodeURIComponent(as)}&chat=${encodeURIComponent(chatKey)}`;
   const mentionable = [
-    ...chat.members.filter((p) => chat.type === 'group' || p.key !== me.key).map((p) => ({ name: personName(p, model.lang), role: model.lang === 'en' ? p.departmentEn : p.department })),
+    ...chat.members
+      .filter((p) => chat.type === 'group' || p.key !== me.key)
+      .map((p) => ({ name: personName(p, model.lang), role: model.lang === 'en' ? p.departmentEn : p.department })),
     { name: model.botName, role: T.bot_role },
   ];
   const data = {
@@ -256,7 +262,11 @@ export function pageHtml(model: PageModel): string {
           <aside class="side">
             <div class="brand">
               <strong>{T.title}</strong>
-              <a class="lang" href={`/sandbox?as=${me.key}&chat=${chat.key}&lang=${model.lang === 'zh' ? 'en' : 'zh'}`} data-lang={model.lang === 'zh' ? 'en' : 'zh'}>
+              <a
+                class="lang"
+                href={`/sandbox?as=${me.key}&chat=${chat.key}&lang=${model.lang === 'zh' ? 'en' : 'zh'}`}
+                data-lang={model.lang === 'zh' ? 'en' : 'zh'}
+              >
                 {T.lang_switch}
               </a>
             </div>
@@ -286,10 +296,18 @@ export function pageHtml(model: PageModel): string {
                 {model.clockText}
               </div>
               <div class="clock-buttons">
-                <button type="button" data-clock="next_morning">{T.next_morning}</button>
-                <button type="button" data-clock="plus_day">{T.plus_day}</button>
-                <button type="button" data-clock="plus_2h">{T.plus_2h}</button>
-                <button type="button" data-clock="friday_16">{T.friday_16}</button>
+                <button type="button" data-clock="next_morning">
+                  {T.next_morning}
+                </button>
+                <button type="button" data-clock="plus_day">
+                  {T.plus_day}
+                </button>
+                <button type="button" data-clock="plus_2h">
+                  {T.plus_2h}
+                </button>
+                <button type="button" data-clock="friday_16">
+                  {T.friday_16}
+                </button>
               </div>
               <p class="hint">{T.clock_hint}</p>
             </section>

@@ -58,10 +58,30 @@ export function safeUrl(raw: unknown): string | null {
 
 // Lark's colour names (card templates, text_tag, font colours) map to CSS classes, never to inline styles.
 const COLORS = new Set([
-  'blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey', 'gray', 'neutral', 'default',
+  'blue',
+  'wathet',
+  'turquoise',
+  'green',
+  'yellow',
+  'orange',
+  'red',
+  'carmine',
+  'violet',
+  'purple',
+  'indigo',
+  'grey',
+  'gray',
+  'neutral',
+  'default',
 ]);
 const colorClass = (c: unknown, prefix: string): string => {
-  const name = typeof c === 'string' ? c.toLowerCase().replace(/^(light|dark)[-_]?/, '').replace(/[-_].*$/, '') : '';
+  const name =
+    typeof c === 'string'
+      ? c
+          .toLowerCase()
+          .replace(/^(light|dark)[-_]?/, '')
+          .replace(/[-_].*$/, '')
+      : '';
   return COLORS.has(name) ? `${prefix}-${name === 'gray' ? 'grey' : name}` : `${prefix}-default`;
 };
 
@@ -159,7 +179,9 @@ function inline(src: string, ctx: RenderContext, depth = 0): string {
 
 /** Card markdown: headings, lists, quotes, `---`, line breaks, and the inline constructs. */
 export function renderMarkdown(src: unknown, ctx: RenderContext): string {
-  const lines = String(src ?? '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = String(src ?? '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const out: string[] = [];
   let list: 'ul' | 'ol' | null = null;
   const closeList = () => {
@@ -396,7 +418,7 @@ function renderColumns(e: Json, ctx: RenderContext, depth: number): string {
 /** The callback value a click sends: 2.0 `behaviors[type=callback].value`, or 1.0's `value`. */
 export function buttonValue(e: Json): Record<string, unknown> | null {
   const cb = Array.isArray(e.behaviors) ? e.behaviors.find((b: Json) => b?.type === 'callback') : null;
-  if (cb && cb.value && typeof cb.value === 'object') return cb.value;
+  if (cb?.value && typeof cb.value === 'object') return cb.value;
   if (e.value && typeof e.value === 'object' && !Array.isArray(e.value)) return e.value;
   return null;
 }
@@ -507,7 +529,10 @@ export function renderChart(specIn: unknown, ctx: RenderContext): string {
     const val = String(spec.valueField ?? 'value');
     const total = rows.reduce((s, r) => s + (Number(r[val]) || 0), 0) || 1;
     const body = rows
-      .map((r, i) => `<tr><td><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>${escapeHtml(decodeEntities(String(r[cat] ?? '')))}</td><td class="num">${escapeHtml(r[val])}</td><td class="num">${Math.round(((Number(r[val]) || 0) / total) * 100)}%</td></tr>`)
+      .map(
+        (r, i) =>
+          `<tr><td><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>${escapeHtml(decodeEntities(String(r[cat] ?? '')))}</td><td class="num">${escapeHtml(r[val])}</td><td class="num">${Math.round(((Number(r[val]) || 0) / total) * 100)}%</td></tr>`,
+      )
       .join('');
     return `<div class="chart">${title}<table class="card-table"><tbody>${body}</tbody></table></div>`;
   }
@@ -550,7 +575,9 @@ export function renderChart(specIn: unknown, ctx: RenderContext): string {
       parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.join(' ')}"/>`);
       categories.forEach((c, ci) => {
         const v = valueAt(c, s);
-        parts.push(`<circle cx="${(left + band * ci + band / 2).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}"><title>${escapeHtml(`${decodeEntities(s)} ${decodeEntities(c)}: ${v}`)}</title></circle>`);
+        parts.push(
+          `<circle cx="${(left + band * ci + band / 2).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}"><title>${escapeHtml(`${decodeEntities(s)} ${decodeEntities(c)}: ${v}`)}</title></circle>`,
+        );
       });
     });
   } else {
@@ -564,7 +591,10 @@ export function renderChart(specIn: unknown, ctx: RenderContext): string {
         parts.push(
           `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${Math.max(1, barW - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${escapeHtml(`${decodeEntities(s)} ${decodeEntities(c)}: ${v}`)}</title></rect>`,
         );
-        if (v > 0) parts.push(`<text x="${(x + (barW - 2) / 2).toFixed(1)}" y="${(y(v) - 2).toFixed(1)}" class="val" text-anchor="middle">${escapeHtml(formatTick(v))}</text>`);
+        if (v > 0)
+          parts.push(
+            `<text x="${(x + (barW - 2) / 2).toFixed(1)}" y="${(y(v) - 2).toFixed(1)}" class="val" text-anchor="middle">${escapeHtml(formatTick(v))}</text>`,
+          );
       });
     });
   }

@@ -159,7 +159,7 @@ function dbPathOf(url: string): string | null {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const databaseUrl = opts.databaseUrl ?? DEFAULT_DB;
   const dbPath = dbPathOf(databaseUrl);
-  const transcriptPath = dbPath ? dbPath.replace(/\.db$/, '') + '.transcript.json' : null;
+  const transcriptPath = dbPath ? `${dbPath.replace(/\.db$/, '')}.transcript.json` : null;
   if (opts.fresh && dbPath) {
     for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`, transcriptPath!]) rmSync(p, { force: true });
   }
@@ -368,7 +368,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     );
   }
 
-  async function click(personKey: string, messageId: string, value: Record<string, unknown>, formValue: Record<string, unknown> | null): Promise<{ toast: { type: string; content: string } | null }> {
+  async function click(
+    personKey: string,
+    messageId: string,
+    value: Record<string, unknown>,
+    formValue: Record<string, unknown> | null,
+  ): Promise<{ toast: { type: string; content: string } | null }> {
     const person = personByKey(personKey);
     if (!person) throw new Error(`unknown person ${personKey}`);
     const target = fake.messages.find((m) => m.id === messageId);
@@ -510,7 +515,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const b = fake.messages.find((m) => m.id === messageId);
     if (!b) return null;
     const headerTitle = b.msgType === 'interactive' ? b.content?.header?.title?.content : null;
-    const text = typeof headerTitle === 'string' ? headerTitle : fake.textOf(b).replace(/<at[^>]*>([^<]*)<\/at>/g, '@$1').split('\n')[0]!;
+    const text =
+      typeof headerTitle === 'string'
+        ? headerTitle
+        : fake
+            .textOf(b)
+            .replace(/<at[^>]*>([^<]*)<\/at>/g, '@$1')
+            .split('\n')[0]!;
     return { id: b.id, who: nameOf(SANDBOX_APP.botOpenId)!, text: text.slice(0, 80) };
   };
 
@@ -585,7 +596,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (!body || typeof body.text !== 'string' || !body.text.trim()) return c.json({ error: 'empty message' }, 400);
     if (body.text.length > 4000) return c.json({ error: 'message too long' }, 400);
     try {
-      await say(String(body.as), String(body.chat), body.text.trim(), { replyTo: typeof body.replyTo === 'string' ? body.replyTo : null, mentionBot: body.mentionBot !== false });
+      await say(String(body.as), String(body.chat), body.text.trim(), {
+        replyTo: typeof body.replyTo === 'string' ? body.replyTo : null,
+        mentionBot: body.mentionBot !== false,
+      });
       return c.json({ ok: true });
     } catch (err) {
       return c.json({ error: (err as Error).message }, 400);
@@ -613,7 +627,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (!f) return c.text('not found', 404);
     const type = /\.xlsx$/i.test(f.fileName) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/octet-stream';
     c.header('content-type', type);
-    c.header('content-disposition', `attachment; filename="download${/\.\w+$/.exec(f.fileName)?.[0] ?? ''}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`);
+    c.header(
+      'content-disposition',
+      `attachment; filename="download${/\.\w+$/.exec(f.fileName)?.[0] ?? ''}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`,
+    );
     return c.body(f.bytes as unknown as ArrayBuffer);
   });
   app.all('*', (c) => botApp.fetch(c.req.raw));
@@ -650,7 +667,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const known = await deps.handle.client.execute({ sql: 'select 1 from chats where chat_id = ?', args: [g.chatId] });
     if (known.rows.length) continue;
     await postEnvelope(
-      botAddedEvent({ appId: SANDBOX_APP.appId, tenantKey: SANDBOX_APP.tenantKey, chatId: g.chatId, name: g.name, operator: keyToOpenId(g.owner), time: clock.now() }),
+      botAddedEvent({
+        appId: SANDBOX_APP.appId,
+        tenantKey: SANDBOX_APP.tenantKey,
+        chatId: g.chatId,
+        name: g.name,
+        operator: keyToOpenId(g.owner),
+        time: clock.now(),
+      }),
     );
   }
 
@@ -745,7 +769,16 @@ const EN_WEEK = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /** `11月19日 周四 09:50` / `Thu 19 Nov 09:50` in the office's zone. */
 export function formatLocal(d: Date, tz: string, lang: 'zh' | 'en', withYear = false): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    })
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );
@@ -772,7 +805,13 @@ function snapshot(
     userMessages,
     botMessages: fake.messages.map((m) => ({ ...m, time: m.time.toISOString(), updatedAt: m.updatedAt ? m.updatedAt.toISOString() : null })),
     urgents: fake.urgents.map((u) => ({ ...u, time: u.time.toISOString() })),
-    files: fake.files.map((f) => ({ fileKey: f.fileKey, fileName: f.fileName, fileType: f.fileType, base64: Buffer.from(f.bytes).toString('base64'), time: f.time.toISOString() })),
+    files: fake.files.map((f) => ({
+      fileKey: f.fileKey,
+      fileName: f.fileName,
+      fileType: f.fileType,
+      base64: Buffer.from(f.bytes).toString('base64'),
+      time: f.time.toISOString(),
+    })),
     overrides: [...overrides].map(([messageId, o]) => ({ messageId, card: o.card })),
   };
 }
@@ -801,10 +840,23 @@ function restoreTranscript(
   for (const [openId, oldId] of Object.entries(t.p2p)) moved.set(oldId, p2pChat(openId));
   const chatOf = (id: string) => moved.get(id) ?? id;
   for (const m of t.botMessages) {
-    fake.messages.push({ ...m, chatId: chatOf(m.chatId), receiveId: m.receiveIdType === 'chat_id' ? chatOf(m.receiveId) : m.receiveId, time: new Date(m.time), updatedAt: m.updatedAt ? new Date(m.updatedAt) : null });
+    fake.messages.push({
+      ...m,
+      chatId: chatOf(m.chatId),
+      receiveId: m.receiveIdType === 'chat_id' ? chatOf(m.receiveId) : m.receiveId,
+      time: new Date(m.time),
+      updatedAt: m.updatedAt ? new Date(m.updatedAt) : null,
+    });
   }
   for (const u of t.urgents) fake.urgents.push({ ...u, time: new Date(u.time) });
-  for (const f of t.files) fake.files.push({ fileKey: f.fileKey, fileName: f.fileName, fileType: f.fileType, bytes: new Uint8Array(Buffer.from(f.base64, 'base64')), time: new Date(f.time) });
+  for (const f of t.files)
+    fake.files.push({
+      fileKey: f.fileKey,
+      fileName: f.fileName,
+      fileType: f.fileType,
+      bytes: new Uint8Array(Buffer.from(f.base64, 'base64')),
+      time: new Date(f.time),
+    });
   for (const m of t.userMessages) userMessages.push({ ...m, chatId: chatOf(m.chatId) });
   for (const o of t.overrides) overrides.set(o.messageId, { card: o.card, patchCount: 0 });
 }

@@ -113,7 +113,8 @@ export async function benchChase(): Promise<Record<string, string | number>> {
       out[`${label} open: candidates loaded`] = `${candidates.length} in ${ms(loadMs)}`;
       out[`${label} open: first run (plan + claim + enqueue)`] = `${ms(firstMs)}, planned ${first.planned}, claimed ${first.claimed}`;
       out[`${label} open: steady scan (median of ${SCANS})`] = `${ms(median(scans))}, planned ${steady.planned}, claimed ${steady.claimed}`;
-      out[`${label} open: RSS now / peak`] = `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB / ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
+      out[`${label} open: RSS now / peak`] =
+        `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB / ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
       if (size === 100_000) out['target: steady scan at 100k < 1 s'] = median(scans) < 1000 ? 'met' : 'MISSED';
     } finally {
       handle.client.close();

@@ -199,7 +199,14 @@ export async function benchDigest(taskCount = 10_000, chatCount = 200): Promise<
     let maxBytes = 0;
     for (const [chatId, list] of byChat) {
       const ids = new Set(list.map((t) => t.id));
-      const f = computeFigures({ tasks: list, events: data.events.filter((e) => ids.has(e.taskId)), period, now: NOW, calendar: cal, departmentOf: (u) => data.directory.departmentOf[u] });
+      const f = computeFigures({
+        tasks: list,
+        events: data.events.filter((e) => ids.has(e.taskId)),
+        period,
+        now: NOW,
+        calendar: cal,
+        departmentOf: (u) => data.directory.departmentOf[u],
+      });
       maxBytes = Math.max(maxBytes, cardBytes(weeklySummaryCard(f, chatId, view)));
       cards++;
     }

@@ -72,7 +72,11 @@ export async function benchIngest(seconds = 5): Promise<Record<string, string | 
       'ratio (target ≥ 0.5)': +(botRun.perSecond / bareRun.perSecond).toFixed(2),
       'ingest ack p50 / p99 at saturation, ms': `${botRun.p50.toFixed(1)} / ${botRun.p99.toFixed(1)}`,
       'ack p50 / p99 at 1,000 events/s, ms (target p99 < 25)': `${paced.p50.toFixed(1)} / ${paced.p99.toFixed(1)}`,
-      'non-200 answers': Object.entries({ ...botRun.statuses, ...paced.statuses }).filter(([s]) => s !== '200').map(([s, c]) => `${s}×${c}`).join(', ') || 'none',
+      'non-200 answers':
+        Object.entries({ ...botRun.statuses, ...paced.statuses })
+          .filter(([s]) => s !== '200')
+          .map(([s, c]) => `${s}×${c}`)
+          .join(', ') || 'none',
     };
   } finally {
     bot.kill('SIGKILL');

@@ -104,7 +104,10 @@ async function seed(client: Client): Promise<void> {
       values.push('(?, ?, 1, ?, ?, ?, ?, ?, ?)');
       args.push(TENANT, taskId, 'assigned', String(r.creator_id), canonicalJson(payload), at.getTime(), prev, hash);
     }
-    statements.push({ sql: `INSERT INTO task_events (tenant_key, task_id, seq, kind, actor_id, payload, at, prev_hash, hash) VALUES ${values.join(',')}`, args });
+    statements.push({
+      sql: `INSERT INTO task_events (tenant_key, task_id, seq, kind, actor_id, payload, at, prev_hash, hash) VALUES ${values.join(',')}`,
+      args,
+    });
   }
   await client.batch(statements, 'write');
   await client.execute('ANALYZE');
@@ -237,7 +240,15 @@ async function bundleChild(): Promise<{ entry: string; dir: string }> {
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(ROOT, 'node_modules', '.duban-bench-'));
   const entry = join(dir, 'memory-child.mjs');
-  await build({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: entry, logLevel: 'error' });
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: entry,
+    logLevel: 'error',
+  });
   // db/node.ts finds its migrations beside itself: beside the bundle, here.
   cpSync(join(ROOT, 'db', 'migrations'), join(dir, 'migrations'), { recursive: true });
   return { entry, dir };

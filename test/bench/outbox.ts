@@ -31,7 +31,15 @@ export async function benchOutbox(total = 2000): Promise<Record<string, string |
   const { url } = await fake.start();
   const chats = Array.from({ length: 100 }, (_, i) => fake.addChat({ name: `群${i}`, members: [] }).chatId);
   const people = Array.from({ length: 300 }, (_, i) => fake.addUser({ name: `员工${i}` }).openId);
-  const config = loadConfig({ LARK_APP_ID: 'cli_bench', LARK_APP_SECRET: 'bench-secret', LARK_DOMAIN: url, LARK_MODE: 'webhook', LARK_ENCRYPT_KEY: 'k', DATABASE_URL: `file:${join(dir, 'b.db')}`, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    LARK_APP_ID: 'cli_bench',
+    LARK_APP_SECRET: 'bench-secret',
+    LARK_DOMAIN: url,
+    LARK_MODE: 'webhook',
+    LARK_ENCRYPT_KEY: 'k',
+    DATABASE_URL: `file:${join(dir, 'b.db')}`,
+    LOG_LEVEL: 'silent',
+  });
   const deps = await createNodeDeps(config, { log: createLogger('silent'), autoSend: false });
   try {
     const messages: OutMessage[] = Array.from({ length: total }, (_, i) => ({

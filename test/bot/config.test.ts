@@ -7,12 +7,27 @@ const ok = { LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 'secret-secre
 describe('configuration', () => {
   it('fills the documented defaults', () => {
     const c = loadConfig(ok);
-    expect(c).toMatchObject({ LARK_DOMAIN: 'feishu', LARK_MODE: 'websocket', DATABASE_URL: 'file:./data/duban.db', PORT: 3000, DUBAN_TZ: 'Asia/Shanghai', DUBAN_LANG: 'zh' });
+    expect(c).toMatchObject({
+      LARK_DOMAIN: 'feishu',
+      LARK_MODE: 'websocket',
+      DATABASE_URL: 'file:./data/duban.db',
+      PORT: 3000,
+      DUBAN_TZ: 'Asia/Shanghai',
+      DUBAN_LANG: 'zh',
+    });
   });
 
   it('reports every problem at once, one line each', () => {
     try {
-      loadConfig({ LARK_APP_ID: 'app', LARK_MODE: 'webhook', PORT: 'eighty', DUBAN_TZ: 'Mars/Base', DUBAN_LANG: 'fr', LARK_DOMAIN: 'ftp://x', DATABASE_URL: 'postgres://x' });
+      loadConfig({
+        LARK_APP_ID: 'app',
+        LARK_MODE: 'webhook',
+        PORT: 'eighty',
+        DUBAN_TZ: 'Mars/Base',
+        DUBAN_LANG: 'fr',
+        LARK_DOMAIN: 'ftp://x',
+        DATABASE_URL: 'postgres://x',
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -29,7 +44,11 @@ describe('configuration', () => {
   });
 
   it('the entry point exits non-zero with one line per problem and no stack trace', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { env: { PATH: process.env.PATH, LARK_APP_ID: 'nope' }, encoding: 'utf8', cwd: process.cwd() });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+      env: { PATH: process.env.PATH, LARK_APP_ID: 'nope' },
+      encoding: 'utf8',
+      cwd: process.cwd(),
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('LARK_APP_ID:');
     expect(r.stderr).toContain('LARK_APP_SECRET:');

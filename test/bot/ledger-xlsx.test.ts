@@ -90,13 +90,32 @@ const wall = (s: string) => new Date(`${s}:00Z`); // what Excel shows, as a zone
 
 describe('ledger rows', () => {
   it('number order, names, the original deadline decides 是否按时', () => {
-    expect(rows.map((r) => [r.index, r.number])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4]]);
-    expect(rows[0]).toMatchObject({ creator: '王主任', lead: '张三', co: [], state: 'done', light: null, onTime: false, extended: true, latestProgress: '已报送办公室' });
+    expect(rows.map((r) => [r.index, r.number])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+    ]);
+    expect(rows[0]).toMatchObject({
+      creator: '王主任',
+      lead: '张三',
+      co: [],
+      state: 'done',
+      light: null,
+      onTime: false,
+      extended: true,
+      latestProgress: '已报送办公室',
+    });
     expect(rows[1]).toMatchObject({ lead: '李四', co: ['张三', '王五'], light: 'red', onTime: false, latestProgress: '已联系路灯所', chases: 3 });
     expect(rows[2]).toMatchObject({ light: 'green', onTime: null, latestProgress: '' });
   });
   it('event log in (number, seq) order, only of the exported tasks', () => {
-    expect(log.map((e) => [e.number, e.seq, e.actor])).toEqual([[1, 1, '王主任'], [2, 1, '王主任'], [2, 2, '李四'], [2, 3, '督办机器人']]);
+    expect(log.map((e) => [e.number, e.seq, e.actor])).toEqual([
+      [1, 1, '王主任'],
+      [2, 1, '王主任'],
+      [2, 2, '李四'],
+      [2, 3, '督办机器人'],
+    ]);
     expect(log[2]!.detail).toBe('percent: 40; text: 已联系路灯所');
   });
 });
@@ -107,7 +126,23 @@ describe('buildLedgerXlsx', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['督查台账', '事件日志']);
     const ws = wb.getWorksheet('督查台账')!;
     expect(values(ws.getRow(1))).toEqual([
-      '序号', '编号', '事项', '类别', '来源', '交办人', '主办', '协办', '交办时间', '时限', '状态', '亮灯', '最新进展', '办结时间', '是否按时', '延期次数', '催办次数',
+      '序号',
+      '编号',
+      '事项',
+      '类别',
+      '来源',
+      '交办人',
+      '主办',
+      '协办',
+      '交办时间',
+      '时限',
+      '状态',
+      '亮灯',
+      '最新进展',
+      '办结时间',
+      '是否按时',
+      '延期次数',
+      '催办次数',
     ]);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(ws.getColumn(3).width).toBe(36);
@@ -115,12 +150,38 @@ describe('buildLedgerXlsx', () => {
     expect(ws.rowCount).toBe(5);
 
     expect(values(ws.getRow(2))).toEqual([
-      1, '#1', '起草年度工作总结', '决策督查', '办〔2026〕12号', '王主任', '张三', undefined, wall('2026-11-20T09:00'), wall('2026-12-03T18:00'),
-      '已办结', undefined, '已报送办公室', wall('2026-12-03T15:00'), '否', 1, 1,
+      1,
+      '#1',
+      '起草年度工作总结',
+      '决策督查',
+      '办〔2026〕12号',
+      '王主任',
+      '张三',
+      undefined,
+      wall('2026-11-20T09:00'),
+      wall('2026-12-03T18:00'),
+      '已办结',
+      undefined,
+      '已报送办公室',
+      wall('2026-12-03T15:00'),
+      '否',
+      1,
+      1,
     ]);
     const r3 = values(ws.getRow(3));
     expect(r3.slice(0, 12)).toEqual([
-      2, '#2', '修复中山路路灯', '民生督查', '市长热线 12345', '王主任', '李四', '张三、王五', wall('2026-11-25T09:15'), wall('2026-12-01T18:00'), '办理中', '红灯',
+      2,
+      '#2',
+      '修复中山路路灯',
+      '民生督查',
+      '市长热线 12345',
+      '王主任',
+      '李四',
+      '张三、王五',
+      wall('2026-11-25T09:15'),
+      wall('2026-12-01T18:00'),
+      '办理中',
+      '红灯',
     ]);
     expect(r3.slice(12)).toEqual(['已联系路灯所', undefined, '否', 0, 3]);
     expect(ws.getRow(5).getCell(12).value).toBe('黄灯');
@@ -160,7 +221,9 @@ describe('buildLedgerXlsx', () => {
   });
 
   it('rows in batches write the same sheets as all at once', async () => {
-    const batched = await readBack(await writeLedgerXlsx({ rows: [rows.slice(0, 1), [], rows.slice(1, 3), rows.slice(3)], events: [log.slice(0, 2), log.slice(2)] }, 'zh'));
+    const batched = await readBack(
+      await writeLedgerXlsx({ rows: [rows.slice(0, 1), [], rows.slice(1, 3), rows.slice(3)], events: [log.slice(0, 2), log.slice(2)] }, 'zh'),
+    );
     const whole = await readBack(await buildLedgerXlsx(rows, log, 'zh'));
     const dump = (wb: ExcelJS.Workbook) => wb.worksheets.map((ws) => ws.getSheetValues());
     expect(dump(batched)).toEqual(dump(whole));

@@ -25,7 +25,20 @@ afterEach(() => {
 
 const now = new Date('2026-11-25T02:00:00Z');
 const message = (eventId: string, messageId: string): IncomingEvent =>
-  ({ kind: 'message', eventId, messageId, tenantKey: 't1', chatId: 'oc_1', chatType: 'group', sender: 'ou_1', text: 'hi', mentions: [], parentId: null, rootId: null, createTime: now.getTime() }) as unknown as IncomingEvent;
+  ({
+    kind: 'message',
+    eventId,
+    messageId,
+    tenantKey: 't1',
+    chatId: 'oc_1',
+    chatType: 'group',
+    sender: 'ou_1',
+    text: 'hi',
+    mentions: [],
+    parentId: null,
+    rootId: null,
+    createTime: now.getTime(),
+  }) as unknown as IncomingEvent;
 const rows = async () => Number((await handle.db.all<{ n: number }>(sql`select count(*) as n from inbox`))[0]!.n);
 
 describe('claimEvent', () => {
@@ -44,7 +57,11 @@ describe('claimEvent', () => {
 
   it('remembers across batches: a claim of a stored event or message is false', async () => {
     expect(await claimEvent(handle.db, message('ev-a', 'om-a'), now)).toBe(true);
-    const again = await Promise.all([claimEvent(handle.db, message('ev-a', 'om-x'), now), claimEvent(handle.db, message('ev-y', 'om-a'), now), claimEvent(handle.db, message('ev-z', 'om-z'), now)]);
+    const again = await Promise.all([
+      claimEvent(handle.db, message('ev-a', 'om-x'), now),
+      claimEvent(handle.db, message('ev-y', 'om-a'), now),
+      claimEvent(handle.db, message('ev-z', 'om-z'), now),
+    ]);
     expect(again).toEqual([false, false, true]);
   });
 

@@ -13,15 +13,24 @@ import { messageEvent, urlVerification, encrypt } from '../support/lark-events.j
 let bot: TestBot;
 afterEach(async () => bot?.close());
 
-const count = async (table: typeof inbox | typeof outbox) =>
-  Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
+const count = async (table: typeof inbox | typeof outbox) => Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
 
 /** A p2p message from 张三 that Lark knows about (so the bot can reply to it). */
 const p2p = (text: string, extra: { eventId?: string; messageId?: string } = {}) => {
   const chatId = bot.fake.p2pChatOf(PEOPLE.zhang.openId);
   const messageId = extra.messageId ?? `om_${Math.random().toString(16).slice(2)}`;
   if (!bot.fake.userMessages.some((m) => m.id === messageId)) bot.fake.userSays({ sender: PEOPLE.zhang.openId, text, chatId, messageId });
-  return messageEvent({ text, chatId, chatType: 'p2p', sender: PEOPLE.zhang.openId, mentions: [], tenantKey: TENANT, token: VERIFICATION_TOKEN, ...extra, messageId });
+  return messageEvent({
+    text,
+    chatId,
+    chatType: 'p2p',
+    sender: PEOPLE.zhang.openId,
+    mentions: [],
+    tenantKey: TENANT,
+    token: VERIFICATION_TOKEN,
+    ...extra,
+    messageId,
+  });
 };
 
 describe('POST /lark/events', () => {
@@ -63,13 +72,31 @@ describe('POST /lark/events', () => {
     expect((await post('x'.repeat(300 * 1024))).status).toBe(413);
     const noHeader = { schema: '2.0', event: {} };
     expect((await bot.post(noHeader)).status).toBe(400);
-    expect((await bot.post({ schema: '2.0', header: { event_id: 'e', event_type: 'im.message.receive_v1', tenant_key: TENANT, token: 'test-verification-token', create_time: '1' }, event: { message: {} } })).status).toBe(400);
+    expect(
+      (
+        await bot.post({
+          schema: '2.0',
+          header: { event_id: 'e', event_type: 'im.message.receive_v1', tenant_key: TENANT, token: 'test-verification-token', create_time: '1' },
+          event: { message: {} },
+        })
+      ).status,
+    ).toBe(400);
     expect(await count(inbox)).toBe(0);
   });
 
   it('acknowledges unknown event types and ignores them', async () => {
     bot = await testBot();
-    const res = await bot.post({ schema: '2.0', header: { event_id: 'ev-x', event_type: 'contact.user.updated_v3', tenant_key: TENANT, token: 'test-verification-token', create_time: String(Date.now()) }, event: { foo: 1 } });
+    const res = await bot.post({
+      schema: '2.0',
+      header: {
+        event_id: 'ev-x',
+        event_type: 'contact.user.updated_v3',
+        tenant_key: TENANT,
+        token: 'test-verification-token',
+        create_time: String(Date.now()),
+      },
+      event: { foo: 1 },
+    });
     expect(res.status).toBe(200);
     expect(await count(inbox)).toBe(0);
   });

@@ -45,7 +45,10 @@ it('another process holding the write lock for 4 s: every answer within 3 s, eve
   const ackMs = runs.flatMap((r) => r.ackMs);
   const statuses = runs.flatMap((r) => r.statuses);
   expect(Math.max(...ackMs), 'slowest answer, ms').toBeLessThan(3_000);
-  expect(statuses.filter((s) => s !== 200 && s !== 503), 'answers other than 200 and 503').toEqual([]);
+  expect(
+    statuses.filter((s) => s !== 200 && s !== 503),
+    'answers other than 200 and 503',
+  ).toEqual([]);
   // The lock was real: events that came early in it could not be stored within the budget.
   expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
   const acknowledged = runs.flatMap((r) => r.acknowledged);

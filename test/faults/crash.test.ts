@@ -118,7 +118,9 @@ async function expectRemindersWhole(o: Office): Promise<number> {
   });
 }
 
-it('kill -9 of the chase job mid-claim and mid-drain, then reruns at the next ticks: each reminder once, no task half-written', { timeout: 150_000 }, async () => {
+it('kill -9 of the chase job mid-claim and mid-drain, then reruns at the next ticks: each reminder once, no task half-written', {
+  timeout: 150_000,
+}, async () => {
   office = await createOffice({ groups: GROUPS, staff: 10 });
   office.fake.setLatency(40);
   const titles = await seedOverdueTasks(office);

@@ -5,16 +5,7 @@
  * every acknowledged event processed exactly once, every task whole.
  */
 import { afterEach, expect, it } from 'vitest';
-import {
-  assignEvent,
-  createOffice,
-  deliverLikeLark,
-  expectEventsProcessed,
-  expectEveryMessageOnce,
-  expectTasksWhole,
-  settled,
-  type Office,
-} from './office.js';
+import { assignEvent, createOffice, deliverLikeLark, expectEventsProcessed, expectEveryMessageOnce, expectTasksWhole, settled, type Office } from './office.js';
 
 let office: Office | undefined;
 afterEach(async () => {

@@ -125,8 +125,7 @@ export async function withDb<T>(office: Office, fn: (db: Client) => Promise<T>):
   }
 }
 
-export const count = async (office: Office, sql: string): Promise<number> =>
-  withDb(office, async (db) => Number((await db.execute(sql)).rows[0]![0]));
+export const count = async (office: Office, sql: string): Promise<number> => withDb(office, async (db) => Number((await db.execute(sql)).rows[0]![0]));
 
 /** Waits until nothing is pending in the outbox nor unprocessed in the inbox. */
 export async function settled(office: Office, timeoutMs: number): Promise<void> {
@@ -172,8 +171,14 @@ export async function expectEveryMessageOnce(office: Office): Promise<{ messages
   for (const m of office.fake.messages) seen.set(m.uuid ?? '(none)', (seen.get(m.uuid ?? '(none)') ?? 0) + 1);
   const doubled = [...seen].filter(([, n]) => n > 1);
   expect(doubled, 'messages Lark holds twice').toEqual([]);
-  expect([...expected].filter((u) => !seen.has(u)), 'messages lost').toEqual([]);
-  expect([...seen.keys()].filter((u) => !expected.has(u)), 'messages the outbox does not know').toEqual([]);
+  expect(
+    [...expected].filter((u) => !seen.has(u)),
+    'messages lost',
+  ).toEqual([]);
+  expect(
+    [...seen.keys()].filter((u) => !expected.has(u)),
+    'messages the outbox does not know',
+  ).toEqual([]);
   return { messages: office.fake.messages.length, dedupedResends: office.fake.dedupedSends };
 }
 
@@ -183,7 +188,10 @@ export async function expectEventsProcessed(office: Office, acknowledged: Iterab
   const byId = new Map(rows.map((r) => [String(r.event_id), r]));
   const missing = [...acknowledged].filter((id) => !byId.get(id)?.processed_at);
   expect(missing, 'acknowledged events not processed').toEqual([]);
-  expect(rows.filter((r) => r.error), 'events that failed').toEqual([]);
+  expect(
+    rows.filter((r) => r.error),
+    'events that failed',
+  ).toEqual([]);
 }
 
 /**
@@ -202,7 +210,10 @@ export async function expectTasksWhole(office: Office, titles: string[]): Promis
       ).rows,
   );
   expect(rows.map((r) => String(r.title)).sort()).toEqual([...titles].sort());
-  expect(rows.filter((r) => Number(r.assignees) < 1 || Number(r.events) < 1), 'tasks without assignees or events').toEqual([]);
+  expect(
+    rows.filter((r) => Number(r.assignees) < 1 || Number(r.events) < 1),
+    'tasks without assignees or events',
+  ).toEqual([]);
   await expectLedgerVerifies(office);
 }
 

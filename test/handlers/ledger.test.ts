@@ -15,7 +15,11 @@ const bj = (s: string) => new Date(`${s}:00+08:00`);
 let bot: TestBot;
 beforeEach(async () => {
   bot = await testBot({ now: '2026-12-04T16:00:00+08:00' });
-  await upsertChat(bot.deps.db, { chatId: GROUP, tenantKey: TENANT, chatType: 'group', name: '综合办公室工作群', ownerId: PEOPLE.leader.openId }, bj('2026-11-30T08:00'));
+  await upsertChat(
+    bot.deps.db,
+    { chatId: GROUP, tenantKey: TENANT, chatType: 'group', name: '综合办公室工作群', ownerId: PEOPLE.leader.openId },
+    bj('2026-11-30T08:00'),
+  );
   await seedDirectory(bot);
 });
 afterEach(async () => {
@@ -75,12 +79,37 @@ describe('/台账', () => {
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const row = (r: number) => (ws.getRow(r).values as unknown[]).slice(1);
     expect(row(2)).toEqual([
-      1, '#1', '起草年度工作总结', '决策督查', '办〔2026〕12号', '李科长', '张三', '赵六',
-      new Date('2026-11-20T09:00:00Z'), new Date('2026-12-03T18:00:00Z'), '已办结', undefined, '已报送办公室',
-      new Date('2026-12-03T15:00:00Z'), '否', 1, 0,
+      1,
+      '#1',
+      '起草年度工作总结',
+      '决策督查',
+      '办〔2026〕12号',
+      '李科长',
+      '张三',
+      '赵六',
+      new Date('2026-11-20T09:00:00Z'),
+      new Date('2026-12-03T18:00:00Z'),
+      '已办结',
+      undefined,
+      '已报送办公室',
+      new Date('2026-12-03T15:00:00Z'),
+      '否',
+      1,
+      0,
     ]);
     expect(row(3).slice(0, 12)).toEqual([
-      2, '#2', '修复中山路路灯', undefined, undefined, '李科长', '赵六', undefined, new Date('2026-11-30T09:00:00Z'), new Date('2026-12-01T18:00:00Z'), '办理中', '红灯',
+      2,
+      '#2',
+      '修复中山路路灯',
+      undefined,
+      undefined,
+      '李科长',
+      '赵六',
+      undefined,
+      new Date('2026-11-30T09:00:00Z'),
+      new Date('2026-12-01T18:00:00Z'),
+      '办理中',
+      '红灯',
     ]);
     expect(row(3).slice(14)).toEqual(['否', 0, 2]);
     expect((ws.getRow(3).getCell(12).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFC7CE');
@@ -134,9 +163,7 @@ describe('/周报', () => {
     const p2p = bot.fake.p2pChatOf(PEOPLE.leader.openId);
     await bot.say({ from: 'leader', text: '/周报 订阅', chatId: p2p, chatType: 'p2p' });
     await bot.settle();
-    expect(await bot.deps.db.select().from(subscriptions)).toEqual([
-      { tenantKey: TENANT, userId: PEOPLE.leader.openId, createdAt: bot.clock.now() },
-    ]);
+    expect(await bot.deps.db.select().from(subscriptions)).toEqual([{ tenantKey: TENANT, userId: PEOPLE.leader.openId, createdAt: bot.clock.now() }]);
     await bot.say({ from: 'leader', text: '/周报 退订', chatId: p2p, chatType: 'p2p' });
     await bot.say({ from: 'leader', text: '/周报 订阅' });
     await bot.settle();

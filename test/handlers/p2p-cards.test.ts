@@ -40,7 +40,12 @@ describe('p2p assignee cards', () => {
     expect(bot.fake.cardText(zhangCard!)).toContain('材料已收齐');
 
     const task = (await getTaskByNumber(bot.deps.db, TENANT, 1))!;
-    const click = await bot.click({ from: 'zhang', value: { a: 'submit', task: task.id, n: 1, v: 'p' }, messageId: zhangCard!.id, chatId: bot.fake.p2pChatOf(PEOPLE.zhang.openId) });
+    const click = await bot.click({
+      from: 'zhang',
+      value: { a: 'submit', task: task.id, n: 1, v: 'p' },
+      messageId: zhangCard!.id,
+      chatId: bot.fake.p2pChatOf(PEOPLE.zhang.openId),
+    });
     expect(click.body.toast.type).toBe('success');
     await bot.settle();
     expect(bot.fake.cardText(zhaoCard!)).toContain('待审核');

@@ -45,8 +45,7 @@ async function lastText(to: string = GROUP): Promise<string> {
   const rows = await bot.deps.db.select({ body: outbox.body }).from(outbox).orderBy(desc(outbox.id));
   for (const r of rows) {
     const m = JSON.parse(r.body);
-    const forIt =
-      (m.kind === 'reply' && m.chatId === to) || (m.kind === 'send' && m.to.id === to) || (m.kind === 'card_update' && to === GROUP);
+    const forIt = (m.kind === 'reply' && m.chatId === to) || (m.kind === 'send' && m.to.id === to) || (m.kind === 'card_update' && to === GROUP);
     if (!forIt || m.kind === 'card_update') continue;
     return m.msgType === 'text' ? String(m.content.text) : bot.fake.cardText(m.content);
   }
@@ -68,7 +67,14 @@ describe('交办 → 签收 → 进展 → 办结 → 退回 → 办结 → 通�
   it('runs the whole loop, keeps the card current and writes the ledger', async () => {
     await start();
     const t0 = await assignDefault(' !紧急 #民生督查 来源 办〔2026〕12号');
-    expect(t0).toMatchObject({ number: 1, state: 'assigned', priority: 'urgent', category: 'livelihood', source: '办〔2026〕12号', creatorId: PEOPLE.chief.openId });
+    expect(t0).toMatchObject({
+      number: 1,
+      state: 'assigned',
+      priority: 'urgent',
+      category: 'livelihood',
+      source: '办〔2026〕12号',
+      creatorId: PEOPLE.chief.openId,
+    });
     expect(t0.assignees.map((a) => [a.userId, a.role])).toEqual([
       [PEOPLE.zhang.openId, 'lead'],
       [PEOPLE.zhao.openId, 'co'],

@@ -55,11 +55,21 @@ export interface TestBot {
   clock: FixedClock;
   app: Hono;
   /** POSTs an envelope to /lark/events, signed and encrypted like Lark. */
-  post(envelope: Record<string, unknown>, opts?: { encryptKey?: string; timestamp?: number; tamper?: 'signature' | 'body' | 'timestamp' | 'nonce' }): Promise<Response>;
+  post(
+    envelope: Record<string, unknown>,
+    opts?: { encryptKey?: string; timestamp?: number; tamper?: 'signature' | 'body' | 'timestamp' | 'nonce' },
+  ): Promise<Response>;
   /** A text message from a person; returns the envelope sent (for redelivery tests). */
   say(opts: SayOptions): Promise<{ res: Response; envelope: Record<string, unknown> }>;
   /** A card button click; returns the callback answer. */
-  click(opts: { from: Person | string; value: Record<string, unknown>; formValue?: Record<string, unknown>; messageId?: string; chatId?: string; tenantKey?: string }): Promise<{ status: number; body: any }>;
+  click(opts: {
+    from: Person | string;
+    value: Record<string, unknown>;
+    formValue?: Record<string, unknown>;
+    messageId?: string;
+    chatId?: string;
+    tenantKey?: string;
+  }): Promise<{ status: number; body: any }>;
   /** Waits until deferred work and the outbox are done. */
   settle(): Promise<void>;
   /** Stops the bot and starts it again on the same database (a restart). */
@@ -79,7 +89,9 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
   for (const p of Object.values(PEOPLE)) {
     fake.addUser({ openId: p.openId, name: p.name, departmentId: p.departmentId, departmentName: p.departmentName });
   }
-  const staff = Object.values(PEOPLE).filter((p) => p.openId !== 'ou_outsider').map((p) => p.openId);
+  const staff = Object.values(PEOPLE)
+    .filter((p) => p.openId !== 'ou_outsider')
+    .map((p) => p.openId);
   fake.addChat({ chatId: GROUP, name: '综合办公室工作群', ownerId: PEOPLE.leader.openId, members: staff });
   fake.addChat({ chatId: OTHER_GROUP, name: '其他工作群', ownerId: PEOPLE.outsider.openId, members: [PEOPLE.outsider.openId, PEOPLE.sun.openId] });
 

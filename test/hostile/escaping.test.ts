@@ -25,8 +25,21 @@ async function sayWithEvil(from: keyof typeof PEOPLE, text: string, others: Arra
   seq += 1;
   const messageId = `om_evil_${seq}`;
   bot.fake.userSays({ sender: PEOPLE[from].openId, text, chatId: GROUP, messageId });
-  const mentions = [{ openId: bot.deps.botOpenId, name: BOT_NAME }, ...others.map((p) => ({ openId: PEOPLE[p].openId, name: PEOPLE[p].name })), { openId: EVIL_OPEN_ID, name: EVIL_NAME }];
-  const env = messageEvent({ text: `@${BOT_NAME} ${text}`, chatId: GROUP, sender: PEOPLE[from].openId, mentions, tenantKey: TENANT, messageId, eventId: `ev_evil_${seq}`, time: bot.clock.now() });
+  const mentions = [
+    { openId: bot.deps.botOpenId, name: BOT_NAME },
+    ...others.map((p) => ({ openId: PEOPLE[p].openId, name: PEOPLE[p].name })),
+    { openId: EVIL_OPEN_ID, name: EVIL_NAME },
+  ];
+  const env = messageEvent({
+    text: `@${BOT_NAME} ${text}`,
+    chatId: GROUP,
+    sender: PEOPLE[from].openId,
+    mentions,
+    tenantKey: TENANT,
+    messageId,
+    eventId: `ev_evil_${seq}`,
+    time: bot.clock.now(),
+  });
   expect((await bot.post(env)).status).toBe(200);
   await bot.settle();
 }
@@ -109,7 +122,13 @@ describe('hostile text through every path, in every message', () => {
     await say('chief', `/延期 #3 ${ATTACKS[3]}`);
 
     // Time passes: reminders, the group 催办, the 督办 card, the weekly digest and leader card.
-    for (const at of ['2026-11-24T09:30:00+08:00', '2026-11-26T09:30:00+08:00', '2026-11-27T09:30:00+08:00', '2026-12-10T09:30:00+08:00', '2026-12-11T09:30:00+08:00']) {
+    for (const at of [
+      '2026-11-24T09:30:00+08:00',
+      '2026-11-26T09:30:00+08:00',
+      '2026-11-27T09:30:00+08:00',
+      '2026-12-10T09:30:00+08:00',
+      '2026-12-11T09:30:00+08:00',
+    ]) {
       bot.setNow(at);
       await runJob(bot.deps, 'chase', new Date(at));
       await bot.settle();

@@ -45,10 +45,15 @@ const nowS = () => Math.floor(bot.clock.now().getTime() / 1000);
 function signed(value: unknown): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify({ encrypt: encrypt(JSON.stringify(value), ENCRYPT_KEY) });
   const timestamp = String(nowS());
-  const nonce = 'n' + Math.random().toString(36).slice(2);
+  const nonce = `n${Math.random().toString(36).slice(2)}`;
   return {
     body,
-    headers: { 'content-type': 'application/json', 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': sign(timestamp, nonce, ENCRYPT_KEY, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-lark-request-timestamp': timestamp,
+      'x-lark-request-nonce': nonce,
+      'x-lark-signature': sign(timestamp, nonce, ENCRYPT_KEY, body),
+    },
   };
 }
 
@@ -73,7 +78,10 @@ describe('webhook fuzz', () => {
     const headers = fc.record(
       {
         'content-type': fc.constantFrom('application/json', 'text/plain', ''),
-        'x-lark-request-timestamp': fc.oneof(headerValue, fc.integer({ min: -1e6, max: 1e6 }).map((d) => String(nowS() + d))),
+        'x-lark-request-timestamp': fc.oneof(
+          headerValue,
+          fc.integer({ min: -1e6, max: 1e6 }).map((d) => String(nowS() + d)),
+        ),
         'x-lark-request-nonce': headerValue,
         'x-lark-signature': headerValue,
       },
@@ -94,7 +102,13 @@ describe('webhook fuzz', () => {
   });
 
   it(`correctly signed garbage envelopes never get a 5xx; refused ones write nothing (${FUZZ_CASES.signedGarbage} cases)`, async () => {
-    const eventType = fc.constantFrom('im.message.receive_v1', 'card.action.trigger', 'im.chat.member.bot.added_v1', 'contact.user.updated_v3', 'url_verification');
+    const eventType = fc.constantFrom(
+      'im.message.receive_v1',
+      'card.action.trigger',
+      'im.chat.member.bot.added_v1',
+      'contact.user.updated_v3',
+      'url_verification',
+    );
     const envelope = fc.oneof(
       fc.record({
         schema: fc.oneof(fc.constant('2.0'), fc.jsonValue()),
@@ -114,7 +128,13 @@ describe('webhook fuzz', () => {
         event: fc.oneof(
           fc.jsonValue(),
           fc.record({
-            sender: fc.oneof(fc.jsonValue(), fc.record({ sender_id: fc.record({ open_id: fc.oneof(fc.constantFrom(...people), fc.jsonValue()) }), sender_type: fc.oneof(fc.constant('user'), fc.jsonValue()) })),
+            sender: fc.oneof(
+              fc.jsonValue(),
+              fc.record({
+                sender_id: fc.record({ open_id: fc.oneof(fc.constantFrom(...people), fc.jsonValue()) }),
+                sender_type: fc.oneof(fc.constant('user'), fc.jsonValue()),
+              }),
+            ),
             message: fc.oneof(
               fc.jsonValue(),
               fc.record({
@@ -150,7 +170,22 @@ describe('webhook fuzz', () => {
 
   it(`random card payloads get a 200 answer, never a 5xx (${FUZZ_CASES.cardPayloads} cases)`, async () => {
     const task = (await bot.deps.db.query.tasks.findFirst())!;
-    const action = fc.constantFrom('accept', 'progress', 'submit', 'approve', 'reject', 'approve_extension', 'reject_extension', 'chase', 'show', 'list', 'revisit_ok', '', 'toString', '__proto__');
+    const action = fc.constantFrom(
+      'accept',
+      'progress',
+      'submit',
+      'approve',
+      'reject',
+      'approve_extension',
+      'reject_extension',
+      'chase',
+      'show',
+      'list',
+      'revisit_ok',
+      '',
+      'toString',
+      '__proto__',
+    );
     const value = fc.oneof(
       fc.record(
         {
@@ -165,12 +200,24 @@ describe('webhook fuzz', () => {
       ),
       fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }),
     );
-    const form = fc.option(fc.dictionary(fc.constantFrom('progress_text', 'reject_reason', 'x'), fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue()), { maxKeys: 2 }), { nil: undefined });
+    const form = fc.option(
+      fc.dictionary(fc.constantFrom('progress_text', 'reject_reason', 'x'), fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue()), { maxKeys: 2 }),
+      { nil: undefined },
+    );
     let i = 0;
     await fc.assert(
       fc.asyncProperty(value, form, fc.constantFrom(...people, 'ou_stranger'), fc.constantFrom(TENANT, 'tenant_fuzz'), async (v, f, operator, tenantKey) => {
         i += 1;
-        const env = cardActionEvent({ operator, value: v as Record<string, unknown>, formValue: f, chatId: GROUP, messageId: 'om_card', tenantKey, eventId: `ev_fuzz_card_${i}`, time: bot.clock.now() });
+        const env = cardActionEvent({
+          operator,
+          value: v as Record<string, unknown>,
+          formValue: f,
+          chatId: GROUP,
+          messageId: 'om_card',
+          tenantKey,
+          eventId: `ev_fuzz_card_${i}`,
+          time: bot.clock.now(),
+        });
         const { body, headers } = signedRequest(env, { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, timestamp: nowS() });
         const res = await post(body, headers);
         expect(res.status).toBe(200);
@@ -184,8 +231,51 @@ describe('webhook fuzz', () => {
 
   it(`random texts with random mentions get a 200, and no event ends in an internal error (${FUZZ_CASES.messages} cases)`, async () => {
     const word = fc.oneof(
-      fc.constantFrom('/交办', '/签收', '/进展', '/办结', '/通过', '/退回', '/延期', '/同意延期', '/驳回延期', '/催办', '/撤销', '/查看', '/任务', '/台账', '/统计', '/周报', '/设置', '/帮助', '/assign', '/list'),
-      fc.constantFrom('#1', '#2', '#999999999999', '#', '1', '截止', '来源', '!紧急', '＃民生督查', '周五', '明天', '3个工作日内', '2026-13-45', '完成70%', '督办领导', '免打扰', '21:00-08:00', '订阅', '本群', '全部', '回头看'),
+      fc.constantFrom(
+        '/交办',
+        '/签收',
+        '/进展',
+        '/办结',
+        '/通过',
+        '/退回',
+        '/延期',
+        '/同意延期',
+        '/驳回延期',
+        '/催办',
+        '/撤销',
+        '/查看',
+        '/任务',
+        '/台账',
+        '/统计',
+        '/周报',
+        '/设置',
+        '/帮助',
+        '/assign',
+        '/list',
+      ),
+      fc.constantFrom(
+        '#1',
+        '#2',
+        '#999999999999',
+        '#',
+        '1',
+        '截止',
+        '来源',
+        '!紧急',
+        '＃民生督查',
+        '周五',
+        '明天',
+        '3个工作日内',
+        '2026-13-45',
+        '完成70%',
+        '督办领导',
+        '免打扰',
+        '21:00-08:00',
+        '订阅',
+        '本群',
+        '全部',
+        '回头看',
+      ),
       fc.constantFrom('@_user_1', '@_user_2', '@_user_3', '@_user_12', '@_all', '　', '\u200B', '\n', '<at id=all></at>', '[x](https://evil.example)'),
       fc.string({ unit: 'grapheme', maxLength: 12 }),
     );
@@ -193,28 +283,38 @@ describe('webhook fuzz', () => {
     const mentions = fc.array(fc.constantFrom(...people, bot?.deps.botOpenId ?? 'ou_bot', 'ou_unknown'), { maxLength: 4 });
     let i = 0;
     await fc.assert(
-      fc.asyncProperty(text, mentions, fc.boolean(), fc.constantFrom(...people), fc.option(fc.constantFrom('om_card', 'om_nowhere'), { nil: undefined }), async (body, ms, p2p, sender, parentId) => {
-        i += 1;
-        const env = messageEvent({
-          text: `@_user_1 ${body}`,
-          chatId: p2p ? `oc_p2p_fuzz_${sender}` : GROUP,
-          chatType: p2p ? 'p2p' : 'group',
-          sender,
-          mentions: [{ openId: bot.deps.botOpenId, name: '督办' }, ...ms.map((openId) => ({ openId, name: openId }))],
-          parentId,
-          tenantKey: TENANT,
-          eventId: `ev_fuzz_msg_${i}`,
-          messageId: `om_fuzz_msg_${i}`,
-          time: bot.clock.now(),
-        });
-        const { body: raw, headers } = signedRequest(env, { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, timestamp: nowS() });
-        expect((await post(raw, headers)).status).toBe(200);
-      }),
+      fc.asyncProperty(
+        text,
+        mentions,
+        fc.boolean(),
+        fc.constantFrom(...people),
+        fc.option(fc.constantFrom('om_card', 'om_nowhere'), { nil: undefined }),
+        async (body, ms, p2p, sender, parentId) => {
+          i += 1;
+          const env = messageEvent({
+            text: `@_user_1 ${body}`,
+            chatId: p2p ? `oc_p2p_fuzz_${sender}` : GROUP,
+            chatType: p2p ? 'p2p' : 'group',
+            sender,
+            mentions: [{ openId: bot.deps.botOpenId, name: '督办' }, ...ms.map((openId) => ({ openId, name: openId }))],
+            parentId,
+            tenantKey: TENANT,
+            eventId: `ev_fuzz_msg_${i}`,
+            messageId: `om_fuzz_msg_${i}`,
+            time: bot.clock.now(),
+          });
+          const { body: raw, headers } = signedRequest(env, { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, timestamp: nowS() });
+          expect((await post(raw, headers)).status).toBe(200);
+        },
+      ),
       { numRuns: FUZZ_CASES.messages },
     );
     await bot.settle();
     const internal = t('zh', 'internal_error');
-    const failed = await bot.deps.db.select({ body: outbox.body }).from(outbox).where(like(outbox.body, `%${internal}%`));
+    const failed = await bot.deps.db
+      .select({ body: outbox.body })
+      .from(outbox)
+      .where(like(outbox.body, `%${internal}%`));
     expect(failed).toEqual([]);
     const [{ n }] = await bot.deps.db.all<{ n: number }>(sql`select count(*) as n from inbox where error is not null`);
     expect(Number(n)).toBe(0);
@@ -231,10 +331,41 @@ describe('parser fuzz', () => {
     const piece = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }),
       fc.string({ unit: 'grapheme', maxLength: 30 }),
-      fc.constantFrom('/', '／', '#', '＃', '@_user_1', '@_user_2', '\uE000', '\uE001', '\uE002', '截止', 'due', '来源', '!', '！', '紧急', '回头看', '周报', '督办领导', '12月1日下午3点', '3个工作日内', '\u200D', '\uFEFF', '\r\n'),
+      fc.constantFrom(
+        '/',
+        '／',
+        '#',
+        '＃',
+        '@_user_1',
+        '@_user_2',
+        '\uE000',
+        '\uE001',
+        '\uE002',
+        '截止',
+        'due',
+        '来源',
+        '!',
+        '！',
+        '紧急',
+        '回头看',
+        '周报',
+        '督办领导',
+        '12月1日下午3点',
+        '3个工作日内',
+        '\u200D',
+        '\uFEFF',
+        '\r\n',
+      ),
     );
     const text = fc.array(piece, { maxLength: 10 }).map((ps) => ps.join(''));
-    const mentions = fc.array(fc.record({ key: fc.constantFrom('@_user_1', '@_user_2', '@_user_10', '', '$&', '(.*)'), openId: fc.constantFrom('ou_bot', 'ou_a', 'ou_b'), name: fc.string({ maxLength: 5 }) }), { maxLength: 3 });
+    const mentions = fc.array(
+      fc.record({
+        key: fc.constantFrom('@_user_1', '@_user_2', '@_user_10', '', '$&', '(.*)'),
+        openId: fc.constantFrom('ou_bot', 'ou_a', 'ou_b'),
+        name: fc.string({ maxLength: 5 }),
+      }),
+      { maxLength: 3 },
+    );
     fc.assert(
       fc.property(text, mentions, fc.boolean(), (s, ms, slash) => {
         for (const input of [slash ? `/${s}` : s, `/交办 ${s}`]) {

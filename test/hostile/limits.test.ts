@@ -72,7 +72,12 @@ describe('limits', () => {
     const card = bot.fake.messagesTo(GROUP).find((m) => m.msgType === 'interactive')!;
     await say('zhang', '进'.repeat(2001), [], { parentId: card.id });
     expect(await lastText()).toBe(tooLong);
-    const click = await bot.click({ from: 'zhang', value: { a: 'progress', task: task.id, n: 1 }, formValue: { progress_text: '进'.repeat(2001) }, messageId: card.id });
+    const click = await bot.click({
+      from: 'zhang',
+      value: { a: 'progress', task: task.id, n: 1 },
+      formValue: { progress_text: '进'.repeat(2001) },
+      messageId: card.id,
+    });
     expect(click.body.toast).toEqual({ type: 'warning', content: t('zh', 'parse_error.note_too_long', { length: 2001, max: 2000 }) });
     await bot.settle();
     expect((await getTaskByNumber(bot.deps.db, TENANT, 1))!.version).toBe(version);
@@ -81,7 +86,11 @@ describe('limits', () => {
   it('20 assignees are fine; 21 get the sentence', async () => {
     const ids = Array.from({ length: 21 }, (_, i) => `ou_many${i}`);
     for (const id of ids) bot.fake.addUser({ openId: id, name: id });
-    const at = (k: number) => ids.slice(0, k).map((id) => `@${id}`).join(' ');
+    const at = (k: number) =>
+      ids
+        .slice(0, k)
+        .map((id) => `@${id}`)
+        .join(' ');
     const twenty = await assign(`/交办 ${at(20)} 全员大扫除`, ids.slice(0, 20));
     expect(twenty!.assignees.map((a) => a.userId)).toEqual(ids.slice(0, 20));
     expect(twenty!.assignees.map((a) => a.role)).toEqual(['lead', ...Array(19).fill('co')]);
@@ -93,12 +102,20 @@ describe('limits', () => {
 describe('the webhook body cap', () => {
   it('refuses a body over the cap with 413, signed or not, and writes nothing', async () => {
     const before = await rowCounts(bot.deps.db);
-    const huge = messageEvent({ text: `/进展 #1 ${'x'.repeat(MAX_BODY_BYTES)}`, chatId: GROUP, sender: PEOPLE.zhang.openId, tenantKey: TENANT, time: bot.clock.now() });
+    const huge = messageEvent({
+      text: `/进展 #1 ${'x'.repeat(MAX_BODY_BYTES)}`,
+      chatId: GROUP,
+      sender: PEOPLE.zhang.openId,
+      tenantKey: TENANT,
+      time: bot.clock.now(),
+    });
     const { body, headers } = signedRequest(huge, { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, timestamp: bot.clock.now() });
     expect(body.length).toBeGreaterThan(MAX_BODY_BYTES);
     expect((await bot.app.request('/lark/events', { method: 'POST', body, headers })).status).toBe(413);
     // A declared length over the cap is refused before the body is read.
-    expect((await bot.app.request('/lark/events', { method: 'POST', body: '{}', headers: { ...headers, 'content-length': String(MAX_BODY_BYTES + 1) } })).status).toBe(413);
+    expect(
+      (await bot.app.request('/lark/events', { method: 'POST', body: '{}', headers: { ...headers, 'content-length': String(MAX_BODY_BYTES + 1) } })).status,
+    ).toBe(413);
     // A lying (small) content-length does not let a big body through.
     expect((await bot.app.request('/lark/events', { method: 'POST', body, headers: { ...headers, 'content-length': '10' } })).status).toBe(413);
     // Multi-byte text: the cap is on bytes, not characters.
@@ -114,13 +131,29 @@ describe('characters people really type', () => {
   const ZWJ = '\u200D';
   const cases: Array<[string, string, Partial<{ title: string; dueAt: Date; priority: string; category: string | null; source: string | null }>]> = [
     ['emoji in the title', '/交办 @张三 🚧 修复东门路灯 🔧 截止 周五', { title: '🚧 修复东门路灯 🔧', dueAt: FRIDAY_18 }],
-    ['an emoji sequence joined by ZWJ', `/交办 @张三 👨${ZWJ}👩${ZWJ}👧 困难家庭走访 截止 周五`, { title: `👨${ZWJ}👩${ZWJ}👧 困难家庭走访`, dueAt: FRIDAY_18 }],
+    [
+      'an emoji sequence joined by ZWJ',
+      `/交办 @张三 👨${ZWJ}👩${ZWJ}👧 困难家庭走访 截止 周五`,
+      { title: `👨${ZWJ}👩${ZWJ}👧 困难家庭走访`, dueAt: FRIDAY_18 },
+    ],
     ['full-width spaces', '/交办　@张三　整理档案　截止　周五', { title: '整理档案', dueAt: FRIDAY_18 }],
-    ['full-width slash, comma, colon, ！ and ＃', '／交办 @张三 整理档案，截止：周五！紧急＃民生督查', { title: '整理档案', dueAt: FRIDAY_18, priority: 'urgent', category: 'livelihood' }],
+    [
+      'full-width slash, comma, colon, ！ and ＃',
+      '／交办 @张三 整理档案，截止：周五！紧急＃民生督查',
+      { title: '整理档案', dueAt: FRIDAY_18, priority: 'urgent', category: 'livelihood' },
+    ],
     ['zero-width characters inside the verb and the title', `/交${ZWSP}办 @张三 整${ZWSP}理${'\uFEFF'}档案 截止 周五`, { title: '整理档案', dueAt: FRIDAY_18 }],
     ['full-width digits in the date', '/交办 @张三 整理档案 截止 １１月２７日', { title: '整理档案', dueAt: FRIDAY_18 }],
-    ['mixed scripts, English verb and flags', '/assign @张三 Prepare 年度 report для отдела due friday !urgent', { title: 'Prepare 年度 report для отдела', dueAt: FRIDAY_18, priority: 'urgent' }],
-    ['Chinese brackets in a source', '/交办 @张三 落实批示 来源：办〔2026〕12号 截止 周五 ！重要', { title: '落实批示', source: '办〔2026〕12号', priority: 'high', dueAt: FRIDAY_18 }],
+    [
+      'mixed scripts, English verb and flags',
+      '/assign @张三 Prepare 年度 report для отдела due friday !urgent',
+      { title: 'Prepare 年度 report для отдела', dueAt: FRIDAY_18, priority: 'urgent' },
+    ],
+    [
+      'Chinese brackets in a source',
+      '/交办 @张三 落实批示 来源：办〔2026〕12号 截止 周五 ！重要',
+      { title: '落实批示', source: '办〔2026〕12号', priority: 'high', dueAt: FRIDAY_18 },
+    ],
     ['an uppercase English verb', '/ASSIGN @张三 Fix the lights', { title: 'Fix the lights', dueAt: undefined }],
     ['a title that is one emoji', '/交办 @张三 📎', { title: '📎' }],
   ];

@@ -101,7 +101,16 @@ describe('forged payloads', () => {
   it('a payload naming a task id that does not exist, or not a number, is refused without a write', async () => {
     const { bot } = w;
     const before = await snapshot(bot, w.numbers.assigned);
-    for (const value of [{ a: 'approve', task: 999_999, n: 1 }, { a: 'approve', task: '1', n: 1 }, { a: 'approve', task: -1 }, { a: 'approve' }, { a: 'approve', task: 1.5 }, { a: 'revisit_ok', task: 1 }, { a: '__proto__', task: 1 }, { a: 'constructor' }]) {
+    for (const value of [
+      { a: 'approve', task: 999_999, n: 1 },
+      { a: 'approve', task: '1', n: 1 },
+      { a: 'approve', task: -1 },
+      { a: 'approve' },
+      { a: 'approve', task: 1.5 },
+      { a: 'revisit_ok', task: 1 },
+      { a: '__proto__', task: 1 },
+      { a: 'constructor' },
+    ]) {
       const answer = await click('creator', value);
       expect(answer.toast.type, JSON.stringify(value)).toBe('warning');
     }
@@ -112,7 +121,15 @@ describe('forged payloads', () => {
     const { bot } = w;
     const task = (await getTaskByNumber(bot.deps.db, TENANT, w.numbers.submitted))!;
     const before = await snapshot(bot, task.number);
-    const answer = await click('lead', { a: 'approve', task: task.id, n: task.number, role: 'creator', tenant: TENANT, chat: GROUP, operator: CAST.creator.who });
+    const answer = await click('lead', {
+      a: 'approve',
+      task: task.id,
+      n: task.number,
+      role: 'creator',
+      tenant: TENANT,
+      chat: GROUP,
+      operator: CAST.creator.who,
+    });
     expect(answer.toast.type).toBe('warning');
     expect(await snapshot(bot, task.number)).toEqual(before);
   });

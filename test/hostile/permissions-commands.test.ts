@@ -9,7 +9,6 @@ import { t } from '../../bot/i18n.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { PEOPLE, TENANT } from '../helpers/app.js';
 import {
-  ANYONE,
   ASSIGNEE_ONLY,
   CAN_SEE,
   CAST,
@@ -100,9 +99,23 @@ const OTHER_VERBS: OtherVerb[] = [
   { verb: '帮助', text: '/帮助' },
   { verb: '周报', text: '/周报 订阅', p2p: true },
   // The export: those who answer for the chat's work; the outsider owns the other chat.
-  { verb: '台账', text: '/台账 全部', refusedFor: { lead: 'ledger_not_allowed', co: 'ledger_not_allowed', member: 'ledger_not_allowed', otherTenant: 'ledger_not_allowed' } },
+  {
+    verb: '台账',
+    text: '/台账 全部',
+    refusedFor: { lead: 'ledger_not_allowed', co: 'ledger_not_allowed', member: 'ledger_not_allowed', otherTenant: 'ledger_not_allowed' },
+  },
   // Settings: chat admins (the owner); the outsider owns the other chat.
-  { verb: '设置', text: '/设置 免打扰 22:00-07:00', refusedFor: { creator: 'task.settings.not_admin', lead: 'task.settings.not_admin', co: 'task.settings.not_admin', member: 'task.settings.not_admin', otherTenant: 'task.settings.not_admin' } },
+  {
+    verb: '设置',
+    text: '/设置 免打扰 22:00-07:00',
+    refusedFor: {
+      creator: 'task.settings.not_admin',
+      lead: 'task.settings.not_admin',
+      co: 'task.settings.not_admin',
+      member: 'task.settings.not_admin',
+      otherTenant: 'task.settings.not_admin',
+    },
+  },
   // Last: whoever assigns becomes a creator in the chat, which changes who may export.
   { verb: '交办', text: '/交办 @张三 新的一项工作 截止 2026-12-01' },
 ];

@@ -115,5 +115,7 @@ export function sentence(e: Exclude<Expect, 'ok'>, n: number | string, verbKind:
 
 export async function eventsOf(bot: TestBot, n: number): Promise<string[]> {
   const task = (await getTaskByNumber(bot.deps.db, TENANT, n))!;
-  return (await bot.deps.db.select({ kind: taskEvents.kind }).from(taskEvents).where(eq(taskEvents.taskId, task.id)).orderBy(desc(taskEvents.seq))).map((e) => e.kind);
+  return (await bot.deps.db.select({ kind: taskEvents.kind }).from(taskEvents).where(eq(taskEvents.taskId, task.id)).orderBy(desc(taskEvents.seq))).map(
+    (e) => e.kind,
+  );
 }

@@ -42,7 +42,12 @@ async function maxOutbox(): Promise<number> {
 
 beforeAll(async () => {
   bot = await testBot({ now: '2026-11-23T10:00:00+08:00' });
-  bot.fake.addChat({ chatId: B_GROUP, name: 'B单位工作群', ownerId: PEOPLE.leader.openId, members: [PEOPLE.chief.openId, PEOPLE.zhang.openId, PEOPLE.sun.openId] });
+  bot.fake.addChat({
+    chatId: B_GROUP,
+    name: 'B单位工作群',
+    ownerId: PEOPLE.leader.openId,
+    members: [PEOPLE.chief.openId, PEOPLE.zhang.openId, PEOPLE.sun.openId],
+  });
   await say('leader', '/设置 督办领导 @王主任', { mention: ['leader'] });
   await say('chief', '/交办 @张三 A单位的机密事项 截止 2026-12-01', { mention: ['zhang'] });
   await sayB('chief', '/交办 @张三 B单位的普通事项 截止 2026-12-01', { mention: ['zhang'] });

@@ -184,13 +184,16 @@ async function main(): Promise<void> {
       const unsigned = mine.filter((t) => t.state === 'assigned');
       if (unsigned.length && roll < 0.5) {
         const t = pick(unsigned);
-        return t.cardMessageId && roll < 0.25 ? { kind: 'click 签收', envelope: click(p, t, 'accept') } : { kind: '/签收', envelope: say(p, `/签收 #${t.number}`) };
+        return t.cardMessageId && roll < 0.25
+          ? { kind: 'click 签收', envelope: click(p, t, 'accept') }
+          : { kind: '/签收', envelope: say(p, `/签收 #${t.number}`) };
       }
       const working = mine.filter((t) => t.state === 'in_progress' || t.state === 'returned');
       if (working.length && roll < 0.8) {
         const t = pick(working);
         if (roll < 0.55) return { kind: '/办结', envelope: say(p, `/办结 #${t.number} 已按要求完成`) };
-        if (t.cardMessageId && roll < 0.68) return { kind: 'reply to card', envelope: say(p, `已完成${10 + rand(80)}%，正在推进`, { parentId: t.cardMessageId }) };
+        if (t.cardMessageId && roll < 0.68)
+          return { kind: 'reply to card', envelope: say(p, `已完成${10 + rand(80)}%，正在推进`, { parentId: t.cardMessageId }) };
         return { kind: '/进展', envelope: say(p, `/进展 #${t.number} 已完成${10 + rand(80)}%`) };
       }
       if (created.length && roll < 0.9) {
@@ -271,12 +274,18 @@ async function main(): Promise<void> {
     const failed = (await reader.execute("SELECT last_error, count(*) AS n FROM outbox WHERE status = 'failed' GROUP BY last_error")).rows;
     const uuids = fake.messages.map((m) => m.uuid);
     const doubled = uuids.length - new Set(uuids).size;
-    const five = Object.entries(statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
+    const five = Object.entries(statuses)
+      .filter(([s]) => Number(s) >= 500)
+      .reduce((n, [, c]) => n + c, 0);
     const chaseRuns = await Promise.all(jobs.map((j) => j.done));
 
     const figures: Record<string, string | number> = {
-      'events posted': `${ackMs.length} in ${loadSeconds.toFixed(0)} s (${(ackMs.length / loadSeconds).toFixed(1)}/s): ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`,
-      'HTTP statuses': Object.entries(statuses).map(([s, n]) => `${s}: ${n}`).join(', '),
+      'events posted': `${ackMs.length} in ${loadSeconds.toFixed(0)} s (${(ackMs.length / loadSeconds).toFixed(1)}/s): ${Object.entries(kinds)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+      'HTTP statuses': Object.entries(statuses)
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', '),
       '5xx (target 0)': five,
       'ack p50 / p99 / max': `${quantile(ackMs, 0.5).toFixed(1)} / ${quantile(ackMs, 0.99).toFixed(1)} / ${Math.max(...ackMs).toFixed(1)} ms`,
       'acks later than 3 s (target 0)': late,

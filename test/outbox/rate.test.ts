@@ -84,7 +84,12 @@ it('spreads 300 messages to 10 chats at 5/s each: none refused, each delivered o
 it('backs off exponentially on 230020 (no reset header), then sends once', { timeout: 20_000 }, async () => {
   const chat = fake.addChat({ name: '群', members: [] }).chatId;
   fake.failNext(3, { status: 400, code: 230020, msg: 'This operation triggers the frequency limit.', path: '/open-apis/im/v1/messages' });
-  await enqueueMessages(deps.db, 'tenant_rate', [{ kind: 'send', to: { type: 'chat_id', id: chat }, msgType: 'text', content: { text: '进展请报送' } }], new Date());
+  await enqueueMessages(
+    deps.db,
+    'tenant_rate',
+    [{ kind: 'send', to: { type: 'chat_id', id: chat }, msgType: 'text', content: { text: '进展请报送' } }],
+    new Date(),
+  );
   await deliverAll(10_000);
 
   const attempts = fake.calls.filter((c) => c.path === '/open-apis/im/v1/messages').map((c) => c.time.getTime());
@@ -103,8 +108,19 @@ it('backs off exponentially on 230020 (no reset header), then sends once', { tim
 
 it('honours x-ogw-ratelimit-reset on 429 / 99991400', { timeout: 20_000 }, async () => {
   const user = fake.addUser({ name: '员工' }).openId;
-  fake.failNext(1, { status: 429, code: 99991400, msg: 'request trigger frequency limit', headers: { 'x-ogw-ratelimit-limit': '5', 'x-ogw-ratelimit-reset': '2' }, path: '/open-apis/im/v1/messages' });
-  await enqueueMessages(deps.db, 'tenant_rate', [{ kind: 'send', to: { type: 'open_id', id: user }, msgType: 'text', content: { text: '请签收' } }], new Date());
+  fake.failNext(1, {
+    status: 429,
+    code: 99991400,
+    msg: 'request trigger frequency limit',
+    headers: { 'x-ogw-ratelimit-limit': '5', 'x-ogw-ratelimit-reset': '2' },
+    path: '/open-apis/im/v1/messages',
+  });
+  await enqueueMessages(
+    deps.db,
+    'tenant_rate',
+    [{ kind: 'send', to: { type: 'open_id', id: user }, msgType: 'text', content: { text: '请签收' } }],
+    new Date(),
+  );
   await deliverAll(10_000);
   const attempts = fake.calls.filter((c) => c.path === '/open-apis/im/v1/messages').map((c) => c.time.getTime());
   expect(attempts).toHaveLength(2);

@@ -20,7 +20,9 @@ async function assignUrgent(): Promise<void> {
 
 const buzzesOf = (openId: string) => bot.fake.urgents.filter((u) => u.userIds.includes(openId)).map((u) => u.messageId);
 const urgentRows = () =>
-  bot.deps.db.all<{ status: string; last_error: string | null; attempts: number }>(sql`SELECT status, last_error, attempts FROM outbox WHERE kind = 'urgent' ORDER BY id`);
+  bot.deps.db.all<{ status: string; last_error: string | null; attempts: number }>(
+    sql`SELECT status, last_error, attempts FROM outbox WHERE kind = 'urgent' ORDER BY id`,
+  );
 
 describe('加急 at most once', () => {
   it('is sent once per card when all goes well', async () => {

@@ -35,9 +35,48 @@ const ctx: RenderContext = { nameOf: (id) => NAMES[id], lang: 'zh', formatTime: 
 
 /** Every tag in the output is one the renderer writes. */
 const ALLOWED_TAGS = new Set([
-  'div', 'span', 'strong', 'em', 'del', 'code', 'a', 'br', 'hr', 'ul', 'ol', 'li', 'blockquote', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8',
-  'button', 'form', 'input', 'textarea', 'label', 'select', 'option', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'svg', 'line',
-  'text', 'rect', 'polyline', 'circle', 'title', 'details', 'summary', 'p',
+  'div',
+  'span',
+  'strong',
+  'em',
+  'del',
+  'code',
+  'a',
+  'br',
+  'hr',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'h7',
+  'h8',
+  'button',
+  'form',
+  'input',
+  'textarea',
+  'label',
+  'select',
+  'option',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'svg',
+  'line',
+  'text',
+  'rect',
+  'polyline',
+  'circle',
+  'title',
+  'details',
+  'summary',
+  'p',
 ]);
 function tagsOf(html: string): string[] {
   return [...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)/g)].map((m) => m[1]!.toLowerCase());
@@ -47,7 +86,10 @@ function expectOnlyOwnMarkup(html: string): void {
   // Inside the tags (escaped text cannot contain "<"): no event handlers, no script URLs.
   for (const [tag] of html.matchAll(/<[a-zA-Z][^>]*>/g)) {
     const attrs = [...tag.matchAll(/\s([a-zA-Z:-]+)=/g)].map((m) => m[1]!.toLowerCase());
-    expect(attrs.filter((a) => a.startsWith('on') && a !== 'onsubmit'), tag).toEqual([]);
+    expect(
+      attrs.filter((a) => a.startsWith('on') && a !== 'onsubmit'),
+      tag,
+    ).toEqual([]);
     expect(tag).not.toMatch(/javascript:/i);
   }
   expect(html).not.toMatch(/<script|<img|<iframe|<style/i);
@@ -150,7 +192,18 @@ describe('text and typed messages', () => {
   });
 
   it('renders post messages and unknown types safely', () => {
-    const post = { zh_cn: { title: '<b>通知</b>', content: [[{ tag: 'text', text: '<i>x</i>' }, { tag: 'at', user_id: 'ou_li' }, { tag: 'a', href: 'javascript:x', text: '链接' }]] } };
+    const post = {
+      zh_cn: {
+        title: '<b>通知</b>',
+        content: [
+          [
+            { tag: 'text', text: '<i>x</i>' },
+            { tag: 'at', user_id: 'ou_li' },
+            { tag: 'a', href: 'javascript:x', text: '链接' },
+          ],
+        ],
+      },
+    };
     const html = renderMessageBody('post', post, ctx);
     expect(html).toContain('&lt;b&gt;通知&lt;/b&gt;');
     expect(html).toContain('&lt;i&gt;x&lt;/i&gt;');
@@ -176,8 +229,26 @@ describe('cards', () => {
           tag: 'column_set',
           flex_mode: 'flow',
           columns: [
-            { tag: 'column', width: 'auto', elements: [{ tag: 'button', text: { tag: 'plain_text', content: '签收' }, type: 'primary', behaviors: [{ type: 'callback', value: { a: 'accept', task: 2, n: 2, x: `'"><script>` } }] }] },
-            { tag: 'column', width: 'weighted', weight: 2, elements: [{ tag: 'button', text: { tag: 'plain_text', content: '官网' }, behaviors: [{ type: 'open_url', default_url: 'javascript:alert(1)' }] }] },
+            {
+              tag: 'column',
+              width: 'auto',
+              elements: [
+                {
+                  tag: 'button',
+                  text: { tag: 'plain_text', content: '签收' },
+                  type: 'primary',
+                  behaviors: [{ type: 'callback', value: { a: 'accept', task: 2, n: 2, x: `'"><script>` } }],
+                },
+              ],
+            },
+            {
+              tag: 'column',
+              width: 'weighted',
+              weight: 2,
+              elements: [
+                { tag: 'button', text: { tag: 'plain_text', content: '官网' }, behaviors: [{ type: 'open_url', default_url: 'javascript:alert(1)' }] },
+              ],
+            },
           ],
         },
         {
@@ -185,7 +256,13 @@ describe('cards', () => {
           name: 'progress_2',
           elements: [
             { tag: 'input', name: 'progress_text', placeholder: { tag: 'plain_text', content: '"><script>' }, max_length: 1000 },
-            { tag: 'button', name: 'progress_2_submit', form_action_type: 'submit', text: { tag: 'plain_text', content: '汇报进展' }, behaviors: [{ type: 'callback', value: { a: 'progress', task: 2 } }] },
+            {
+              tag: 'button',
+              name: 'progress_2_submit',
+              form_action_type: 'submit',
+              text: { tag: 'plain_text', content: '汇报进展' },
+              behaviors: [{ type: 'callback', value: { a: 'progress', task: 2 } }],
+            },
           ],
         },
         { tag: 'hr' },
@@ -214,7 +291,15 @@ describe('cards', () => {
   it('keeps the button value intact through the attribute', () => {
     const html = renderCard(card, ctx);
     const attr = /data-card-action="([^"]*)"/.exec(html)![1]!;
-    const value = JSON.parse(attr.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#96;/g, '`').replace(/&amp;/g, '&'));
+    const value = JSON.parse(
+      attr
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#96;/g, '`')
+        .replace(/&amp;/g, '&'),
+    );
     expect(value).toEqual({ a: 'accept', task: 2, n: 2, x: `'"><script>` });
     expect(buttonValue({ value: { a: 'old' } })).toEqual({ a: 'old' });
   });
@@ -291,7 +376,10 @@ describe('charts', () => {
   ];
 
   it('draws a grouped bar chart as SVG with a legend, labels escaped', () => {
-    const html = renderChart({ type: 'bar', title: { text: '各科室<b>' }, data: [{ id: 'd', values }], xField: ['department', 'kind'], yField: 'count', seriesField: 'kind' }, ctx);
+    const html = renderChart(
+      { type: 'bar', title: { text: '各科室<b>' }, data: [{ id: 'd', values }], xField: ['department', 'kind'], yField: 'count', seriesField: 'kind' },
+      ctx,
+    );
     expect(html).toContain('<svg');
     expect(html.match(/<rect /g)).toHaveLength(4);
     expect(html).toContain('各科室&lt;b&gt;');
@@ -301,10 +389,36 @@ describe('charts', () => {
   });
 
   it('draws a line chart and a pie chart (as a table)', () => {
-    const line = renderChart({ type: 'line', data: { values: [{ week: 'W46', rate: 80 }, { week: 'W47', rate: 95 }] }, xField: 'week', yField: 'rate' }, ctx);
+    const line = renderChart(
+      {
+        type: 'line',
+        data: {
+          values: [
+            { week: 'W46', rate: 80 },
+            { week: 'W47', rate: 95 },
+          ],
+        },
+        xField: 'week',
+        yField: 'rate',
+      },
+      ctx,
+    );
     expect(line).toContain('<polyline');
     expect(line.match(/<circle /g)).toHaveLength(2);
-    const pie = renderChart({ type: 'pie', data: { values: [{ type: '红', value: 1 }, { type: '绿', value: 3 }] }, categoryField: 'type', valueField: 'value' }, ctx);
+    const pie = renderChart(
+      {
+        type: 'pie',
+        data: {
+          values: [
+            { type: '红', value: 1 },
+            { type: '绿', value: 3 },
+          ],
+        },
+        categoryField: 'type',
+        valueField: 'value',
+      },
+      ctx,
+    );
     expect(pie).toContain('<table');
     expect(pie).toContain('75%');
   });

@@ -138,7 +138,10 @@ export async function urgentCardRefusedOnceGoesOutWithItsUrgent(h: Harness): Pro
   const sent = (await h.fake.messages()).slice(sentBefore);
   const groupCards = sent.filter((m) => m.chatId === GROUP && m.msgType === 'interactive' && m.text.includes(title));
   expect(groupCards, 'the group card reached Lark once').toHaveLength(1);
-  expect(sent.filter((m) => m.chatType === 'p2p' && m.receiveId === PEOPLE.zhang.openId && m.text.includes(title)), 'the p2p card reached Lark once').toHaveLength(1);
+  expect(
+    sent.filter((m) => m.chatType === 'p2p' && m.receiveId === PEOPLE.zhang.openId && m.text.includes(title)),
+    'the p2p card reached Lark once',
+  ).toHaveLength(1);
   const urgents = (await h.fake.urgents()).slice(urgentsBefore);
   expect(urgents).toEqual([{ messageId: groupCards[0]!.id, kind: 'app', userIds: [PEOPLE.zhang.openId] }]);
 }

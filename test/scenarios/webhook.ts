@@ -107,7 +107,7 @@ export async function redeliveryIsProcessedOnce(h: Harness): Promise<void> {
   for (const a of answers) expect(a.status).toBe(200);
   await h.settle();
   expect(await count(h, 'SELECT count(*) AS n FROM inbox WHERE message_id = ?', [messageId])).toBe(1);
-  expect(await count(h, "SELECT count(*) AS n FROM inbox WHERE message_id = ? AND processed_at IS NOT NULL", [messageId])).toBe(1);
+  expect(await count(h, 'SELECT count(*) AS n FROM inbox WHERE message_id = ? AND processed_at IS NOT NULL', [messageId])).toBe(1);
   // Whatever the bot answered, it answered once.
   expect(await count(h, 'SELECT count(*) AS n FROM outbox WHERE body LIKE ?', [`%${messageId}%`])).toBeLessThanOrEqual(1);
 }

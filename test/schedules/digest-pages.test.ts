@@ -7,16 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  addDaysYmd,
-  computeFigures,
-  isActiveIn,
-  isOpenTask,
-  leadOf,
-  onTimeTrend,
-  weekStartYmd,
-  type Period,
-} from '../../bot/domain/figures.js';
+import { addDaysYmd, computeFigures, isActiveIn, isOpenTask, leadOf, onTimeTrend, weekStartYmd, type Period } from '../../bot/domain/figures.js';
 import type { Task } from '../../bot/domain/types.js';
 import { leaderDigestCard, weeklySummaryCard, type DigestView, type LeaderDigestInput } from '../../bot/cards/digest.js';
 import { saveChatSettings, settingsOf, upsertChat } from '../../db/chats.js';
@@ -153,7 +144,12 @@ async function seedOffice(bot: TestBot): Promise<void> {
 /** The leader card's input as the job computed it before paging: from every task of the tenant. */
 function wholeTenantLeaderInput(
   leaderId: string,
-  data: { tasks: Task[]; events: Awaited<ReturnType<typeof loadFigureEvents>>; chats: Awaited<ReturnType<typeof listChats>>; departmentOf: Record<string, string | null> },
+  data: {
+    tasks: Task[];
+    events: Awaited<ReturnType<typeof loadFigureEvents>>;
+    chats: Awaited<ReturnType<typeof listChats>>;
+    departmentOf: Record<string, string | null>;
+  },
   period: Period,
 ): LeaderDigestInput {
   const cal = bot.deps.calendar;
@@ -210,7 +206,14 @@ async function wholeTenantCards(): Promise<Record<string, unknown>> {
     const active = tasks.filter((t) => t.chatId === chat.chatId && isActiveIn(t, period));
     if (!active.length) continue;
     const ids = new Set(active.map((t) => t.id));
-    const f = computeFigures({ tasks: active, events: events.filter((e) => ids.has(e.taskId)), period, now: NOW, calendar: cal, departmentOf: (u) => directory.departmentOf[u] });
+    const f = computeFigures({
+      tasks: active,
+      events: events.filter((e) => ids.has(e.taskId)),
+      period,
+      now: NOW,
+      calendar: cal,
+      departmentOf: (u) => directory.departmentOf[u],
+    });
     cards[chat.chatId] = weeklySummaryCard(f, chat.chatId, view);
   }
   for (const leaderId of [PEOPLE.leader.openId, PEOPLE.sun.openId, PEOPLE.outsider.openId]) {

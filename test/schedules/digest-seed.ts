@@ -23,10 +23,7 @@ export function makeTask(p: Partial<Task> & { lead: string; co?: string[] }): Ta
     creatorId: PEOPLE.chief.openId,
     supervisorId: null,
     chatId: GROUP,
-    assignees: [
-      { userId: lead, role: 'lead', acceptedAt: createdAt },
-      ...co.map((userId) => ({ userId, role: 'co' as const, acceptedAt: null })),
-    ],
+    assignees: [{ userId: lead, role: 'lead', acceptedAt: createdAt }, ...co.map((userId) => ({ userId, role: 'co' as const, acceptedAt: null }))],
     dueAt: null,
     originalDueAt: p.dueAt ?? null,
     revisitAt: null,
@@ -51,7 +48,11 @@ export function makeTask(p: Partial<Task> & { lead: string; co?: string[] }): Ta
 }
 
 /** Inserts a task with an `assigned` event (and any further events), as the handlers would. */
-export async function seedTask(bot: TestBot, task: Task, events: Array<{ kind: Task['state'] | string; at: Date; actorId?: string; payload?: Record<string, unknown> }> = []): Promise<Task> {
+export async function seedTask(
+  bot: TestBot,
+  task: Task,
+  events: Array<{ kind: Task['state'] | string; at: Date; actorId?: string; payload?: Record<string, unknown> }> = [],
+): Promise<Task> {
   const r = await commitChange(bot.deps.db, {
     tenantKey: TENANT,
     now: task.createdAt,
@@ -68,7 +69,14 @@ export async function seedDirectory(bot: TestBot): Promise<void> {
   for (const p of Object.values(PEOPLE)) {
     await bot.deps.db
       .insert(users)
-      .values({ openId: p.openId, tenantKey: TENANT, name: p.name, departmentId: p.departmentId, departmentName: p.departmentName, fetchedAt: bj('2026-12-04T08:00') })
+      .values({
+        openId: p.openId,
+        tenantKey: TENANT,
+        name: p.name,
+        departmentId: p.departmentId,
+        departmentName: p.departmentName,
+        fetchedAt: bj('2026-12-04T08:00'),
+      })
       .onConflictDoNothing();
   }
 }

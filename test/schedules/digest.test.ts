@@ -27,14 +27,10 @@ async function seedOffice(bot: TestBot): Promise<Record<string, Task>> {
   await seedDirectory(bot);
   const { zhang, zhao, sun, leader, chief } = PEOPLE;
   return {
-    overdue: await seedTask(
-      bot,
-      makeTask({ title: '修复中山路路灯', lead: zhang.openId, dueAt: bj('2026-12-01T18:00') }),
-      [
-        { kind: 'chased', at: bj('2026-12-02T09:30'), actorId: 'bot' },
-        { kind: 'chased', at: bj('2026-12-03T09:30'), actorId: 'bot' },
-      ],
-    ),
+    overdue: await seedTask(bot, makeTask({ title: '修复中山路路灯', lead: zhang.openId, dueAt: bj('2026-12-01T18:00') }), [
+      { kind: 'chased', at: bj('2026-12-02T09:30'), actorId: 'bot' },
+      { kind: 'chased', at: bj('2026-12-03T09:30'), actorId: 'bot' },
+    ]),
     waiting: await seedTask(
       bot,
       makeTask({

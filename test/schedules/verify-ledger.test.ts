@@ -36,10 +36,14 @@ const run = (pageSize?: number) => runVerifyLedger(bot.deps, pageSize);
 async function cli(): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['verify-ledger'], { DATABASE_URL: bot.deps.config.DATABASE_URL, LOG_LEVEL: 'silent' }, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
+  const code = await main(
+    ['verify-ledger'],
+    { DATABASE_URL: bot.deps.config.DATABASE_URL, LOG_LEVEL: 'silent' },
+    {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    },
+  );
   return { code, out, err };
 }
 
@@ -75,7 +79,10 @@ describe('verify-ledger', () => {
   });
 
   it('catches a forged event whose own hash was recomputed', async () => {
-    const [row] = await bot.deps.db.select().from(taskEvents).where(and(eq(taskEvents.taskId, ids[0]!), eq(taskEvents.seq, 2)));
+    const [row] = await bot.deps.db
+      .select()
+      .from(taskEvents)
+      .where(and(eq(taskEvents.taskId, ids[0]!), eq(taskEvents.seq, 2)));
     const forged = { ...row!, actorId: PEOPLE.zhao.openId };
     const hash = eventHash(forged.prevHash, { ...forged, payload: JSON.parse(forged.payload) });
     await bot.deps.db.update(taskEvents).set({ actorId: forged.actorId, hash }).where(eq(taskEvents.id, row!.id));

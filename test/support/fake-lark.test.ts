@@ -245,7 +245,12 @@ describe('FakeLark through the SDK client', () => {
   it('limits PATCH to 5 per second per message', async () => {
     const { messageId } = await api.send({ receiveIdType: 'chat_id', receiveId: chatId, msgType: 'interactive', content: card('t'), uuid: 'u-pl' });
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => api.patchCard(messageId, card(`t${i}`)).then(() => null, (e: LarkApiError) => e)),
+      Array.from({ length: 6 }, (_, i) =>
+        api.patchCard(messageId, card(`t${i}`)).then(
+          () => null,
+          (e: LarkApiError) => e,
+        ),
+      ),
     );
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     expect(lark.patches).toHaveLength(5);

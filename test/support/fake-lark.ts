@@ -294,13 +294,63 @@ function collectCardText(node: unknown, out: string[], key = ''): void {
   }
 }
 const CARD_NON_TEXT_KEYS = new Set([
-  'tag', 'schema', 'config', 'template', 'type', 'value', 'behaviors', 'url', 'default_url', 'pc_url', 'ios_url',
-  'android_url', 'multi_url', 'img_key', 'icon', 'name', 'width', 'width_mode', 'direction', 'flex_mode',
-  'background_style', 'weight', 'vertical_align', 'horizontal_align', 'horizontal_spacing', 'vertical_spacing',
-  'padding', 'margin', 'element_id', 'chart_spec', 'color', 'text_color', 'text_size', 'text_align', 'size',
-  'style', 'data_type', 'page_size', 'row_height', 'header_style', 'required', 'form_action_type',
-  'action_type', 'placeholder_hidden', 'max_length', 'input_type', 'initial_date', 'initial_option',
-  'aspect_ratio', 'color_theme', 'height', 'preview', 'media', 'id', 'user_id', 'open_id', 'confirm_text_hidden',
+  'tag',
+  'schema',
+  'config',
+  'template',
+  'type',
+  'value',
+  'behaviors',
+  'url',
+  'default_url',
+  'pc_url',
+  'ios_url',
+  'android_url',
+  'multi_url',
+  'img_key',
+  'icon',
+  'name',
+  'width',
+  'width_mode',
+  'direction',
+  'flex_mode',
+  'background_style',
+  'weight',
+  'vertical_align',
+  'horizontal_align',
+  'horizontal_spacing',
+  'vertical_spacing',
+  'padding',
+  'margin',
+  'element_id',
+  'chart_spec',
+  'color',
+  'text_color',
+  'text_size',
+  'text_align',
+  'size',
+  'style',
+  'data_type',
+  'page_size',
+  'row_height',
+  'header_style',
+  'required',
+  'form_action_type',
+  'action_type',
+  'placeholder_hidden',
+  'max_length',
+  'input_type',
+  'initial_date',
+  'initial_option',
+  'aspect_ratio',
+  'color_theme',
+  'height',
+  'preview',
+  'media',
+  'id',
+  'user_id',
+  'open_id',
+  'confirm_text_hidden',
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -379,10 +429,7 @@ export class FakeLark {
   async start(): Promise<{ url: string }> {
     if (this.server) return { url: this.url };
     await new Promise<void>((resolve, reject) => {
-      const server = serve(
-        { fetch: this.app.fetch, hostname: this.host, port: this.port, overrideGlobalObjects: false },
-        () => resolve(),
-      ) as Server;
+      const server = serve({ fetch: this.app.fetch, hostname: this.host, port: this.port, overrideGlobalObjects: false }, () => resolve()) as Server;
       server.once('error', reject);
       server.keepAliveTimeout = 5_000;
       this.server = server;
@@ -639,11 +686,7 @@ export class FakeLark {
         for (const lang of Object.values(c ?? {}) as any[]) {
           if (lang?.title) out.push(String(lang.title));
           for (const para of lang?.content ?? []) {
-            out.push(
-              (para as any[])
-                .map((el) => (typeof el?.text === 'string' ? el.text : el?.tag === 'at' ? `@${el.user_name ?? el.user_id}` : ''))
-                .join(''),
-            );
+            out.push((para as any[]).map((el) => (typeof el?.text === 'string' ? el.text : el?.tag === 'at' ? `@${el.user_name ?? el.user_id}` : '')).join(''));
           }
         }
         return out.join('\n');
@@ -792,7 +835,8 @@ export class FakeLark {
       const msg = this.findMessage(c.req.param('id'));
       const body = await this.jsonBody(c);
       if (typeof body.content !== 'string') throw fieldErr('content', 'is required');
-      if (msg.msgType !== 'interactive') throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: only interactive messages can be updated with PATCH.');
+      if (msg.msgType !== 'interactive')
+        throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: only interactive messages can be updated with PATCH.');
       const chat = this.chats.get(msg.chatId)!;
       if (chat.dissolved) throw new LarkError(400, 232009, 'Your request specifies a chat which has already been dissolved.');
       if (this.now().getTime() - msg.time.getTime() > CARD_UPDATE_WINDOW_MS) {
@@ -803,13 +847,11 @@ export class FakeLark {
       if (msg.content?.config?.update_multi !== true || card?.config?.update_multi !== true) {
         throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: only shared cards (config.update_multi: true) can be updated.');
       }
-      this.limit(
-        [
-          { key: 'patch:s', limit: this.limits?.patchPerSecond, windowMs: 1_000 },
-          { key: 'patch:m', limit: this.limits?.patchPerMinute, windowMs: 60_000 },
-          { key: `patch:msg:${msg.id}`, limit: this.limits?.patchPerMessagePerSecond, windowMs: 1_000, recipient: true },
-        ],
-      );
+      this.limit([
+        { key: 'patch:s', limit: this.limits?.patchPerSecond, windowMs: 1_000 },
+        { key: 'patch:m', limit: this.limits?.patchPerMinute, windowMs: 60_000 },
+        { key: `patch:msg:${msg.id}`, limit: this.limits?.patchPerMessagePerSecond, windowMs: 1_000, recipient: true },
+      ]);
       msg.content = card;
       msg.updatedAt = this.now();
       this.patches.push({ messageId: msg.id, content: card, time: this.now() });
@@ -839,9 +881,9 @@ export class FakeLark {
       const type = c.req.header('content-type') ?? '';
       if (!type.startsWith('multipart/form-data')) throw new LarkError(400, 234001, 'Invalid request param: multipart/form-data expected.');
       const form = await c.req.parseBody();
-      const fileType = form['file_type'];
-      const fileName = form['file_name'];
-      const file = form['file'];
+      const fileType = form.file_type;
+      const fileName = form.file_name;
+      const file = form.file;
       if (typeof fileType !== 'string' || !FILE_TYPES.has(fileType)) throw new LarkError(400, 234001, 'Invalid request param: file_type.');
       if (typeof fileName !== 'string' || fileName === '') throw new LarkError(400, 234001, 'Invalid request param: file_name.');
       if (!file || typeof file === 'string') throw new LarkError(400, 234001, 'Invalid request param: file.');
@@ -887,7 +929,7 @@ export class FakeLark {
 
     app.get('/open-apis/im/v1/chats/:id', (c) => {
       const chat = this.chats.get(c.req.param('id'));
-      if (!chat || chat.chatType !== 'group') throw new LarkError(400, 232006, 'Your request specifies a chat_id which is invalid.');
+      if (chat?.chatType !== 'group') throw new LarkError(400, 232006, 'Your request specifies a chat_id which is invalid.');
       // Outside the chat Lark returns only name, avatar, counts and status.
       const full = chat.botIsMember;
       return c.json({
@@ -919,7 +961,7 @@ export class FakeLark {
 
     app.get('/open-apis/im/v1/chats/:id/members', (c) => {
       const chat = this.chats.get(c.req.param('id'));
-      if (!chat || chat.chatType !== 'group') throw new LarkError(400, 232006, 'Your request specifies a chat_id which is invalid.');
+      if (chat?.chatType !== 'group') throw new LarkError(400, 232006, 'Your request specifies a chat_id which is invalid.');
       if (!chat.botIsMember) throw new LarkError(400, 232011, 'Operator can NOT be out of the chat.');
       const pageSize = Math.min(Math.max(Number(c.req.query('page_size') ?? 20) || 20, 1), 100);
       const start = Number(c.req.query('page_token') ?? 0) || 0;
@@ -989,7 +1031,7 @@ export class FakeLark {
     return null;
   }
 
-  private answerFault(c: Ctx, f: Fault): Response {
+  private answerFault(_c: Ctx, f: Fault): Response {
     const headers = new Headers(f.headers ?? {});
     if (f.body === undefined) {
       headers.set('content-type', 'application/json; charset=utf-8');
@@ -1003,7 +1045,7 @@ export class FakeLark {
     return new Response(JSON.stringify(f.body), { status: f.status, headers });
   }
 
-  private answerError(c: Ctx, e: LarkError): Response {
+  private answerError(_c: Ctx, e: LarkError): Response {
     const headers = new Headers(e.headers);
     headers.set('content-type', 'application/json; charset=utf-8');
     const body = {
@@ -1089,7 +1131,8 @@ export class FakeLark {
     if (card.schema === '2.0') {
       const unknown = Object.keys(card).filter((k) => !['schema', 'config', 'card_link', 'header', 'body'].includes(k));
       if (unknown.length) throw new LarkError(400, 230099, `Failed to create card content: unknown property ${unknown.join(', ')} in a 2.0 card.`);
-      if (!card.body || !Array.isArray(card.body.elements)) throw new LarkError(400, 230099, 'Failed to create card content: body.elements is required in a 2.0 card.');
+      if (!card.body || !Array.isArray(card.body.elements))
+        throw new LarkError(400, 230099, 'Failed to create card content: body.elements is required in a 2.0 card.');
     }
     return card;
   }

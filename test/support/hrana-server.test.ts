@@ -142,7 +142,7 @@ describe('Hrana over HTTP v2 test server', () => {
     expect((await client.execute('SELECT s FROM x ORDER BY rowid')).rows.map((r) => r.s)).toEqual(['in-tx', 'outside']);
   });
 
-  it('keeps every stream out of another stream\'s open transaction (no lost commits under concurrency)', async () => {
+  it("keeps every stream out of another stream's open transaction (no lost commits under concurrency)", async () => {
     // What the Worker's outbox sender does: several interactive transactions at once (the
     // "sent" mark with its bot_messages row) while other streams read and close. A stream that
     // ran inside another's transaction, or rolled it back when it closed, lost that commit.
@@ -204,21 +204,33 @@ describe('Hrana over HTTP v2 test server', () => {
       ],
     });
     expect(first.results.map((r) => r.type)).toEqual(['ok', 'ok', 'ok', 'ok']);
-    expect(first.results[1]!.response.result).toMatchObject({ params: [{ name: ':x' }, { name: null }], cols: [{ name: 'x' }, { name: 'y' }], is_readonly: true });
+    expect(first.results[1]!.response.result).toMatchObject({
+      params: [{ name: ':x' }, { name: null }],
+      cols: [{ name: 'x' }, { name: 'y' }],
+      is_readonly: true,
+    });
     expect(first.results[3]!.response).toEqual({ type: 'get_autocommit', is_autocommit: false });
     expect(first.baton).toBeTruthy();
 
     const second = await pipeline({
       baton: first.baton,
       requests: [
-        { type: 'execute', stmt: { sql_id: 1, named_args: [{ name: ':x', value: { type: 'integer', value: '7' } }], args: [{ type: 'null' }, { type: 'blob', base64: 'AAE=' }] } },
+        {
+          type: 'execute',
+          stmt: { sql_id: 1, named_args: [{ name: ':x', value: { type: 'integer', value: '7' } }], args: [{ type: 'null' }, { type: 'blob', base64: 'AAE=' }] },
+        },
         { type: 'execute', stmt: { sql: 'ROLLBACK' } },
         { type: 'close_sql', sql_id: 1 },
         { type: 'execute', stmt: { sql_id: 1 } },
         { type: 'close' },
       ],
     });
-    expect(second.results[0]!.response.result.rows).toEqual([[{ type: 'integer', value: '7' }, { type: 'blob', base64: 'AAE=' }]]);
+    expect(second.results[0]!.response.result.rows).toEqual([
+      [
+        { type: 'integer', value: '7' },
+        { type: 'blob', base64: 'AAE=' },
+      ],
+    ]);
     expect(second.results[3]).toMatchObject({ type: 'error', error: { code: 'SQL_NOT_FOUND' } });
     expect(second.baton).toBeNull();
 
@@ -239,7 +251,19 @@ describe('Hrana over HTTP v2 test server', () => {
               { condition: { type: 'ok', step: 0 }, stmt: { sql: 'SELECT 2' } },
               { condition: { type: 'ok', step: 1 }, stmt: { sql: 'SELECT 3' } },
               { condition: { type: 'and', conds: [{ type: 'error', step: 1 }, { type: 'is_autocommit' }] }, stmt: { sql: 'SELECT 4' } },
-              { condition: { type: 'not', cond: { type: 'or', conds: [{ type: 'ok', step: 2 }, { type: 'ok', step: 3 }] } }, stmt: { sql: 'SELECT 5' } },
+              {
+                condition: {
+                  type: 'not',
+                  cond: {
+                    type: 'or',
+                    conds: [
+                      { type: 'ok', step: 2 },
+                      { type: 'ok', step: 3 },
+                    ],
+                  },
+                },
+                stmt: { sql: 'SELECT 5' },
+              },
             ],
           },
         },
@@ -257,7 +281,13 @@ describe('Hrana over HTTP v2 test server', () => {
     try {
       const res = await fetch(`${idle.url}/v2/pipeline`, {
         method: 'POST',
-        body: JSON.stringify({ baton: null, requests: [{ type: 'execute', stmt: { sql: 'BEGIN' } }, { type: 'execute', stmt: { sql: "INSERT INTO a VALUES ('lost')" } }] }),
+        body: JSON.stringify({
+          baton: null,
+          requests: [
+            { type: 'execute', stmt: { sql: 'BEGIN' } },
+            { type: 'execute', stmt: { sql: "INSERT INTO a VALUES ('lost')" } },
+          ],
+        }),
       });
       expect(res.status).toBe(200);
       await new Promise((r) => setTimeout(r, 250));

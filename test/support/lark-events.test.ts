@@ -135,7 +135,15 @@ describe('envelopes', () => {
   });
 
   it('builds card callbacks with form values and a callback token', () => {
-    const env = cardActionEvent({ operator: LEAD, value: { a: 1 }, chatId: 'oc', messageId: 'om', formValue: { reason: '雨天' }, callbackToken: 'c-1', token: 'vt' });
+    const env = cardActionEvent({
+      operator: LEAD,
+      value: { a: 1 },
+      chatId: 'oc',
+      messageId: 'om',
+      formValue: { reason: '雨天' },
+      callbackToken: 'c-1',
+      token: 'vt',
+    });
     expect(env.header).toMatchObject({ event_type: 'card.action.trigger', token: 'vt' });
     expect(env.event).toMatchObject({ token: 'c-1', action: { tag: 'button', form_value: { reason: '雨天' } }, host: 'im_message' });
   });

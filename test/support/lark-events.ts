@@ -109,9 +109,7 @@ export function messageEvent(o: MessageEventOptions): Json {
     chat_type: o.chatType ?? 'group',
     message_type: 'text',
     content: JSON.stringify({ text }),
-    ...(keyed.length
-      ? { mentions: keyed.map(({ key, m }) => ({ key, id: userIdOf(m.openId), name: m.name, tenant_key: tenantKey })) }
-      : {}),
+    ...(keyed.length ? { mentions: keyed.map(({ key, m }) => ({ key, id: userIdOf(m.openId), name: m.name, tenant_key: tenantKey })) } : {}),
   };
   return envelope(
     'im.message.receive_v1',

@@ -26,6 +26,5 @@ describe('tasks and jobs on Workers', () => {
 });
 
 describe('Lark lookups on Workers', () => {
-  it('in a new group its owner sets the 督办领导: chat name, owner and department come from Lark', () =>
-    directory.groupOwnerSettingsLearnNamesFromLark(h));
+  it('in a new group its owner sets the 督办领导: chat name, owner and department come from Lark', () => directory.groupOwnerSettingsLearnNamesFromLark(h));
 });

@@ -41,7 +41,10 @@ const walk = (node: unknown, visit: (o: Record<string, unknown>) => void): void 
 
 describe('weeklySummaryCard', () => {
   it('is a JSON 2.0 card; user text cannot mention, link or style', () => {
-    const evil = task(1, { title: '<at id=all></at> [点我](https://evil.example) **加粗**', assignees: [{ userId: 'ou_evil', role: 'lead', acceptedAt: null }] });
+    const evil = task(1, {
+      title: '<at id=all></at> [点我](https://evil.example) **加粗**',
+      assignees: [{ userId: 'ou_evil', role: 'lead', acceptedAt: null }],
+    });
     const f = computeFigures({ tasks: [evil], events: [], period: week, now, calendar: cal });
     const card = weeklySummaryCard(f, 'oc_1', { ...view, chatNames: { oc_1: '<font color=red>群</font>' } });
     expect(card).toMatchObject({ schema: '2.0', config: { update_multi: true }, header: { template: 'red' } });
@@ -111,7 +114,13 @@ describe('leaderDigestCard', () => {
 
 describe('statsCard', () => {
   it('prints scores and the formula', () => {
-    const f = computeFigures({ tasks: [task(1, { assignees: [{ userId: 'ou_a', role: 'lead', acceptedAt: null }] })], events: [], period: week, now, calendar: cal });
+    const f = computeFigures({
+      tasks: [task(1, { assignees: [{ userId: 'ou_a', role: 'lead', acceptedAt: null }] })],
+      events: [],
+      period: week,
+      now,
+      calendar: cal,
+    });
     const card = statsCard(f, '本群', '本周', view);
     const json = JSON.stringify(card);
     expect(json).toContain('督办统计 · 本群 · 本周');

@@ -162,10 +162,7 @@ describe('content', () => {
     const t = task();
     const r = decide(t, { kind: 'progress', text: '已进场施工', percent: 30 }, 'ou_lead', NOW, { supervisorId: null });
     if (isRefusal(r)) throw new Error(r.refused);
-    const events = [
-      { kind: 'assigned', actorId: 'ou_creator', payload: {}, at: t.createdAt },
-      ...r.events,
-    ] as Array<Omit<TaskEvent, 'taskId'>>;
+    const events = [{ kind: 'assigned', actorId: 'ou_creator', payload: {}, at: t.createdAt }, ...r.events] as Array<Omit<TaskEvent, 'taskId'>>;
     const md = markdownOf(taskDetailCard(r.task, events, { ...view, names: { ou_lead: '张三', ou_creator: '王科长' } }));
     expect(md).toContain('办理记录');
     expect(md).toContain('王科长　交办');
@@ -275,7 +272,7 @@ describe('size', () => {
     const events = Array.from({ length: 600 }, (_, i) => ({
       kind: 'progress' as const,
       actorId: 'ou_lead',
-      payload: { text: `第${i}次进展 <at id=all></at> ` + 'x'.repeat(300), percent: i % 100 },
+      payload: { text: `第${i}次进展 <at id=all></at> ${'x'.repeat(300)}`, percent: i % 100 },
       at: new Date(NOW.getTime() + i * 60_000),
     }));
     const card = taskDetailCard(task({ state: 'in_progress' }), events, view);
@@ -288,7 +285,13 @@ describe('size', () => {
 
   test('the list is paginated, red first, and small', () => {
     const tasks = Array.from({ length: 45 }, (_, i) =>
-      task({ id: i + 1, number: i + 1, title: `任务${i + 1}`, dueAt: i % 3 === 0 ? at('2026-12-01T18:00:00') : at('2026-12-18T18:00:00'), lastProgressAt: NOW }),
+      task({
+        id: i + 1,
+        number: i + 1,
+        title: `任务${i + 1}`,
+        dueAt: i % 3 === 0 ? at('2026-12-01T18:00:00') : at('2026-12-18T18:00:00'),
+        lastProgressAt: NOW,
+      }),
     );
     const first = taskListCard(pageOfList(tasks, 1, view), tasks, 'chat', view);
     const md = markdownOf(first);

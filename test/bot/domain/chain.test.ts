@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  canonicalJson,
-  eventHash,
-  genesisHash,
-  verifyChain,
-  verifyChainFrom,
-  type ChainRow,
-} from '../../../bot/domain/chain.js';
+import { canonicalJson, eventHash, genesisHash, verifyChain, verifyChainFrom, type ChainRow } from '../../../bot/domain/chain.js';
 
-function chainOf(
-  tenantKey: string,
-  taskId: number,
-  events: Array<{ kind: string; actorId: string; payload: Record<string, unknown>; at: Date }>,
-): ChainRow[] {
+function chainOf(tenantKey: string, taskId: number, events: Array<{ kind: string; actorId: string; payload: Record<string, unknown>; at: Date }>): ChainRow[] {
   let prev = genesisHash(tenantKey, taskId);
   return events.map((e, i) => {
     const seq = i + 1;
@@ -42,9 +31,7 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
   });
   it('writes Dates as ISO strings and drops undefined members', () => {
-    expect(canonicalJson({ at: new Date('2026-12-04T10:00:00Z'), gone: undefined, n: null })).toBe(
-      '{"at":"2026-12-04T10:00:00.000Z","n":null}',
-    );
+    expect(canonicalJson({ at: new Date('2026-12-04T10:00:00Z'), gone: undefined, n: null })).toBe('{"at":"2026-12-04T10:00:00.000Z","n":null}');
     expect(canonicalJson([undefined, 1])).toBe('[null,1]');
   });
   it('is stable under key order and survives a parse round trip', () => {
@@ -69,7 +56,15 @@ describe('hashes', () => {
     const h = eventHash('p', base);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(eventHash('q', base)).not.toBe(h);
-    for (const change of [{ tenantKey: 't2' }, { taskId: 2 }, { seq: 2 }, { kind: 'x' }, { actorId: 'ou_b' }, { payload: { x: 2 } }, { at: at('2026-12-01T00:00:00.001Z') }]) {
+    for (const change of [
+      { tenantKey: 't2' },
+      { taskId: 2 },
+      { seq: 2 },
+      { kind: 'x' },
+      { actorId: 'ou_b' },
+      { payload: { x: 2 } },
+      { at: at('2026-12-01T00:00:00.001Z') },
+    ]) {
       expect(eventHash('p', { ...base, ...change })).not.toBe(h);
     }
     expect(eventHash('p', { ...base, payload: { x: 1 } })).toBe(h);
@@ -117,7 +112,9 @@ describe('verifyChain', () => {
   });
 
   it('finds a chain moved to another task or tenant', () => {
-    const rows = sample().slice(3).map((r) => ({ ...r, tenantKey: 't9' }));
+    const rows = sample()
+      .slice(3)
+      .map((r) => ({ ...r, tenantKey: 't9' }));
     expect(verifyChain(rows)).toEqual({ taskId: 2, seq: 1, reason: 'prev_mismatch' });
   });
 

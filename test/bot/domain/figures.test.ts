@@ -33,10 +33,7 @@ function task(p: Partial<FigureTask> & { number: number; lead: string; co?: stri
     state: 'in_progress',
     creatorId: 'ou_boss',
     supervisorId: null,
-    assignees: [
-      { userId: lead, role: 'lead', acceptedAt: null },
-      ...co.map((u) => ({ userId: u, role: 'co' as const, acceptedAt: null })),
-    ],
+    assignees: [{ userId: lead, role: 'lead', acceptedAt: null }, ...co.map((u) => ({ userId: u, role: 'co' as const, acceptedAt: null }))],
     dueAt: null,
     originalDueAt: null,
     createdAt: bj('2026-11-01T09:00'),
@@ -98,7 +95,14 @@ const tasks: FigureTask[] = [
   // #6 zhang: assigned and cancelled this week: counts as new, nothing else.
   task({ number: 6, lead: 'ou_zhang', state: 'cancelled', createdAt: bj('2026-12-03T09:00'), cancelledAt: bj('2026-12-03T11:00') }),
   // #7 li: submitted, due today 09:00: overdue since this morning, 0 working days.
-  task({ number: 7, lead: 'ou_li', state: 'submitted', createdAt: bj('2026-11-16T09:00'), originalDueAt: bj('2026-12-04T09:00'), dueAt: bj('2026-12-04T09:00') }),
+  task({
+    number: 7,
+    lead: 'ou_li',
+    state: 'submitted',
+    createdAt: bj('2026-11-16T09:00'),
+    originalDueAt: bj('2026-12-04T09:00'),
+    dueAt: bj('2026-12-04T09:00'),
+  }),
   // #8 wang: no deadline, new and done this week: on time.
   task({ number: 8, lead: 'ou_wang', state: 'done', createdAt: bj('2026-12-01T09:00'), submittedAt: bj('2026-12-02T09:00'), doneAt: bj('2026-12-02T10:00') }),
 ];
@@ -180,13 +184,43 @@ describe('computeFigures', () => {
   it('per assignee (lead)', () => {
     const by = Object.fromEntries(figures.byAssignee.map(({ userId, ...c }) => [userId, c]));
     expect(by.ou_zhang).toEqual({
-      new: 2, done: 1, doneOnTime: 0, onTimeRate: 0, open: 1, overdue: 0, overdueWorkdays: 0, dueNextWeek: 1, extensions: 1, returns: 0, chases: 0,
+      new: 2,
+      done: 1,
+      doneOnTime: 0,
+      onTimeRate: 0,
+      open: 1,
+      overdue: 0,
+      overdueWorkdays: 0,
+      dueNextWeek: 1,
+      extensions: 1,
+      returns: 0,
+      chases: 0,
     });
     expect(by.ou_li).toEqual({
-      new: 1, done: 1, doneOnTime: 1, onTimeRate: 1, open: 1, overdue: 1, overdueWorkdays: 0, dueNextWeek: 0, extensions: 0, returns: 1, chases: 0,
+      new: 1,
+      done: 1,
+      doneOnTime: 1,
+      onTimeRate: 1,
+      open: 1,
+      overdue: 1,
+      overdueWorkdays: 0,
+      dueNextWeek: 0,
+      extensions: 0,
+      returns: 1,
+      chases: 0,
     });
     expect(by.ou_wang).toEqual({
-      new: 1, done: 1, doneOnTime: 1, onTimeRate: 1, open: 1, overdue: 1, overdueWorkdays: 3, dueNextWeek: 0, extensions: 0, returns: 0, chases: 3,
+      new: 1,
+      done: 1,
+      doneOnTime: 1,
+      onTimeRate: 1,
+      open: 1,
+      overdue: 1,
+      overdueWorkdays: 3,
+      dueNextWeek: 0,
+      extensions: 0,
+      returns: 0,
+      chases: 3,
     });
     expect(figures.byAssignee.map((p) => p.userId)).toEqual(['ou_li', 'ou_wang', 'ou_zhang']);
   });
@@ -194,7 +228,17 @@ describe('computeFigures', () => {
   it('per department', () => {
     const by = Object.fromEntries(figures.byDepartment.map(({ departmentId, ...c }) => [departmentId, c]));
     expect(by.d1).toEqual({
-      new: 3, done: 2, doneOnTime: 1, onTimeRate: 0.5, open: 2, overdue: 1, overdueWorkdays: 0, dueNextWeek: 1, extensions: 1, returns: 1, chases: 0,
+      new: 3,
+      done: 2,
+      doneOnTime: 1,
+      onTimeRate: 0.5,
+      open: 2,
+      overdue: 1,
+      overdueWorkdays: 0,
+      dueNextWeek: 1,
+      extensions: 1,
+      returns: 1,
+      chases: 0,
     });
     expect(by.d2).toEqual(Object.fromEntries(Object.entries(figures.byAssignee.find((p) => p.userId === 'ou_wang')!).filter(([k]) => k !== 'userId')));
   });
@@ -257,43 +301,50 @@ describe('invariants over random offices', () => {
   });
   it('totals are the sum of the chats; on time never exceeds done; the rate is their ratio', () => {
     fc.assert(
-      fc.property(fc.array(arbTask, { maxLength: 40 }), fc.array(fc.record({ i: fc.nat(), kind: fc.constantFrom('returned', 'extension_approved', 'chased', 'progress'), d: fc.integer({ min: -10, max: 6 }) }), { maxLength: 30 }), (specs, evs) => {
-        const base = bj('2026-11-30T10:00').getTime();
-        const list: FigureTask[] = specs.map((p, i) => {
-          const createdAt = new Date(base + p.created * day);
-          const originalDueAt = p.due === null ? null : new Date(createdAt.getTime() + Math.abs(p.due) * day);
-          const closedAt = new Date(createdAt.getTime() + p.finished * day);
-          return task({
-            number: i + 1,
-            lead: p.lead,
-            chatId: p.chat,
-            state: p.state,
-            createdAt,
-            originalDueAt,
-            dueAt: originalDueAt && new Date(originalDueAt.getTime() + p.extend * day),
-            submittedAt: p.state === 'done' || p.state === 'submitted' ? closedAt : null,
-            doneAt: p.state === 'done' ? closedAt : null,
-            cancelledAt: p.state === 'cancelled' ? closedAt : null,
+      fc.property(
+        fc.array(arbTask, { maxLength: 40 }),
+        fc.array(
+          fc.record({ i: fc.nat(), kind: fc.constantFrom('returned', 'extension_approved', 'chased', 'progress'), d: fc.integer({ min: -10, max: 6 }) }),
+          { maxLength: 30 },
+        ),
+        (specs, evs) => {
+          const base = bj('2026-11-30T10:00').getTime();
+          const list: FigureTask[] = specs.map((p, i) => {
+            const createdAt = new Date(base + p.created * day);
+            const originalDueAt = p.due === null ? null : new Date(createdAt.getTime() + Math.abs(p.due) * day);
+            const closedAt = new Date(createdAt.getTime() + p.finished * day);
+            return task({
+              number: i + 1,
+              lead: p.lead,
+              chatId: p.chat,
+              state: p.state,
+              createdAt,
+              originalDueAt,
+              dueAt: originalDueAt && new Date(originalDueAt.getTime() + p.extend * day),
+              submittedAt: p.state === 'done' || p.state === 'submitted' ? closedAt : null,
+              doneAt: p.state === 'done' ? closedAt : null,
+              cancelledAt: p.state === 'cancelled' ? closedAt : null,
+            });
           });
-        });
-        const evts = list.length ? evs.map((e) => ({ taskId: list[e.i % list.length]!.id, kind: e.kind, at: new Date(base + e.d * day) })) : [];
-        const f = computeFigures({ tasks: list, events: evts, period: week, now, calendar: cal, departmentOf: (u) => (u === 'ou_c' ? 'd2' : 'd1') });
-        const keys = ['new', 'done', 'doneOnTime', 'open', 'overdue', 'overdueWorkdays', 'dueNextWeek', 'extensions', 'returns', 'chases'] as const;
-        for (const k of keys) {
-          expect(f.byChat.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
-          expect(f.byAssignee.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
-          expect(f.byDepartment.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
-        }
-        expect(f.totals.doneOnTime).toBeLessThanOrEqual(f.totals.done);
-        expect(f.totals.overdue).toBeLessThanOrEqual(f.totals.open);
-        expect(f.red).toHaveLength(f.totals.overdue);
-        expect(f.totals.onTimeRate).toBe(f.totals.done ? f.totals.doneOnTime / f.totals.done : null);
-        for (const c of [...f.byAssignee, ...f.byDepartment]) {
-          const s = scoreOf(c).score;
-          expect(s).toBeGreaterThanOrEqual(0);
-          expect(s).toBeLessThanOrEqual(100);
-        }
-      }),
+          const evts = list.length ? evs.map((e) => ({ taskId: list[e.i % list.length]!.id, kind: e.kind, at: new Date(base + e.d * day) })) : [];
+          const f = computeFigures({ tasks: list, events: evts, period: week, now, calendar: cal, departmentOf: (u) => (u === 'ou_c' ? 'd2' : 'd1') });
+          const keys = ['new', 'done', 'doneOnTime', 'open', 'overdue', 'overdueWorkdays', 'dueNextWeek', 'extensions', 'returns', 'chases'] as const;
+          for (const k of keys) {
+            expect(f.byChat.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
+            expect(f.byAssignee.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
+            expect(f.byDepartment.reduce((n, c) => n + c[k], 0)).toBe(f.totals[k]);
+          }
+          expect(f.totals.doneOnTime).toBeLessThanOrEqual(f.totals.done);
+          expect(f.totals.overdue).toBeLessThanOrEqual(f.totals.open);
+          expect(f.red).toHaveLength(f.totals.overdue);
+          expect(f.totals.onTimeRate).toBe(f.totals.done ? f.totals.doneOnTime / f.totals.done : null);
+          for (const c of [...f.byAssignee, ...f.byDepartment]) {
+            const s = scoreOf(c).score;
+            expect(s).toBeGreaterThanOrEqual(0);
+            expect(s).toBeLessThanOrEqual(100);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -31,7 +31,13 @@ describe('亮灯', () => {
     ['green: plenty of time, fresh progress', task({ lastProgressAt: at('2026-12-01T10:00:00'), percent: 30 }), at('2026-12-02T10:00:00'), 'green', null],
     ['red: past due', task(), at('2026-12-11T18:01:00'), 'red', 'overdue'],
     ['yellow: due within one working day', task({ lastProgressAt: at('2026-12-10T10:00:00') }), at('2026-12-10T18:00:00'), 'yellow', 'due_soon'],
-    ['yellow: due Monday, now Friday evening (the weekend does not count)', task({ dueAt: at('2026-12-07T18:00:00'), lastProgressAt: at('2026-12-04T17:00:00') }), at('2026-12-04T17:30:00'), 'yellow', 'due_soon'],
+    [
+      'yellow: due Monday, now Friday evening (the weekend does not count)',
+      task({ dueAt: at('2026-12-07T18:00:00'), lastProgressAt: at('2026-12-04T17:00:00') }),
+      at('2026-12-04T17:30:00'),
+      'yellow',
+      'due_soon',
+    ],
     ['green: two working days left', task({ lastProgressAt: at('2026-12-09T10:00:00') }), at('2026-12-09T18:00:00'), 'green', null],
     ['yellow: no progress for 3 working days', task({ lastProgressAt: at('2026-11-30T10:00:00') }), at('2026-12-03T10:00:00'), 'yellow', 'stale'],
     ['green: 2 working days without progress is still fine', task({ lastProgressAt: at('2026-11-30T10:00:00') }), at('2026-12-02T17:00:00'), 'green', null],
@@ -39,11 +45,29 @@ describe('亮灯', () => {
     // 10 working days, 5 elapsed → 50% expected; 25% reported is 25 points behind.
     ['yellow: behind schedule (序时进度)', task({ lastProgressAt: at('2026-12-04T17:00:00'), percent: 25 }), at('2026-12-07T09:00:00'), 'yellow', 'behind'],
     ['green: 35% at half time is within 20 points', task({ lastProgressAt: at('2026-12-04T17:00:00'), percent: 35 }), at('2026-12-07T09:00:00'), 'green', null],
-    ['green: no percent reported means no 序时 judgement', task({ lastProgressAt: at('2026-12-04T17:00:00'), percent: null }), at('2026-12-07T09:00:00'), 'green', null],
+    [
+      'green: no percent reported means no 序时 judgement',
+      task({ lastProgressAt: at('2026-12-04T17:00:00'), percent: null }),
+      at('2026-12-07T09:00:00'),
+      'green',
+      null,
+    ],
     ['yellow: an unsigned task untouched for 3 working days', task({ state: 'assigned' }), at('2026-12-03T10:00:00'), 'yellow', 'stale'],
-    ['green: a submitted task waits on the reviewer', task({ state: 'submitted', lastProgressAt: at('2026-11-30T10:00:00') }), at('2026-12-07T10:00:00'), 'green', null],
+    [
+      'green: a submitted task waits on the reviewer',
+      task({ state: 'submitted', lastProgressAt: at('2026-11-30T10:00:00') }),
+      at('2026-12-07T10:00:00'),
+      'green',
+      null,
+    ],
     ['green: a done task is never lit', task({ state: 'done' }), at('2027-01-10T10:00:00'), 'green', null],
-    ['red: no deadline never goes red', task({ dueAt: null, originalDueAt: null, lastProgressAt: at('2026-12-01T10:00:00') }), at('2026-12-02T10:00:00'), 'green', null],
+    [
+      'red: no deadline never goes red',
+      task({ dueAt: null, originalDueAt: null, lastProgressAt: at('2026-12-01T10:00:00') }),
+      at('2026-12-02T10:00:00'),
+      'green',
+      null,
+    ],
   ] as const)('%s', (_name, t, now, light, reason) => {
     expect(lightWithReason(t, now, cal, DEFAULT_SETTINGS)).toEqual({ light, reason });
     expect(lightOf(t, now, cal, DEFAULT_SETTINGS)).toBe(light);

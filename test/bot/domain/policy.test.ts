@@ -237,7 +237,15 @@ describe('待签收, 进展询问 and 回头看', () => {
 
 describe('a simulated year of hourly runs', () => {
   // An oracle independent of WorkCalendar: the package itself plus Intl.
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const local = (d: Date) => {
     const p = Object.fromEntries(parts.formatToParts(d).map((x) => [x.type, x.value]));
     return { ymd: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };

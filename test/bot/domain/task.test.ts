@@ -4,16 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import {
-  ACTION_KINDS,
-  ALLOWED_TRANSITIONS,
-  decide,
-  isRefusal,
-  newTask,
-  type Action,
-  type ActionKind,
-  type RefusalCode,
-} from '../../../bot/domain/task.js';
+import { ACTION_KINDS, ALLOWED_TRANSITIONS, decide, isRefusal, newTask, type Action, type ActionKind, type RefusalCode } from '../../../bot/domain/task.js';
 import type { Task, TaskState } from '../../../bot/domain/types.js';
 
 const T0 = new Date('2026-12-01T09:00:00+08:00'); // Tuesday
@@ -339,7 +330,11 @@ describe('properties (fast-check)', () => {
   const dateArb = fc.date({ min: new Date('2026-11-01T00:00:00Z'), max: new Date('2027-03-01T00:00:00Z'), noInvalidDate: true });
   const actionArb: fc.Arbitrary<Action> = fc.oneof(
     fc.constant<Action>({ kind: 'accept' }),
-    fc.record({ kind: fc.constant('progress' as const), text: fc.string({ maxLength: 20 }), percent: fc.option(fc.integer({ min: -50, max: 200 }), { nil: null }) }),
+    fc.record({
+      kind: fc.constant('progress' as const),
+      text: fc.string({ maxLength: 20 }),
+      percent: fc.option(fc.integer({ min: -50, max: 200 }), { nil: null }),
+    }),
     fc.record({ kind: fc.constant('submit' as const), note: fc.option(fc.string({ maxLength: 10 }), { nil: null }) }),
     fc.record({ kind: fc.constant('approve' as const), revisitAt: fc.option(dateArb, { nil: null }) }),
     fc.record({ kind: fc.constant('reject' as const), reason: fc.string({ maxLength: 10 }) }),

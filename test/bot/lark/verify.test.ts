@@ -12,10 +12,17 @@ function encrypt(plain: string, key: string): string {
   return Buffer.concat([iv, c.update(plain, 'utf8'), c.final()]).toString('base64');
 }
 function sign(ts: string, nonce: string, key: string, body: string): string {
-  return createHash('sha256').update(ts + nonce + key + body).digest('hex');
+  return createHash('sha256')
+    .update(ts + nonce + key + body)
+    .digest('hex');
 }
 const envelope = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ schema: '2.0', header: { event_id: 'e1', event_type: 'im.message.receive_v1', create_time: String(now.getTime()), token: 'vt', tenant_key: 't1', app_id: 'cli_x' }, event: {}, ...extra });
+  JSON.stringify({
+    schema: '2.0',
+    header: { event_id: 'e1', event_type: 'im.message.receive_v1', create_time: String(now.getTime()), token: 'vt', tenant_key: 't1', app_id: 'cli_x' },
+    event: {},
+    ...extra,
+  });
 
 describe('verifyRequest', () => {
   it('decrypts the docs test vector', () => {
@@ -69,7 +76,9 @@ describe('verifyRequest', () => {
   it('checks the verification token of plain events in constant time', () => {
     expect(verifyRequest(envelope(), {}, { verificationToken: 'vt', now }).kind).toBe('envelope');
     expect(() => verifyRequest(envelope(), {}, { verificationToken: 'vx', now })).toThrow(AuthError);
-    expect(() => verifyRequest(JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'bad' }), {}, { verificationToken: 'vt', now })).toThrow(AuthError);
+    expect(() => verifyRequest(JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'bad' }), {}, { verificationToken: 'vt', now })).toThrow(
+      AuthError,
+    );
   });
 
   it('refuses a captured plain event replayed after the retry horizon', () => {

@@ -320,7 +320,9 @@ describe('explainRefusal', () => {
 
 describe('the fake gateway speaks the SDK’s frame format', () => {
   // The SDK registers its generated pbbp2 code with protobufjs when it loads (imported above via ws.ts).
-  const sdk = (protobuf.roots.default as unknown as { pbbp2: { Frame: { encode(f: unknown): { finish(): Uint8Array }; decode(b: Uint8Array): Record<string, unknown> } } }).pbbp2;
+  const sdk = (
+    protobuf.roots.default as unknown as { pbbp2: { Frame: { encode(f: unknown): { finish(): Uint8Array }; decode(b: Uint8Array): Record<string, unknown> } } }
+  ).pbbp2;
 
   const frame = {
     SeqID: 7,

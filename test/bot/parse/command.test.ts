@@ -65,12 +65,18 @@ const CASES: Array<[input: string, expected: Expected]> = [
     assign({ title: 'Draft report', dueAt: sh('2026-12-01 15:00'), priority: 'high', category: 'decision', source: 'Mayor memo' }),
   ],
   ['/assign @_user_2 Write minutes due in 3 days', assign({ title: 'Write minutes', dueAt: sh('2026-11-27 18:00') })],
-  ['/assign @_user_2 Check permits deadline: 3 workdays #livelihood', assign({ title: 'Check permits', dueAt: sh('2026-11-27 18:00'), category: 'livelihood' })],
+  [
+    '/assign @_user_2 Check permits deadline: 3 workdays #livelihood',
+    assign({ title: 'Check permits', dueAt: sh('2026-11-27 18:00'), category: 'livelihood' }),
+  ],
   ['/交办 @_user_2 🚧修复 Fix路灯 😀', assign({ title: '🚧修复 Fix路灯 😀' })],
   ['/交办\u200b @_user_2 修复\u3000路灯\uFEFF 截止：明天', assign({ title: '修复 路灯', dueAt: sh('2026-11-25 18:00') })],
   ['／交办 @_user_2 修复路灯，更换灯泡 截止 周五', assign({ title: '修复路灯，更换灯泡', dueAt: sh('2026-11-27 18:00') })],
   ['/交办 @_user_2 修复路灯 截止 2026-12-01 18:00', assign({ title: '修复路灯', dueAt: sh('2026-12-01 18:00') })],
-  ['/交办 @_user_2 编制方案 截止 12月1日 !紧急 #决策督查', assign({ title: '编制方案', dueAt: sh('2026-12-01 18:00'), priority: 'urgent', category: 'decision' })],
+  [
+    '/交办 @_user_2 编制方案 截止 12月1日 !紧急 #决策督查',
+    assign({ title: '编制方案', dueAt: sh('2026-12-01 18:00'), priority: 'urgent', category: 'decision' }),
+  ],
   ['/交办 @_user_2 @_user_1 修复路灯', assign({ title: '修复路灯' })],
   ['/ 交办 @_user_2 修复路灯', assign({ title: '修复路灯' })],
   ['/交办 @_user_2\n修复路灯\n截止 周五', assign({ title: '修复路灯', dueAt: sh('2026-11-27 18:00') })],
@@ -183,7 +189,16 @@ const CASES: Array<[input: string, expected: Expected]> = [
     '/settings supervisor @_user_2 hours 9:00-17:30 quiet off digest friday 16:00 assigners all admins @_user_3',
     {
       verb: 'settings',
-      changes: { supervisorId: 'ou_zhang', workStart: '09:00', workEnd: '17:30', quiet: null, digestWeekday: 5, digestTime: '16:00', assigners: null, admins: ['ou_li'] },
+      changes: {
+        supervisorId: 'ou_zhang',
+        workStart: '09:00',
+        workEnd: '17:30',
+        quiet: null,
+        digestWeekday: 5,
+        digestTime: '16:00',
+        assigners: null,
+        admins: ['ou_li'],
+      },
     },
   ],
   ['/设置 交办人 @_user_2 @_user_3', { verb: 'settings', changes: { assigners: ['ou_zhang', 'ou_li'] } }],
@@ -243,7 +258,10 @@ describe('parseCommand limits and details', () => {
     const many: Mention[] = Array.from({ length: 21 }, (_, i) => ({ key: `@_user_${i + 2}`, openId: `ou_${i}`, name: `u${i}` }));
     const text21 = `/交办 ${many.map((m) => m.key).join(' ')} 修复路灯`;
     expect(() => parseCommand(text21, many, ctx)).toThrow(expect.objectContaining({ code: 'too_many_assignees', params: { max: 20, count: 21 } }));
-    const text20 = `/交办 ${many.slice(0, 20).map((m) => m.key).join(' ')} ${many[0]!.key} 修复路灯`;
+    const text20 = `/交办 ${many
+      .slice(0, 20)
+      .map((m) => m.key)
+      .join(' ')} ${many[0]!.key} 修复路灯`;
     const cmd = parseCommand(text20, many, ctx);
     expect(cmd).toMatchObject({ verb: 'assign', lead: 'ou_0', title: '修复路灯' });
     expect((cmd as Extract<Command, { verb: 'assign' }>).co).toHaveLength(19);
@@ -320,9 +338,48 @@ describe('parseCommand on arbitrary text', () => {
   const verbs = Object.values(VERBS).flat();
   const piece = fc.constantFrom(
     ...verbs,
-    '/', '／', '#', '＃', '12', '0', '!紧急', '！重要', '#决策督查', '来源', 'source', '截止', 'due', 'to', '周五', '下周一',
-    '3个工作日内', '完成70%', '％', '@_user_1', '@_user_2', '@_user_12', '@_user_9', '@_all', ' ', '\u3000', '\u200b', '\n',
-    '，', '：', '回头看', '督办领导', '免打扰', '21:00-08:00', '周报', '交办人', '所有人', '第2页', '😀', '\uE000', '\uE001', '\uE002',
+    '/',
+    '／',
+    '#',
+    '＃',
+    '12',
+    '0',
+    '!紧急',
+    '！重要',
+    '#决策督查',
+    '来源',
+    'source',
+    '截止',
+    'due',
+    'to',
+    '周五',
+    '下周一',
+    '3个工作日内',
+    '完成70%',
+    '％',
+    '@_user_1',
+    '@_user_2',
+    '@_user_12',
+    '@_user_9',
+    '@_all',
+    ' ',
+    '\u3000',
+    '\u200b',
+    '\n',
+    '，',
+    '：',
+    '回头看',
+    '督办领导',
+    '免打扰',
+    '21:00-08:00',
+    '周报',
+    '交办人',
+    '所有人',
+    '第2页',
+    '😀',
+    '\uE000',
+    '\uE001',
+    '\uE002',
   );
   const text = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 60 }),

@@ -302,8 +302,40 @@ describe('parseTimePrefix', () => {
 describe('parseTime on arbitrary text', () => {
   it('returns an instant or throws ParseError, nothing else', () => {
     const ctx = ctxAt(TUE);
-    const pieces = fc.constantFrom('周', '五', '下', '月', '底', '号', '日', '3', '12', ':', '点', '半', '天', '内', '工作日', ' ', 'am', 'pm', 'next', 'friday', 'dec', '-', '/', 'T', 'Z', '前', '十', '两');
-    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.array(pieces, { maxLength: 8 }).map((a) => a.join('')));
+    const pieces = fc.constantFrom(
+      '周',
+      '五',
+      '下',
+      '月',
+      '底',
+      '号',
+      '日',
+      '3',
+      '12',
+      ':',
+      '点',
+      '半',
+      '天',
+      '内',
+      '工作日',
+      ' ',
+      'am',
+      'pm',
+      'next',
+      'friday',
+      'dec',
+      '-',
+      '/',
+      'T',
+      'Z',
+      '前',
+      '十',
+      '两',
+    );
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      fc.array(pieces, { maxLength: 8 }).map((a) => a.join('')),
+    );
     fc.assert(
       fc.property(text, (s) => {
         try {
