@@ -20,9 +20,9 @@ import { createNodeDeps } from '../bot/node-deps.js';
 import { openDb } from '../db/node.js';
 import { jobByName } from '../schedules/jobs.js';
 import { APP_ID, APP_SECRET, BOT_ENV, BOT_NAME, BOT_OPEN_ID, GROUP, PEOPLE, TENANT, furnish } from './scenarios/office.js';
-import { FakeLark } from './support/fake-lark.js';
+import { FakeLark } from '../bot/sandbox/fake-lark/server.js';
 import { startHranaServer, type HranaServer } from './support/hrana-server.js';
-import { messageEvent, signedRequest } from './support/lark-events.js';
+import { messageEvent, signedRequest } from '../bot/sandbox/fake-lark/events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN } from './scenarios/office.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;

@@ -19,7 +19,7 @@ import { localFake } from './scenarios/local-fake.js';
 import { APP_ID, APP_SECRET, BOT_ENV, BOT_NAME, BOT_OPEN_ID, TENANT, furnish } from './scenarios/office.js';
 import * as tasks from './scenarios/tasks.js';
 import * as webhook from './scenarios/webhook.js';
-import { FakeLark } from './support/fake-lark.js';
+import { FakeLark } from '../bot/sandbox/fake-lark/server.js';
 
 let h: Harness;
 let close: () => Promise<void>;

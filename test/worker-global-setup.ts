@@ -15,7 +15,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { TestProject } from 'vitest/node';
 import { openDb } from '../db/node.js';
-import { FakeLark } from './support/fake-lark.js';
+import { FakeLark } from '../bot/sandbox/fake-lark/server.js';
 import { startHranaServer } from './support/hrana-server.js';
 import { APP_ID, APP_SECRET, BOT_ENV, BOT_NAME, BOT_OPEN_ID, TENANT, furnish } from './scenarios/office.js';
 import { localFake, sentMessages } from './scenarios/local-fake.js';

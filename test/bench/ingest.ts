@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeLark } from '../support/fake-lark.js';
-import { messageEvent, signedRequest } from '../support/lark-events.js';
+import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
+import { messageEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 import { closedLoop, openLoop, waitForHealth, type LoadResult, type Req } from './load.js';
 
 const KEY = 'bench-encrypt-key';

@@ -29,7 +29,7 @@ import { createLogger } from '../../bot/log.js';
 import { createNodeDeps } from '../../bot/node-deps.js';
 import { openDb } from '../../db/node.js';
 import { runJob } from '../../schedules/jobs.js';
-import type { FakeLark } from '../support/fake-lark.js';
+import type { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 import { freePort, processEnv, ROOT, rssOf } from '../support/bot-process.js';
 
 const TENANT = 'tenant_mem';
@@ -262,7 +262,7 @@ export async function benchMemory(): Promise<Record<string, string | number>> {
   const seeded = join(dir, 'seeded.db');
   // Loaded here, not at the top: the child is bundled from this file, and the fake must not
   // come along (run as a bundle's entry, it would start itself).
-  const { FakeLark } = await import('../support/fake-lark.js');
+  const { FakeLark } = await import('../../bot/sandbox/fake-lark/server.js');
   const fake = new FakeLark({ appId: 'cli_mem', appSecret: 'mem-secret', tenantKey: TENANT });
   const { url: larkUrl } = await fake.start();
   for (let i = 0; i < CHATS; i++) {

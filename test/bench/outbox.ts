@@ -13,7 +13,7 @@ import type { OutMessage } from '../../bot/domain/types.js';
 import { createLogger } from '../../bot/log.js';
 import { createNodeDeps } from '../../bot/node-deps.js';
 import { enqueueMessages, pendingCount } from '../../db/outbox.js';
-import { FakeLark } from '../support/fake-lark.js';
+import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 
 /** The earliest finish for n sends under 50/s and 1000/min (per-key limits are not binding here). */
 export function idealSeconds(n: number): number {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { chats, inbox, outbox } from '../../db/schema.js';
 import { ENCRYPT_KEY, PEOPLE, TENANT, VERIFICATION_TOKEN, testBot, type TestBot } from '../helpers/app.js';
-import { messageEvent, urlVerification, encrypt } from '../support/lark-events.js';
+import { messageEvent, urlVerification, encrypt } from '../../bot/sandbox/fake-lark/events.js';
 
 let bot: TestBot;
 afterEach(async () => bot?.close());

@@ -13,8 +13,8 @@ import { expect } from 'vitest';
 import { createLogger } from '../../bot/log.js';
 import { openDb } from '../../db/node.js';
 import { runVerifyLedger } from '../../schedules/verify-ledger.js';
-import { messageEvent } from '../support/lark-events.js';
-import { FakeLark, type FakeLarkOptions } from '../support/fake-lark.js';
+import { messageEvent } from '../../bot/sandbox/fake-lark/events.js';
+import { FakeLark, type FakeLarkOptions } from '../../bot/sandbox/fake-lark/server.js';
 import { ROOT, startBotProcess, startJob, type BotProcess } from '../support/bot-process.js';
 
 export const APP_ID = 'cli_fault_app';

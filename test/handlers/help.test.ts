@@ -3,7 +3,7 @@
  * p2p to someone with open tasks) and the welcome when it is added to a group.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { botAddedEvent } from '../support/lark-events.js';
+import { botAddedEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
 
 let bot: TestBot;

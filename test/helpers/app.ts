@@ -12,8 +12,8 @@ import { loadConfig } from '../../bot/config.js';
 import { createApp } from '../../bot/app.js';
 import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { createLogger } from '../../bot/log.js';
-import { FakeLark } from '../support/fake-lark.js';
-import { cardActionEvent, messageEvent, signedRequest } from '../support/lark-events.js';
+import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
+import { cardActionEvent, messageEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 
 export const ENCRYPT_KEY = 'test-encrypt-key';
 export const VERIFICATION_TOKEN = 'test-verification-token';

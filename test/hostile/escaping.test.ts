@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../schedules/jobs.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { BOT_NAME, GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
-import { messageEvent } from '../support/lark-events.js';
+import { messageEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { ATTACKS, EVIL_NAME, EVIL_OPEN_ID, HOSTILE_LINE, HOSTILE_NOTE, expectNoInjection, injectionProblems, outputsOf, titleAttacks } from './support.js';
 
 let bot: TestBot;

@@ -14,7 +14,7 @@ import { parseCommand, parseReply } from '../../bot/parse/command.js';
 import { ParseError } from '../../bot/parse/errors.js';
 import { outbox } from '../../db/schema.js';
 import { ENCRYPT_KEY, GROUP, PEOPLE, TENANT, VERIFICATION_TOKEN, testBot, type TestBot } from '../helpers/app.js';
-import { cardActionEvent, encrypt, messageEvent, sign, signedRequest } from '../support/lark-events.js';
+import { cardActionEvent, encrypt, messageEvent, sign, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 import { rowCounts } from './support.js';
 
 /** Cases per property; they add up to 10,000. */

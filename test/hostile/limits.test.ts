@@ -12,7 +12,7 @@ import { t } from '../../bot/i18n.js';
 import { outbox } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
-import { messageEvent, signedRequest } from '../support/lark-events.js';
+import { messageEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN } from '../helpers/app.js';
 import { rowCounts } from './support.js';
 

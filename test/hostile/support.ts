@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { Db } from '../../db/client.js';
 import { inbox, outbox, subscriptions, taskEvents, tasks } from '../../db/schema.js';
 import { PEOPLE } from '../helpers/app.js';
-import type { FakeLark } from '../support/fake-lark.js';
+import type { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 
 /** Every piece of Lark text/card markup a user might type, each carrying the word EVIL. */
 export const ATTACKS = [

@@ -19,8 +19,8 @@ import { newTask } from '../../bot/domain/task.js';
 import { commitChange } from '../../db/commit.js';
 import { openDb } from '../../db/node.js';
 import { startBotProcess, startJob, type BotProcess, type JobRun } from '../support/bot-process.js';
-import { FakeLark } from '../support/fake-lark.js';
-import { cardActionEvent, messageEvent } from '../support/lark-events.js';
+import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
+import { cardActionEvent, messageEvent } from '../../bot/sandbox/fake-lark/events.js';
 
 const APP_ID = 'cli_load_app';
 const APP_SECRET = 'load-app-secret';

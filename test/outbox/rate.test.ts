@@ -14,7 +14,7 @@ import { createLogger } from '../../bot/log.js';
 import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { enqueueMessages, pendingCount } from '../../db/outbox.js';
 import { outbox } from '../../db/schema.js';
-import { FakeLark } from '../support/fake-lark.js';
+import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 
 let fake: FakeLark;
 let deps: NodeDeps;

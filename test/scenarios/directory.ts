@@ -6,7 +6,7 @@
  * the admin right Lark's chat info gives.
  */
 import { expect } from 'vitest';
-import { messageEvent } from '../support/lark-events.js';
+import { messageEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { post, tag, type Harness } from './harness.js';
 import { BOT_NAME, BOT_OPEN_ID, PEOPLE, TENANT } from './office.js';
 

@@ -4,8 +4,8 @@
  * the fake Lark server. test/scenarios.node.test.ts implements it on the Node composition root,
  * test/worker/scenarios.test.ts on the Worker entry inside workerd. Importable inside workerd.
  */
-import type { Fault } from '../support/fake-lark.js';
-import { signedRequest, type SignedRequestOptions } from '../support/lark-events.js';
+import type { Fault } from '../../bot/sandbox/fake-lark/server.js';
+import { signedRequest, type SignedRequestOptions } from '../../bot/sandbox/fake-lark/events.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN } from './office.js';
 
 /** A message as the fake Lark server recorded it, with its text flattened (cards included). */

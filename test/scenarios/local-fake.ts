@@ -1,5 +1,5 @@
 /** A FakeLark in this process as a FakeRecorder (the Node harness, and the control server for workerd). */
-import type { FakeLark } from '../support/fake-lark.js';
+import type { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 import type { FakeRecorder, SentMessage } from './harness.js';
 
 export function sentMessages(fake: FakeLark): SentMessage[] {

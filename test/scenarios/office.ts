@@ -3,7 +3,7 @@
  * people. Both runtimes furnish their fake Lark server from this, so the scenarios can name
  * people and chats without knowing where they run. Pure data (importable inside workerd).
  */
-import type { FakeLark } from '../support/fake-lark.js';
+import type { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 
 export const APP_ID = 'cli_scenario_app';
 export const APP_SECRET = 'scenario-app-secret';

@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 import { WorkCalendar } from '../../bot/domain/calendar.js';
-import { messageEvent } from '../support/lark-events.js';
+import { messageEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { count, post, tag, type Harness, type SentMessage } from './harness.js';
 import { BOT_NAME, BOT_OPEN_ID, GROUP, PEOPLE, TENANT } from './office.js';
 

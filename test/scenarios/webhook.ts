@@ -4,7 +4,7 @@
  * redelivery. Each takes a Harness and asserts with vitest's expect.
  */
 import { expect } from 'vitest';
-import { encrypt, messageEvent, urlVerification } from '../support/lark-events.js';
+import { encrypt, messageEvent, urlVerification } from '../../bot/sandbox/fake-lark/events.js';
 import { count, post, tag, type Harness } from './harness.js';
 import { BOT_NAME, BOT_OPEN_ID, ENCRYPT_KEY, GROUP, PEOPLE, TENANT, VERIFICATION_TOKEN } from './office.js';
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runJob, type JobName } from '../../schedules/jobs.js';
 import { GROUP, PEOPLE, testBot, type TestBot } from '../helpers/app.js';
-import type { FakeMessage } from '../support/fake-lark.js';
+import type { FakeMessage } from '../../bot/sandbox/fake-lark/server.js';
 
 let bot: TestBot;
 afterEach(async () => {

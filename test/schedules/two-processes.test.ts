@@ -12,7 +12,7 @@ import { newTask } from '../../bot/domain/task.js';
 import { commitChange } from '../../db/commit.js';
 import { openDb } from '../../db/node.js';
 import { outbox, sends } from '../../db/schema.js';
-import { FakeLark } from '../support/fake-lark.js';
+import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TENANT = 'tenant_two';

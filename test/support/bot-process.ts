@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { signedRequest } from './lark-events.js';
+import { signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 

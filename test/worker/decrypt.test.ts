@@ -7,7 +7,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
 import { decryptLark } from '../../bot/lark/verify.js';
-import { encrypt } from '../support/lark-events.js';
+import { encrypt } from '../../bot/sandbox/fake-lark/events.js';
 import { blockStraddlingTexts } from '../scenarios/webhook.js';
 
 const KEY = 'workerd-decrypt-key';

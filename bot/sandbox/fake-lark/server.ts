@@ -8,7 +8,7 @@
  * misbehave on demand (failNext, failFor, latency, dropped connections, hangs, token faults).
  *
  * Used by tests, the sandbox and the benchmarks, so it imports nothing from vitest and can run
- * as a process: `tsx test/support/fake-lark.ts [port]`.
+ * as a process: `tsx bot/sandbox/fake-lark/server.ts [port]`.
  *
  * Sources: open.feishu.cn — 频控策略 (rate limits), the message, urgent, file, contact and chat API pages; error
  * codes from the API pages (message patch, contact v3 department/user get, chat get).
@@ -1270,7 +1270,7 @@ function fieldErr(field: string, description: string): LarkError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// As a process: `tsx test/support/fake-lark.ts [port]` — prints the URL and credentials.
+// As a process: `tsx bot/sandbox/fake-lark/server.ts [port]` — prints the URL and credentials.
 
 const isMain = (() => {
   try {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../../bot/lark/events.js';
-import { botAddedEvent, cardActionEvent, decrypt, encrypt, messageEvent, sign, signedRequest, urlVerification } from './lark-events.js';
+import { botAddedEvent, cardActionEvent, decrypt, encrypt, messageEvent, sign, signedRequest, urlVerification } from '../../bot/sandbox/fake-lark/events.js';
 
 const BOT = 'ou_bot00000000000000000000000000';
 const LEAD = 'ou_lead0000000000000000000000000';

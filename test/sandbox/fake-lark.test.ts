@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LarkApiError, type LarkApi } from '../../bot/lark/api.js';
 import { createLarkApi } from '../../bot/lark/sdk-client.js';
-import { FakeLark, fakeChatId, fakeOpenId } from './fake-lark.js';
+import { FakeLark, fakeChatId, fakeOpenId } from '../../bot/sandbox/fake-lark/server.js';
 
 const card = (title: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
