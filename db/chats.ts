@@ -1,5 +1,6 @@
 /** Chats the bot is in and their settings (defaults merged in). */
 import { eq } from 'drizzle-orm';
+import { oversees } from '../bot/domain/roles.js';
 import { DEFAULT_SETTINGS, type ChatSettings } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { chats } from './schema.js';
@@ -25,12 +26,7 @@ export async function getChatSettings(db: Db | Tx, chatId: string): Promise<Chat
 /** Chats of the tenant where the user is an admin (the owner included) or the 督办领导. */
 export async function chatsOverseenBy(db: Db | Tx, tenantKey: string, userId: string): Promise<string[]> {
   const rows = await db.select({ chatId: chats.chatId, settings: chats.settings, ownerId: chats.ownerId }).from(chats).where(eq(chats.tenantKey, tenantKey));
-  return rows
-    .filter((r) => {
-      const s = settingsOf(r);
-      return s.supervisorId === userId || s.admins.includes(userId);
-    })
-    .map((r) => r.chatId);
+  return rows.filter((r) => oversees(userId, settingsOf(r))).map((r) => r.chatId);
 }
 
 /** Records a chat the bot has seen (first message, bot added); keeps existing settings. */

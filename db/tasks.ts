@@ -1,5 +1,6 @@
 /** Reading tasks, and the one way to change them: commitChange (db/commit.ts). */
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { isOpen } from '../bot/domain/roles.js';
 import type { Assignee, Category, PendingExtension, Priority, Task, TaskState } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { botMessages, taskAssignees, tasks } from './schema.js';
@@ -98,7 +99,7 @@ export function toRow(t: Task): Omit<TaskRow, 'id'> {
     cardMessageId: t.cardMessageId,
     cardSentAt: t.cardSentAt,
     version: t.version,
-    isOpen: t.state === 'assigned' || t.state === 'in_progress' || t.state === 'submitted' ? 1 : 0,
+    isOpen: isOpen(t) ? 1 : 0,
   };
 }
 

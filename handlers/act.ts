@@ -8,7 +8,8 @@
 import type { BotContext } from '../bot/context.js';
 import { escapeText, truncate } from '../bot/cards/escape.js';
 import { assigneeCard, formatDateTime, taskCard, type CardView } from '../bot/cards/task.js';
-import { decide, isRefusal, leadOf, type Action, type Refusal } from '../bot/domain/task.js';
+import { leadOf, reviewersOf } from '../bot/domain/roles.js';
+import { decide, isRefusal, type Action, type Refusal } from '../bot/domain/task.js';
 import type { ChatSettings, OutMessage, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import { t as translate } from '../bot/i18n.js';
@@ -52,11 +53,6 @@ export async function cardViewFor(ctx: BotContext, tasks: readonly Task[], setti
   };
 }
 
-/** Effective 督办领导 of a task: its own, else its chat's. */
-export function supervisorOf(task: Task, view: Pick<CardView, 'chatSupervisorId'>): string | null {
-  return task.supervisorId ?? view.chatSupervisorId ?? null;
-}
-
 /** A mention inside a text message (not a card): `<at user_id="ou_…">name</at>`. */
 export function atText(openId: string, view: Pick<CardView, 'names'>): string {
   if (!/^[A-Za-z0-9_-]+$/.test(openId) || openId === 'all') return '';
@@ -79,7 +75,7 @@ export function refusalError(r: Refusal, action: Action, task: Task, view: CardV
     case 'cancelled':
       return new UserError(`task.refuse.${r.refused}`, { n, verb });
     case 'not_lead': {
-      const lead = leadOf(task);
+      const lead = leadOf(task) ?? '';
       return new UserError('task.refuse.not_lead', { n, lead: view.names?.[lead] ?? lead });
     }
     case 'wrong_state': {
@@ -132,7 +128,8 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   // A 催办 goes to the task's chat, where the assignees are, however it was given; on a 紧急
   // task it also buzzes the lead (加急, SPEC §4).
   if (text && action.kind === 'chase') {
-    const urgentTo = result.task.priority === 'urgent' ? { urgentTo: [leadOf(result.task)] } : {};
+    const lead = leadOf(result.task);
+    const urgentTo = result.task.priority === 'urgent' && lead ? { urgentTo: [lead] } : {};
     ctx.send({ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id, ...urgentTo });
     if (via === 'command' && ctx.chatId !== task.chatId) ctx.reply(ctxT(view, 'task.toast.chase', { n: task.number }));
   } else if (text) {
@@ -159,7 +156,7 @@ export function cardUpdates(task: Task, view: CardView): OutMessage[] {
 
 /** p2p notices to whoever must act next: the reviewer of a submission or an extension request. */
 function notices(next: Task, before: Task, action: Action, view: CardView): OutMessage[] {
-  const reviewers = [...new Set([next.creatorId, supervisorOf(next, view)].filter((x): x is string => Boolean(x)))];
+  const reviewers = reviewersOf(next, { supervisorId: view.chatSupervisorId ?? null });
   const p2p = (to: string, text: string): OutMessage => ({
     kind: 'send',
     to: { type: 'open_id', id: to },
@@ -183,8 +180,8 @@ function announcement(next: Task, before: Task, action: Action, actor: string, v
   const title = titleText(next);
   const due = next.dueAt ? formatDateTime(next.dueAt, view) : ctxT(view, 'task.due.none');
   const who = atText(actor, view);
-  const lead = leadOf(next);
-  const reviewers = [...new Set([next.creatorId, supervisorOf(next, view)].filter((x): x is string => Boolean(x)))];
+  const lead = leadOf(next) ?? '';
+  const reviewers = reviewersOf(next, { supervisorId: view.chatSupervisorId ?? null });
   const reviewerText = reviewers.map((r) => atText(r, view)).join(' ');
   const safe = (s: string | null | undefined) => (s ? escapeText(truncate(s, 300)) : '');
   switch (action.kind) {

@@ -4,6 +4,7 @@
  * chat (@-mentioning the assignees; 加急 for 紧急) and a p2p card to each assignee.
  */
 import { assigneeCard, taskCard } from '../bot/cards/task.js';
+import { mayAssign } from '../bot/domain/roles.js';
 import { newTask } from '../bot/domain/task.js';
 import type { OutMessage } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
@@ -13,7 +14,7 @@ import { cardViewFor } from './act.js';
 
 export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
   const settings = await getChatSettings(ctx.deps.db, event.chatId);
-  if (settings.assigners && !settings.assigners.includes(ctx.actor) && !settings.admins.includes(ctx.actor)) {
+  if (!mayAssign(ctx.actor, settings)) {
     throw new UserError('task.not_assigner');
   }
   const { task, events } = newTask({

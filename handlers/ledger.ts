@@ -16,6 +16,7 @@ import type { BotContext } from '../bot/context.js';
 import { periodOf } from '../bot/domain/figures.js';
 import { eventLogRows, ledgerRows } from '../bot/domain/ledger.js';
 import { lightOf } from '../bot/domain/light.js';
+import { mayExportLedger } from '../bot/domain/roles.js';
 import type { Lang, OutMessage, Recipient } from '../bot/domain/types.js';
 import { t } from '../bot/i18n.js';
 import { LedgerTooLargeError, writeLedgerXlsx } from '../bot/ledger-xlsx.js';
@@ -35,11 +36,10 @@ import {
 import type { Deps } from '../bot/deps.js';
 
 async function mayExport(ctx: BotContext): Promise<boolean> {
-  if (ctx.chatType === 'p2p') return true;
-  const chat = await getChat(ctx.deps.db, ctx.chatId!);
-  const s = settingsOf(chat);
-  if (s.admins.includes(ctx.actor) || s.supervisorId === ctx.actor || s.assigners?.includes(ctx.actor)) return true;
-  return hasTaskAnsweredBy(ctx.deps.db, ctx.tenantKey, ctx.chatId!, ctx.actor);
+  if (ctx.chatType === 'p2p') return mayExportLedger(ctx.actor, { p2p: true });
+  const chat = settingsOf(await getChat(ctx.deps.db, ctx.chatId!));
+  const answersForATaskThere = await hasTaskAnsweredBy(ctx.deps.db, ctx.tenantKey, ctx.chatId!, ctx.actor);
+  return mayExportLedger(ctx.actor, { p2p: false, chat, answersForATaskThere });
 }
 
 export const ledger: CommandHandler<'ledger'> = async (ctx, cmd) => {

@@ -5,9 +5,10 @@
  * which the group message suggests with the task's number as its source.
  */
 import type { CardActionHandler } from '../bot/router.js';
+import { mayAnswerRevisit } from '../bot/domain/roles.js';
 import type { OutMessage } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
-import { atText, cardViewFor, loadTask, supervisorOf, titleText } from './act.js';
+import { atText, cardViewFor, loadTask, titleText } from './act.js';
 
 export const revisitButton: CardActionHandler = async (ctx, event) => {
   const holds = event.value.a === 'revisit_ok';
@@ -16,7 +17,7 @@ export const revisitButton: CardActionHandler = async (ctx, event) => {
   const task = await loadTask(ctx, { id });
   const view = await cardViewFor(ctx, [task]);
   const verb = ctx.t('revisit.verb');
-  if (ctx.actor !== task.creatorId && ctx.actor !== supervisorOf(task, view)) {
+  if (!mayAnswerRevisit(task, ctx.actor, { supervisorId: view.chatSupervisorId ?? null })) {
     throw new UserError('task.refuse.not_creator_or_supervisor', { verb, n: task.number });
   }
   if (task.state !== 'done') throw new UserError('revisit.not_done', { n: task.number });

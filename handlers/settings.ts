@@ -5,6 +5,7 @@
  */
 import type { BotContext } from '../bot/context.js';
 import { escapeText } from '../bot/cards/escape.js';
+import { mayConfigureChat } from '../bot/domain/roles.js';
 import type { ChatSettings } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
@@ -12,13 +13,13 @@ import type { SettingsChange } from '../bot/parse/command.js';
 import { getChat, saveChatSettings, settingsOf, upsertChat } from '../db/chats.js';
 import { lookupUsers } from '../db/users.js';
 
-/** Is the actor an admin of the chat? Asks Lark for the owner and managers when not known yet. */
+/** May the actor change the chat's settings (domain/roles.ts)? Asks Lark for the owner and managers when not known yet. */
 export async function isChatAdmin(ctx: BotContext, chatId: string, settings: ChatSettings): Promise<boolean> {
-  if (settings.admins.includes(ctx.actor)) return true;
+  if (mayConfigureChat(ctx.actor, settings, null)) return true;
   try {
     const chat = await ctx.deps.lark.getChat(chatId);
     if (chat.ownerId) await upsertChat(ctx.deps.db, { chatId, tenantKey: ctx.tenantKey, chatType: 'group', ownerId: chat.ownerId }, ctx.now);
-    return chat.ownerId === ctx.actor || chat.managerIds.includes(ctx.actor);
+    return mayConfigureChat(ctx.actor, settings, chat);
   } catch (err) {
     ctx.deps.log.warn({ err, chat_id: chatId }, 'chat info lookup failed; only configured admins may change settings');
     return false;

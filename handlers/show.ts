@@ -5,29 +5,19 @@
  */
 import type { BotContext } from '../bot/context.js';
 import { pageOfList, taskDetailCard, taskListCard, type Card, type ListFilter } from '../bot/cards/task.js';
-import type { ChatSettings, Task } from '../bot/domain/types.js';
+import { maySee } from '../bot/domain/roles.js';
+import type { Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import { chatsOverseenBy, getChatSettings } from '../db/chats.js';
 import { listEvents } from '../db/events.js';
 import { getTasksByIds, listOpenEntries, type ListScope } from '../db/task-lists.js';
-import { cardViewFor, loadTask, supervisorOf } from './act.js';
-
-/**
- * Whether the actor may see the task: it is in this chat, they are one of its people, or they
- * are an admin or the 督办领导 of its chat. /任务 全部 lists by the same rule.
- */
-export function canSee(ctx: BotContext, task: Task, chat: Pick<ChatSettings, 'supervisorId' | 'admins'>): boolean {
-  if (ctx.chatId === task.chatId) return true;
-  const a = ctx.actor;
-  if (chat.supervisorId === a || chat.admins.includes(a)) return true;
-  return a === task.creatorId || a === supervisorOf(task, { chatSupervisorId: chat.supervisorId }) || task.assignees.some((x) => x.userId === a);
-}
+import { cardViewFor, loadTask } from './act.js';
 
 export async function detailCardFor(ctx: BotContext, number: number | { id: number }): Promise<{ task: Task; card: Card }> {
   const task = await loadTask(ctx, typeof number === 'number' ? { number } : number);
   const view = await cardViewFor(ctx, [task]);
-  if (!canSee(ctx, task, await getChatSettings(ctx.deps.db, task.chatId))) throw new UserError('task.not_found', { n: task.number });
+  if (!maySee(task, ctx.actor, await getChatSettings(ctx.deps.db, task.chatId), ctx.chatId)) throw new UserError('task.not_found', { n: task.number });
   const events = await listEvents(ctx.deps.db, task.id);
   return { task, card: taskDetailCard(task, events, view) };
 }

@@ -25,9 +25,7 @@ import {
   FigureTally,
   FirstItems,
   isActiveIn,
-  isOpenTask,
   isoWeekKey,
-  leadOf,
   TrendTally,
   weekStartYmd,
   type FigureCalendar,
@@ -35,6 +33,7 @@ import {
   type FigureTaskCore,
   type Period,
 } from '../bot/domain/figures.js';
+import { answersFor, decidesOn, isOpen, leadOf, oversees } from '../bot/domain/roles.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage, type Task } from '../bot/domain/types.js';
 import { DIGEST_SHOWN, leaderDigestCard, weeklySummaryCard, type DigestView, type ExceptionTask, type LeaderDigestInput } from '../bot/cards/digest.js';
 import { settingsOf, type ChatRow } from '../db/chats.js';
@@ -85,17 +84,14 @@ export interface TenantDigestData {
 /** Chats where the leader is the configured supervisor or an admin (owner). */
 function configuredChatIds(leaderId: string, chats: readonly ChatRow[]): Set<string> {
   const ids = new Set<string>();
-  for (const c of chats) {
-    const s = settingsOf(c);
-    if (s.supervisorId === leaderId || s.admins.includes(leaderId)) ids.add(c.chatId);
-  }
+  for (const c of chats) if (oversees(leaderId, settingsOf(c))) ids.add(c.chatId);
   return ids;
 }
 
 /** The leader's chats: configured supervisor or admin there, or creator/supervisor of a task in it. */
 export function leaderChatIds(leaderId: string, chats: readonly ChatRow[], tasks: readonly Task[]): Set<string> {
   const ids = configuredChatIds(leaderId, chats);
-  for (const t of tasks) if (t.creatorId === leaderId || t.supervisorId === leaderId) ids.add(t.chatId);
+  for (const t of tasks) if (answersFor(t, leaderId)) ids.add(t.chatId);
   return ids;
 }
 
@@ -134,11 +130,10 @@ export class LeaderTally {
     this.trend.add(t);
     if (!isActiveIn(t, period)) return;
     this.figures.addTask(t, lead);
-    if (!isOpenTask(t)) return;
+    if (!isOpen(t)) return;
     const ref = (): ExceptionTask => ({ taskId: t.id, number: t.number, title: t.title, chatId: t.chatId, leadId: lead });
     if (t.dueAt && t.dueAt.getTime() >= period.from.getTime() && t.dueAt.getTime() < now.getTime()) this.newlyRed.add({ ...ref(), dueAt: t.dueAt });
-    const decides = t.creatorId === leaderId || (t.supervisorId ?? this.chatSupervisor.get(t.chatId) ?? null) === leaderId;
-    if (!decides) return;
+    if (!decidesOn(t, leaderId, { supervisorId: this.chatSupervisor.get(t.chatId) ?? null })) return;
     if (t.state === 'submitted') this.waiting.add(ref());
     const p = t.pendingExtension;
     if (p) this.extensionRequests.add({ ...ref(), dueAt: p.dueAt, reason: p.reason, requestedBy: p.requestedBy });

@@ -13,7 +13,7 @@
 import { t } from '../i18n.js';
 import type { Lang, Light, Task, TaskEvent } from '../domain/types.js';
 import { lightWithReason, type LightCalendar, type LightFields, type LightSettings } from '../domain/light.js';
-import { isOpen } from '../domain/task.js';
+import { isOpen, supervisorOf } from '../domain/roles.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 
 export type Card = Record<string, unknown>;
@@ -194,10 +194,9 @@ function fieldLines(task: Task, view: CardView, _audience: CardAudience): string
   if (task.category) meta.push(`**${L('category')}**：${t(lang, `task.category.${task.category}`)}`);
   if (meta.length) lines.push(meta.join('　'));
   if (task.source) lines.push(`**${L('source')}**：${escapeInline(truncate(task.source, 200))}`);
-  const supervisor = task.supervisorId ?? view.chatSupervisorId ?? null;
+  const supervisor = supervisorOf(task, { supervisorId: view.chatSupervisorId ?? null });
   lines.push(
-    `**${L('creator')}**：${personMd(task.creatorId, view)}` +
-      (supervisor && supervisor !== task.creatorId ? `　**${L('supervisor')}**：${personMd(supervisor, view)}` : ''),
+    `**${L('creator')}**：${personMd(task.creatorId, view)}` + (supervisor !== task.creatorId ? `　**${L('supervisor')}**：${personMd(supervisor, view)}` : ''),
   );
   if (task.detail) lines.push(`**${L('detail')}**：${escapeMarkdown(truncate(task.detail, NOTE_SHOWN_MAX))}`);
   if (task.revisitAt && task.state === 'done') lines.push(`**${L('revisit')}**：${formatDateTime(task.revisitAt, view)}`);

@@ -19,6 +19,7 @@
  * People are counted as the task's lead assignee (主办); departments through the lead's
  * department (users without one fall under '').
  */
+import { isOpen, leadOf } from './roles.js';
 import type { Task, TaskEventKind } from './types.js';
 
 /** The part of WorkCalendar (bot/domain/calendar.ts) the figures need. */
@@ -112,7 +113,6 @@ export interface Figures {
   byChat: Array<{ chatId: string } & Counts>;
 }
 
-const OPEN = new Set(['assigned', 'in_progress', 'submitted']);
 const CHASE_KINDS = new Set(['chased', 'escalated']);
 
 export function emptyCounts(): Counts {
@@ -129,14 +129,6 @@ export function emptyCounts(): Counts {
     returns: 0,
     chases: 0,
   };
-}
-
-export function leadOf(task: Pick<Task, 'assignees'>): string | null {
-  return task.assignees.find((a) => a.role === 'lead')?.userId ?? task.assignees[0]?.userId ?? null;
-}
-
-export function isOpenTask(task: Pick<Task, 'state'>): boolean {
-  return OPEN.has(task.state);
 }
 
 /**
@@ -170,7 +162,7 @@ function memoWorkdaysBetween(calendar: FigureCalendar, from: string, to: string)
 
 /** Working days an open task is overdue at `now`, or null when it is not overdue. */
 export function overdueWorkdaysOf(task: Pick<Task, 'state' | 'dueAt'>, now: Date, calendar: FigureCalendar): number | null {
-  if (!isOpenTask(task) || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
+  if (!isOpen(task) || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
   return Math.max(0, memoWorkdaysBetween(calendar, calendar.localDate(task.dueAt), calendar.localDate(now)));
 }
 
@@ -352,7 +344,7 @@ export class FigureTally {
     const isNew = within(task.createdAt, period);
     const doneInPeriod = task.state === 'done' && within(task.doneAt, period);
     const onTime = doneInPeriod && isDoneOnTime(task) === true;
-    const open = isOpenTask(task);
+    const open = isOpen(task);
     const overdueDays = open ? overdueWorkdaysOf(task, now, calendar) : null;
     const dueNextWeek = open && within(task.dueAt, this.nextWeek);
     if (!isNew && !doneInPeriod && !open) return;

@@ -9,7 +9,8 @@
  * for open tasks only: a closed task has nothing left to watch.
  */
 import type { Category, Light, Task, TaskState } from './types.js';
-import { isDoneOnTime, isOpenTask, leadOf } from './figures.js';
+import { isDoneOnTime } from './figures.js';
+import { isOpen, leadOf } from './roles.js';
 
 export type LedgerTask = Pick<
   Task,
@@ -122,7 +123,7 @@ export function ledgerRows<T extends LedgerTask>(input: LedgerRowsInput<T>): Led
   const first = input.firstIndex ?? 1;
   return sorted.map((task, i) => {
     const lead = leadOf(task);
-    const open = isOpenTask(task);
+    const open = isOpen(task);
     const original = task.originalDueAt ?? task.dueAt;
     let onTime = isDoneOnTime(task);
     if (onTime === null && open && original && original.getTime() < input.now.getTime()) onTime = false;

@@ -6,7 +6,7 @@
  * @example lightOf(task, now, calendar, DEFAULT_SETTINGS) // → 'yellow'
  */
 import type { ChatSettings, Light, Task } from './types.js';
-import { isOpen } from './task.js';
+import { isOpen } from './roles.js';
 
 /** The part of WorkCalendar (bot/domain/calendar.ts) the light needs. */
 export interface LightCalendar {

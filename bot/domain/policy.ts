@@ -42,6 +42,7 @@
  * @example planReminders(task, [], DEFAULT_SETTINGS, calendar, new Date('2026-12-02T09:30:00+08:00'))
  * // → [{ kind: 'overdue', slot: 'overdue:1:2026-12-01T18:00', key: 't:12:overdue:1:2026-12-01T18:00', to: 'chat', … }]
  */
+import { leadOf, supervisorOf } from './roles.js';
 import type { ChatSettings, Task, TaskEvent } from './types.js';
 
 export type ReminderKind = 'unsigned' | 'due_tomorrow' | 'due_soon' | 'overdue' | 'escalate' | 'stale' | 'revisit';
@@ -102,16 +103,6 @@ export function progressLogOf(events: readonly TaskEvent[]): ProgressLog {
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
-}
-
-/** The effective 督办领导: the task's own, the chat's configured leader, else the 交办人. */
-export function supervisorOf(task: Task, settings: ChatSettings): string {
-  return task.supervisorId ?? settings.supervisorId ?? task.creatorId;
-}
-
-/** The 主办 (lead assignee); the first assignee if none is marked lead. */
-export function leadOf(task: Task): string | null {
-  return (task.assignees.find((a) => a.role === 'lead') ?? task.assignees[0])?.userId ?? null;
 }
 
 /**

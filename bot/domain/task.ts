@@ -1,5 +1,5 @@
 /**
- * 督办事项 state machine and permissions (SPEC §2, §3). Pure: data and `now` in, a Decision
+ * 督办事项 state machine (SPEC §2; who may act is domain/roles.ts). Pure: data and `now` in, a Decision
  * (the task's new state plus the events to append) or a Refusal out. Handlers for typed
  * commands, replies and card buttons all go through `decide`, so a button cannot do what the
  * command would refuse.
@@ -11,6 +11,7 @@
  *
  * @example decide(task, { kind: 'accept' }, 'ou_lead', now) // → { task: {...state:'in_progress'}, events: [accepted] }
  */
+import { mayAct, rolesOf, type ChatRoles } from './roles.js';
 import type { Assignee, Category, Priority, Task, TaskEvent, TaskState } from './types.js';
 
 export type Action =
@@ -74,25 +75,11 @@ export interface Decision {
   events: Array<Omit<TaskEvent, 'taskId'>>;
 }
 
-export interface DecideContext {
-  /** Effective 督办领导: the task's own, else the chat's configured leader. */
-  supervisorId: string | null;
-}
+/** What `decide` reads of the task's chat: its configured 督办领导 (domain/roles.ts supervisorOf). */
+export type DecideContext = Pick<ChatRoles, 'supervisorId'>;
 
 export function isRefusal(r: Decision | Refusal): r is Refusal {
   return 'refused' in r;
-}
-
-/** Who the actor is to this task; one person may hold several roles. */
-export function rolesOf(task: Task, actor: string, ctx: DecideContext) {
-  const assignee = task.assignees.find((a) => a.userId === actor) ?? null;
-  return {
-    assignee,
-    isLead: assignee?.role === 'lead',
-    isAssignee: assignee !== null,
-    isCreator: task.creatorId === actor,
-    isSupervisor: (task.supervisorId ?? ctx.supervisorId) === actor,
-  };
 }
 
 /** The edges of the diagram, used by the property tests and by `decide` itself. */
@@ -117,7 +104,8 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
   if (task.state === 'cancelled') return refuse('cancelled');
 
   const who = rolesOf(task, actor, ctx);
-  const isManager = who.isCreator || who.isSupervisor;
+  const notAllowed = mayAct(who, action.kind);
+  if (notAllowed) return refuse(notAllowed);
   const ev = (kind: TaskEvent['kind'], payload: Record<string, unknown> = {}) => ({ kind, actorId: actor, payload, at: now });
   const next: Task = { ...task, assignees: task.assignees.map((a) => ({ ...a })), updatedAt: now };
 
@@ -133,13 +121,11 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
 
   switch (action.kind) {
     case 'accept': {
-      if (!who.isAssignee) return refuse('not_assignee');
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
       if (who.assignee!.acceptedAt) return refuse('already_accepted');
       return { task: next, events: signFor(false) };
     }
     case 'progress': {
-      if (!who.isAssignee) return refuse('not_assignee');
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
       const text = action.text.trim();
       if (!text && action.percent === null) return refuse('text_required');
@@ -151,8 +137,6 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       return { task: next, events };
     }
     case 'submit': {
-      if (!who.isAssignee) return refuse('not_assignee');
-      if (!who.isLead) return refuse('not_lead');
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
       const events = signFor(true);
       next.state = 'submitted';
@@ -161,7 +145,6 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       return { task: next, events };
     }
     case 'approve': {
-      if (!isManager) return refuse('not_creator_or_supervisor');
       if (task.state !== 'submitted') return refuse('wrong_state', { state: task.state });
       if (action.revisitAt && action.revisitAt.getTime() <= now.getTime()) return refuse('revisit_in_past');
       next.state = 'done';
@@ -180,7 +163,6 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       };
     }
     case 'reject': {
-      if (!isManager) return refuse('not_creator_or_supervisor');
       if (task.state !== 'submitted') return refuse('wrong_state', { state: task.state });
       const reason = action.reason.trim();
       if (!reason) return refuse('reason_required');
@@ -190,7 +172,6 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       return { task: next, events: [ev('returned', { reason })] };
     }
     case 'request_extension': {
-      if (!who.isAssignee) return refuse('not_assignee');
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
       if (task.pendingExtension) return refuse('extension_pending', { dueAt: task.pendingExtension.dueAt });
       if (!task.dueAt) return refuse('no_due');
@@ -202,7 +183,6 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       return { task: next, events: [ev('extension_requested', { dueAt: action.dueAt, reason, previousDueAt: task.dueAt })] };
     }
     case 'approve_extension': {
-      if (!isManager) return refuse('not_creator_or_supervisor');
       const pending = task.pendingExtension;
       if (!pending) return refuse('no_pending_extension');
       next.originalDueAt = task.originalDueAt ?? task.dueAt;
@@ -215,7 +195,6 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       };
     }
     case 'reject_extension': {
-      if (!isManager) return refuse('not_creator_or_supervisor');
       const pending = task.pendingExtension;
       if (!pending) return refuse('no_pending_extension');
       next.pendingExtension = null;
@@ -225,14 +204,12 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       };
     }
     case 'chase': {
-      if (!isManager) return refuse('not_creator_or_supervisor');
       // A submitted task waits on the reviewer, not on the assignees.
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
       next.chaseCount = task.chaseCount + 1;
       return { task: next, events: [ev('chased', { note: action.note?.trim() || null, manual: true })] };
     }
     case 'cancel': {
-      if (!isManager) return refuse('not_creator_or_supervisor');
       next.state = 'cancelled';
       next.cancelledAt = now;
       next.pendingExtension = null;
@@ -330,18 +307,4 @@ export function newTask(input: NewTaskInput): Decision {
       },
     ],
   };
-}
-
-/** The lead assignee (主办). */
-export function leadOf(task: Task): string {
-  return (task.assignees.find((a) => a.role === 'lead') ?? task.assignees[0])!.userId;
-}
-
-/** Open = assigned, in_progress or submitted; overdue is an open task past its due time. */
-export function isOpen(task: Pick<Task, 'state'>): boolean {
-  return task.state === 'assigned' || task.state === 'in_progress' || task.state === 'submitted';
-}
-
-export function isOverdue(task: Pick<Task, 'state' | 'dueAt'>, now: Date): boolean {
-  return isOpen(task) && task.dueAt !== null && now.getTime() > task.dueAt.getTime();
 }

@@ -5,8 +5,6 @@
 
 /** Task states of SPEC §2. Overdue (逾期) is not a state. */
 export type TaskState = 'assigned' | 'in_progress' | 'submitted' | 'done' | 'cancelled';
-export const OPEN_STATES: readonly TaskState[] = ['assigned', 'in_progress', 'submitted'];
-
 /** 紧急 urgent / 重要 high / normal. */
 export type Priority = 'urgent' | 'high' | 'normal';
 /** 决策督查 decision / 专项督查 special / 民生督查 livelihood. */

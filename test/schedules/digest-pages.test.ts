@@ -7,7 +7,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDaysYmd, computeFigures, isActiveIn, isOpenTask, leadOf, onTimeTrend, weekStartYmd, type Period } from '../../bot/domain/figures.js';
+import { addDaysYmd, computeFigures, isActiveIn, onTimeTrend, weekStartYmd, type Period } from '../../bot/domain/figures.js';
+import { isOpen as isOpenTask, leadOf } from '../../bot/domain/roles.js';
 import type { Task } from '../../bot/domain/types.js';
 import { leaderDigestCard, weeklySummaryCard, type DigestView, type LeaderDigestInput } from '../../bot/cards/digest.js';
 import { saveChatSettings, settingsOf, upsertChat } from '../../db/chats.js';
