@@ -2,7 +2,8 @@
  * Webhook ingest: signed, encrypted im.message.receive_v1 events into the real bot process
  * (durable: the dedupe row is written before the ack), beside a bare Hono route doing one
  * libSQL insert, in the same run on the same machine. Target (SPEC §10): ≥ 0.5× the bare
- * route's throughput, ack p99 < 25 ms at 1,000 events/s.
+ * route's throughput, ack p99 < 25 ms at 1,000 events/s. Then a burst of commands that each
+ * need an answer (bench/burst.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 import { messageEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
+import { benchBurst } from './burst.js';
 import { closedLoop, openLoop, waitForHealth, type LoadResult, type Req } from './load.js';
 
 const KEY = 'bench-encrypt-key';
@@ -66,7 +68,7 @@ export async function benchIngest(seconds = 5): Promise<Record<string, string | 
     botRun = best(botRun, await closedLoop(botPort, event, seconds));
     await new Promise((r) => setTimeout(r, 2_000));
     const paced = await openLoop(botPort, event, 1000, seconds);
-    return {
+    const chatter = {
       'bare route (one insert), req/s': Math.round(bareRun.perSecond),
       'webhook ingest, events/s': Math.round(botRun.perSecond),
       'ratio (target ≥ 0.5)': +(botRun.perSecond / bareRun.perSecond).toFixed(2),
@@ -78,6 +80,9 @@ export async function benchIngest(seconds = 5): Promise<Record<string, string | 
           .map(([s, c]) => `${s}×${c}`)
           .join(', ') || 'none',
     };
+    bot.kill('SIGKILL');
+    bare.kill('SIGKILL');
+    return { ...chatter, ...(await benchBurst()) };
   } finally {
     bot.kill('SIGKILL');
     bare.kill('SIGKILL');

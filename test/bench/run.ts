@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of SPEC §10, printed with the machine it ran on.
- * `npm run bench -- ingest chase` runs a subset.
+ * `npm run bench -- ingest chase` runs a subset; `npm run bench -- burst` only ingest's command burst.
  */
 import os from 'node:os';
 
@@ -8,6 +8,7 @@ type Bench = () => Promise<Record<string, string | number>>;
 
 const benches: Record<string, () => Promise<Bench>> = {
   ingest: async () => (await import('./ingest.js')).benchIngest,
+  burst: async () => (await import('./burst.js')).benchBurst,
   chase: async () => (await import('./chase.js')).benchChase,
   digest: async () => (await import('./digest.js')).benchDigest,
   outbox: async () => (await import('./outbox.js')).benchOutbox,
@@ -15,10 +16,19 @@ const benches: Record<string, () => Promise<Bench>> = {
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : Object.keys(benches);
+// `burst` is part of `ingest`; alone it is there for a quicker run.
+const names = wanted.length ? wanted : Object.keys(benches).filter((n) => n !== 'burst');
 console.log(
   `duban benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
 );
+/** 1, 5 and 15 minute load averages, as `uptime` prints them. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+}
+
 let failed = false;
 for (const name of names) {
   const load = benches[name];
@@ -28,9 +38,11 @@ for (const name of names) {
     continue;
   }
   const t0 = performance.now();
+  const before = loadAverage();
   try {
     const figures = await (await load())();
-    console.log(`\n## ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    // The machine may be shared: its load, before and after, says how far to trust the figures.
+    console.log(`\n## ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s; load average ${before} → ${loadAverage()})`);
     for (const [k, v] of Object.entries(figures)) console.log(`  ${k}: ${v}`);
   } catch (err) {
     failed = true;
