@@ -17,7 +17,7 @@
 import type { Category, Priority } from '../domain/types.js';
 import type { Mention } from '../lark/events.js';
 import { ParseError, type ParseErrorCode } from './errors.js';
-import { parseTimePrefix, type TimeContext } from './time.js';
+import { findDeadlinePhrase, parseTimePrefix, type TimeContext } from './time.js';
 
 export type SettingsChange = {
   supervisorId?: string | null;
@@ -514,6 +514,15 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
     dueAt = found.at;
     s = `${s.slice(0, start)}${MARK}${found.rest}${markAt >= 0 ? after.slice(markAt) : ''}`;
     break;
+  }
+  // No 截止: a deadline phrase written into the title (3个工作日内办结, 周五前报送, in 3 workdays).
+  if (!dueAt) {
+    const phrase = findDeadlinePhrase(s, ctx);
+    if (phrase) {
+      dueAt = phrase.at;
+      const glue = /[，；、：]$/.test(s.slice(0, phrase.start)) ? '' : MARK;
+      s = `${s.slice(0, phrase.start)}${glue}${s.slice(phrase.end)}`;
+    }
   }
 
   const title = s

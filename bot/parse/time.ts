@@ -638,9 +638,20 @@ function clockSpec(hhmm: string): TimeSpec {
  * expression as a whole.
  */
 export function resolveTime(text: string, ctx: TimeContext): Date | null {
+  const r = readTime(text, ctx);
+  return r === 'unreadable' ? null : r;
+}
+
+/**
+ * Like resolveTime, but tells apart a text that looks like a time and is not a real one
+ * (`明天25点`, `24:30`, `18:60`, `2月30日`): 'unreadable'.
+ */
+function readTime(text: string, ctx: TimeContext): Date | 'unreadable' | null {
   const s = normalizeTimeText(text);
   if (!s || s.length > 200) return null;
   try {
+    const period = matchPeriodWithin(s, ctx);
+    if (period) return period;
     const own = parseOwn(s);
     if (own) {
       if (own.kind === 'span') return resolveSpan(own.n, own.unit, ctx);
@@ -648,10 +659,40 @@ export function resolveTime(text: string, ctx: TimeContext): Date | null {
       return resolveLocal(own, ctx);
     }
   } catch (err) {
-    if (err instanceof Unreadable) return null;
+    if (err instanceof Unreadable) return 'unreadable';
     throw err;
   }
   return resolveWithChrono(s, ctx);
+}
+
+/**
+ * `本周内`, `本月内`, `年内`/`今年内`, `今天内`/`当天`: the end of the period's last working day
+ * (of this week, Monday-based; a week with none left ends on its Sunday).
+ */
+function matchPeriodWithin(s: string, ctx: TimeContext): Date | null {
+  const m = /^(本周|这周|这个星期|本星期|本月|这个月|当月|今年|本年|年|今天|今日|当天|当日)\s*(?:内|之内|以内)$/.exec(s) ?? /^(当天|当日)$/.exec(s);
+  if (!m) return null;
+  const cal = ctx.calendar;
+  const today = cal.localDate(ctx.now);
+  const word = m[1]!;
+  let ymd: string;
+  if (/周|星期/.test(word)) {
+    const sunday = addDays(today, 7 - weekdayOf(today));
+    ymd = sunday;
+    for (let d = sunday; d >= today; d = addDays(d, -1)) {
+      if (cal.isWorkday(d)) {
+        ymd = d;
+        break;
+      }
+    }
+  } else if (/月/.test(word)) {
+    ymd = cal.lastWorkdayOfMonth(Number(today.slice(0, 4)), Number(today.slice(5, 7)));
+  } else if (/年/.test(word)) {
+    ymd = cal.lastWorkdayOfMonth(Number(today.slice(0, 4)), 12);
+  } else {
+    ymd = today;
+  }
+  return cal.at(ymd, ctx.endOfDay);
 }
 
 /** 'YYYY-MM-DD HH:MM' in the calendar's zone: how errors and cards show an instant. */
@@ -687,14 +728,93 @@ export function parseTimePrefix(text: string, ctx: TimeContext): { at: Date; tim
   const src = text.trimStart();
   const chars = [...src];
   const limit = Math.min(chars.length, MAX_TIME_CHARS);
+  // A longer prefix that looks like a time but is none (明天25点) is refused, not cut short to
+  // 明天 with 25点 left in the title.
+  let unreadable: string | null = null;
   for (let end = limit; end >= 1; end--) {
     if (end < chars.length && !isCut(chars[end - 1]!, chars[end]!)) continue;
     const head = chars.slice(0, end).join('');
     if (!head.trim()) continue;
-    const at = resolveTime(head, ctx);
+    const at = readTime(head, ctx);
+    if (at === 'unreadable') {
+      unreadable ??= head.trim();
+      continue;
+    }
     if (!at) continue;
+    if (unreadable !== null) throw new ParseError('bad_time', { text: clip(unreadable) });
     const rest = chars.slice(end).join('');
     return { at: checkFuture(at, head, ctx), time: head.trim(), rest };
+  }
+  if (unreadable !== null) throw new ParseError('bad_time', { text: clip(unreadable) });
+  return null;
+}
+
+/** What may follow a deadline phrase inside a title: the action it bounds. */
+const ACTION_AFTER = /^(?:办结|完成|报送|上报|报来|反馈|回复|提交|办理|落实|处理|整改到位|整改|到位|送达|报)/;
+/** Where a deadline phrase may start inside a run of Chinese text. */
+const PHRASE_START = /[0-9０-９零〇一二两三四五六七八九十今明后大本这下上周星礼年月当]/;
+const CLAUSE_BREAK = /[\s,，;；。、:：!！?？\uE000-\uE002()（）]/;
+const EN_DEADLINE_KW = /(?<![A-Za-z])(?:in|within|by|before|no later than|not later than)\s+/gi;
+/** Each try is a time read; a title has one or two phrases worth trying. */
+const MAX_PHRASE_TRIES = 40;
+
+/**
+ * A deadline written inside a title without 截止 — `梳理清单 3个工作日内`, `…，3个工作日内办结`,
+ * `周五前报送材料`, `12月10日前完成`, `本周内完成`, `年底前`, `今天下班前`, `三天内`,
+ * `check the fire exits in 3 workdays`. A phrase ends in 前/之前/以前/内/之内/以内/为止 and is
+ * followed by the end of a clause or by the action it bounds (办结/完成/报送/反馈…); the action
+ * goes with the phrase when nothing follows it. English: `in/within/by/before …` running to the
+ * end of the title. Returns the instant and the range [start, end) of the text to remove; throws
+ * 'bad_time' when such a phrase looks like a time but is not one (`13月5日前完成`), 'time_in_past'
+ * when it is past. Private-use characters in `text` are clause breaks.
+ */
+export function findDeadlinePhrase(text: string, ctx: TimeContext): { at: Date; start: number; end: number } | null {
+  let tries = 0;
+  const attempt = (phrase: string): Date | null => {
+    if (++tries > MAX_PHRASE_TRIES) return null;
+    const r = readTime(phrase, ctx);
+    if (r === 'unreadable') throw new ParseError('bad_time', { text: clip(phrase.trim()) });
+    return r ? checkFuture(r, phrase, ctx) : null;
+  };
+  // English: the last keyword whose tail to the end of the title (or a removed flag) is a time.
+  const enHits = [...text.matchAll(EN_DEADLINE_KW)].slice(-3).reverse();
+  for (const m of enHits) {
+    const stop = text.slice(m.index).search(/[\uE000-\uE002]/);
+    const end = stop >= 0 ? m.index + stop : text.length;
+    // more title after a removed flag: the phrase is not at the end
+    if (text.slice(end).replace(/[\s\uE000-\uE002]/g, '')) continue;
+    const tail = text.slice(m.index, end).replace(/[\s.,;!?]+$/, '');
+    if ([...tail].length > MAX_TIME_CHARS) continue;
+    const at = attempt(tail);
+    if (at) return { at, start: m.index, end: m.index + tail.length };
+  }
+  // Chinese: clause by clause, the last first.
+  const clauses: Array<[number, number]> = [];
+  let from = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || CLAUSE_BREAK.test(text.charAt(i))) {
+      if (i > from) clauses.push([from, i]);
+      from = i + 1;
+    }
+  }
+  for (const [cs, ce] of clauses.reverse()) {
+    const clause = text.slice(cs, ce);
+    if (!/[前内止]/.test(clause)) continue;
+    for (const m of clause.matchAll(/之前|以前|前|之内|以内|内|为止/g)) {
+      const markEnd = m.index + m[0].length;
+      const after = clause.slice(markEnd);
+      const action = ACTION_AFTER.exec(after);
+      if (after && !action) continue;
+      const dropAction = action && action[0].length === after.length ? after.length : 0;
+      for (let j = 0; j < m.index && j < clause.length; j++) {
+        const ch = clause.charAt(j);
+        if (j > 0 && !PHRASE_START.test(ch)) continue;
+        if (j > 0 && /[0-9零〇一二两三四五六七八九十]/.test(ch) && /[0-9零〇一二两三四五六七八九十]/.test(clause.charAt(j - 1))) continue;
+        if (m.index - j > MAX_TIME_CHARS) continue;
+        const at = attempt(clause.slice(j, markEnd));
+        if (at) return { at, start: cs + j, end: cs + markEnd + dropAction };
+      }
+    }
   }
   return null;
 }
