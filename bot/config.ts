@@ -13,6 +13,15 @@ const isTimeZone = (tz: string): boolean => {
   }
 };
 
+/**
+ * Without an Encrypt Key Lark neither signs nor encrypts what it posts, and the verification
+ * token travels in every event: anyone who can reach /lark/events could forge commands and
+ * card clicks. Source: open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/encrypt-key-encryption-configuration-case
+ */
+export const WEBHOOK_NEEDS_KEY =
+  'webhook mode needs LARK_ENCRYPT_KEY: without it Lark neither signs nor encrypts events, and anyone who can reach /lark/events could forge commands and card clicks. ' +
+  'Set an Encrypt Key in the developer console (事件与回调 Events & Callbacks → 加密策略 Encryption strategy) and copy it into LARK_ENCRYPT_KEY, or use LARK_MODE=websocket (no public URL needed)';
+
 const Schema = z
   .object({
     LARK_APP_ID: z
@@ -44,13 +53,7 @@ const Schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((v, ctx) => {
-    if (v.LARK_MODE === 'webhook' && !v.LARK_ENCRYPT_KEY && !v.LARK_VERIFICATION_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['LARK_ENCRYPT_KEY'],
-        message: 'webhook mode needs LARK_ENCRYPT_KEY (recommended) or LARK_VERIFICATION_TOKEN to authenticate events',
-      });
-    }
+    if (v.LARK_MODE === 'webhook' && !v.LARK_ENCRYPT_KEY) ctx.addIssue({ code: 'custom', path: ['LARK_ENCRYPT_KEY'], message: WEBHOOK_NEEDS_KEY });
     if (/^(libsql:|https?:|wss?:)/.test(v.DATABASE_URL) && !v.DATABASE_AUTH_TOKEN && /^libsql:/.test(v.DATABASE_URL)) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_AUTH_TOKEN'], message: 'a libsql:// database needs its auth token' });
     }

@@ -74,7 +74,8 @@ export const CALENDAR_TTL_MS = 5 * 60_000;
 export function configOf(env: object): Config {
   const record: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') record[k] = v;
-  const config = loadConfig(record);
+  // A Worker is reached only through the webhook, whatever LARK_MODE says.
+  const config = loadConfig({ ...record, LARK_MODE: 'webhook' });
   if (config.DATABASE_URL.startsWith('file:')) {
     throw new ConfigError(['DATABASE_URL: a Worker has no disk; use the remote database, libsql://<db>-<org>.turso.io (wrangler secret put DATABASE_URL)']);
   }

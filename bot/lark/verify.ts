@@ -4,7 +4,7 @@
  *  - signature = hex(SHA-256(timestamp + nonce + encryptKey + rawBody)) over the raw bytes
  *    as received (the SDK hashes re-serialised JSON instead; we do not);
  *  - body { encrypt } = base64(IV(16) + AES-256-CBC(PKCS#7)), key = SHA-256(encryptKey);
- *  - without an encrypt key, the verification token in header.token (2.0) or token (1.0).
+ *  - the verification token, when set, in header.token (2.0) or token (1.0).
  */
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 
@@ -13,7 +13,7 @@ export const MAX_AGE_S = 8 * 3600;
 /** Clock skew we tolerate for timestamps from the future. */
 export const MAX_FUTURE_S = 5 * 60;
 
-export type AuthFailure = 'bad_signature' | 'missing_signature' | 'stale_timestamp' | 'bad_token' | 'undecryptable';
+export type AuthFailure = 'bad_signature' | 'missing_signature' | 'stale_timestamp' | 'bad_token' | 'undecryptable' | 'not_utf8' | 'no_encrypt_key';
 
 export class AuthError extends Error {
   constructor(readonly reason: AuthFailure) {
@@ -88,28 +88,31 @@ function parseJson(text: string): Record<string, any> {
 }
 
 /**
- * Verifies and decodes one webhook request. Throws AuthError (→ 401) or
- * MalformedRequestError (→ 400); never writes anything.
+ * Verifies and decodes one webhook request. Throws AuthError (→ 401) for anything not proven
+ * to come from Lark — one kind of answer whatever step failed, so a refusal says nothing
+ * about the body (a padding or JSON error would be an oracle) — and MalformedRequestError
+ * (→ 400) only for a request already authenticated. Never writes anything.
+ *
+ * An Encrypt Key is required: with the verification token alone, anyone who saw one event
+ * could forge others (config.ts refuses webhook mode without the key).
  */
 export function verifyRequest(rawBody: string, headers: SignatureHeaders, opts: VerifyOptions): Verified {
+  if (!opts.encryptKey) throw new AuthError('no_encrypt_key');
+  if (!headers.signature) return verifyChallenge(rawBody, opts.encryptKey, opts.verificationToken);
+  checkSignature(headers, rawBody, opts.encryptKey, opts.now);
+  // Authenticated from here on: Lark signed exactly these bytes.
   let body = parseJson(rawBody);
-  if (opts.encryptKey) {
-    // The url_verification of an encrypted app carries no signature headers (Lark sends
-    // them only on events), so the challenge is authenticated by decrypting it and its token.
-    const hasSignature = Boolean(headers.signature);
-    if (typeof body.encrypt !== 'string') {
-      if (!hasSignature) throw new AuthError('missing_signature');
+  if (typeof body.encrypt === 'string') {
+    let plain: string;
+    try {
+      plain = decryptLark(body.encrypt, opts.encryptKey);
+    } catch {
+      throw new MalformedRequestError('encrypt does not decrypt');
     }
-    if (hasSignature) checkSignature(headers, rawBody, opts.encryptKey, opts.now);
-    if (typeof body.encrypt === 'string') body = parseJson(decryptLark(body.encrypt, opts.encryptKey));
-    if (!hasSignature && body.type !== 'url_verification') throw new AuthError('missing_signature');
+    body = parseJson(plain);
   }
   const token = body.type === 'url_verification' ? body.token : (body.header?.token ?? body.token);
-  if (opts.verificationToken) {
-    if (typeof token !== 'string' || !safeEqual(token, opts.verificationToken)) throw new AuthError('bad_token');
-  } else if (!opts.encryptKey) {
-    throw new AuthError('bad_token');
-  }
+  if (opts.verificationToken && (typeof token !== 'string' || !safeEqual(token, opts.verificationToken))) throw new AuthError('bad_token');
   if (body.type === 'url_verification') {
     if (typeof body.challenge !== 'string') throw new MalformedRequestError('challenge missing');
     return { kind: 'challenge', challenge: body.challenge };
@@ -117,13 +120,25 @@ export function verifyRequest(rawBody: string, headers: SignatureHeaders, opts: 
   if (body.schema !== '2.0' || typeof body.header !== 'object' || body.header === null) {
     throw new MalformedRequestError('not a schema 2.0 event');
   }
-  // Without a signature, the event's own create_time bounds replays of a captured request.
-  if (!opts.encryptKey) {
-    // create_time is ms in the message docs, µs in the envelope example: accept both.
-    const raw = Number(body.header.create_time);
-    const created = (raw > 1e14 ? raw / 1000 : raw) / 1000;
-    const age = opts.now.getTime() / 1000 - created;
-    if (!Number.isFinite(created) || age > MAX_AGE_S || age < -MAX_FUTURE_S) throw new AuthError('stale_timestamp');
-  }
   return { kind: 'envelope', envelope: body };
+}
+
+/**
+ * The url_verification of an encrypted app carries no signature headers (Lark signs only
+ * events), so it is authenticated by decrypting to a challenge with the verification token.
+ * Every way this can fail is the same AuthError.
+ * Source: open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/encrypt-key-encryption-configuration-case ("不包括请求网址校验")
+ */
+function verifyChallenge(rawBody: string, encryptKey: string, verificationToken: string | undefined): Verified {
+  let body: Record<string, any>;
+  try {
+    const outer = parseJson(rawBody);
+    if (typeof outer.encrypt !== 'string') throw new AuthError('missing_signature');
+    body = parseJson(decryptLark(outer.encrypt, encryptKey));
+  } catch {
+    throw new AuthError('missing_signature');
+  }
+  if (body.type !== 'url_verification' || typeof body.challenge !== 'string') throw new AuthError('missing_signature');
+  if (verificationToken && (typeof body.token !== 'string' || !safeEqual(body.token, verificationToken))) throw new AuthError('missing_signature');
+  return { kind: 'challenge', challenge: body.challenge };
 }

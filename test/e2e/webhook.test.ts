@@ -64,10 +64,10 @@ describe('POST /lark/events', () => {
     expect(await count(inbox)).toBe(1);
   });
 
-  it('answers malformed bodies with 400 and oversized ones with 413, writing nothing', async () => {
+  it('answers unsigned bodies 401, signed malformed ones 400 and oversized ones 413, writing nothing', async () => {
     bot = await testBot();
     const post = (body: string) => bot.app.request('/lark/events', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-    expect((await post('not json')).status).toBe(400);
+    expect((await post('not json')).status).toBe(401);
     expect((await post(JSON.stringify({ a: 1 }))).status).toBe(401);
     expect((await post('x'.repeat(300 * 1024))).status).toBe(413);
     const noHeader = { schema: '2.0', event: {} };

@@ -73,23 +73,54 @@ describe('verifyRequest', () => {
     expect(() => verifyRequest(body, {}, { encryptKey: KEY, now })).toThrow(AuthError);
   });
 
-  it('checks the verification token of plain events in constant time', () => {
-    expect(verifyRequest(envelope(), {}, { verificationToken: 'vt', now }).kind).toBe('envelope');
-    expect(() => verifyRequest(envelope(), {}, { verificationToken: 'vx', now })).toThrow(AuthError);
-    expect(() => verifyRequest(JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'bad' }), {}, { verificationToken: 'vt', now })).toThrow(
-      AuthError,
-    );
+  it('refuses everything without an encrypt key: the token alone travels in every event', () => {
+    for (const body of [envelope(), JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'vt' })]) {
+      try {
+        verifyRequest(body, {}, { verificationToken: 'vt', now });
+        expect.unreachable();
+      } catch (err) {
+        expect((err as AuthError).reason).toBe('no_encrypt_key');
+      }
+    }
   });
 
-  it('refuses a captured plain event replayed after the retry horizon', () => {
-    const old = envelope({ header: { event_id: 'e', event_type: 'x', token: 'vt', create_time: String(now.getTime() - 9 * 3600_000) } });
-    expect(() => verifyRequest(old, {}, { verificationToken: 'vt', now })).toThrow(AuthError);
+  it('checks the verification token of a signed event', () => {
+    const signed = (plain: string) => {
+      const body = JSON.stringify({ encrypt: encrypt(plain, KEY) });
+      return [body, { timestamp: nowS, nonce: 'n', signature: sign(nowS, 'n', KEY, body) }] as const;
+    };
+    expect(verifyRequest(...signed(envelope()), { encryptKey: KEY, verificationToken: 'vt', now }).kind).toBe('envelope');
+    expect(() => verifyRequest(...signed(envelope()), { encryptKey: KEY, verificationToken: 'vx', now })).toThrow(AuthError);
   });
 
-  it('calls garbage malformed', () => {
-    expect(() => verifyRequest('not json', {}, { verificationToken: 'vt', now })).toThrow(MalformedRequestError);
-    expect(() => verifyRequest('[1]', {}, { verificationToken: 'vt', now })).toThrow(MalformedRequestError);
+  it('refuses unsigned garbage as unauthenticated, whatever it is: no oracle', () => {
+    const reasons = new Set<string>();
+    const bodies = [
+      'not json',
+      '[1]',
+      JSON.stringify({ encrypt: 'AAAA' }),
+      JSON.stringify({ encrypt: Buffer.alloc(48, 7).toString('base64') }), // broken padding
+      JSON.stringify({ encrypt: encrypt('not json at all', KEY) }), // good padding, not JSON
+      JSON.stringify({ encrypt: encrypt(envelope(), KEY) }), // an event, unsigned
+      JSON.stringify({ encrypt: encrypt(JSON.stringify({ type: 'url_verification', token: 'vt' }), KEY) }), // no challenge
+    ];
+    for (const body of bodies) {
+      try {
+        verifyRequest(body, {}, { encryptKey: KEY, verificationToken: 'vt', now });
+        expect.unreachable();
+      } catch (err) {
+        expect(err).toBeInstanceOf(AuthError);
+        reasons.add((err as AuthError).reason);
+      }
+    }
+    expect([...reasons]).toEqual(['missing_signature']);
+  });
+
+  it('calls a signed body that is not an event malformed', () => {
+    const signedWith = (body: string) => ({ timestamp: nowS, nonce: 'n', signature: sign(nowS, 'n', KEY, body) });
+    expect(() => verifyRequest('not json', signedWith('not json'), { encryptKey: KEY, now })).toThrow(MalformedRequestError);
+    expect(() => verifyRequest('[1]', signedWith('[1]'), { encryptKey: KEY, now })).toThrow(MalformedRequestError);
     const bad = JSON.stringify({ encrypt: 'AAAA' });
-    expect(() => verifyRequest(bad, { timestamp: nowS, nonce: 'n', signature: sign(nowS, 'n', KEY, bad) }, { encryptKey: KEY, now })).toThrow(AuthError);
+    expect(() => verifyRequest(bad, signedWith(bad), { encryptKey: KEY, now })).toThrow(MalformedRequestError);
   });
 });
