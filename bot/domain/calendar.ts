@@ -47,17 +47,41 @@ const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' (throws on anything that is not a real date). */
 export function ymdToDays(ymd: string): number {
-  const m = YMD_RE.exec(ymd);
-  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(ymd)}`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
-    throw new RangeError(`no such date: ${ymd}`);
+  // Digits read by char code and the civil-from-days formula: this runs for every day looked at.
+  if (ymd.length === 10 && ymd.charCodeAt(4) === 45 && ymd.charCodeAt(7) === 45) {
+    const y = digits(ymd, 0, 4);
+    const mo = digits(ymd, 5, 7);
+    const d = digits(ymd, 8, 10);
+    if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= monthLength(y, mo)) return daysFromCivil(y, mo, d);
+    if (YMD_RE.test(ymd)) throw new RangeError(`no such date: ${ymd}`);
   }
-  return ms / DAY_MS;
+  throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(ymd)}`);
+}
+
+/** The number written by s[from, to) in ASCII digits, or -1. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+function monthLength(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 export function daysToYmd(days: number): string {
@@ -111,6 +135,19 @@ function pad4(n: number): string {
   return String(n).padStart(4, '0');
 }
 
+// ---- how far ahead --------------------------------------------------------------------
+
+/** Deadlines, 回头看 times and extensions lie at most this many years ahead. */
+export const MAX_YEARS_AHEAD = 10;
+
+/** The last date a deadline may fall on when today is `todayYmd`: the same day ten years on (02-29 → 02-28). */
+export function latestAllowedDate(todayYmd: string): string {
+  const y = Number(todayYmd.slice(0, 4)) + MAX_YEARS_AHEAD;
+  const m = Number(todayYmd.slice(5, 7));
+  const d = Math.min(Number(todayYmd.slice(8, 10)), daysInMonth(y, m));
+  return ymdOf(y, m, d);
+}
+
 // ---- the calendar -------------------------------------------------------------------------
 
 /** Years `chinese-days` holds data for; shared by every calendar, computed once per year asked. */
@@ -138,10 +175,14 @@ export class WorkCalendar {
   private readonly overrideByDate = new Map<string, CalendarOverride>();
   private readonly overrideYears = new Set<number>();
   private readonly missing = new Set<number>();
-  private readonly workdayMemo = new Map<string, boolean>();
+  /** Per-year tables of working days, with prefix counts: built once per year asked. */
+  private readonly tables = new Map<number, YearTable>();
+  private lastTable: YearTable | null = null;
   private readonly fmt: Intl.DateTimeFormat;
   /** Offset (minutes) per 15-minute bucket: zone transitions fall on quarter hours. */
   private readonly offsetMemo = new Map<number, number>();
+  /** Offset per UTC day when it holds all day, null on a day the zone changes. */
+  private readonly dayOffsetMemo = new Map<number, number | null>();
 
   constructor(opts: { tz: string; overrides?: CalendarOverride[] }) {
     this.tz = opts.tz;
@@ -189,12 +230,27 @@ export class WorkCalendar {
   /** Offset of the zone from UTC at an instant, in minutes (480 for Asia/Shanghai): chrono's `timezone`. */
   offsetMinutes(d: Date): number {
     const ms = d.getTime();
+    // A UTC day whose start and end have the same offset has it throughout (zones change at
+    // most once a day): one memo entry per day, finer buckets only on the days of a change.
+    const day = Math.floor(ms / DAY_MS);
+    let whole = this.dayOffsetMemo.get(day);
+    if (whole === undefined) {
+      const a = this.bucketOffset(day * DAY_MS);
+      whole = a === this.bucketOffset((day + 1) * DAY_MS - 15 * MINUTE_MS) ? a : null;
+      if (this.dayOffsetMemo.size > 50_000) this.dayOffsetMemo.clear();
+      this.dayOffsetMemo.set(day, whole);
+    }
+    return whole ?? this.bucketOffset(ms);
+  }
+
+  /** Offset per 15-minute bucket: zone transitions fall on quarter hours. */
+  private bucketOffset(ms: number): number {
     const bucket = Math.floor(ms / (15 * MINUTE_MS));
     let off = this.offsetMemo.get(bucket);
     if (off === undefined) {
-      const p = this.parts(ms);
+      const p = this.parts(bucket * 15 * MINUTE_MS);
       const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-      off = Math.round((wall - Math.floor(ms / 1000) * 1000) / MINUTE_MS);
+      off = Math.round((wall - bucket * 15 * MINUTE_MS) / MINUTE_MS);
       if (this.offsetMemo.size > 50_000) this.offsetMemo.clear();
       this.offsetMemo.set(bucket, off);
     }
@@ -229,17 +285,15 @@ export class WorkCalendar {
 
   // ---- working days ----
 
-  /** Whether a date is a working day (memoized: the chase scan asks a lot). */
+  /** Whether a date is a working day: one lookup in its year's table. */
   isWorkday(ymd: string): boolean {
-    const memo = this.workdayMemo.get(ymd);
-    if (memo !== undefined) return memo;
-    const result = this.computeWorkday(ymd);
-    this.workdayMemo.set(ymd, result);
-    return result;
+    const day = ymdToDays(ymd); // validates ymd
+    const t = this.tableOfDay(day);
+    return t.work[day - t.first] === 1;
   }
 
   private computeWorkday(ymd: string): boolean {
-    const weekday = weekdayOf(ymd); // validates ymd
+    const weekday = weekdayOf(ymd);
     const o = this.overrideByDate.get(ymd);
     if (o) return o.kind === 'workday';
     const year = Number(ymd.slice(0, 4));
@@ -251,59 +305,58 @@ export class WorkCalendar {
 
   /**
    * The n-th working day after `ymd` (n ≥ 1). n = 0 is `ymd` itself when it is a working day,
-   * else the next one. A negative n is a RangeError.
+   * else the next one. A negative n is a RangeError. O(years spanned).
    */
   addWorkdays(ymd: string, n: number): string {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`addWorkdays needs a whole n ≥ 0, got ${n}`);
-    let days = ymdToDays(ymd);
     if (n === 0) return this.isWorkday(ymd) ? ymd : this.nextWorkday(ymd);
-    let left = n;
-    let idle = 0;
-    while (left > 0) {
-      days += 1;
-      if (this.isWorkday(daysToYmd(days))) {
-        left -= 1;
-        idle = 0;
-      } else if (++idle > MAX_SEARCH_DAYS) {
-        throw new Error(`no working day within ${MAX_SEARCH_DAYS} days after ${ymd}`);
-      }
+    const day = ymdToDays(ymd);
+    let t = this.tableOfDay(day);
+    // Working days of t after `day`, then whole years, then the one the n-th falls in.
+    let want = t.prefix[day - t.first + 1]! + n;
+    let idleYears = 0;
+    while (want > t.total) {
+      want -= t.total;
+      const next = this.table(t.year + 1);
+      idleYears = next.total === 0 ? idleYears + 1 : 0;
+      if (idleYears * 365 > MAX_SEARCH_DAYS) throw new Error(`no working day within ${MAX_SEARCH_DAYS} days after ${ymd}`);
+      t = next;
     }
-    return daysToYmd(days);
+    return daysToYmd(t.first + firstReaching(t.prefix, want));
   }
 
   /** The first working day strictly after `ymd`. */
   nextWorkday(ymd: string): string {
-    return this.step(ymd, 1);
+    return this.addWorkdays(ymd, 1);
   }
 
-  /** The last working day strictly before `ymd`. */
+  /** The last working day strictly before `ymd`. O(years spanned). */
   prevWorkday(ymd: string): string {
-    return this.step(ymd, -1);
-  }
-
-  private step(ymd: string, dir: 1 | -1): string {
-    let days = ymdToDays(ymd);
-    for (let i = 0; i < MAX_SEARCH_DAYS; i++) {
-      days += dir;
-      const candidate = daysToYmd(days);
-      if (this.isWorkday(candidate)) return candidate;
+    const day = ymdToDays(ymd);
+    let t = this.tableOfDay(day);
+    let before = t.prefix[day - t.first]!;
+    let idleYears = 0;
+    while (before === 0) {
+      t = this.table(t.year - 1);
+      before = t.total;
+      idleYears = before === 0 ? idleYears + 1 : 0;
+      if (idleYears * 365 > MAX_SEARCH_DAYS) throw new Error(`no working day within ${MAX_SEARCH_DAYS} days before ${ymd}`);
     }
-    throw new Error(`no working day within ${MAX_SEARCH_DAYS} days ${dir > 0 ? 'after' : 'before'} ${ymd}`);
+    return daysToYmd(t.first + firstReaching(t.prefix, before));
   }
 
   /**
    * Working days d with from < d ≤ to: 0 when to = from, and antisymmetric for to < from
    * (−(working days d with to < d ≤ from)). So `workdaysBetween(due, today)` is the number of
    * working days a task is overdue (≤ 0 while not overdue), and
-   * `workdaysBetween(x, addWorkdays(x, n)) === n` for n ≥ 1.
+   * `workdaysBetween(x, addWorkdays(x, n)) === n` for n ≥ 1. O(years spanned).
    */
   workdaysBetween(fromYmd: string, toYmd: string): number {
     const from = ymdToDays(fromYmd);
     const to = ymdToDays(toYmd);
     if (to === from) return 0;
     const [lo, hi, sign] = to > from ? [from, to, 1] : [to, from, -1];
-    let count = 0;
-    for (let d = lo + 1; d <= hi; d++) if (this.isWorkday(daysToYmd(d))) count++;
+    const count = this.sumDays(lo + 1, hi + 1, (t) => t.prefix);
     return count === 0 ? 0 : sign * count; // never -0
   }
 
@@ -351,7 +404,8 @@ export class WorkCalendar {
   /**
    * Working time between two instants, in minutes (fractional when they are not on whole
    * minutes). Working days only, inside `hours`; 免打扰 does not shorten the working day.
-   * Negative when b is before a.
+   * Negative when b is before a. O(years spanned): the whole days between the two ends come
+   * from the year tables' prefix sums of working milliseconds.
    */
   workingMinutesBetween(a: Date, b: Date, hours: WorkingHours): number {
     if (b.getTime() < a.getTime()) return -this.workingMinutesBetween(b, a, hours);
@@ -362,22 +416,25 @@ export class WorkCalendar {
     const endHhmm = minutesToHhmm(end);
     const aMs = a.getTime();
     const bMs = b.getTime();
+    const firstDay = ymdToDays(this.localDate(a));
     const lastDay = ymdToDays(this.localDate(b));
-    let total = 0;
-    for (let day = ymdToDays(this.localDate(a)); day <= lastDay; day++) {
+    const part = (day: number): number => {
       const ymd = daysToYmd(day);
-      if (!this.isWorkday(ymd)) continue;
+      if (!this.isWorkday(ymd)) return 0;
       const s = Math.max(aMs, this.at(ymd, startHhmm).getTime());
       const e = Math.min(bMs, this.at(ymd, endHhmm).getTime());
-      if (e > s) total += e - s;
-    }
-    return total / MINUTE_MS;
+      return e > s ? e - s : 0;
+    };
+    if (firstDay === lastDay) return part(firstDay) / MINUTE_MS;
+    const key = `${startHhmm}-${endHhmm}`;
+    const middle = lastDay - firstDay > 1 ? this.sumDays(firstDay + 1, lastDay, (t) => this.msPrefix(t, key, startHhmm, endHhmm)) : 0;
+    return (part(firstDay) + middle + part(lastDay)) / MINUTE_MS;
   }
 
   /**
    * The earliest instant t ≥ d with `workingMinutesBetween(d, t) === minutes` — e.g. "2 working
    * hours after assignment". 0 gives d itself. A budget that runs out exactly at the end of a
-   * working day ends there (18:00), not at the next morning's start.
+   * working day ends there (18:00), not at the next morning's start. O(years spanned).
    */
   addWorkingMinutes(d: Date, minutes: number, hours: WorkingHours): Date {
     if (!(minutes >= 0) || !Number.isFinite(minutes)) throw new RangeError(`addWorkingMinutes needs minutes ≥ 0, got ${minutes}`);
@@ -387,22 +444,92 @@ export class WorkCalendar {
     if (end <= start) throw new RangeError(`empty working hours ${hours.start}–${hours.end}`);
     const startHhmm = minutesToHhmm(start);
     const endHhmm = minutesToHhmm(end);
+    const key = `${startHhmm}-${endHhmm}`;
     let left = minutes * MINUTE_MS;
-    let cursor = d.getTime();
-    let ymd = this.localDate(d);
-    for (let i = 0; i < MAX_SEARCH_DAYS * 10; i++) {
-      if (this.isWorkday(ymd)) {
-        const s = Math.max(cursor, this.at(ymd, startHhmm).getTime());
-        const e = this.at(ymd, endHhmm).getTime();
-        if (e > s) {
-          if (e - s >= left) return new Date(s + left);
-          left -= e - s;
-        }
+    const ymd = this.localDate(d);
+    if (this.isWorkday(ymd)) {
+      const s = Math.max(d.getTime(), this.at(ymd, startHhmm).getTime());
+      const e = this.at(ymd, endHhmm).getTime();
+      if (e > s) {
+        if (e - s >= left) return new Date(s + left);
+        left -= e - s;
       }
-      ymd = this.nextWorkday(ymd);
-      cursor = this.at(ymd, startHhmm).getTime();
     }
-    throw new Error(`addWorkingMinutes did not finish: ${minutes} minutes from ${d.toISOString()}`);
+    // The first later day by whose end the budget is used up, from the prefix sums.
+    const day = ymdToDays(ymd);
+    let t = this.tableOfDay(day);
+    let prefix = this.msPrefix(t, key, startHhmm, endHhmm);
+    let want = prefix[day - t.first + 1]! + left;
+    let idleYears = 0;
+    while (want > prefix[prefix.length - 1]!) {
+      want -= prefix[prefix.length - 1]!;
+      t = this.table(t.year + 1);
+      prefix = this.msPrefix(t, key, startHhmm, endHhmm);
+      idleYears = prefix[prefix.length - 1] === 0 ? idleYears + 1 : 0;
+      if (idleYears * 365 > MAX_SEARCH_DAYS) throw new Error(`addWorkingMinutes did not finish: ${minutes} minutes from ${d.toISOString()}`);
+    }
+    const i = firstReaching(prefix, want);
+    return new Date(this.at(daysToYmd(t.first + i), startHhmm).getTime() + (want - prefix[i]!));
+  }
+
+  // ---- year tables ----
+
+  /** The table of a year: built once, from overrides, the package or the week. */
+  private table(year: number): YearTable {
+    let t = this.tables.get(year);
+    if (t) return t;
+    if (year < 1 || year > 9999) throw new RangeError(`year ${year} is outside the calendar (1–9999)`);
+    const first = ymdToDays(ymdOf(year, 1, 1));
+    const length = daysInMonth(year, 2) === 29 ? 366 : 365;
+    const work = new Uint8Array(length);
+    const prefix = new Int32Array(length + 1);
+    for (let i = 0; i < length; i++) {
+      work[i] = this.computeWorkday(daysToYmd(first + i)) ? 1 : 0;
+      prefix[i + 1] = prefix[i]! + work[i]!;
+    }
+    t = { year, first, work, prefix, total: prefix[length]!, ms: new Map() };
+    this.tables.set(year, t);
+    return t;
+  }
+
+  private tableOfDay(day: number): YearTable {
+    const last = this.lastTable;
+    if (last && day >= last.first && day < last.first + last.work.length) return last;
+    const t = this.table(new Date(day * DAY_MS).getUTCFullYear());
+    this.lastTable = t;
+    return t;
+  }
+
+  /** Prefix sums of working milliseconds inside [start, end) of a year's days, per working hours. */
+  private msPrefix(t: YearTable, key: string, startHhmm: string, endHhmm: string): Float64Array {
+    let p = t.ms.get(key);
+    if (p) return p;
+    const length = t.work.length;
+    p = new Float64Array(length + 1);
+    for (let i = 0; i < length; i++) {
+      let span = 0;
+      if (t.work[i]) {
+        const ymd = daysToYmd(t.first + i);
+        span = Math.max(0, this.at(ymd, endHhmm).getTime() - this.at(ymd, startHhmm).getTime());
+      }
+      p[i + 1] = p[i]! + span;
+    }
+    t.ms.set(key, p);
+    return p;
+  }
+
+  /** Σ over days lo ≤ d < hi of what `prefixOf` sums, year table by year table. */
+  private sumDays(lo: number, hi: number, prefixOf: (t: YearTable) => ArrayLike<number>): number {
+    let total = 0;
+    let day = lo;
+    while (day < hi) {
+      const t = this.tableOfDay(day);
+      const p = prefixOf(t);
+      const stop = Math.min(hi, t.first + t.work.length);
+      total += p[stop - t.first]! - p[day - t.first]!;
+      day = stop;
+    }
+    return total;
   }
 
   // ---- internals ----
@@ -432,6 +559,30 @@ export class WorkCalendar {
     // In a gap: reading the wall time with the offset from before the jump lands after it.
     return best ?? wall - before * MINUTE_MS;
   }
+}
+
+/** A year's working days: `prefix[i]` counts the working days among its first i days. */
+interface YearTable {
+  year: number;
+  /** Days since 1970-01-01 of January 1. */
+  first: number;
+  work: Uint8Array;
+  prefix: Int32Array;
+  total: number;
+  /** Prefix sums of working milliseconds, per 'HH:MM-HH:MM' of working hours. */
+  ms: Map<string, Float64Array>;
+}
+
+/** The least i with prefix[i + 1] ≥ want (prefix is non-decreasing, want ≤ its last value). */
+function firstReaching(prefix: ArrayLike<number>, want: number): number {
+  let lo = 0;
+  let hi = prefix.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (prefix[mid + 1]! >= want) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Minute ranges of a day inside working hours and outside the quiet window. */

@@ -45,6 +45,10 @@ export const parse: Catalogue = {
     zh: '“{text}”是 {time}，这个时间已经过去了，请给一个以后的时间。',
     en: '"{text}" is {time}, which has already passed; please give a later time.',
   },
+  'parse_error.time_too_far': {
+    zh: '“{text}”是 {time}，超出 {years} 年以后了。时限、回头看和延期最晚只能定到 {latest}，请给一个更近的时间。',
+    en: '"{text}" is {time}, more than {years} years ahead. Deadlines, revisits and extensions can be set up to {latest}; please give an earlier time.',
+  },
   'parse_error.missing_reason': {
     zh: '请写明理由。',
     en: 'Please give a reason.',

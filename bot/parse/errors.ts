@@ -14,6 +14,7 @@ export type ParseErrorCode =
   | 'too_many_assignees'
   | 'bad_time'
   | 'time_in_past'
+  | 'time_too_far'
   | 'missing_reason'
   | 'missing_due'
   | 'bad_setting'
@@ -32,6 +33,7 @@ export const PARSE_ERROR_CODES: readonly ParseErrorCode[] = [
   'too_many_assignees',
   'bad_time',
   'time_in_past',
+  'time_too_far',
   'missing_reason',
   'missing_due',
   'bad_setting',

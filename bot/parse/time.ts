@@ -35,7 +35,18 @@
 // The two locales used, not the package's index: that loads every locale chrono has (≈10 MB).
 import * as chronoEn from 'chrono-node/en';
 import * as chronoZh from 'chrono-node/zh';
-import { addDays, daysInMonth, isValidYmd, minutesToHhmm, weekdayOf, ymdOf, ymdToDays, type WorkCalendar } from '../domain/calendar.js';
+import {
+  addDays,
+  daysInMonth,
+  isValidYmd,
+  latestAllowedDate,
+  MAX_YEARS_AHEAD,
+  minutesToHhmm,
+  weekdayOf,
+  ymdOf,
+  ymdToDays,
+  type WorkCalendar,
+} from '../domain/calendar.js';
 import { ParseError } from './errors.js';
 
 export interface TimeContext {
@@ -703,6 +714,10 @@ export function formatLocal(d: Date, calendar: WorkCalendar): string {
 function checkFuture(at: Date, text: string, ctx: TimeContext): Date {
   if (at.getTime() <= ctx.now.getTime()) {
     throw new ParseError('time_in_past', { text: text.trim(), time: formatLocal(at, ctx.calendar) });
+  }
+  const latest = latestAllowedDate(ctx.calendar.localDate(ctx.now));
+  if (ctx.calendar.localDate(at) > latest) {
+    throw new ParseError('time_too_far', { text: clip(text.trim()), time: formatLocal(at, ctx.calendar), years: MAX_YEARS_AHEAD, latest });
   }
   return at;
 }

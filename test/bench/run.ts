@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   digest: async () => (await import('./digest.js')).benchDigest,
   outbox: async () => (await import('./outbox.js')).benchOutbox,
   memory: async () => (await import('./memory.js')).benchMemory,
+  far: async () => (await import('./far.js')).benchFar,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

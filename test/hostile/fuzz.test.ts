@@ -18,7 +18,7 @@ import { cardActionEvent, encrypt, messageEvent, sign, signedRequest } from '../
 import { rowCounts } from './support.js';
 
 /** Cases per property; they add up to 10,000. */
-export const FUZZ_CASES = { rawRequests: 3_000, signedGarbage: 2_000, cardPayloads: 600, messages: 700, parser: 3_700 } as const;
+export const FUZZ_CASES = { rawRequests: 3_000, signedGarbage: 2_000, cardPayloads: 600, messages: 700, parser: 3_400, farDates: 300 } as const;
 
 let bot: TestBot;
 const rejections: unknown[] = [];
@@ -275,6 +275,10 @@ describe('webhook fuzz', () => {
         '本群',
         '全部',
         '回头看',
+        '2999-12-31',
+        '9999-12-31',
+        '9999个月内',
+        '9999个工作日内',
       ),
       fc.constantFrom('@_user_1', '@_user_2', '@_user_3', '@_user_12', '@_all', '　', '\u200B', '\n', '<at id=all></at>', '[x](https://evil.example)'),
       fc.string({ unit: 'grapheme', maxLength: 12 }),
@@ -352,6 +356,9 @@ describe('parser fuzz', () => {
         '督办领导',
         '12月1日下午3点',
         '3个工作日内',
+        '2999-12-31',
+        '9999个月内',
+        '9999个工作日内',
         '\u200D',
         '\uFEFF',
         '\r\n',
@@ -382,6 +389,25 @@ describe('parser fuzz', () => {
         }
       }),
       { numRuns: FUZZ_CASES.parser },
+    );
+  });
+
+  it(`a deadline, 回头看 or extension more than ten years ahead is refused with time_too_far (${FUZZ_CASES.farDates} cases)`, () => {
+    const ctx = { now: new Date('2026-11-23T10:00:00+08:00'), calendar: bot.deps.calendar, endOfDay: '18:00', botOpenId: 'ou_bot', lang: 'zh' as const };
+    const far = fc.oneof(
+      fc.date({ min: new Date('2036-11-24T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.integer({ min: 121, max: 9999 }).map((n) => `${n}个月内`),
+      fc.integer({ min: 530, max: 9999 }).map((n) => `${n}周内`),
+      fc.integer({ min: 2_800, max: 9999 }).map((n) => `${n}个工作日内`),
+    );
+    const command = fc.constantFrom('/交办 @_user_1 远期任务 截止 {t}', '/延期 #1 {t} 需要时间', '/通过 #1 回头看 {t}');
+    const mentions = [{ key: '@_user_1', openId: 'ou_a', name: '张三' }];
+    fc.assert(
+      fc.property(far, command, (when, cmd) => {
+        const input = cmd.replace('{t}', when);
+        expect(() => parseCommand(input, mentions, ctx), input).toThrow(expect.objectContaining({ code: 'time_too_far' }));
+      }),
+      { numRuns: FUZZ_CASES.farDates },
     );
   });
 });
