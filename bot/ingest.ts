@@ -163,7 +163,6 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
     deps.db,
     event.tenantKey,
     event.mentions.filter((m) => m.openId !== deps.botOpenId),
-    ctx.now,
   );
   if (cmd) {
     const handler = r.commands.get(cmd.verb);

@@ -96,8 +96,7 @@ async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now:
       .onConflictDoUpdate({ target: counters.tenantKey, set: { lastNumber: sql`${counters.lastNumber} + 1` } })
       .returning({ n: counters.lastNumber });
     next.number = c!.n;
-    const { ...row } = toRow(next);
-    const [inserted] = await tx.insert(tasks).values(row).returning();
+    const [inserted] = await tx.insert(tasks).values(toRow(next)).returning();
     next.id = inserted!.id;
   } else {
     // The card's message id is the sender's to record (schedules/deliver.ts); a handler that

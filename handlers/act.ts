@@ -7,7 +7,7 @@
  */
 import type { BotContext } from '../bot/context.js';
 import { escapeText, truncate } from '../bot/cards/escape.js';
-import { assigneeCard, formatDateTime, taskCard, type CardView } from '../bot/cards/task.js';
+import { cardUpdates, formatDateTime, type CardView } from '../bot/cards/task.js';
 import { leadOf, reviewersOf } from '../bot/domain/roles.js';
 import { decide, isRefusal, type Action, type Refusal } from '../bot/domain/task.js';
 import type { ChatSettings, OutMessage, Task } from '../bot/domain/types.js';
@@ -15,7 +15,7 @@ import { UserError } from '../bot/errors.js';
 import { t as translate } from '../bot/i18n.js';
 import { getChatSettings } from '../db/chats.js';
 import { getTaskById, getTaskByNumber } from '../db/tasks.js';
-import { lookupUsers } from '../db/users.js';
+import { lookupUsers } from '../bot/directory.js';
 
 export type Via = 'command' | 'reply' | 'card';
 
@@ -122,7 +122,7 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   const view = await cardViewFor(ctx, [task]);
   const result = decide(task, action, ctx.actor, ctx.now, { supervisorId: view.chatSupervisorId ?? null });
   if (isRefusal(result)) throw refusalError(result, action, task, view);
-  const text = announcement(result.task, task, action, ctx.actor, view);
+  const text = announcement(result.task, action, ctx.actor, view);
   // A typed command or reply gets its answer threaded onto it; a click answers with a toast,
   // and only news others must see (submitted, returned, decisions) goes to the chat.
   // A 催办 goes to the task's chat, where the assignees are, however it was given; on a 紧急
@@ -146,14 +146,6 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   return { task: saved ?? result.task, view };
 }
 
-/** Every shared card of the task brought up to date: the group card and each assignee's p2p card. */
-export function cardUpdates(task: Task, view: CardView): OutMessage[] {
-  return [
-    { kind: 'card_update', taskId: task.id, card: taskCard(task, view) },
-    ...task.assignees.map((a): OutMessage => ({ kind: 'card_update', taskId: task.id, card: assigneeCard(task, a.userId, view), assignee: a.userId })),
-  ];
-}
-
 /** p2p notices to whoever must act next: the reviewer of a submission or an extension request. */
 function notices(next: Task, before: Task, action: Action, view: CardView): OutMessage[] {
   const reviewers = reviewersOf(next, { supervisorId: view.chatSupervisorId ?? null });
@@ -175,7 +167,7 @@ function notices(next: Task, before: Task, action: Action, view: CardView): OutM
 }
 
 /** The chat text that tells everyone what happened; null when the card update says enough. */
-function announcement(next: Task, before: Task, action: Action, actor: string, view: CardView): string | null {
+function announcement(next: Task, action: Action, actor: string, view: CardView): string | null {
   const n = next.number;
   const title = titleText(next);
   const due = next.dueAt ? formatDateTime(next.dueAt, view) : ctxT(view, 'task.due.none');
@@ -237,6 +229,4 @@ function announcement(next: Task, before: Task, action: Action, actor: string, v
         reason: action.reason ? ctxT(view, 'task.reply.reason_suffix', { reason: safe(action.reason) }) : '',
       });
   }
-  void before;
-  return null;
 }

@@ -11,7 +11,7 @@ import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import type { SettingsChange } from '../bot/parse/command.js';
 import { getChat, saveChatSettings, settingsOf, upsertChat } from '../db/chats.js';
-import { lookupUsers } from '../db/users.js';
+import { lookupUsers } from '../bot/directory.js';
 
 /** May the actor change the chat's settings (domain/roles.ts)? Asks Lark for the owner and managers when not known yet. */
 export async function isChatAdmin(ctx: BotContext, chatId: string, settings: ChatSettings): Promise<boolean> {

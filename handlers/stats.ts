@@ -8,7 +8,7 @@ import { computeFigures, isActiveIn, periodOf } from '../bot/domain/figures.js';
 import type { CommandHandler } from '../bot/router.js';
 import { getChat } from '../db/chats.js';
 import { loadDirectory, loadFigureEvents, loadFigureTasks, loadTasksInvolving } from '../db/figures.js';
-import { lookupUsers } from '../db/users.js';
+import { lookupUsers } from '../bot/directory.js';
 
 export const stats: CommandHandler<'stats'> = async (ctx, cmd) => {
   const { deps, tenantKey, now, lang } = ctx;

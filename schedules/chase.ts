@@ -16,12 +16,12 @@ import { addDays } from '../bot/domain/calendar.js';
 import { missingCalendarYears, planReminders, type Reminder } from '../bot/domain/policy.js';
 import type { ChatSettings, OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
 import { calendarMissingMessages, reminderMessages } from '../bot/cards/chase.js';
+import { cardUpdates } from '../bot/cards/task.js';
 import { commitChange } from '../db/commit.js';
 import { appendEvents } from '../db/events.js';
 import { claimedKeys, loadChaseCandidates, loosestSettings, progressSince, settingsForChats, type ChaseWindows } from '../db/reminders.js';
 import { tasks } from '../db/schema.js';
-import { lookupUsers } from '../db/users.js';
-import { cardUpdates } from '../handlers/act.js';
+import { lookupUsers } from '../bot/directory.js';
 
 export interface ChaseResult {
   /** Reminders the policy planned (already claimed ones included). */

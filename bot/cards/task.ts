@@ -11,7 +11,7 @@
  * @example taskCard(task, { lang: 'zh', now, tz: 'Asia/Shanghai', calendar, settings })
  */
 import { t } from '../i18n.js';
-import type { Lang, Light, Task, TaskEvent } from '../domain/types.js';
+import type { Lang, Light, OutMessage, Task, TaskEvent } from '../domain/types.js';
 import { lightWithReason, type LightCalendar, type LightFields, type LightSettings } from '../domain/light.js';
 import { isOpen, supervisorOf } from '../domain/roles.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
@@ -329,6 +329,14 @@ export function assigneeCard(task: Task, assigneeId: string, view: CardView): Ca
 }
 
 // ───────────────────────── /查看: detail with history ─────────────────────────
+
+/** Every shared card of the task brought up to date: the group card and each assignee's p2p card. */
+export function cardUpdates(task: Task, view: CardView): OutMessage[] {
+  return [
+    { kind: 'card_update', taskId: task.id, card: taskCard(task, view) },
+    ...task.assignees.map((a): OutMessage => ({ kind: 'card_update', taskId: task.id, card: assigneeCard(task, a.userId, view), assignee: a.userId })),
+  ];
+}
 
 /** One ledger line: time, who, what, and the event's own text (escaped). */
 export function historyLine(e: Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 'at'>, view: CardView): string {
