@@ -20,8 +20,10 @@ export function rateKeyOf(m: OutMessage): string {
     case 'reply':
       return m.chatId ? `chat:${m.chatId}` : `msg:${m.messageId}`;
     case 'card_update':
-      // One key per card: the group card, or one assignee's p2p card.
-      return m.assignee ? `card:${m.taskId}:${m.assignee}` : `card:${m.taskId}`;
+      // The recipient's key, as for a send: a card too old to PATCH is sent afresh to the chat
+      // or the person, and Lark's 5 per second per chat or user counts it there (频控策略).
+      // The key (with the task) also tells the group card from each assignee's p2p card.
+      return m.assignee ? `user:${m.assignee}` : `chat:${m.chatId}`;
     case 'urgent':
       return `urgent:${m.messageId}`;
   }

@@ -17,10 +17,13 @@ import type { Lang } from '../domain/types.js';
 import type { Counts, DueItem, Figures, RedItem, WeekRate } from '../domain/figures.js';
 import { scoreFormula, scoreOf } from '../domain/score.js';
 import { escapeInline, plainText, truncate } from './escape.js';
+import { CARD_MAX_BYTES, cardBytes } from './size.js';
 
 export type Card = Record<string, unknown>;
 
-export const DIGEST_CARD_MAX_BYTES = 28 * 1024;
+export { cardBytes };
+/** A digest card's limit: the request body's (size.ts). */
+export const DIGEST_CARD_MAX_BYTES = CARD_MAX_BYTES;
 const TITLE_SHOWN = 40;
 const RED_SHOWN = 15;
 const DUE_SHOWN = 10;
@@ -193,7 +196,8 @@ function table(columns: Column[], rows: Array<Record<string, string | number>>):
       name: c.name,
       display_name: c.label,
       data_type: c.type,
-      width: c.type === 'number' ? '72px' : 'auto',
+      // A fixed width is 80–600 px (table page, columns.width): the narrowest that Lark accepts.
+      width: c.type === 'number' ? '80px' : 'auto',
       horizontal_align: c.type === 'number' ? 'right' : 'left',
       ...(c.type === 'number' ? { format: { precision: 0 } } : {}),
     })),
@@ -374,9 +378,13 @@ export function departmentChart(f: Figures, view: DigestView): Card {
   };
 }
 
-/** VChart line: on-time rate (%) per ISO week; weeks with nothing done are left out. */
+/**
+ * VChart line: on-time rate (%) per ISO week; weeks with nothing done are left out. With no
+ * week to show, a sentence says so: a chart with no values is an empty frame.
+ */
 export function trendChart(trend: readonly WeekRate[], view: DigestView): Card {
   const values = trend.filter((w) => w.onTimeRate !== null).map((w) => ({ week: w.week.slice(5), rate: Math.round(w.onTimeRate! * 100) }));
+  if (values.length === 0) return md(t(view.lang, 'leader_trend_empty'));
   return {
     tag: 'chart',
     aspect_ratio: '2:1',
@@ -470,11 +478,6 @@ export function statsCard(f: Figures, scopeLabel: string, periodLabel: string, v
 }
 
 // ───────────────────────── size ─────────────────────────
-
-const encoder = new TextEncoder();
-export function cardBytes(card: Card): number {
-  return encoder.encode(JSON.stringify(card)).length;
-}
 
 /** Halves the largest table until the card is under the limit (tables are the only unbounded part). */
 export function fitDigestCard(card: Card): Card {

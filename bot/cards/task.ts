@@ -15,6 +15,7 @@ import type { Lang, Light, OutMessage, Task, TaskEvent } from '../domain/types.j
 import { lightWithReason, type LightCalendar, type LightFields, type LightSettings } from '../domain/light.js';
 import { isOpen, supervisorOf } from '../domain/roles.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
+import { CARD_MAX_BYTES, cardBytes } from './size.js';
 
 export type Card = Record<string, unknown>;
 
@@ -31,8 +32,7 @@ export interface CardView {
   names?: Record<string, string>;
 }
 
-/** Lark's limit is 30 KB for the card JSON; stay clear of it. */
-export const CARD_MAX_BYTES = 28 * 1024;
+export { CARD_MAX_BYTES, cardBytes };
 export const TITLE_MAX = 200;
 const NOTE_SHOWN_MAX = 500;
 const HISTORY_NOTE_MAX = 200;
@@ -333,8 +333,10 @@ export function assigneeCard(task: Task, assigneeId: string, view: CardView): Ca
 /** Every shared card of the task brought up to date: the group card and each assignee's p2p card. */
 export function cardUpdates(task: Task, view: CardView): OutMessage[] {
   return [
-    { kind: 'card_update', taskId: task.id, card: taskCard(task, view) },
-    ...task.assignees.map((a): OutMessage => ({ kind: 'card_update', taskId: task.id, card: assigneeCard(task, a.userId, view), assignee: a.userId })),
+    { kind: 'card_update', taskId: task.id, chatId: task.chatId, card: taskCard(task, view) },
+    ...task.assignees.map(
+      (a): OutMessage => ({ kind: 'card_update', taskId: task.id, chatId: task.chatId, card: assigneeCard(task, a.userId, view), assignee: a.userId }),
+    ),
   ];
 }
 
@@ -504,11 +506,6 @@ export function helpText(lang: Lang): string {
 }
 
 // ───────────────────────── size ─────────────────────────
-
-const encoder = new TextEncoder();
-export function cardBytes(card: Card): number {
-  return encoder.encode(JSON.stringify(card)).length;
-}
 
 /**
  * Last line of defence for the 30 KB limit: shortens the longest markdown elements until the

@@ -129,9 +129,10 @@ export type OutMessage =
     }
   /**
    * Bring one of the task's shared cards up to date: the group card, or with `assignee` that
-   * person's p2p card (PATCH, or a fresh card if it is older than 14 days).
+   * person's p2p card (PATCH, or a fresh card if it is older than 14 days). `chatId` is the
+   * task's chat: a fresh group card is a send to it and counts toward its per-chat limit.
    */
-  | { kind: 'card_update'; taskId: number; card: Record<string, unknown>; assignee?: string }
+  | { kind: 'card_update'; taskId: number; chatId: string; card: Record<string, unknown>; assignee?: string }
   | { kind: 'file'; to: Recipient; fileName: string; bytes: Uint8Array; taskId?: number }
   /** 加急 on a message the bot already sent. */
   | { kind: 'urgent'; messageId: string; openIds: string[]; taskId?: number };

@@ -62,6 +62,7 @@ export const digest: Catalogue = {
   leader_chart_done: { zh: '本周办结', en: 'Done this week' },
   leader_chart_overdue: { zh: '逾期', en: 'Overdue' },
   leader_trend_title: { zh: '近 8 周按时办结率（%）', en: 'On-time rate, last 8 weeks (%)' },
+  leader_trend_empty: { zh: '近 8 周没有办结的任务，暂无按时办结率。', en: 'No task was finished in the last 8 weeks, so there is no on-time rate yet.' },
   leader_no_chats: {
     zh: '您还没有督办的群：当您是某个群的督办领导（/设置 督办领导 @您）或交办、督办过其中的事项后，这里会列出它们。',
     en: 'You supervise no chat yet: chats appear here once you are their supervising leader (/settings supervisor @you) or have assigned or supervised a task there.',

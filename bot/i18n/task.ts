@@ -314,7 +314,7 @@ export const task: Catalogue = {
       '回复任务卡片即汇报进展。',
     ].join('\n'),
     en: [
-      '**Assign**　/assign @lead [@co] title due friday [!urgent] [#decision] [source <doc no.>]',
+      '**Assign**　/assign @lead [@co] title due friday [!urgent] [#decision] [source ref. no.]',
       'e.g. /assign @Alice @Bob Draft the annual report due 2026-12-01 !high',
       '**Accept**　/accept #12　　**Progress**　/progress #12 first draft done 60%',
       '**Submit**　/done #12 [note]　or reply "done" to the task card',

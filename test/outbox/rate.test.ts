@@ -13,7 +13,7 @@ import type { OutMessage } from '../../bot/domain/types.js';
 import { createLogger } from '../../bot/log.js';
 import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { enqueueMessages, pendingCount } from '../../db/outbox.js';
-import { outbox } from '../../db/schema.js';
+import { outbox, tasks } from '../../db/schema.js';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 
 let fake: FakeLark;
@@ -126,4 +126,39 @@ it('honours x-ogw-ratelimit-reset on 429 / 99991400', { timeout: 20_000 }, async
   expect(attempts).toHaveLength(2);
   expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1_990);
   expect(fake.messagesTo(user)).toHaveLength(1);
+});
+
+it("sends cards too old to update afresh within the chat's 5 per second", { timeout: 20_000 }, async () => {
+  // Eight tasks of one chat whose group cards are 20 days old: each update is a fresh send to
+  // the chat (Lark updates a card for 14 days), and the chat takes 5 a second whatever the task.
+  const chatId = fake.addChat({ name: '办公室', members: [] }).chatId;
+  const now = new Date();
+  const old = new Date(now.getTime() - 20 * 24 * 3600_000);
+  const rows = await deps.db
+    .insert(tasks)
+    .values(
+      Array.from({ length: 8 }, (_, i) => ({
+        tenantKey: 'tenant_rate',
+        number: i + 1,
+        title: `事项${i + 1}`,
+        state: 'in_progress',
+        creatorId: 'ou_boss',
+        chatId,
+        cardMessageId: `om_old${i}`,
+        cardSentAt: old,
+        createdAt: old,
+        updatedAt: old,
+      })),
+    )
+    .returning({ id: tasks.id });
+  const card = { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: '更新' }] } };
+  await enqueueMessages(
+    deps.db,
+    'tenant_rate',
+    rows.map((r): OutMessage => ({ kind: 'card_update', taskId: r.id, chatId, card })),
+    now,
+  );
+  await deliverAll(15_000);
+  expect(fake.refusedForFrequency).toBe(0);
+  expect(fake.messagesTo(chatId)).toHaveLength(8);
 });

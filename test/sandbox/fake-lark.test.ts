@@ -235,7 +235,8 @@ describe('FakeLark through the SDK client', () => {
   });
 
   it('refuses to patch a card that is not shared, or a text message', async () => {
-    const notShared = JSON.stringify({ schema: '2.0', config: {}, body: { elements: [{ tag: 'markdown', content: 'x' }] } });
+    // A 1.0 card is shared only with update_multi; a 2.0 card always is (card JSON 2.0 release notes).
+    const notShared = JSON.stringify({ config: {}, elements: [{ tag: 'markdown', content: 'x' }] });
     const a = await api.send({ receiveIdType: 'chat_id', receiveId: chatId, msgType: 'interactive', content: notShared, uuid: 'u-ns' });
     expect(await failure(api.patchCard(a.messageId, card('y')))).toMatchObject({ code: 230001 });
     const b = await api.send({ receiveIdType: 'chat_id', receiveId: chatId, msgType: 'text', content: text('x'), uuid: 'u-nt' });

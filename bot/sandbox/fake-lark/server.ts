@@ -18,7 +18,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve, type HttpBindings } from '@hono/node-server';
+import { appendFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
+import { checkBodySize, checkCard, checkPost, checkText, checkUuid, type Refusal } from './rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -211,8 +213,6 @@ class LarkError extends Error {
 const MSG_TYPES = new Set(['text', 'post', 'image', 'file', 'audio', 'media', 'sticker', 'interactive', 'share_chat', 'share_user', 'system']);
 const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
 const FILE_TYPES = new Set(['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream']);
-const TEXT_LIMIT = 150 * 1024;
-const CARD_LIMIT = 30 * 1024;
 const FILE_LIMIT = 30 * 1024 * 1024;
 const UUID_WINDOW_MS = 60 * 60 * 1000;
 const CARD_UPDATE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
@@ -377,6 +377,8 @@ export class FakeLark {
   urgents: FakeUrgent[] = [];
   files: FakeFile[] = [];
   calls: FakeCall[] = [];
+  /** Requests refused because they break one of Lark's rules (rules.ts): each one is a bug in the sender. */
+  violations: { code: number; msg: string; time: Date }[] = [];
   /** Requests refused for frequency (429 / 230020). */
   refusedForFrequency = 0;
   /** Sends answered from the uuid cache instead of creating a second message. */
@@ -462,6 +464,7 @@ export class FakeLark {
     this.files = [];
     this.calls = [];
     this.refusedForFrequency = 0;
+    this.violations = [];
     this.dedupedSends = 0;
     this.faults = [];
     this.tokenFaults = [];
@@ -803,11 +806,12 @@ export class FakeLark {
 
     app.post('/open-apis/im/v1/messages', async (c) => {
       const receiveIdType = c.req.query('receive_id_type');
-      if (!receiveIdType) throw fieldErr('receive_id_type', 'is required');
-      if (!RECEIVE_ID_TYPES.has(receiveIdType)) throw fieldErr('receive_id_type', `must be one of ${[...RECEIVE_ID_TYPES].join(', ')}`);
-      const body = await this.jsonBody(c);
-      if (typeof body.receive_id !== 'string' || body.receive_id === '') throw fieldErr('receive_id', 'is required');
-      const { msgType, content, raw } = this.validateContent(body);
+      // receive_id_type: open_id, union_id, user_id, email or chat_id (message create page).
+      if (!receiveIdType) throw this.refuse(fieldErr('receive_id_type', 'is required'));
+      if (!RECEIVE_ID_TYPES.has(receiveIdType)) throw this.refuse(fieldErr('receive_id_type', `must be one of ${[...RECEIVE_ID_TYPES].join(', ')}`));
+      const { body, bytes } = await this.jsonBodySized(c);
+      if (typeof body.receive_id !== 'string' || body.receive_id === '') throw this.refuse(fieldErr('receive_id', 'is required'));
+      const { msgType, content, raw } = this.validateContent(body, bytes);
       const uuid = this.validateUuid(body.uuid);
       const chat = this.resolveRecipient(receiveIdType, body.receive_id);
       this.limitSend(chat);
@@ -819,8 +823,9 @@ export class FakeLark {
 
     app.post('/open-apis/im/v1/messages/:id/reply', async (c) => {
       const target = this.findMessage(c.req.param('id'));
-      const body = await this.jsonBody(c);
-      const { msgType, content, raw } = this.validateContent(body);
+      const { body, bytes } = await this.jsonBodySized(c);
+      if (body.reply_in_thread !== undefined && typeof body.reply_in_thread !== 'boolean') throw this.refuse(fieldErr('reply_in_thread', 'must be a boolean'));
+      const { msgType, content, raw } = this.validateContent(body, bytes);
       const uuid = this.validateUuid(body.uuid);
       const chat = this.chats.get(target.chatId)!;
       this.checkChatWritable(chat);
@@ -833,19 +838,29 @@ export class FakeLark {
 
     app.patch('/open-apis/im/v1/messages/:id', async (c) => {
       const msg = this.findMessage(c.req.param('id'));
-      const body = await this.jsonBody(c);
-      if (typeof body.content !== 'string') throw fieldErr('content', 'is required');
+      const { body, bytes } = await this.jsonBodySized(c);
+      if (typeof body.content !== 'string') throw this.refuse(fieldErr('content', 'is required'));
+      // Only the app's own interactive messages (message patch page).
+      if (!this.messages.includes(msg))
+        throw this.refuse(new LarkError(400, 230027, 'Lack of necessary permissions: only messages this app sent can be updated.'));
       if (msg.msgType !== 'interactive')
-        throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: only interactive messages can be updated with PATCH.');
+        throw this.refuse(
+          new LarkError(400, 230001, 'Your request contains an invalid request parameter: only interactive messages can be updated with PATCH.'),
+        );
       const chat = this.chats.get(msg.chatId)!;
       if (chat.dissolved) throw new LarkError(400, 232009, 'Your request specifies a chat which has already been dissolved.');
       if (this.now().getTime() - msg.time.getTime() > CARD_UPDATE_WINDOW_MS) {
         throw new LarkError(400, 230031, 'Message can only be modified within 14 days after sending.');
       }
-      if (Buffer.byteLength(body.content) > CARD_LIMIT) throw new LarkError(400, 230025, 'The length of the message content reaches its limit.');
+      const tooBig = checkBodySize('interactive', bytes);
+      if (tooBig) throw this.refuse(tooBig);
       const card = this.parseCard(body.content);
-      if (msg.content?.config?.update_multi !== true || card?.config?.update_multi !== true) {
-        throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: only shared cards (config.update_multi: true) can be updated.');
+      // A 1.0 card must say update_multi; 2.0 cards are shared by default (card JSON 2.0 release notes).
+      const shared = (x: any) => x?.config?.update_multi === true || (x?.schema === '2.0' && x?.config?.update_multi === undefined);
+      if (!shared(msg.content) || !shared(card)) {
+        throw this.refuse(
+          new LarkError(400, 230001, 'Your request contains an invalid request parameter: only shared cards (config.update_multi: true) can be updated.'),
+        );
       }
       this.limit([
         { key: 'patch:s', limit: this.limits?.patchPerSecond, windowMs: 1_000 },
@@ -860,11 +875,16 @@ export class FakeLark {
 
     const urgent = (kind: FakeUrgent['kind']) => async (c: Ctx) => {
       const msg = this.findMessage(c.req.param('id')!);
+      // urgent_app page: user_id_type is open_id, union_id or user_id; only the app's own messages.
       const userIdType = c.req.query('user_id_type');
-      if (!userIdType) throw fieldErr('user_id_type', 'is required');
+      if (!userIdType) throw this.refuse(fieldErr('user_id_type', 'is required'));
+      if (!['open_id', 'union_id', 'user_id'].includes(userIdType)) throw this.refuse(fieldErr('user_id_type', 'must be open_id, union_id or user_id'));
+      if (!this.messages.includes(msg))
+        throw this.refuse(new LarkError(400, 230027, 'Lack of necessary permissions: only messages this app sent can be urgent.'));
       const body = await this.jsonBody(c);
       const list = body.user_id_list;
-      if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'string')) throw fieldErr('user_id_list', 'is required');
+      if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'string')) throw this.refuse(fieldErr('user_id_list', 'is required'));
+      if (list.length > 200) throw this.refuse(fieldErr('user_id_list', 'holds at most 200 ids'));
       const chat = this.chats.get(msg.chatId)!;
       this.checkChatWritable(chat);
       this.limit([{ key: `urgent:${kind}`, limit: this.limits?.urgentPerSecond, windowMs: 1_000 }]);
@@ -877,19 +897,21 @@ export class FakeLark {
     app.patch('/open-apis/im/v1/messages/:id/urgent_sms', urgent('sms'));
     app.patch('/open-apis/im/v1/messages/:id/urgent_phone', urgent('phone'));
 
+    // File upload (im/v1 file create page): multipart, file_type one of opus/mp4/pdf/doc/xls/ppt/stream,
+    // a file name, a file of 1 byte to 30 MB.
     app.post('/open-apis/im/v1/files', async (c) => {
       const type = c.req.header('content-type') ?? '';
-      if (!type.startsWith('multipart/form-data')) throw new LarkError(400, 234001, 'Invalid request param: multipart/form-data expected.');
+      if (!type.startsWith('multipart/form-data')) throw this.refuse(new LarkError(400, 234001, 'Invalid request param: multipart/form-data expected.'));
       const form = await c.req.parseBody();
       const fileType = form.file_type;
       const fileName = form.file_name;
       const file = form.file;
-      if (typeof fileType !== 'string' || !FILE_TYPES.has(fileType)) throw new LarkError(400, 234001, 'Invalid request param: file_type.');
-      if (typeof fileName !== 'string' || fileName === '') throw new LarkError(400, 234001, 'Invalid request param: file_name.');
-      if (!file || typeof file === 'string') throw new LarkError(400, 234001, 'Invalid request param: file.');
+      if (typeof fileType !== 'string' || !FILE_TYPES.has(fileType)) throw this.refuse(new LarkError(400, 234001, 'Invalid request param: file_type.'));
+      if (typeof fileName !== 'string' || fileName === '') throw this.refuse(new LarkError(400, 234001, 'Invalid request param: file_name.'));
+      if (!file || typeof file === 'string') throw this.refuse(new LarkError(400, 234001, 'Invalid request param: file.'));
       const bytes = new Uint8Array(await (file as Blob).arrayBuffer());
-      if (bytes.byteLength === 0) throw new LarkError(400, 234010, 'File size cannot be 0.');
-      if (bytes.byteLength > FILE_LIMIT) throw new LarkError(400, 234006, 'The file size exceed the max value.');
+      if (bytes.byteLength === 0) throw this.refuse(new LarkError(400, 234010, 'File size cannot be 0.'));
+      if (bytes.byteLength > FILE_LIMIT) throw this.refuse(new LarkError(400, 234006, 'The file size exceed the max value.'));
       const fileKey = fakeFileKey();
       this.files.push({ fileKey, fileName, fileType, bytes, time: this.now() });
       return c.json({ code: 0, msg: 'success', data: { file_key: fileKey } });
@@ -1066,6 +1088,39 @@ export class FakeLark {
     }
   }
 
+  /** The body and its size in bytes as it came over the wire (Lark's size limits are on the request body). */
+  private async jsonBodySized(c: Ctx): Promise<{ body: Record<string, any>; bytes: number }> {
+    const raw = await c.req.text();
+    try {
+      const body = JSON.parse(raw);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
+      return { body, bytes: Buffer.byteLength(raw) };
+    } catch {
+      throw this.refuse(new LarkError(400, 9499, 'Bad Request: the body is not a JSON object.'));
+    }
+  }
+
+  /**
+   * Records a refusal of what the bot sent (see `violations`) and hands it back to be thrown.
+   * With FAKE_LARK_VIOLATION_LOG set, each one is also appended to that file.
+   */
+  private refuse(e: LarkError | Refusal): LarkError {
+    const err = e instanceof LarkError ? e : new LarkError(e.status, e.code, e.msg);
+    this.violations.push({ code: err.code, msg: err.msg, time: this.now() });
+    const log = typeof process !== 'undefined' ? process.env.FAKE_LARK_VIOLATION_LOG : undefined;
+    if (log) {
+      try {
+        appendFileSync(
+          log,
+          `${JSON.stringify({ code: err.code, msg: err.msg, test: process.env.VITEST_WORKER_ID ? (globalThis as any).__vitest_worker__?.current?.name : undefined })}\n`,
+        );
+      } catch {
+        // the log is a debugging aid only
+      }
+    }
+    return err;
+  }
+
   private issueToken(): { token: string; expire: number } {
     const now = this.now().getTime();
     // Lark hands back the current token while more than 30 min are left.
@@ -1090,57 +1145,50 @@ export class FakeLark {
     }
   }
 
-  private validateContent(body: Record<string, any>): { msgType: string; content: any; raw: string } {
+  private validateContent(body: Record<string, any>, bodyBytes: number): { msgType: string; content: any; raw: string } {
     const msgType = body.msg_type;
-    if (typeof msgType !== 'string' || msgType === '') throw fieldErr('msg_type', 'is required');
-    if (!MSG_TYPES.has(msgType)) throw new LarkError(400, 230001, `Your request contains an invalid request parameter: msg_type ${msgType}.`);
+    if (typeof msgType !== 'string' || msgType === '') throw this.refuse(fieldErr('msg_type', 'is required'));
+    if (!MSG_TYPES.has(msgType)) throw this.refuse(new LarkError(400, 230001, `Your request contains an invalid request parameter: msg_type ${msgType}.`));
     const raw = body.content;
-    if (typeof raw !== 'string') throw fieldErr('content', 'must be a JSON string');
+    // content is a JSON object serialised into a string (message create page, content).
+    if (typeof raw !== 'string') throw this.refuse(fieldErr('content', 'must be a JSON string'));
     let content: any;
     try {
       content = JSON.parse(raw);
     } catch {
-      throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: content is not valid JSON.');
+      throw this.refuse(new LarkError(400, 230001, 'Your request contains an invalid request parameter: content is not valid JSON.'));
     }
     if (!content || typeof content !== 'object' || Array.isArray(content)) {
-      throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: content must be a JSON object.');
+      throw this.refuse(new LarkError(400, 230001, 'Your request contains an invalid request parameter: content must be a JSON object.'));
     }
-    const size = Buffer.byteLength(raw);
-    const limit = msgType === 'text' ? TEXT_LIMIT : CARD_LIMIT;
-    if (size > limit) throw new LarkError(400, 230025, 'The length of the message content reaches its limit.');
-    if (msgType === 'text' && typeof content.text !== 'string') {
-      throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: text content needs a "text" string.');
-    }
+    const tooBig = checkBodySize(msgType, bodyBytes);
+    if (tooBig) throw this.refuse(tooBig);
+    const bad = msgType === 'text' ? checkText(content) : msgType === 'post' ? checkPost(content) : null;
+    if (bad) throw this.refuse(bad);
     if (msgType === 'interactive') this.parseCard(raw);
     if (msgType === 'file' && !this.files.some((f) => f.fileKey === content.file_key)) {
-      throw new LarkError(400, 230001, 'Your request contains an invalid request parameter: unknown file_key.');
+      throw this.refuse(new LarkError(400, 230001, 'Your request contains an invalid request parameter: unknown file_key.'));
     }
     return { msgType, content, raw };
   }
 
-  /** Cards: a template reference, a JSON 1.0 card, or a JSON 2.0 card (unknown keys are errors in 2.0). */
+  /** Cards: a template reference, a JSON 1.0 card, or a JSON 2.0 card checked against rules.ts. */
   private parseCard(raw: string): any {
     let card: any;
     try {
       card = JSON.parse(raw);
     } catch {
-      throw new LarkError(400, 230099, 'Failed to create card content: content is not valid JSON.');
+      throw this.refuse(new LarkError(400, 230099, 'Failed to create card content: content is not valid JSON.'));
     }
-    if (!card || typeof card !== 'object' || Array.isArray(card)) throw new LarkError(400, 230099, 'Failed to create card content.');
-    if (card.type === 'template') return card;
-    if (card.schema === '2.0') {
-      const unknown = Object.keys(card).filter((k) => !['schema', 'config', 'card_link', 'header', 'body'].includes(k));
-      if (unknown.length) throw new LarkError(400, 230099, `Failed to create card content: unknown property ${unknown.join(', ')} in a 2.0 card.`);
-      if (!card.body || !Array.isArray(card.body.elements))
-        throw new LarkError(400, 230099, 'Failed to create card content: body.elements is required in a 2.0 card.');
-    }
+    const bad = checkCard(card);
+    if (bad) throw this.refuse(bad);
     return card;
   }
 
   private validateUuid(uuid: unknown): string | null {
-    if (uuid === undefined || uuid === null || uuid === '') return null;
-    if (typeof uuid !== 'string' || uuid.length > 50) throw fieldErr('uuid', 'must be a string of at most 50 characters');
-    return uuid;
+    const bad = checkUuid(uuid);
+    if (bad) throw this.refuse(bad);
+    return typeof uuid === 'string' && uuid !== '' ? uuid : null;
   }
 
   private findUser(idType: string, id: string): FakeUser | null {

@@ -91,7 +91,12 @@ describe('leaderDigestCard', () => {
         newlyRed: tasks.slice(0, 20).map((t) => ({ ...ref(t), dueAt: t.dueAt! })),
         waiting: tasks.slice(20, 25).map(ref),
         extensionRequests: [{ ...ref(tasks[30]!), dueAt: bj('2026-12-20T18:00'), reason: '<at id=all></at>', requestedBy: 'ou_a' }],
-        trend: onTimeTrend(tasks, now, cal),
+        // A third of the tasks were finished three weeks ago, so the trend has a point to draw.
+        trend: onTimeTrend(
+          tasks.map((t, i) => (i % 3 ? t : { ...t, state: 'done' as const, doneAt: bj('2026-11-12T10:00') })),
+          now,
+          cal,
+        ),
         hasChats: true,
       },
       view,
