@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { Deps } from './deps.js';
-import { dispatchEnvelope } from './ingest.js';
+import { backlog, dispatchEnvelope } from './ingest.js';
 import { MalformedEventError } from './lark/events.js';
 import { AuthError, MalformedRequestError, verifyRequest } from './lark/verify.js';
 
@@ -61,12 +61,15 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
 
   app.get('/healthz', async (c) => {
     let db = 'ok';
+    // How far behind processing is: queued here, and unprocessed in the inbox across processes.
+    let inbox: Awaited<ReturnType<typeof backlog>> | undefined;
     try {
       await deps.db.run(sql`select 1`);
+      inbox = await backlog(deps);
     } catch {
       db = 'unavailable';
     }
-    const body = { ok: db === 'ok', db, ...(opts.health?.() ?? {}) };
+    const body = { ok: db === 'ok', db, ...(inbox ? { inbox } : {}), ...(opts.health?.() ?? {}) };
     return c.json(body, db === 'ok' ? 200 : 503);
   });
 

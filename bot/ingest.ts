@@ -6,7 +6,7 @@
 import { AlreadyProcessedError, commitChange, ConflictError } from '../db/commit.js';
 import { upsertChat } from '../db/chats.js';
 import { getChat, getChatSettings } from '../db/chats.js';
-import { claimEvent, leaseUnprocessed, markProcessed } from '../db/inbox.js';
+import { claimEvent, inboxBacklog, leaseUnprocessed, markProcessed } from '../db/inbox.js';
 import { rememberNames } from '../db/users.js';
 import { registerHandlers } from '../handlers/index.js';
 import type { BotContext, CardAnswer, ContextChange } from './context.js';
@@ -19,6 +19,7 @@ import { normalizeEvent, type IncomingEvent } from './lark/events.js';
 import { parseCommand } from './parse/command.js';
 import { ParseError } from './parse/errors.js';
 import { Router, type CardActionEvent, type MessageEvent } from './router.js';
+import { nextTurn } from './turn.js';
 
 /** Card callbacks must be answered within 3 s (never retried by Lark). */
 const CARD_ANSWER_BUDGET_MS = 2_500;
@@ -43,7 +44,10 @@ export async function dispatchEnvelope(deps: Deps, envelope: Record<string, unkn
   if (event.kind === 'message' && event.sender === deps.botOpenId) return {};
   const now = deps.clock.now();
   const work = isForTheBot(deps, event);
-  if (!(await claimEvent(deps.db, event, now, { processed: !work }))) {
+  const q = backlogOf(deps);
+  // Behind already: the event waits in the inbox, free for the next lease (this process's or another's).
+  const spill = work && event.kind !== 'cardAction' && q.spilling(now);
+  if (!(await claimEvent(deps.db, event, now, { processed: !work, ...(spill ? { leaseMs: -1 } : {}) }))) {
     deps.log.debug({ event_id: event.eventId }, 'duplicate event ignored');
     return {};
   }
@@ -57,8 +61,134 @@ export async function dispatchEnvelope(deps: Deps, envelope: Record<string, unkn
     }
     return (answer ?? {}) as Record<string, unknown>;
   }
-  deps.defer(() => processEvent(deps, event));
+  if (spill) q.fromInbox();
+  else q.push(event, now);
+  q.kick(deps);
   return {};
+}
+
+/** Events processed at once per process: a handler waiting on Lark (a chat's name) does not stall the rest. */
+const WORKERS = 4;
+/** Beyond these, or once the oldest has waited this long, events wait in the inbox instead of in memory. */
+const QUEUE_BOUND = 1_000;
+const QUEUE_AGE_BOUND_MS = 20_000;
+const INBOX_BATCH = 50;
+
+/**
+ * Work that was acknowledged but not yet done, per process (per request on Workers). Acks come
+ * first: an event is claimed and answered, then waits here; a few workers take events in order of
+ * arrival, yielding to the event loop before each, so the requests that came in meanwhile are
+ * read and claimed first (and their claims go before processing on the writer, db/client.ts).
+ * When the queue is full or old, later events stay in the inbox, free for a lease, and the
+ * workers lease them from there in order of arrival once the queue is empty: bounded memory,
+ * nothing dropped, and a process killed meanwhile leaves them all for the next one.
+ */
+class Backlog {
+  private readonly waiting: Array<{ event: IncomingEvent; at: number }> = [];
+  private head = 0;
+  private workers = 0;
+  private leasing = false;
+  /** Events are waiting in the inbox (spilled, or a crash left them). */
+  private inbox = false;
+  /** Later events go to the inbox until it is drained, so order of arrival holds. */
+  private spilled = false;
+  get length(): number {
+    return this.waiting.length - this.head;
+  }
+
+  oldestAt(): number | null {
+    return this.waiting[this.head]?.at ?? null;
+  }
+
+  spilling(now: Date): boolean {
+    if (this.spilled) return true;
+    const oldest = this.oldestAt();
+    if (this.length >= QUEUE_BOUND || (oldest !== null && now.getTime() - oldest > QUEUE_AGE_BOUND_MS)) this.spilled = true;
+    return this.spilled;
+  }
+
+  push(event: IncomingEvent, now: Date): void {
+    this.waiting.push({ event, at: now.getTime() });
+  }
+
+  fromInbox(): void {
+    this.inbox = true;
+  }
+
+  get busy(): boolean {
+    return this.workers > 0;
+  }
+
+  private take(): IncomingEvent | undefined {
+    if (this.head >= this.waiting.length) return undefined;
+    const next = this.waiting[this.head]!.event;
+    this.waiting[this.head++] = undefined as never;
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+    return next;
+  }
+
+  /** Starts workers up to the bound; resolves with the number of events they leased from the inbox. */
+  kick(deps: Deps): Promise<number> {
+    const runs: Promise<number>[] = [];
+    while (this.workers < WORKERS && (this.length > this.workers || (this.inbox && this.workers === 0))) {
+      this.workers++;
+      const run = this.work(deps).finally(() => this.workers--);
+      runs.push(run);
+      deps.defer(() => run);
+    }
+    return Promise.all(runs).then((n) => n.reduce((a, b) => a + b, 0));
+  }
+
+  private async work(deps: Deps): Promise<number> {
+    let leased = 0;
+    for (;;) {
+      await nextTurn();
+      const event = this.take();
+      if (event) {
+        await processEvent(deps, event);
+        continue;
+      }
+      // The queue in memory is empty: older work may wait in the inbox. One worker leases it.
+      if (!this.inbox || this.leasing) return leased;
+      this.leasing = true;
+      this.inbox = false;
+      try {
+        const events = await leaseUnprocessed(deps.db, deps.clock.now(), INBOX_BATCH);
+        if (events.length === INBOX_BATCH) this.inbox = true;
+        else this.spilled = false;
+        const at = deps.clock.now().getTime();
+        for (const e of events) this.waiting.push({ event: e, at });
+        leased += events.length;
+      } catch (err) {
+        // The database is unavailable: the next recovery tick tries again.
+        deps.log.error({ err }, 'inbox lease failed');
+        return leased;
+      } finally {
+        this.leasing = false;
+      }
+      void this.kick(deps);
+    }
+  }
+}
+
+const backlogs = new WeakMap<Deps, Backlog>();
+function backlogOf(deps: Deps): Backlog {
+  let q = backlogs.get(deps);
+  if (!q) {
+    q = new Backlog();
+    backlogs.set(deps, q);
+  }
+  return q;
+}
+
+/** How far behind processing is: this process's queue, and every process's unprocessed events in the inbox. */
+export async function backlog(deps: Deps): Promise<{ queued: number; processing: boolean; unprocessed: number; oldestWaitingMs: number }> {
+  const q = backlogOf(deps);
+  const inbox = await inboxBacklog(deps.db, deps.clock.now());
+  return { queued: q.length, processing: q.busy, ...inbox };
 }
 
 /**
@@ -256,15 +386,13 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
   return ctx as BotContext & { committed: boolean };
 }
 
-/** Picks up events a crash left claimed but unprocessed (run on every tick and at start). */
+/**
+ * Picks up events a crash left claimed but unprocessed, or that waited in the inbox (run at start
+ * and on a timer): through the backlog's workers, after what is queued in memory, in order of
+ * arrival. Resolves with how many were leased once the workers it started are done.
+ */
 export async function recoverInbox(deps: Deps): Promise<number> {
-  const BATCH = 50;
-  let total = 0;
-  // Batch after batch: a crash under load can leave more than one batch behind.
-  for (;;) {
-    const events = await leaseUnprocessed(deps.db, deps.clock.now(), BATCH);
-    for (const e of events) await processEvent(deps, e);
-    total += events.length;
-    if (events.length < BATCH) return total;
-  }
+  const q = backlogOf(deps);
+  q.fromInbox();
+  return q.kick(deps);
 }

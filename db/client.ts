@@ -74,16 +74,41 @@ async function beginImmediate(client: Client): Promise<Transaction> {
 const READ_ONLY = /^\s*(select|explain)\b/i;
 const sqlOf = (s: InStatement): string => (typeof s === 'string' ? s : s.sql);
 
-/** One writer at a time per process: SQLite allows one anyway, and waiting here never blocks the loop. */
+/**
+ * One writer at a time per process: SQLite allows one anyway, and waiting here never blocks the
+ * loop. Urgent writers (inbox claims, which an ack waits for) go before every ordinary one
+ * waiting, so a queue of processing transactions never stands between an event and its ack.
+ */
 class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  lock(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((r) => (release = r));
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => next);
-    return ready;
+  private held = false;
+  private readonly urgent: Array<() => void> = [];
+  private readonly ordinary: Array<() => void> = [];
+  lock(urgent = false): Promise<() => void> {
+    return new Promise((grant) => {
+      const take = () => grant(() => this.release());
+      if (!this.held) {
+        this.held = true;
+        take();
+      } else (urgent ? this.urgent : this.ordinary).push(take);
+    });
   }
+  private release(): void {
+    const next = this.urgent.shift() ?? this.ordinary.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+/** On a wrapped file client, the method that writes ahead of the ordinary writers waiting. */
+const WRITE_FIRST = Symbol('duban.writeFirst');
+
+/**
+ * Runs one write ahead of the writers waiting in this process (the inbox claim an ack waits
+ * for); on a remote database, where the server orders writes, a plain execute.
+ */
+export function executeFirst(client: Client, stmt: InStatement): ReturnType<Client['execute']> {
+  const first = (client as unknown as Record<symbol, Client['execute'] | undefined>)[WRITE_FIRST];
+  return first ? first(stmt) : client.execute(stmt);
 }
 
 /**
@@ -96,8 +121,8 @@ export function serializeWrites(client: Client, probe: Client): Client {
   const mutex = new Mutex();
   // sqlite3_exec finalizes its statements even when they fail, so probing leaves nothing active.
   const writeLockFree = () => retryBusy(() => probe.executeMultiple('BEGIN IMMEDIATE; ROLLBACK;'));
-  const locked = async <T>(work: () => Promise<T>): Promise<T> => {
-    const release = await mutex.lock();
+  const locked = async <T>(work: () => Promise<T>, urgent = false): Promise<T> => {
+    const release = await mutex.lock(urgent);
     try {
       await writeLockFree();
       return await retryBusy(work);
@@ -160,8 +185,10 @@ export function serializeWrites(client: Client, probe: Client): Client {
       });
     }) as Client['transaction'],
   };
+  const first = (s: InStatement) => locked(() => client.execute(s), true);
   return new Proxy(client, {
     get(target, prop, receiver) {
+      if (prop === WRITE_FIRST) return first;
       if (prop in wrapped) return wrapped[prop as keyof Client];
       const v = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? v.bind(target) : v;

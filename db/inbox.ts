@@ -3,7 +3,7 @@ import type { InValue } from '@libsql/client';
 import { and, isNull, lt, or, sql } from 'drizzle-orm';
 import type { IncomingEvent } from '../bot/lark/events.js';
 import { nextTurn } from '../bot/turn.js';
-import type { Db } from './client.js';
+import { type Db, executeFirst } from './client.js';
 import { inbox } from './schema.js';
 
 /** Kept well past Lark's ~7.1 h retry horizon. */
@@ -80,7 +80,8 @@ async function drainClaims(db: Db, q: { waiting: Claim[]; running: boolean }): P
       try {
         // One plain statement: for a batch, drizzle's query builder costs as much as SQLite does.
         const rows = [...firsts];
-        const stored = await db.$client.execute({
+        // Ahead of the processing transactions waiting for the writer: an ack waits for this.
+        const stored = await executeFirst(db.$client, {
           sql: `INSERT INTO inbox (${CLAIM_COLUMNS.join(', ')}) VALUES ${rows.map(() => CLAIM_ROW).join(', ')} ON CONFLICT DO NOTHING RETURNING event_id`,
           args: rows.flatMap((c) => c.args),
         });
@@ -115,6 +116,14 @@ export async function leaseUnprocessed(db: Db, now: Date, limit = 50, leaseMs = 
     )
     RETURNING payload`);
   return rows.map((r) => JSON.parse(r.payload) as IncomingEvent);
+}
+
+/** How far behind processing is, across every process on this database: events claimed, not yet processed. */
+export async function inboxBacklog(db: Db, now: Date): Promise<{ unprocessed: number; oldestWaitingMs: number }> {
+  const r = await db.$client.execute('SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE processed_at IS NULL AND attempts < 5');
+  const row = r.rows[0];
+  const oldest = row?.oldest == null ? null : Number(row.oldest);
+  return { unprocessed: Number(row?.n ?? 0), oldestWaitingMs: oldest === null ? 0 : Math.max(0, now.getTime() - oldest) };
 }
 
 /** Drops dedupe rows older than the retention. */
