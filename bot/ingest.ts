@@ -39,12 +39,21 @@ function getRouter(): Router {
  * (their work continues via deps.defer), `{ toast, card }` for card callbacks.
  */
 export async function dispatchEnvelope(deps: Deps, envelope: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const q = backlogOf(deps);
+  q.intakeStarted();
+  try {
+    return await intake(deps, q, envelope);
+  } finally {
+    q.intakeDone();
+  }
+}
+
+async function intake(deps: Deps, q: Backlog, envelope: Record<string, unknown>): Promise<Record<string, unknown>> {
   const event = normalizeEvent(envelope);
   if (event.kind === 'ignored') return {};
   if (event.kind === 'message' && event.sender === deps.botOpenId) return {};
   const now = deps.clock.now();
   const work = isForTheBot(deps, event);
-  const q = backlogOf(deps);
   // Behind already: the event waits in the inbox, free for the next lease (this process's or another's).
   const spill = work && event.kind !== 'cardAction' && q.spilling(now);
   if (!(await claimEvent(deps.db, event, now, { processed: !work, ...(spill ? { leaseMs: -1 } : {}) }))) {
@@ -77,8 +86,9 @@ const INBOX_BATCH = 50;
 /**
  * Work that was acknowledged but not yet done, per process (per request on Workers). Acks come
  * first: an event is claimed and answered, then waits here; a few workers take events in order of
- * arrival, yielding to the event loop before each, so the requests that came in meanwhile are
- * read and claimed first (and their claims go before processing on the writer, db/client.ts).
+ * arrival, each starting one only when no ack is pending and after yielding to the event loop, so
+ * the requests that came in meanwhile are read and answered first (and their claims go before
+ * processing on the writer, db/client.ts).
  * When the queue is full or old, later events stay in the inbox, free for a lease, and the
  * workers lease them from there in order of arrival once the queue is empty: bounded memory,
  * nothing dropped, and a process killed meanwhile leaves them all for the next one.
@@ -88,6 +98,9 @@ class Backlog {
   private head = 0;
   private workers = 0;
   private leasing = false;
+  /** Events being claimed and answered right now; processing waits until there are none. */
+  private intakes = 0;
+  private intakeWaiters: Array<() => void> = [];
   /** Events are waiting in the inbox (spilled, or a crash left them). */
   private inbox = false;
   /** Later events go to the inbox until it is drained, so order of arrival holds. */
@@ -109,6 +122,19 @@ class Backlog {
 
   push(event: IncomingEvent, now: Date): void {
     this.waiting.push({ event, at: now.getTime() });
+  }
+
+  intakeStarted(): void {
+    this.intakes++;
+  }
+
+  intakeDone(): void {
+    if (--this.intakes === 0) for (const w of this.intakeWaiters.splice(0)) w();
+  }
+
+  /** Resolves once no ack is waiting: processing starts an event only then. */
+  private acksAnswered(): Promise<void> | null {
+    return this.intakes === 0 ? null : new Promise((resolve) => this.intakeWaiters.push(resolve));
   }
 
   fromInbox(): void {
@@ -146,6 +172,8 @@ class Backlog {
     let leased = 0;
     for (;;) {
       await nextTurn();
+      // Acks first: an event being claimed is answered before more processing starts.
+      for (let wait = this.acksAnswered(); wait; wait = this.acksAnswered()) await wait;
       const event = this.take();
       if (event) {
         await processEvent(deps, event);

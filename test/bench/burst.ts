@@ -9,6 +9,8 @@
  *   fake Lark (its limits on) against the least Lark's 50 messages/s app limit allows.
  * - **Command to card**: 20 commands a second for 5 s with the fake's limits off; from each
  *   command's ack to its card arriving at the fake Lark.
+ *
+ * `BURST_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` adds node flags to the bot process.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -47,7 +49,7 @@ interface Bot {
 
 async function startBot(dbUrl: string, larkUrl: string): Promise<Bot> {
   const port = await freePort();
-  const child = spawn(process.execPath, npmStart(), {
+  const child = spawn(process.execPath, [...(process.env.BURST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...npmStart()], {
     cwd: ROOT,
     env: processEnv({
       LARK_APP_ID: APP_ID,
@@ -144,6 +146,8 @@ interface Paced {
   statuses: Record<number, number>;
   unanswered: number;
   t0: number;
+  /** How late this sender was against its schedule, ms (sorted): a busy machine delays it too. */
+  lateness: number[];
 }
 
 /** Sends `commands` at `rate` per second, each at its scheduled moment (open loop). */
@@ -155,10 +159,12 @@ async function paced(port: number, commands: Command[], rate: number): Promise<P
   const t0 = performance.now();
   const wall0 = Date.now();
   const inflight: Promise<void>[] = [];
+  const lateness: number[] = [];
   for (let i = 0; i < commands.length; i++) {
     const due = t0 + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    lateness.push(Math.max(0, performance.now() - due));
     const c = commands[i]!;
     inflight.push(
       post(port, c).then((status) => {
@@ -172,7 +178,8 @@ async function paced(port: number, commands: Command[], rate: number): Promise<P
   }
   await Promise.all(inflight);
   lat.sort((a, b) => a - b);
-  return { lat, ackedAt, statuses, unanswered, t0: wall0 };
+  lateness.sort((a, b) => a - b);
+  return { lat, ackedAt, statuses, unanswered, t0: wall0, lateness };
 }
 
 async function backlog(port: number): Promise<string> {
@@ -202,7 +209,10 @@ export async function benchBurst(): Promise<Record<string, string | number>> {
       const commands = Array.from({ length: opts.count }, (_, i) => command(fake, people[i % people.length]!, i));
       await measure(bot, fake, commands);
     } finally {
-      bot.child.kill('SIGKILL');
+      // With BURST_NODE_FLAGS (say --cpu-prof) the bot stops cleanly, so it writes its profile.
+      const exited = new Promise((r) => bot.child.once('exit', r));
+      bot.child.kill(process.env.BURST_NODE_FLAGS ? 'SIGTERM' : 'SIGKILL');
+      await exited;
       await fake.stop();
       rmSync(dir, { recursive: true, force: true });
     }
@@ -220,6 +230,8 @@ export async function benchBurst(): Promise<Record<string, string | number>> {
       `${r.lat[Math.floor(r.lat.length / 2)]!.toFixed(0)} / ${quantile(r.lat, 0.99).toFixed(0)} / ${r.lat[r.lat.length - 1]!.toFixed(0)}`;
     figures['burst: requests not answered 200 within 3 s (target 0)'] =
       `${r.unanswered} of ${commands.length}${Object.keys(r.statuses).length > 1 ? ` (statuses ${JSON.stringify(r.statuses)})` : ''}`;
+    figures['burst: the sender behind its schedule p50 / p99 / max, ms'] =
+      `${quantile(r.lateness, 0.5).toFixed(0)} / ${quantile(r.lateness, 0.99).toFixed(0)} / ${r.lateness[r.lateness.length - 1]!.toFixed(0)}`;
     figures['burst: backlog right after the last ack (/healthz)'] = behind;
     figures['burst: every reply at the fake Lark after, s (minimum at 50 msg/s; target ≤ 1.2×)'] =
       `${allReplies.toFixed(1)} (${minimum.toFixed(1)}; ${(allReplies / minimum).toFixed(2)}×), ${fake.messages.length} of ${commands.length} replies, ${fake.refusedForFrequency} refused for frequency`;
