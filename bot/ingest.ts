@@ -288,6 +288,7 @@ async function route(ctx: BotContext, event: IncomingEvent): Promise<CardAnswer 
       return handler(ctx, event as CardActionEvent);
     }
     case 'botAdded':
+      if (await namesAnotherTenantsChat(deps, event.chatId, event.tenantKey)) return;
       await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: 'group', name: event.chatName }, ctx.now);
       if (r.botAddedHandler) await r.botAddedHandler(ctx, event);
       return;
@@ -303,11 +304,7 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   if (!isForTheBot(deps, event)) return;
   // A chat belongs to the tenant it was first seen with: an event naming it from another
   // tenant must neither read nor change that tenant's settings or tasks there.
-  const known = await getChat(deps.db, event.chatId);
-  if (known && known.tenantKey !== event.tenantKey) {
-    deps.log.warn({ chat_id: event.chatId, tenant_key: event.tenantKey }, "message names another tenant's chat; ignored");
-    return;
-  }
+  if (await namesAnotherTenantsChat(deps, event.chatId, event.tenantKey)) return;
   const settings = await getChatSettings(deps.db, event.chatId);
   const cmd = parseCommand(event.text, event.mentions, {
     now: ctx.now,
@@ -333,6 +330,17 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
     if (r.fallback) await r.fallback(ctx, event);
     else ctx.reply(t(ctx.lang, 'not_a_command'));
   }
+}
+
+/**
+ * A chat belongs to the tenant it was first seen with: an event naming it from another tenant
+ * (a message, the bot being added) must neither read nor change that tenant's chat. Logged.
+ */
+async function namesAnotherTenantsChat(deps: Deps, chatId: string, tenantKey: string): Promise<boolean> {
+  const known = await getChat(deps.db, chatId);
+  if (!known || known.tenantKey === tenantKey) return false;
+  deps.log.warn({ chat_id: chatId, tenant_key: tenantKey }, "event names another tenant's chat; ignored");
+  return true;
 }
 
 /** Records a chat on first sight (only then), with its name and owner from Lark for a group (digest titles, /设置). */

@@ -14,13 +14,17 @@ import { loadCalendar } from '../db/calendar.js';
 import { LarkApiError } from './lark/api.js';
 import { startLongConnection, type LongConnection } from './lark/ws.js';
 import { startCronJobs } from '../schedules/node.js';
+import { redactSecrets, secretsOf } from './redact.js';
 
 const SHUTDOWN_DRAIN_MS = 5_000;
 const INBOX_RECOVERY_MS = 30_000;
 const CALENDAR_RELOAD_MS = 5 * 60_000;
 
+/** Secrets of the configuration being started, kept out of every line printed. */
+let secrets: string[] = [];
+
 function fail(lines: string[]): never {
-  for (const line of lines) process.stderr.write(`${line}\n`);
+  for (const line of lines) process.stderr.write(`${redactSecrets(line, secrets)}\n`);
   process.exit(1);
 }
 
@@ -33,6 +37,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     if (err instanceof ConfigError) fail(['duban cannot start; fix these settings (see .env.example):', ...err.problems.map((p) => `  ${p}`)]);
     throw err;
   }
+  secrets = secretsOf(config);
 
   let deps: NodeDeps;
   try {
@@ -53,7 +58,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   let ws: LongConnection | null = null;
   const app = createApp(deps, { health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state(), problem: ws.problem() } : {}) }) });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
-  log.info({ url: `http://${config.HOST}:${config.PORT}`, mode: config.LARK_MODE, db: config.DATABASE_URL.split('?')[0] }, 'duban listening');
+  log.info({ url: `http://${config.HOST}:${config.PORT}`, mode: config.LARK_MODE, db: redactSecrets(config.DATABASE_URL, secrets) }, 'duban listening');
 
   if (config.LARK_MODE === 'websocket') {
     ws = startLongConnection(deps, { appId: config.LARK_APP_ID, appSecret: config.LARK_APP_SECRET, domain: config.LARK_DOMAIN });
@@ -104,7 +109,7 @@ export async function main(env: Record<string, string | undefined> = process.env
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
 if (isEntry) {
   main().catch((err) => {
-    process.stderr.write(`duban stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`duban stopped: ${redactSecrets(err instanceof Error ? err.message : String(err), secrets)}\n`);
     process.exit(1);
   });
 }

@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import type { LarkApi } from './lark/api.js';
 import { createLarkApi } from './lark/sdk-client.js';
 import { createLogger } from './log.js';
+import { secretsOf } from './redact.js';
 
 export interface NodeDeps extends Deps {
   handle: DbHandle;
@@ -33,7 +34,7 @@ export interface NodeDepsOptions {
 }
 
 export async function createNodeDeps(config: Config, opts: NodeDepsOptions = {}): Promise<NodeDeps> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, secretsOf(config));
   const handle = await openDb(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   const lark = opts.lark ?? createLarkApi({ appId: config.LARK_APP_ID, appSecret: config.LARK_APP_SECRET, domain: config.LARK_DOMAIN });
   const botOpenId = opts.botOpenId ?? (await lark.botInfo()).openId;

@@ -11,6 +11,7 @@
  */
 import { createClient } from '@libsql/client/web';
 import pino, { type Logger } from 'pino';
+import { loggerOptions } from './log.js';
 import { wrapClient, type DbHandle } from '../db/client.js';
 import { nextDueAt } from '../db/outbox.js';
 import { loadCalendar } from '../db/calendar.js';
@@ -93,11 +94,7 @@ export function createWorkerLogger(level: string): Logger {
     console[method](record);
   };
   return pino({
-    level,
-    base: undefined,
-    redact: { paths: ['*.app_secret', '*.LARK_APP_SECRET', '*.encrypt', '*.authorization'], remove: true },
-    // Some callers log `err: String(err)`: only real errors go through the error serializer.
-    serializers: { err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e) },
+    ...loggerOptions(level),
     browser: {
       asObject: true,
       serialize: true,

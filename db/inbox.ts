@@ -42,7 +42,9 @@ export function claimEvent(db: Db, e: IncomingEvent, now: Date, opts: { processe
     messageId,
     e.tenantKey,
     e.kind,
-    JSON.stringify(e),
+    // What is done at once (a group message not for the bot) keeps only what dedupe needs:
+    // its ids, never what was said or by whom.
+    opts.processed ? '{}' : JSON.stringify(e),
     at,
     opts.processed ? at : null,
     1,

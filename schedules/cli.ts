@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../bot/clock.js';
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { parseCalendarImport, WorkCalendar, type CalendarOverride } from '../bot/domain/calendar.js';
 import { createLogger } from '../bot/log.js';
+import { redactSecrets, secretsOf } from '../bot/redact.js';
 import { LarkApiError } from '../bot/lark/api.js';
 import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
 import { loadCalendar } from '../db/calendar.js';
@@ -91,14 +92,14 @@ async function runScheduled(name: string, now: Date | null, env: Record<string, 
   const clock = now ? clockFrom(now) : systemClock;
   let deps: NodeDeps;
   try {
-    deps = await createNodeDeps(cfg, { clock, log: createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL), autoSend: false });
+    deps = await createNodeDeps(cfg, { clock, log: createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, secretsOf(cfg)), autoSend: false });
   } catch (err) {
     if (err instanceof LarkApiError) {
       throw new Failure([
         `duban job: cannot reach Lark as app ${cfg.LARK_APP_ID}: ${err.message} (code ${err.code}, HTTP ${err.status}); check LARK_DOMAIN, LARK_APP_ID and LARK_APP_SECRET.`,
       ]);
     }
-    throw new Failure([`duban job: cannot open the database ${cfg.DATABASE_URL.split('?')[0]}: ${err instanceof Error ? err.message : String(err)}`]);
+    throw new Failure([`duban job: cannot open the database ${redactSecrets(cfg.DATABASE_URL)}: ${err instanceof Error ? err.message : String(err)}`]);
   }
   try {
     const at = clock.now();
@@ -234,7 +235,10 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
 }
 
 /** Runs the command; returns the exit status. */
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Out = defaultOut): Promise<number> {
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env, out: Out = defaultOut): Promise<number> {
+  // Whatever is printed (a database error quoting its URL) leaves the credentials out.
+  const secrets = secretsOf(env);
+  const io: Out = { out: out.out, err: (l) => out.err(redactSecrets(l, secrets)) };
   try {
     const { positional, now } = parseArgs(argv);
     const [cmd, ...rest] = positional;
@@ -269,7 +273,7 @@ if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
-      process.stderr.write(`duban job: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`duban job: ${redactSecrets(err instanceof Error ? err.message : String(err), secretsOf(process.env))}\n`);
       process.exit(1);
     },
   );

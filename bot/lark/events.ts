@@ -48,6 +48,36 @@ type Json = Record<string, any>;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
+/**
+ * Lark's ids by their prefix and shape: open_id `ou_…`, chat_id `oc_…`, message_id `om_…`, each
+ * followed by letters, digits, `_` or `-`. Anything else (a `/`, `..`, `?`, a space) is not an
+ * id Lark sends, and would otherwise end up inside an API path.
+ * Sources: open.feishu.cn/document/server-docs/group/chat/chat-id-description ("chat_id的格式是由oc_开头"),
+ * open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/intro ("message_id 格式是以 om_ 为前缀");
+ * open_ids in every event sample start with ou_.
+ */
+const ID_SHAPES = {
+  open_id: /^ou_[A-Za-z0-9_-]{1,100}$/,
+  chat_id: /^oc_[A-Za-z0-9_-]{1,100}$/,
+  message_id: /^om_[A-Za-z0-9_-]{1,100}$/,
+  /** tenant_key and event_id have no prefix: a short token of the same alphabet. */
+  token: /^[A-Za-z0-9_-]{1,128}$/,
+} as const;
+export type IdKind = keyof typeof ID_SHAPES;
+
+/** Whether `v` has the shape of a Lark id of that kind. */
+export function isLarkId(kind: IdKind, v: unknown): v is string {
+  return typeof v === 'string' && ID_SHAPES[kind].test(v);
+}
+
+/** A present id of the wrong shape makes the whole event malformed; an absent one is null. */
+function id(kind: IdKind, v: unknown, what: string): string | null {
+  const s = str(v);
+  if (s === null) return null;
+  if (!isLarkId(kind, s)) throw new MalformedEventError(`${what} is not a Lark ${kind}`);
+  return s;
+}
+
 /** Normalizes a decoded schema-2.0 envelope; throws MalformedEventError on a shape Lark never sends. */
 export function normalizeEvent(envelope: Json): IncomingEvent {
   const header = envelope?.header;
@@ -55,21 +85,24 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
   if (!header || typeof header !== 'object' || !event || typeof event !== 'object') {
     throw new MalformedEventError('missing header or event');
   }
-  const eventId = str(header.event_id);
+  const eventId = id('token', header.event_id, 'event_id');
   const eventType = str(header.event_type);
   if (!eventId || !eventType) throw new MalformedEventError('missing event_id or event_type');
-  const tenantKey = str(header.tenant_key) ?? str(event.tenant_key) ?? 'default';
+  const tenantKey = id('token', header.tenant_key, 'tenant_key') ?? id('token', event.tenant_key, 'tenant_key') ?? 'default';
   const createdAt = Number(header.create_time) || 0;
   const base = { eventId, tenantKey, createdAt };
 
   switch (eventType) {
     case 'im.message.receive_v1': {
       const m = event.message;
-      const sender = str(event.sender?.sender_id?.open_id);
-      if (!m || !str(m.message_id) || !str(m.chat_id) || !sender) throw new MalformedEventError('bad message event');
+      if (!m || typeof m !== 'object') throw new MalformedEventError('bad message event');
       if (event.sender?.sender_type && event.sender.sender_type !== 'user') {
         return { ...base, kind: 'ignored', eventType: `${eventType}:${event.sender.sender_type}` };
       }
+      const sender = id('open_id', event.sender?.sender_id?.open_id, 'sender');
+      const messageId = id('message_id', m.message_id, 'message_id');
+      const chatId = id('chat_id', m.chat_id, 'chat_id');
+      if (!messageId || !chatId || !sender) throw new MalformedEventError('bad message event');
       let text = '';
       if (m.message_type === 'text' && typeof m.content === 'string') {
         try {
@@ -82,41 +115,41 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
       const mentions: Mention[] = Array.isArray(m.mentions)
         ? m.mentions
             .filter((x: Json) => str(x?.key) && str(x?.id?.open_id))
-            .map((x: Json) => ({ key: x.key, openId: x.id.open_id, name: typeof x.name === 'string' ? x.name : '' }))
+            .map((x: Json) => ({ key: x.key, openId: id('open_id', x.id.open_id, 'mention')!, name: typeof x.name === 'string' ? x.name : '' }))
         : [];
       return {
         ...base,
         kind: 'message',
-        messageId: m.message_id,
-        chatId: m.chat_id,
+        messageId,
+        chatId,
         chatType: m.chat_type === 'p2p' ? 'p2p' : 'group',
         sender,
         text,
         messageType: String(m.message_type ?? ''),
         mentions,
-        parentId: str(m.parent_id),
-        rootId: str(m.root_id),
+        parentId: id('message_id', m.parent_id, 'parent_id'),
+        rootId: id('message_id', m.root_id, 'root_id'),
       };
     }
     case 'card.action.trigger': {
-      const operator = str(event.operator?.open_id);
+      const operator = id('open_id', event.operator?.open_id, 'operator');
       if (!operator) throw new MalformedEventError('card action without operator');
       const value = event.action?.value;
       return {
         ...base,
-        tenantKey: str(header.tenant_key) ?? str(event.operator?.tenant_key) ?? 'default',
+        tenantKey: id('token', header.tenant_key, 'tenant_key') ?? id('token', event.operator?.tenant_key, 'tenant_key') ?? 'default',
         kind: 'cardAction',
         operator,
-        chatId: str(event.context?.open_chat_id),
-        messageId: str(event.context?.open_message_id),
+        chatId: id('chat_id', event.context?.open_chat_id, 'open_chat_id'),
+        messageId: id('message_id', event.context?.open_message_id, 'open_message_id'),
         value: value && typeof value === 'object' && !Array.isArray(value) ? value : {},
         formValue: event.action?.form_value && typeof event.action.form_value === 'object' ? event.action.form_value : {},
       };
     }
     case 'im.chat.member.bot.added_v1': {
-      const chatId = str(event.chat_id);
+      const chatId = id('chat_id', event.chat_id, 'chat_id');
       if (!chatId) throw new MalformedEventError('bot added without chat_id');
-      return { ...base, kind: 'botAdded', chatId, operator: str(event.operator_id?.open_id), chatName: str(event.name) };
+      return { ...base, kind: 'botAdded', chatId, operator: id('open_id', event.operator_id?.open_id, 'operator'), chatName: str(event.name) };
     }
     default:
       return { ...base, kind: 'ignored', eventType };

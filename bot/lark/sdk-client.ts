@@ -245,6 +245,12 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
     }
   }
 
+  /**
+   * Every path segment encoded: the SDK pastes path values into the URL as they are, so an id
+   * holding `/` or `..` would call another API (ids are also checked where they enter).
+   */
+  const seg = (v: string): string => encodeURIComponent(v);
+
   return {
     async botInfo() {
       const res = await call(() => client.request<Body>({ method: 'GET', url: '/open-apis/bot/v3/info' }));
@@ -268,7 +274,7 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
     async reply(args: ReplyArgs) {
       const res = await call(() =>
         client.im.v1.message.reply({
-          path: { message_id: args.messageId },
+          path: { message_id: seg(args.messageId) },
           data: { msg_type: args.msgType, content: args.content, uuid: args.uuid },
         }),
       );
@@ -278,14 +284,14 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
     },
 
     async patchCard(messageId: string, content: string) {
-      ok(await call(() => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } })));
+      ok(await call(() => client.im.v1.message.patch({ path: { message_id: seg(messageId) }, data: { content } })));
     },
 
     async urgentApp(messageId: string, openIds: string[]) {
       ok(
         await call(() =>
           client.im.v1.message.urgentApp({
-            path: { message_id: messageId },
+            path: { message_id: seg(messageId) },
             params: { user_id_type: 'open_id' },
             data: { user_id_list: openIds },
           }),
@@ -306,7 +312,7 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
     async getUser(openId: string): Promise<LarkUser> {
       const res = await call(() =>
         client.contact.v3.user.get({
-          path: { user_id: openId },
+          path: { user_id: seg(openId) },
           params: { user_id_type: 'open_id', department_id_type: 'open_department_id' },
         }),
       );
@@ -319,7 +325,7 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
       try {
         const res = await call(() =>
           client.contact.v3.department.get({
-            path: { department_id: departmentId },
+            path: { department_id: seg(departmentId) },
             params: { department_id_type: 'open_department_id' },
           }),
         );
@@ -331,7 +337,7 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
     },
 
     async getChat(chatId: string): Promise<LarkChat> {
-      const res = await call(() => client.im.v1.chat.get({ path: { chat_id: chatId }, params: { user_id_type: 'open_id' } }));
+      const res = await call(() => client.im.v1.chat.get({ path: { chat_id: seg(chatId) }, params: { user_id_type: 'open_id' } }));
       const chat = ok(res).data ?? {};
       const ownerIsOpenId = !chat.owner_id_type || chat.owner_id_type === 'open_id';
       return {

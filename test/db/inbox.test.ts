@@ -44,11 +44,11 @@ const rows = async () => Number((await handle.db.all<{ n: number }>(sql`select c
 describe('claimEvent', () => {
   it('answers each of many claims made at once: new ones true, every later copy false', async () => {
     const events = [
-      message('ev-a', 'om-a'),
-      message('ev-b', 'om-b'),
-      message('ev-a', 'om-a'), // Lark's retry of ev-a in the same turn
-      message('ev-c', 'om-b'), // another event for message om-b
-      message('ev-d', 'om-d'),
+      message('ev-a', 'om_a'),
+      message('ev-b', 'om_b'),
+      message('ev-a', 'om_a'), // Lark's retry of ev-a in the same turn
+      message('ev-c', 'om_b'), // another event for message om-b
+      message('ev-d', 'om_d'),
     ];
     const claimed = await Promise.all(events.map((e) => claimEvent(handle.db, e, now)));
     expect(claimed).toEqual([true, true, false, false, true]);
@@ -56,23 +56,23 @@ describe('claimEvent', () => {
   });
 
   it('remembers across batches: a claim of a stored event or message is false', async () => {
-    expect(await claimEvent(handle.db, message('ev-a', 'om-a'), now)).toBe(true);
+    expect(await claimEvent(handle.db, message('ev-a', 'om_a'), now)).toBe(true);
     const again = await Promise.all([
-      claimEvent(handle.db, message('ev-a', 'om-x'), now),
-      claimEvent(handle.db, message('ev-y', 'om-a'), now),
-      claimEvent(handle.db, message('ev-z', 'om-z'), now),
+      claimEvent(handle.db, message('ev-a', 'om_x'), now),
+      claimEvent(handle.db, message('ev-y', 'om_a'), now),
+      claimEvent(handle.db, message('ev-z', 'om_z'), now),
     ]);
     expect(again).toEqual([false, false, true]);
   });
 
   it('fails every claim of a batch the database refuses, so Lark delivers them again', async () => {
     await handle.db.run(sql`drop table inbox`);
-    const claims = [message('ev-a', 'om-a'), message('ev-a', 'om-a'), message('ev-b', 'om-b')].map((e) => claimEvent(handle.db, e, now));
+    const claims = [message('ev-a', 'om_a'), message('ev-a', 'om_a'), message('ev-b', 'om_b')].map((e) => claimEvent(handle.db, e, now));
     for (const c of claims) await expect(c).rejects.toThrow(/inbox/);
   });
 
   it('splits a burst larger than one statement may carry', async () => {
-    const claimed = await Promise.all(Array.from({ length: 4_000 }, (_, i) => claimEvent(handle.db, message(`ev-${i}`, `om-${i}`), now)));
+    const claimed = await Promise.all(Array.from({ length: 4_000 }, (_, i) => claimEvent(handle.db, message(`ev-${i}`, `om_${i}`), now)));
     expect(claimed.every(Boolean)).toBe(true);
     expect(await rows()).toBe(4_000);
   });

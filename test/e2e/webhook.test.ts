@@ -103,10 +103,10 @@ describe('POST /lark/events', () => {
 
   it('processes a redelivered event once, by event_id and by message_id, even after a restart', async () => {
     bot = await testBot();
-    const ev = p2p('随便说点什么', { eventId: 'ev-dup', messageId: 'om-dup' });
+    const ev = p2p('随便说点什么', { eventId: 'ev-dup', messageId: 'om_dup' });
     expect((await bot.post(ev)).status).toBe(200);
     expect((await bot.post(ev)).status).toBe(200);
-    const sameMessage = p2p('随便说点什么', { eventId: 'ev-dup-2', messageId: 'om-dup' });
+    const sameMessage = p2p('随便说点什么', { eventId: 'ev-dup-2', messageId: 'om_dup' });
     expect((await bot.post(sameMessage)).status).toBe(200);
     await bot.settle();
     expect(bot.fake.messages).toHaveLength(1);
@@ -119,9 +119,9 @@ describe('POST /lark/events', () => {
 
   it('stores events arriving together in one write, and a copy among them is still a duplicate', async () => {
     bot = await testBot();
-    const ev = p2p('第一条', { eventId: 'ev-burst', messageId: 'om-burst' });
-    const sameMessage = p2p('第一条', { eventId: 'ev-burst-2', messageId: 'om-burst' });
-    const others = Array.from({ length: 5 }, (_, i) => p2p(`第${i + 2}条`, { eventId: `ev-burst-o${i}`, messageId: `om-burst-o${i}` }));
+    const ev = p2p('第一条', { eventId: 'ev-burst', messageId: 'om_burst' });
+    const sameMessage = p2p('第一条', { eventId: 'ev-burst-2', messageId: 'om_burst' });
+    const others = Array.from({ length: 5 }, (_, i) => p2p(`第${i + 2}条`, { eventId: `ev-burst-o${i}`, messageId: `om_burst-o${i}` }));
     const answers = await Promise.all([ev, ev, sameMessage, ...others, ev].map((e) => bot.post(e)));
     expect(answers.map((r) => r.status)).toEqual(Array(9).fill(200));
     await bot.settle();
@@ -152,7 +152,7 @@ describe('POST /lark/events', () => {
     const locker = createClient({ url: file });
     const tx = await locker.transaction('write');
     await tx.execute("INSERT INTO counters (tenant_key, last_number) VALUES ('lock', 0)");
-    const ev = p2p('锁等待中的消息', { eventId: 'ev-locked', messageId: 'om-locked' });
+    const ev = p2p('锁等待中的消息', { eventId: 'ev-locked', messageId: 'om_locked' });
     const t0 = Date.now();
     const res = await bot.post(ev);
     const elapsed = Date.now() - t0;

@@ -13,6 +13,7 @@ import { getChat } from '../../db/chats.js';
 import { outbox } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
+import { botAddedEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { rowCounts } from './support.js';
 
 const B = 'tenant_b';
@@ -123,5 +124,22 @@ describe('tenants', () => {
     expect((await getChat(bot.deps.db, GROUP))!.tenantKey).toBe(TENANT);
     expect(await queuedFor(B, from2)).toEqual([]);
     expect(await bot.deps.db.query.tasks.findFirst({ where: (x, { eq }) => eq(x.title, '借A群交办') })).toBeUndefined();
+  });
+
+  it("a bot-added event from B naming A's chat neither renames it nor posts there", async () => {
+    const before = await getChat(bot.deps.db, GROUP);
+    const from = await maxOutbox();
+    const res = await bot.post(botAddedEvent({ chatId: GROUP, name: 'B改的群名', operator: PEOPLE.zhang.openId, tenantKey: B, time: bot.clock.now() }));
+    expect(res.status).toBe(200);
+    await bot.settle();
+    const after = await getChat(bot.deps.db, GROUP);
+    expect(after!.name).toBe(before!.name);
+    expect(after!.tenantKey).toBe(TENANT);
+    expect(await queuedFor(B, from)).toEqual([]);
+    expect(await queuedFor(TENANT, from)).toEqual([]);
+    // The same event from A's own tenant is a welcome in A's chat.
+    await bot.post(botAddedEvent({ chatId: GROUP, name: '综合办公室工作群', operator: PEOPLE.leader.openId, tenantKey: TENANT, time: bot.clock.now() }));
+    await bot.settle();
+    expect(JSON.stringify(await queuedFor(TENANT, from))).toContain(t('zh', 'task.welcome').slice(0, 10));
   });
 });

@@ -45,7 +45,7 @@ export async function chineseTextSurvivesDecryption(h: Harness): Promise<void> {
       mentions: [{ openId: BOT_OPEN_ID, name: BOT_NAME }],
       tenantKey: TENANT,
       eventId,
-      messageId: `om-zh-${t}-${i}`,
+      messageId: `om_zh-${t}-${i}`,
     });
     const res = await post(h, envelope);
     expect(res.status).toBe(200);
@@ -69,7 +69,7 @@ export async function forgedRequestsChangeNothing(h: Harness): Promise<void> {
       sender: PEOPLE.zhang.openId,
       tenantKey: TENANT,
       eventId: `ev-forged-${t}-${n}`,
-      messageId: `om-forged-${t}-${n}`,
+      messageId: `om_forged-${t}-${n}`,
     });
   const inboxBefore = await count(h, 'SELECT count(*) AS n FROM inbox');
   const outboxBefore = await count(h, 'SELECT count(*) AS n FROM outbox');
@@ -91,7 +91,7 @@ export async function forgedRequestsChangeNothing(h: Harness): Promise<void> {
 /** Lark redelivers (same event_id; or a new event_id for the same message_id): handled once. */
 export async function redeliveryIsProcessedOnce(h: Harness): Promise<void> {
   const t = tag();
-  const messageId = `om-dup-${t}`;
+  const messageId = `om_dup-${t}`;
   const first = messageEvent({
     text: `@${BOT_NAME} 你好 ${t}`,
     chatId: GROUP,
