@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, parseCalendarImport, WorkCalendar, ymdToDays, daysToYmd } from '../../../bot/domain/calendar.js';
+import { addDays, WorkCalendar, ymdToDays, daysToYmd } from '../../../bot/domain/calendar.js';
+import { parseCalendarImport } from '../../../bot/domain/calendar-import.js';
 
 const SH = 'Asia/Shanghai';
 const hours = { start: '09:00', end: '18:00' };
@@ -78,10 +79,11 @@ describe('working days on China’s 2026 calendar', () => {
 });
 
 describe('years without data', () => {
-  it('falls back to Monday–Friday and records the year', () => {
+  it('keeps the statutory holidays and weekends off and records the year as provisional', () => {
     const cal = new WorkCalendar({ tz: SH });
-    expect(cal.isWorkday('2027-10-01')).toBe(true); // a Friday — the real 2027 schedule is unknown
+    expect(cal.isWorkday('2027-10-01')).toBe(false); // a Friday, 国庆 by law
     expect(cal.isWorkday('2027-10-02')).toBe(false);
+    expect(cal.isWorkday('2027-10-04')).toBe(true); // 调休 unknown: a Monday is a working day
     expect([...cal.missingYears]).toEqual([2027]);
     cal.addWorkdays('2026-12-30', 5);
     expect([...cal.missingYears]).toEqual([2027]);
