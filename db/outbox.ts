@@ -3,7 +3,7 @@
  * that caused it; schedules/deliver.ts leases rows and sends them. Each row has its own Lark
  * `uuid`, so a resend after a crash between sending and marking is dropped by Lark.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { OutMessage } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
@@ -29,13 +29,23 @@ export function rateKeyOf(m: OutMessage): string {
   }
 }
 
+/**
+ * A Lark `uuid` that is a function of `key` (a batch's recipient and slot): the same message
+ * enqueued twice would carry the same uuid, and Lark sends a uuid once within an hour
+ * (https://open.feishu.cn/document/server-docs/im-v1/message/create, `uuid`).
+ */
+export function stableUuid(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 export async function enqueueMessages(tx: Tx | Db, tenantKey: string, messages: readonly OutMessage[], now: Date): Promise<void> {
   if (messages.length === 0) return;
   await tx.insert(outbox).values(
     messages.map((m) => {
       const { bytes, rest } = m.kind === 'file' ? { bytes: Buffer.from(m.bytes), rest: { ...m, bytes: undefined } } : { bytes: null, rest: m };
       return {
-        uuid: randomUUID(),
+        uuid: ('uuid' in m && m.uuid) || randomUUID(),
         tenantKey,
         kind: m.kind,
         rateKey: rateKeyOf(m),

@@ -9,7 +9,7 @@
  */
 import { and, between, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { ChatSettings, Task } from '../bot/domain/types.js';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import { settingsOf } from './chats.js';
 import { chats, outbox, sends, taskActivityAt, taskEvents, tasks } from './schema.js';
 import { hydrate } from './tasks.js';
@@ -28,11 +28,13 @@ export interface ChaseWindows {
 const CHUNK = 500;
 
 /**
- * Candidate open tasks for the chase: the union of the three index ranges, each task once,
- * with assignees. Submitted tasks are left out (the policy does not chase them).
+ * Candidate open tasks for the chase: the union of the index ranges, each task once, with
+ * assignees. Submitted tasks come only as decisions waiting on their reviewer (`state` prefix of
+ * `tasks_state_created`), never as the assignees' due or silent work; open tasks with a pending
+ * extension request likewise wait on a decision.
  */
 export async function loadChaseCandidates(db: Db, w: ChaseWindows): Promise<Task[]> {
-  const [due, unsigned, silent] = await Promise.all([
+  const [due, unsigned, silent, waiting, asking] = await Promise.all([
     db
       .select()
       .from(tasks)
@@ -47,9 +49,14 @@ export async function loadChaseCandidates(db: Db, w: ChaseWindows): Promise<Task
       .where(
         and(eq(tasks.isOpen, 1), sql`${taskActivityAt(tasks)} BETWEEN ${w.silentFrom.getTime()} AND ${w.silentTo.getTime()}`, ne(tasks.state, 'submitted')),
       ),
+    db.select().from(tasks).where(eq(tasks.state, 'submitted')),
+    db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.isOpen, 1), isNotNull(tasks.pendingExtension), ne(tasks.state, 'submitted'))),
   ]);
   const byId = new Map<number, (typeof due)[number]>();
-  for (const r of [...due, ...unsigned, ...silent]) byId.set(r.id, r);
+  for (const r of [...due, ...unsigned, ...silent, ...waiting, ...asking]) byId.set(r.id, r);
   return hydrate(
     db,
     [...byId.values()].sort((a, b) => a.id - b.id),
@@ -63,6 +70,16 @@ export async function loadRevisitCandidates(db: Db, from: Date, to: Date): Promi
     .from(tasks)
     .where(and(isNotNull(tasks.revisitAt), gte(tasks.revisitAt, from), lte(tasks.revisitAt, to), eq(tasks.state, 'done')));
   return hydrate(db, rows);
+}
+
+/** 催办次数 (SPEC §6) counts every 催办 sent, automatic or by hand: one more for each of these tasks. */
+export async function bumpChaseCounts(tx: Tx, taskIds: readonly number[]): Promise<void> {
+  for (let i = 0; i < taskIds.length; i += CHUNK) {
+    await tx
+      .update(tasks)
+      .set({ chaseCount: sql`${tasks.chaseCount} + 1`, version: sql`${tasks.version} + 1` })
+      .where(inArray(tasks.id, taskIds.slice(i, i + CHUNK)));
+  }
 }
 
 /** Which of these slot keys are already claimed. */
@@ -139,4 +156,14 @@ export async function nextUnleasedDueAt(db: Db, now: Date): Promise<Date | null>
     .from(outbox)
     .where(and(eq(outbox.status, 'pending'), sql`(${outbox.leaseUntil} IS NULL OR ${outbox.leaseUntil} < ${now.getTime()})`));
   return r?.at ? new Date(Number(r.at)) : null;
+}
+
+/** The tasks of one batch message (at most a card's items), for redrawing it after a click. */
+export async function loadTasksByIds(db: Db, tenantKey: string, ids: readonly number[]): Promise<Task[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantKey, tenantKey), inArray(tasks.id, [...ids])));
+  return hydrate(db, rows);
 }

@@ -13,6 +13,7 @@ import { ParseError } from '../bot/parse/errors.js';
 import type { CardActionEvent, CardActionHandler } from '../bot/router.js';
 import { listEvents } from '../db/events.js';
 import { applyAction, loadTask } from './act.js';
+import { briefingCardFor } from './briefing.js';
 import { detailCardFor, listCardFor } from './show.js';
 
 /** Button names that change a task; each maps to a domain Action. */
@@ -63,6 +64,12 @@ export const taskButton: CardActionHandler = async (ctx, event) => {
   const task = await loadTask(ctx, { id: taskIdOf(event) });
   const action = actionOf(a, event);
   const { task: saved, view } = await applyAction(ctx, task, action, 'card');
+  const toast = { type: 'success', content: ctx.t(`task.toast.${action.kind}`, { n: saved.number }) } as const;
+  // A chase message (督办 card, decisions, reminders) is redrawn as itself, with this task as it now stands.
+  if (event.value.v === 'b') {
+    const batch = await briefingCardFor(ctx, event.value.b);
+    if (batch) return { toast, card: raw(batch as Card) };
+  }
   // The clicked card is replaced by its current version: the p2p card stays a p2p card.
   const card =
     event.messageId && event.messageId === task.cardMessageId
@@ -72,7 +79,7 @@ export const taskButton: CardActionHandler = async (ctx, event) => {
         : event.value.v === 'd'
           ? taskDetailCard(saved, await listEvents(ctx.deps.db, saved.id), view)
           : taskCard(saved, view);
-  return { toast: { type: 'success', content: ctx.t(`task.toast.${action.kind}`, { n: saved.number }) }, card: raw(card) };
+  return { toast, card: raw(card) };
 };
 
 export const showButton: CardActionHandler = async (ctx: BotContext, event): Promise<CardAnswer> => {

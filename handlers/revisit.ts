@@ -9,6 +9,7 @@ import { mayAnswerRevisit } from '../bot/domain/roles.js';
 import type { OutMessage } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import { atText, cardViewFor, loadTask, titleText } from './act.js';
+import { briefingCardFor } from './briefing.js';
 
 export const revisitButton: CardActionHandler = async (ctx, event) => {
   const holds = event.value.a === 'revisit_ok';
@@ -29,6 +30,8 @@ export const revisitButton: CardActionHandler = async (ctx, event) => {
     messages: [message],
     claims: [{ key: `t:${task.id}:revisit-answer:${task.revisitAt?.toISOString() ?? 'none'}`, kind: 'revisit_answer', taskId: task.id }],
   });
-  if (!saved) return { toast: { type: 'info', content: ctx.t('revisit.already', { n: task.number }) } };
-  return { toast: { type: 'success', content: ctx.t(holds ? 'revisit.toast_holds' : 'revisit.toast_rework', { n: task.number }) } };
+  const card = event.value.v === 'b' ? await briefingCardFor(ctx, event.value.b) : null;
+  const redraw = card ? { card: { type: 'raw', data: card } as unknown as Record<string, unknown> } : {};
+  if (!saved) return { toast: { type: 'info', content: ctx.t('revisit.already', { n: task.number }) }, ...redraw };
+  return { toast: { type: 'success', content: ctx.t(holds ? 'revisit.toast_holds' : 'revisit.toast_rework', { n: task.number }) }, ...redraw };
 };

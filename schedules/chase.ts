@@ -1,33 +1,54 @@
 /**
  * The chase job (SPEC §4): load the tasks that may be due for a reminder (index ranges only,
- * db/reminders.ts), plan with bot/domain/policy.ts per chat's settings, and for each reminder
- * claim its slot, log it and enqueue its messages in ONE transaction (db/commit.ts). A slot
- * another process (or an earlier run before a crash) claimed is skipped, so each reminder is
- * sent at most once however many instances tick; the outbox then delivers it exactly once.
+ * db/reminders.ts), plan with bot/domain/policy.ts per chat's settings, and send ONE message
+ * per recipient per slot: a group 催办 per chat listing its overdue tasks by lead, and one p2p
+ * card per person (督办, decisions waiting for them, 回头看, their own reminders) — see
+ * bot/cards/chase.ts. Per tenant, one transaction claims every (task, kind, slot) key, every
+ * batch key `b:<tenant>:<recipient>:<slot>` and every 加急 key `u:<tenant>:<person>:<day>`, logs
+ * the events and enqueues the messages (db/commit.ts). A claim another process (or an earlier
+ * run before a crash) took rolls the whole batch back and the plan is made again without it:
+ * a reminder whose batch was taken waits for the next slot. Each batch message's Lark uuid is
+ * derived from its batch key, so even a doubled row could not reach anyone twice.
+ *
+ * 加急 buzzes a person at most once a day, on their message of the slot (their p2p card, or
+ * the group 催办 that mentions them), and only for items `buzzWorthy` under the chat's policy.
+ *
+ * Cards turn red within one tick of their deadline: a task whose deadline passed since the
+ * last run gets its cards refreshed (claim `t:<id>:red:<deadline>`), with no message to anyone.
  *
  * It also warns — in the log and once per (year, chat) to the chat's admins — when the plan
  * reads a year the working calendar has no data for.
  *
- * @example await runChase(deps, new Date('2026-12-02T09:30:00+08:00')) // → { planned: 3, claimed: 3 }
+ * @example await runChase(deps, new Date('2026-12-02T09:30:00+08:00')) // → { planned: 3, claimed: 3, messages: 2 }
  */
-import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../bot/deps.js';
+import { batchRef, briefingCard, calendarMissingMessages, chatChaseText, itemOf, type BatchItem, type ChaseView } from '../bot/cards/chase.js';
 import { addDays } from '../bot/domain/calendar.js';
-import { missingCalendarYears, planReminders, type Reminder } from '../bot/domain/policy.js';
+import { buzzWorthy, missingCalendarYears, planReminders, type Reminder } from '../bot/domain/policy.js';
 import type { ChatSettings, OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
-import { calendarMissingMessages, reminderMessages } from '../bot/cards/chase.js';
-import { cardUpdates } from '../bot/cards/task.js';
 import { commitChange } from '../db/commit.js';
 import { appendEvents } from '../db/events.js';
-import { claimedKeys, loadChaseCandidates, loosestSettings, progressSince, settingsForChats, type ChaseWindows } from '../db/reminders.js';
-import { tasks } from '../db/schema.js';
+import { stableUuid } from '../db/outbox.js';
+import {
+  bumpChaseCounts,
+  claimedKeys,
+  loadChaseCandidates,
+  loadRevisitCandidates,
+  loosestSettings,
+  progressSince,
+  settingsForChats,
+  type ChaseWindows,
+} from '../db/reminders.js';
+import { cardUpdates } from '../bot/cards/task.js';
 import { lookupUsers } from '../bot/directory.js';
 
 export interface ChaseResult {
   /** Reminders the policy planned (already claimed ones included). */
   planned: number;
-  /** Slots this run claimed (and so messages it enqueued). */
+  /** Reminder slots this run claimed. */
   claimed: number;
+  /** Batch messages (group 催办, p2p cards, notices) this run enqueued. */
+  messages: number;
 }
 
 const HOUR = 3_600_000;
@@ -36,6 +57,14 @@ const DAY = 24 * HOUR;
 const UNSIGNED_LOOKBACK_DAYS = 15;
 /** A silent stretch is asked about once; a bot down longer than this after it began does not ask late. */
 const SILENT_LOOKBACK_DAYS = 30;
+/** A 回头看 the bot could not ask for this long (downtime) is dropped rather than asked stale. */
+export const REVISIT_LOOKBACK_DAYS = 30;
+/** A deadline that passed this long ago without a run has its cards turned red by the next run. */
+const RED_LOOKBACK_DAYS = 3;
+/** Batch slots are the 5-minute ticks of the office's clock. */
+const SLOT_MINUTES = 5;
+/** Tries per tenant when another process took one of the claims. */
+const CLAIM_ATTEMPTS = 3;
 
 /**
  * The scan windows at `now`: everything overdue plus what is due up to the end of the next
@@ -62,10 +91,14 @@ export function chaseWindows(
   return { dueBefore, unsignedFrom: unsigned.from, unsignedTo: unsigned.to, silentFrom: silent.from, silentTo: silent.to };
 }
 
+/** Every reminder due at `now`, 回头看 included, so a person's message of the slot holds them all. */
 export async function runChase(deps: Deps, now: Date): Promise<ChaseResult> {
   const windows = chaseWindows(deps, now, await loosestSettings(deps.db));
-  const candidates = await loadChaseCandidates(deps.db, windows);
-  return sendReminders(deps, candidates, now);
+  const [due, revisits] = await Promise.all([
+    loadChaseCandidates(deps.db, windows),
+    loadRevisitCandidates(deps.db, new Date(now.getTime() - REVISIT_LOOKBACK_DAYS * DAY), now),
+  ]);
+  return sendReminders(deps, [...due, ...revisits], now);
 }
 
 /** Display names for the people on these tasks' cards (directory cache). */
@@ -97,29 +130,74 @@ async function chatAdmins(deps: Deps, chatId: string): Promise<string[]> {
 }
 
 /** The log line of a reminder: 催办 as 'chased', 督办 as 'escalated', 回头看 as 'revisit_asked'. */
-function eventOf(r: Reminder, now: Date): Omit<TaskEvent, 'taskId'> {
-  const payload = { auto: true, reminder: r.kind, slot: r.slot, to: r.userIds, channel: r.channel, ...(r.overdueDays ? { overdueDays: r.overdueDays } : {}) };
+function eventOf(r: Reminder, now: Date, slot: string): Omit<TaskEvent, 'taskId'> {
+  const payload = {
+    auto: true,
+    reminder: r.kind,
+    slot: r.slot,
+    batch: slot,
+    to: r.userIds,
+    channel: r.channel,
+    ...(r.overdueDays ? { overdueDays: r.overdueDays } : {}),
+    ...(r.waitedDays ? { waitedDays: r.waitedDays } : {}),
+  };
   const kind: TaskEvent['kind'] = r.kind === 'overdue' ? 'chased' : r.kind === 'escalate' ? 'escalated' : r.kind === 'revisit' ? 'revisit_asked' : 'reminded';
   return { kind, actorId: 'bot', payload, at: now };
 }
 
+/** The local 5-minute tick `now` falls in: 'YYYY-MM-DDTHH:MM'. */
+export function slotOf(deps: Pick<Deps, 'calendar'>, now: Date): string {
+  const [h, m] = deps.calendar.localTime(now).split(':').map(Number);
+  const floored = Math.floor((m ?? 0) / SLOT_MINUTES) * SLOT_MINUTES;
+  return `${deps.calendar.localDate(now)}T${String(h).padStart(2, '0')}:${String(floored).padStart(2, '0')}`;
+}
+
+interface Planned {
+  task: Task;
+  r: Reminder;
+}
+
+/** One message of the slot: a chat's 催办 or a person's card. */
+interface Batch {
+  key: string;
+  to: { type: 'chat_id' | 'open_id'; id: string };
+  plans: Planned[];
+}
+
+/** Groups a tenant's reminders into one batch per recipient. */
+function batchesOf(tenantKey: string, plans: readonly Planned[], slot: string): Batch[] {
+  const out = new Map<string, Batch>();
+  const add = (to: Batch['to'], p: Planned) => {
+    const key = `b:${tenantKey}:${to.type === 'chat_id' ? 'c' : 'u'}:${to.id}:${slot}`;
+    const b = out.get(key) ?? { key, to, plans: [] };
+    b.plans.push(p);
+    out.set(key, b);
+  };
+  for (const p of plans) {
+    if (p.r.kind === 'overdue') add({ type: 'chat_id', id: p.task.chatId }, p);
+    else for (const u of p.r.userIds) add({ type: 'open_id', id: u }, p);
+  }
+  return [...out.values()];
+}
+
 /**
- * Plans reminders for the given tasks and sends every unclaimed one: one transaction per
- * reminder (claim + event + chase count + outbox rows). Shared by the chase and revisit jobs.
+ * Plans reminders for the given tasks and sends every unclaimed one, one message per recipient
+ * (see the module comment). Shared by the chase and revisit jobs.
  */
 export async function sendReminders(deps: Deps, candidates: readonly Task[], now: Date): Promise<ChaseResult> {
   const cal = deps.calendar;
   const log = deps.log.child({ job: 'chase' });
   const lang = deps.config.DUBAN_LANG;
-  const view = { lang, calendar: cal };
+  const view: ChaseView = { lang, now, calendar: cal };
+  const unique = [...new Map(candidates.map((t) => [t.id, t])).values()];
   const settingsByChat = await settingsForChats(
     deps.db,
-    candidates.map((t) => t.chatId),
+    unique.map((t) => t.chatId),
   );
   const settingsOfTask = (t: Task) => settingsByChat.get(t.chatId)!;
 
-  let plans: Array<{ task: Task; r: Reminder }> = [];
-  for (const task of candidates) for (const r of planReminders(task, [], settingsOfTask(task), cal, now)) plans.push({ task, r });
+  let plans: Planned[] = [];
+  for (const task of unique) for (const r of planReminders(task, [], settingsOfTask(task), cal, now)) plans.push({ task, r });
 
   // Progress asks: drop whoever already reported today (read only for the tasks concerned).
   const asking = [...new Set(plans.filter((p) => p.r.kind === 'stale').map((p) => p.task.id))];
@@ -134,7 +212,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
 
   // Years without calendar data, per chat: a one-time notice to the admins.
   const notices = new Map<string, { tenantKey: string; chatId: string; year: number; admins: string[] }>();
-  for (const task of candidates) {
+  for (const task of unique) {
     const s = settingsOfTask(task);
     if (!cal.isWorkingTime(now, { start: s.workStart, end: s.workEnd }, s.quiet)) continue;
     for (const year of missingCalendarYears(task, cal, now)) {
@@ -142,8 +220,23 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     }
   }
 
-  const taken = await claimedKeys(deps.db, [...plans.map((p) => p.r.key), ...notices.keys()]);
+  // Deadlines that passed since the last run: the cards turn red now, not at the next 催办.
+  const t0 = now.getTime();
+  const turningRed = new Map<string, Task>();
+  for (const task of unique) {
+    if (task.state !== 'assigned' && task.state !== 'in_progress') continue;
+    if (!task.dueAt || !task.cardMessageId || task.dueAt.getTime() > t0 || task.dueAt.getTime() < t0 - RED_LOOKBACK_DAYS * DAY) continue;
+    turningRed.set(`t:${task.id}:red:${task.dueAt.toISOString()}`, task);
+  }
+
+  const today = cal.localDate(now);
+  const slot = slotOf(deps, now);
+  const buzzKey = (tenantKey: string, u: string) => `u:${tenantKey}:${u}:${today}`;
+  const everyone = new Set<string>();
+  for (const p of plans) for (const u of p.r.userIds) everyone.add(buzzKey(p.task.tenantKey, u));
+  const taken = await claimedKeys(deps.db, [...plans.map((p) => p.r.key), ...notices.keys(), ...turningRed.keys(), ...everyone]);
   let claimed = 0;
+  let messages = 0;
 
   for (const [key, n] of notices) {
     if (taken.has(key)) continue;
@@ -155,57 +248,109 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
       claims: [{ key, kind: 'calendar_missing' }],
       messages: calendarMissingMessages(n.chatId, admins, n.year, lang),
     });
-    if (done) claimed++;
+    if (done) messages++;
   }
 
+  const names = await namesFor(deps, [...plans.map((p) => p.task), ...turningRed.values()]);
   // A reminder usually marks a change of light (due tomorrow → yellow, overdue → red) and of the
   // "还剩 / 已逾期 N 个工作日" line: the task's cards are brought up to date with it.
-  const sending = plans.filter((p) => !taken.has(p.r.key));
-  const names = await namesFor(
-    deps,
-    sending.map((p) => p.task),
-  );
   const cardsOf = (task: Task): OutMessage[] => {
-    // Only cards that exist are refreshed (a task whose card never went out gets none here).
     if (task.state === 'done' || task.state === 'cancelled' || !task.cardMessageId) return [];
     const s = settingsOfTask(task);
     return cardUpdates(task, { lang, now, tz: cal.tz, calendar: cal, settings: s, chatSupervisorId: s.supervisorId, names });
   };
-  const refreshed = new Set<number>();
 
-  for (const { task, r } of plans) {
-    if (taken.has(r.key)) continue;
-    const s = settingsOfTask(task);
-    const cards = refreshed.has(task.id) ? [] : cardsOf(task);
-    const done = await commitChange(deps.db, {
-      tenantKey: task.tenantKey,
-      now,
-      claims: [{ key: r.key, kind: r.kind, taskId: task.id }],
-      messages: [
-        ...reminderMessages(task, r, view, {
-          unsignedHours: s.unsignedReminderWorkHours,
-          dueSoonHours: s.dueSoonHours,
-          staleDays: s.staleProgressWorkdays,
-        }),
-        ...cards,
-      ],
-      also: async (tx) => {
-        await appendEvents(tx, task.tenantKey, task.id, [eventOf(r, now)]);
-        // Bumping the version makes a handler holding the old row reload (ingest retries).
-        if (r.kind === 'overdue') {
-          await tx
-            .update(tasks)
-            .set({ chaseCount: sql`${tasks.chaseCount} + 1`, version: sql`${tasks.version} + 1` })
-            .where(eq(tasks.id, task.id));
+  const tenants = new Set([...plans.map((p) => p.task.tenantKey), ...[...turningRed.values()].map((t) => t.tenantKey)]);
+  for (const tenantKey of tenants) {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const pending = plans.filter((p) => p.task.tenantKey === tenantKey && !taken.has(p.r.key));
+      const batches = batchesOf(tenantKey, pending, slot).filter((b) => !taken.has(b.key));
+      const sending = new Set(batches.flatMap((b) => b.plans));
+      const red = [...turningRed].filter(([k, t]) => t.tenantKey === tenantKey && !taken.has(k));
+      if (sending.size === 0 && red.length === 0) break;
+
+      const chasedNow = new Set([...sending].filter((p) => p.r.kind === 'overdue').map((p) => p.task.id));
+      // 加急: once per person per day, on their p2p card of the slot if they have one, else on
+      // the group 催办 that mentions them as lead.
+      const buzz = new Map<string, Batch>();
+      const worthy = new Set<string>();
+      for (const b of batches) {
+        for (const p of b.plans) {
+          if (!buzzWorthy(p.task, p.r, settingsOfTask(p.task))) continue;
+          for (const u of b.to.type === 'open_id' ? [b.to.id] : [p.r.userIds[0]!]) if (!taken.has(buzzKey(tenantKey, u))) worthy.add(u);
         }
-      },
-    });
-    if (done) {
-      claimed++;
-      refreshed.add(task.id);
-      log.info({ task_id: task.id, kind: r.kind, slot: r.slot }, 'reminder claimed');
+      }
+      for (const b of batches) {
+        if (b.to.type === 'open_id' && worthy.has(b.to.id)) buzz.set(b.to.id, b);
+      }
+      for (const b of batches) {
+        if (b.to.type !== 'chat_id') continue;
+        for (const p of b.plans) {
+          const lead = p.r.userIds[0]!;
+          if (worthy.has(lead) && !buzz.has(lead)) buzz.set(lead, b);
+        }
+      }
+      const out: OutMessage[] = [];
+      for (const b of batches) {
+        const buzzed = [...buzz].filter(([, x]) => x === b).map(([u]) => u);
+        const items: BatchItem[] = b.plans.map((p) => itemOf(p.task, p.r, chasedNow.has(p.task.id)));
+        const ids = new Set(b.plans.map((p) => p.task.id));
+        // A message about one task is a reply target for progress on it.
+        const taskId = ids.size === 1 ? { taskId: b.plans[0]!.task.id } : {};
+        const content = b.to.type === 'chat_id' ? { text: chatChaseText(items, view) } : briefingCard(items, view, batchRef(items));
+        out.push({
+          kind: 'send',
+          to: b.to,
+          msgType: b.to.type === 'chat_id' ? 'text' : 'interactive',
+          content,
+          uuid: stableUuid(b.key),
+          ...taskId,
+          ...(buzzed.length ? { urgentTo: buzzed } : {}),
+        });
+      }
+      const refreshed = new Set<number>();
+      for (const p of sending) {
+        if (refreshed.has(p.task.id)) continue;
+        refreshed.add(p.task.id);
+        out.push(...cardsOf(chasedNow.has(p.task.id) ? { ...p.task, chaseCount: p.task.chaseCount + 1 } : p.task));
+      }
+      for (const [, task] of red) {
+        if (refreshed.has(task.id)) continue;
+        refreshed.add(task.id);
+        out.push(...cardsOf(task));
+      }
+      const claims = [
+        ...[...sending].map((p) => ({ key: p.r.key, kind: p.r.kind, taskId: p.task.id })),
+        ...batches.map((b) => ({ key: b.key, kind: 'batch' })),
+        ...[...buzz.keys()].map((u) => ({ key: buzzKey(tenantKey, u), kind: 'urgent' })),
+        // No task on the claim: a claim with a task is a reminder logged on it.
+        ...red.map(([key]) => ({ key, kind: 'red' })),
+      ];
+      const done = await commitChange(deps.db, {
+        tenantKey,
+        now,
+        claims,
+        messages: out,
+        also: async (tx) => {
+          for (const p of sending) await appendEvents(tx, tenantKey, p.task.id, [eventOf(p.r, now, slot)]);
+          // Bumping the version makes a handler holding the old row reload (ingest retries).
+          await bumpChaseCounts(tx, [...chasedNow]);
+        },
+      });
+      if (done) {
+        claimed += sending.size;
+        messages += batches.length;
+        log.info({ tenant: tenantKey, slot, reminders: sending.size, messages: batches.length, red: red.length, urgent: buzz.size }, 'reminders claimed');
+        break;
+      }
+      // Another process claimed part of this: learn what it took and plan the rest again.
+      for (const k of await claimedKeys(
+        deps.db,
+        claims.map((c) => c.key),
+      ))
+        taken.add(k);
     }
   }
-  if (claimed) deps.kickOutbox();
-  return { planned: plans.length, claimed };
+  if (messages || claimed) deps.kickOutbox();
+  return { planned: plans.length, claimed, messages };
 }

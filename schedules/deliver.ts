@@ -390,16 +390,23 @@ export class OutboxSender {
     const now = this.deps.clock.now();
     await this.deps.db.transaction(async (tx) => {
       await markSent(tx, row.id, now, messageId);
-      if (!messageId || row.taskId === null) return;
+      if (!messageId) return;
+      // A message about several tasks (a batch of the chase) is nobody's reply target but may carry a 加急.
+      if (msg.kind === 'send' && msg.urgentTo?.length) {
+        await enqueueMessages(
+          tx,
+          row.tenantKey,
+          [{ kind: 'urgent', messageId, openIds: msg.urgentTo, ...(row.taskId !== null ? { taskId: row.taskId } : {}) }],
+          now,
+        );
+      }
+      if (row.taskId === null) return;
       const chatId =
         msg.kind === 'send' || msg.kind === 'file' ? (msg.to.type === 'chat_id' ? msg.to.id : null) : msg.kind === 'reply' ? (msg.chatId ?? null) : null;
       const cardFor = msg.kind === 'send' && msg.purpose === 'assignee_card' ? msg.to.id : msg.kind === 'card_update' ? (msg.assignee ?? null) : null;
       await tx.insert(botMessages).values({ messageId, tenantKey: row.tenantKey, taskId: row.taskId, chatId, cardFor, sentAt: now }).onConflictDoNothing();
       const isCard = (msg.kind === 'send' && msg.purpose === 'task_card') || (msg.kind === 'card_update' && !msg.assignee);
       if (isCard) await tx.update(tasks).set({ cardMessageId: messageId, cardSentAt: now }).where(eq(tasks.id, row.taskId));
-      if (msg.kind === 'send' && msg.urgentTo?.length) {
-        await enqueueMessages(tx, row.tenantKey, [{ kind: 'urgent', messageId, openIds: msg.urgentTo, taskId: row.taskId }], now);
-      }
     });
     if (msg.kind === 'send' && msg.urgentTo?.length) this.kick();
   }

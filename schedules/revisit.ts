@@ -7,10 +7,7 @@
  */
 import type { Deps } from '../bot/deps.js';
 import { loadRevisitCandidates } from '../db/reminders.js';
-import { sendReminders, type ChaseResult } from './chase.js';
-
-/** A revisit the bot could not ask for this long (downtime) is dropped rather than asked stale. */
-const REVISIT_LOOKBACK_DAYS = 30;
+import { REVISIT_LOOKBACK_DAYS, sendReminders, type ChaseResult } from './chase.js';
 
 export async function runRevisit(deps: Deps, now: Date): Promise<ChaseResult> {
   const from = new Date(now.getTime() - REVISIT_LOOKBACK_DAYS * 86_400_000);

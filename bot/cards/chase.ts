@@ -1,28 +1,53 @@
 /**
- * 提醒 / 催办 / 督办 / 回头看 messages (SPEC §4): what each Reminder of bot/domain/policy.ts
- * looks like on Lark. Pure: task, reminder, language and a calendar for local times in;
- * OutMessages out. User text (titles, progress) is escaped for card markdown and defanged
- * for text messages, so a title can never @-mention or link anything.
+ * 提醒 / 催办 / 督办 / 回头看 messages (SPEC §4): one message per recipient per slot. Pure: the
+ * batch of reminders for one recipient, language and a calendar for local times in; the message
+ * out. User text (titles, progress) is escaped for card markdown and defanged for text
+ * messages, so a title can never @-mention or link anything.
  *
- * - chat 催办: a text message in the task's chat, `<at user_id="ou_…"></at>` of the 承办人
- *   (and the 交办人 from the escalation step on), "逾期第 N 天".
- * - 督办: a card JSON 2.0 to the 督办领导 (p2p) with 催办 / 查看 buttons whose callback value is
- *   `{ a: 'chase' | 'show', task: <id>, n: <number> }`.
- * - 回头看: a card to the 交办人 with 成效巩固 / 需要整改 → `{ a: 'revisit_ok' | 'revisit_redo', task, n }`.
- * - the rest: p2p text; a reply to any of them is progress on the task (taskId is set).
+ * - group 催办 (`chatChaseText`): one text message per chat per slot listing every overdue task
+ *   due there, grouped by lead with one `<at user_id="ou_…"></at>` each, "逾期第 N 天"; the
+ *   交办人 of tasks at the escalation step are mentioned once on the last line.
+ * - p2p briefing (`briefingCard`): one card JSON 2.0 per person per slot, with sections in this
+ *   order: 督办 (escalated tasks, 催办 / 查看), 待您决定 (submissions to review and extension
+ *   requests, 通过 / 查看, 同意延期 / 驳回延期), 回头看 (成效巩固 / 需要整改), and the person's own
+ *   reminders (unsigned, due tomorrow, due soon, progress asks). At most `MAX_ACTION_ITEMS` items
+ *   with buttons and `MAX_LINES` plain lines; the rest is "另有 N 项 · /任务 …" (a card has an
+ *   element limit; Lark refuses a card past it).
+ * - every button's value carries `v: 'b'` and `b`: the card's items as a short reference
+ *   (`es12.rv15`), so an answer redraws this same card for the person who clicked it.
  *
- * @example reminderMessages(task, reminder, { lang: 'zh', calendar })
- * // → [{ kind: 'send', to: { type: 'chat_id', id: 'oc_1' }, msgType: 'text', content: { text: '<at user_id="ou_lead"></at> 催办：…' } }]
+ * @example briefingCard([{ kind: 'escalate', task }], view)
+ * // → { schema: '2.0', header: { title: { content: '督办：1 项逾期事项' }, template: 'red' }, body: { elements: [...] } }
  */
-import { t } from '../i18n.js';
+import type { Reminder, ReminderKind } from '../domain/policy.js';
 import type { Lang, OutMessage, Task } from '../domain/types.js';
-import type { Reminder } from '../domain/policy.js';
+import { t } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
 
 export interface ChaseView {
   lang: Lang;
-  calendar: { localDate(d: Date): string; localTime(d: Date): string };
+  now: Date;
+  calendar: { localDate(d: Date): string; localTime(d: Date): string; workdaysBetween(fromYmd: string, toYmd: string): number };
 }
+
+/** One line of a batch: the task and what it is reminded of. */
+export interface BatchItem {
+  task: Task;
+  kind: ReminderKind;
+  /** The 交办人 is mentioned too (group 催办 from the escalation step on). */
+  mentionCreator?: boolean;
+  /** This run's 催办 bumps the task's count: the card shows the count after it. */
+  chasedNow?: boolean;
+}
+
+/**
+ * Items with buttons per card: a markdown and a button row (column_set, 2 columns, 2 buttons)
+ * each, 6 components, so 20 items and the section heads stay under the 200 components a
+ * JSON 2.0 card may hold (https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-structure).
+ */
+export const MAX_ACTION_ITEMS = 20;
+/** Plain reminder lines per card, and overdue lines per group 催办. */
+export const MAX_LINES = 30;
 
 const OPEN_ID = /^[A-Za-z0-9_-]+$/;
 
@@ -40,7 +65,7 @@ export function textSafe(text: string, max = 100): string {
 }
 
 /** '2026-12-01T10:00Z' → '12月1日 18:00' / 'Dec 1 18:00' in the office's time zone. */
-export function formatWhen(d: Date, view: ChaseView): string {
+export function formatWhen(d: Date, view: Pick<ChaseView, 'lang' | 'calendar'>): string {
   const [, m, day] = view.calendar.localDate(d).split('-').map(Number);
   const time = view.calendar.localTime(d);
   if (view.lang === 'zh') return `${m}月${day}日 ${time}`;
@@ -52,15 +77,62 @@ function dueText(task: Task, view: ChaseView): string {
   return task.dueAt ? formatWhen(task.dueAt, view) : t(view.lang, 'chase.no_due');
 }
 
-const text = (s: string) => ({ text: s });
+/** Working days the task is overdue at `now` (0 when it is not). */
+export function overdueDaysOf(task: Pick<Task, 'dueAt'>, view: ChaseView): number {
+  if (!task.dueAt || task.dueAt.getTime() >= view.now.getTime()) return 0;
+  return Math.max(0, view.calendar.workdaysBetween(view.calendar.localDate(task.dueAt), view.calendar.localDate(view.now)));
+}
+
+/** Working days a decision has waited at `now`: since the submission, or the extension request. */
+export function waitedDaysOf(task: Pick<Task, 'state' | 'submittedAt' | 'pendingExtension'>, view: ChaseView): number {
+  const since = task.state === 'submitted' ? task.submittedAt : (task.pendingExtension?.requestedAt ?? null);
+  if (!since) return 0;
+  return Math.max(0, view.calendar.workdaysBetween(view.calendar.localDate(since), view.calendar.localDate(view.now)));
+}
+
+function leadOf(task: Task): string | null {
+  return (task.assignees.find((a) => a.role === 'lead') ?? task.assignees[0])?.userId ?? null;
+}
+
+/**
+ * The group 催办 of one chat for one slot: every overdue task listed under its lead, each lead
+ * mentioned once, the 交办人 of escalated tasks once on the last line.
+ */
+export function chatChaseText(items: readonly BatchItem[], view: ChaseView): string {
+  const { lang } = view;
+  const byLead = new Map<string, BatchItem[]>();
+  for (const it of items) {
+    const lead = leadOf(it.task) ?? '';
+    byLead.set(lead, [...(byLead.get(lead) ?? []), it]);
+  }
+  const lines: string[] = [t(lang, 'chase.batch.group_title', { count: items.length })];
+  let shown = 0;
+  for (const [lead, list] of byLead) {
+    if (shown >= MAX_LINES) break;
+    lines.push(atInText(lead) || '—');
+    for (const it of list) {
+      if (shown >= MAX_LINES) break;
+      shown++;
+      lines.push(
+        t(lang, 'chase.batch.group_line', {
+          n: it.task.number,
+          title: textSafe(it.task.title, 60),
+          days: overdueDaysOf(it.task, view),
+          due: dueText(it.task, view),
+        }),
+      );
+    }
+  }
+  if (items.length > shown) lines.push(t(lang, 'chase.batch.more', { count: items.length - shown, command: t(lang, 'chase.batch.more_overdue') }));
+  const leads = new Set(byLead.keys());
+  const cc = [...new Set(items.filter((i) => i.mentionCreator).map((i) => i.task.creatorId))].filter((c) => !leads.has(c));
+  if (cc.length) lines.push(t(lang, 'chase.overdue_cc', { mention: cc.map(atInText).join(' ') }));
+  lines.push(t(lang, 'chase.batch.group_hint'));
+  return lines.join('\n');
+}
 
 function button(label: string, value: Record<string, unknown>, type: 'primary' | 'default' | 'danger' = 'default') {
-  return {
-    tag: 'button',
-    text: { tag: 'plain_text', content: label },
-    type,
-    behaviors: [{ type: 'callback', value }],
-  };
+  return { tag: 'button', text: { tag: 'plain_text', content: label }, type, behaviors: [{ type: 'callback', value }] };
 }
 
 function buttonRow(buttons: ReturnType<typeof button>[]) {
@@ -72,120 +144,220 @@ function buttonRow(buttons: ReturnType<typeof button>[]) {
   };
 }
 
-function card(title: string, template: 'red' | 'orange' | 'blue' | 'turquoise', elements: unknown[]): Record<string, unknown> {
+const md = (content: string) => ({ tag: 'markdown', content });
+
+/** Two letters per kind in a card reference. */
+const CODE: Record<ReminderKind, string> = {
+  unsigned: 'un',
+  due_tomorrow: 'dt',
+  due_soon: 'ds',
+  overdue: 'ov',
+  escalate: 'es',
+  stale: 'st',
+  revisit: 'rs',
+  review: 'rv',
+  review_escalate: 're',
+  extension: 'ex',
+  extension_escalate: 'ee',
+};
+const KIND_OF = new Map(Object.entries(CODE).map(([k, c]) => [c, k as ReminderKind]));
+
+/** `[{ kind: 'escalate', task: { id: 12 } }]` → 'es12'. */
+export function batchRef(items: ReadonlyArray<{ kind: ReminderKind; task: Pick<Task, 'id'> }>): string {
+  return items.map((i) => `${CODE[i.kind]}${i.task.id}`).join('.');
+}
+
+/** 'es12.rv15' → [{ kind: 'escalate', taskId: 12 }, …]; null for anything else. */
+export function parseBatchRef(ref: unknown): Array<{ kind: ReminderKind; taskId: number }> | null {
+  if (typeof ref !== 'string' || ref.length > 400) return null;
+  const out: Array<{ kind: ReminderKind; taskId: number }> = [];
+  for (const part of ref.split('.')) {
+    const m = /^([a-z]{2})([1-9][0-9]{0,15})$/.exec(part);
+    const kind = m ? KIND_OF.get(m[1]!) : undefined;
+    const taskId = m ? Number(m[2]) : Number.NaN;
+    if (!kind || !Number.isSafeInteger(taskId)) return null;
+    out.push({ kind, taskId });
+  }
+  return out.length && out.length <= MAX_ACTION_ITEMS + MAX_LINES ? out : null;
+}
+
+type Section = 'escalate' | 'decide' | 'revisit' | 'mine';
+function sectionOf(kind: ReminderKind): Section {
+  if (kind === 'escalate') return 'escalate';
+  if (kind === 'review' || kind === 'review_escalate' || kind === 'extension' || kind === 'extension_escalate') return 'decide';
+  if (kind === 'revisit') return 'revisit';
+  return 'mine';
+}
+
+const OPEN_STATES = new Set(['assigned', 'in_progress', 'submitted']);
+
+/** Whether the item still asks something of its reader (else it is shown settled, without buttons). */
+function stillActionable(it: BatchItem): boolean {
+  const s = it.task.state;
+  switch (sectionOf(it.kind)) {
+    case 'escalate':
+      return s === 'assigned' || s === 'in_progress';
+    case 'decide':
+      return it.kind.startsWith('review') ? s === 'submitted' : Boolean(it.task.pendingExtension) && OPEN_STATES.has(s);
+    case 'revisit':
+      return s === 'done';
+    case 'mine':
+      return OPEN_STATES.has(s);
+  }
+}
+
+function settledLine(it: BatchItem, view: ChaseView): string {
+  return t(view.lang, 'chase.batch.settled', {
+    n: it.task.number,
+    title: escapeInline(truncate(it.task.title, 60)),
+    state: t(view.lang, `task.state.${it.task.state}`),
+  });
+}
+
+function escalateItem(it: BatchItem, view: ChaseView): string {
+  const { task } = it;
+  const lead = leadOf(task);
+  const progress = task.lastProgressAt
+    ? t(view.lang, 'chase.escalate.progress', { at: formatWhen(task.lastProgressAt, view), text: escapeMarkdown(truncate(task.lastProgressText ?? '', 120)) })
+    : t(view.lang, 'chase.escalate.no_progress');
+  return `${t(view.lang, 'chase.escalate.body', {
+    n: task.number,
+    title: escapeInline(truncate(task.title, 100)),
+    lead: lead ? atUser(lead) : '—',
+    creator: atUser(task.creatorId),
+    due: dueText(task, view),
+    days: overdueDaysOf(task, view),
+    chased: task.chaseCount + (it.chasedNow ? 1 : 0),
+  })}\n${progress}`;
+}
+
+function decideItem(it: BatchItem, view: ChaseView): string {
+  const { task } = it;
+  const base = { n: task.number, title: escapeInline(truncate(task.title, 100)), days: waitedDaysOf(task, view) };
+  if (it.kind === 'review' || it.kind === 'review_escalate') {
+    return t(view.lang, 'chase.batch.review', { ...base, at: task.submittedAt ? formatWhen(task.submittedAt, view) : '—', creator: atUser(task.creatorId) });
+  }
+  const ext = task.pendingExtension;
+  return t(view.lang, 'chase.batch.extension', {
+    ...base,
+    due: dueText(task, view),
+    asked: ext ? formatWhen(ext.dueAt, view) : '—',
+    reason: ext ? escapeMarkdown(truncate(ext.reason, 120)) : '',
+    creator: atUser(task.creatorId),
+  });
+}
+
+function revisitItem(it: BatchItem, view: ChaseView): string {
+  const { task } = it;
+  return t(view.lang, 'chase.revisit.body', {
+    n: task.number,
+    title: escapeInline(truncate(task.title, 100)),
+    done: task.doneAt ? formatWhen(task.doneAt, view) : '—',
+    at: task.revisitAt ? formatWhen(task.revisitAt, view) : '—',
+  });
+}
+
+function mineLine(it: BatchItem, view: ChaseView): string {
+  const { task } = it;
+  return t(view.lang, `chase.batch.mine.${it.kind}`, {
+    n: task.number,
+    title: escapeInline(truncate(task.title, 60)),
+    due: dueText(task, view),
+    days: overdueDaysOf(task, view),
+  });
+}
+
+function buttonsOf(it: BatchItem, view: ChaseView, ref: string): ReturnType<typeof button>[] {
+  const base = { task: it.task.id, n: it.task.number, v: 'b', b: ref };
+  const l = (k: string) => t(view.lang, k);
+  switch (it.kind) {
+    case 'escalate':
+      return [button(l('chase.button.chase'), { a: 'chase', ...base }, 'danger'), button(l('chase.button.show'), { a: 'show', ...base })];
+    case 'review':
+    case 'review_escalate':
+      return [button(l('chase.button.approve'), { a: 'approve', ...base }, 'primary'), button(l('chase.button.show'), { a: 'show', ...base })];
+    case 'extension':
+    case 'extension_escalate':
+      return [
+        button(l('chase.button.approve_extension'), { a: 'approve_extension', ...base }, 'primary'),
+        button(l('chase.button.reject_extension'), { a: 'reject_extension', ...base }),
+      ];
+    case 'revisit':
+      return [
+        button(l('chase.button.revisit_ok'), { a: 'revisit_ok', ...base }, 'primary'),
+        button(l('chase.button.revisit_redo'), { a: 'revisit_redo', ...base }, 'danger'),
+      ];
+    default:
+      return [];
+  }
+}
+
+const SECTION_ORDER: readonly Section[] = ['escalate', 'decide', 'revisit', 'mine'];
+
+/**
+ * One person's message for one slot (see the module comment). The same items rendered again
+ * later (after a button answer) show each task as it stands then: a settled item loses its buttons.
+ */
+export function briefingCard(items: readonly BatchItem[], view: ChaseView, ref = batchRef(items)): Record<string, unknown> {
+  const { lang } = view;
+  const bySection = new Map<Section, BatchItem[]>();
+  for (const it of items) bySection.set(sectionOf(it.kind), [...(bySection.get(sectionOf(it.kind)) ?? []), it]);
+  const elements: unknown[] = [];
+  let actions = 0;
+  let lines = 0;
+  const hidden: Record<Section, number> = { escalate: 0, decide: 0, revisit: 0, mine: 0 };
+  for (const section of SECTION_ORDER) {
+    const list = bySection.get(section);
+    if (!list?.length) continue;
+    elements.push(md(`**${t(lang, `chase.batch.section.${section}`, { count: list.length })}**`));
+    if (section === 'mine') {
+      const shown: string[] = [];
+      for (const it of list) {
+        if (lines >= MAX_LINES) {
+          hidden.mine++;
+          continue;
+        }
+        lines++;
+        shown.push(stillActionable(it) ? mineLine(it, view) : settledLine(it, view));
+      }
+      if (shown.length) elements.push(md(shown.join('\n')));
+      continue;
+    }
+    for (const it of list) {
+      if (actions >= MAX_ACTION_ITEMS) {
+        hidden[section]++;
+        continue;
+      }
+      actions++;
+      if (!stillActionable(it)) {
+        elements.push(md(settledLine(it, view)));
+        continue;
+      }
+      elements.push(md(section === 'escalate' ? escalateItem(it, view) : section === 'decide' ? decideItem(it, view) : revisitItem(it, view)));
+      const bs = buttonsOf(it, view, ref);
+      if (bs.length) elements.push(buttonRow(bs));
+    }
+  }
+  for (const section of SECTION_ORDER) {
+    if (!hidden[section]) continue;
+    const command = t(lang, section === 'escalate' ? 'chase.batch.more_overdue' : section === 'decide' ? 'chase.batch.more_review' : 'chase.batch.more_mine');
+    elements.push(md(t(lang, 'chase.batch.more', { count: hidden[section], command })));
+  }
+  const has = (s: Section) => Boolean(bySection.get(s)?.length);
+  const [titleKey, template] = has('escalate')
+    ? (['chase.batch.title.escalate', 'red'] as const)
+    : has('decide')
+      ? (['chase.batch.title.decide', 'orange'] as const)
+      : has('revisit')
+        ? (['chase.batch.title.revisit', 'turquoise'] as const)
+        : (['chase.batch.title.mine', 'blue'] as const);
+  const count = has('escalate') ? bySection.get('escalate')!.length : has('decide') ? bySection.get('decide')!.length : items.length;
   return {
     schema: '2.0',
     config: { update_multi: true },
-    header: { title: { tag: 'plain_text', content: plainText(title, 100) }, template },
+    header: { title: { tag: 'plain_text', content: plainText(t(lang, titleKey, { count }), 100) }, template },
     body: { elements },
   };
-}
-
-/**
- * 督办 card to the 督办领导: the overdue task, who holds it, the latest progress, and 催办 / 查看.
- */
-export function escalationCard(task: Task, overdueDays: number, view: ChaseView): Record<string, unknown> {
-  const { lang } = view;
-  const lead = task.assignees.find((a) => a.role === 'lead') ?? task.assignees[0];
-  const progress = task.lastProgressAt
-    ? t(lang, 'chase.escalate.progress', {
-        at: formatWhen(task.lastProgressAt, view),
-        text: escapeMarkdown(truncate(task.lastProgressText ?? '', 300)),
-      })
-    : t(lang, 'chase.escalate.no_progress');
-  return card(t(lang, 'chase.escalate.title', { n: task.number, days: overdueDays }), 'red', [
-    {
-      tag: 'markdown',
-      content: t(lang, 'chase.escalate.body', {
-        title: escapeInline(truncate(task.title, 100)),
-        lead: lead ? atUser(lead.userId) : '—',
-        creator: atUser(task.creatorId),
-        due: dueText(task, view),
-        days: overdueDays,
-        chased: task.chaseCount,
-      }),
-    },
-    { tag: 'markdown', content: progress },
-    buttonRow([
-      button(t(lang, 'chase.button.chase'), { a: 'chase', task: task.id, n: task.number }, 'danger'),
-      button(t(lang, 'chase.button.show'), { a: 'show', task: task.id, n: task.number }),
-    ]),
-  ]);
-}
-
-/** 回头看 card to the 交办人: does the result of a done task hold? */
-export function revisitCard(task: Task, view: ChaseView): Record<string, unknown> {
-  const { lang } = view;
-  return card(t(lang, 'chase.revisit.title', { n: task.number }), 'turquoise', [
-    {
-      tag: 'markdown',
-      content: t(lang, 'chase.revisit.body', {
-        title: escapeInline(truncate(task.title, 100)),
-        done: task.doneAt ? formatWhen(task.doneAt, view) : '—',
-        at: task.revisitAt ? formatWhen(task.revisitAt, view) : '—',
-      }),
-    },
-    buttonRow([
-      button(t(lang, 'chase.button.revisit_ok'), { a: 'revisit_ok', task: task.id, n: task.number }, 'primary'),
-      button(t(lang, 'chase.button.revisit_redo'), { a: 'revisit_redo', task: task.id, n: task.number }, 'danger'),
-    ]),
-  ]);
-}
-
-/** The messages of one planned reminder. */
-export function reminderMessages(
-  task: Task,
-  r: Reminder,
-  view: ChaseView,
-  extra: { unsignedHours?: number; dueSoonHours?: number; staleDays?: number } = {},
-): OutMessage[] {
-  const { lang } = view;
-  const title = textSafe(task.title);
-  const base = { n: task.number, title, due: dueText(task, view) };
-  const urgent = r.urgentTo.length ? { urgentTo: r.urgentTo } : {};
-  const p2pText = (s: string): OutMessage[] =>
-    r.userIds.map((u) => ({
-      kind: 'send',
-      to: { type: 'open_id', id: u },
-      msgType: 'text',
-      content: text(s),
-      taskId: task.id,
-      ...(r.urgentTo.includes(u) ? { urgentTo: [u] } : {}),
-    }));
-
-  switch (r.kind) {
-    case 'unsigned':
-      return p2pText(t(lang, 'chase.unsigned', { ...base, hours: extra.unsignedHours ?? 2 }));
-    case 'due_tomorrow':
-      return p2pText(t(lang, 'chase.due_tomorrow', base));
-    case 'due_soon':
-      return p2pText(t(lang, 'chase.due_soon', { ...base, hours: extra.dueSoonHours ?? 2 }));
-    case 'stale':
-      return p2pText(t(lang, 'chase.stale', { ...base, days: extra.staleDays ?? 3 }));
-    case 'overdue': {
-      const [lead, ...cc] = r.userIds;
-      let s = t(lang, 'chase.overdue', { ...base, mention: atInText(lead ?? ''), days: r.overdueDays ?? 1 });
-      if (cc.length) s += `\n${t(lang, 'chase.overdue_cc', { mention: cc.map(atInText).join(' ') })}`;
-      return [{ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: text(s), taskId: task.id, ...urgent }];
-    }
-    case 'escalate':
-      return r.userIds.map((u) => ({
-        kind: 'send',
-        to: { type: 'open_id', id: u },
-        msgType: 'interactive',
-        content: escalationCard(task, r.overdueDays ?? 0, view),
-        taskId: task.id,
-        ...urgent,
-      }));
-    case 'revisit':
-      return r.userIds.map((u) => ({
-        kind: 'send',
-        to: { type: 'open_id', id: u },
-        msgType: 'interactive',
-        content: revisitCard(task, view),
-        taskId: task.id,
-      }));
-  }
 }
 
 /**
@@ -194,6 +366,11 @@ export function reminderMessages(
  */
 export function calendarMissingMessages(chatId: string, admins: readonly string[], year: number, lang: Lang): OutMessage[] {
   const s = t(lang, 'chase.calendar_missing', { year });
-  if (admins.length === 0) return [{ kind: 'send', to: { type: 'chat_id', id: chatId }, msgType: 'text', content: text(s) }];
-  return admins.map((u) => ({ kind: 'send', to: { type: 'open_id', id: u }, msgType: 'text', content: text(s) }));
+  if (admins.length === 0) return [{ kind: 'send', to: { type: 'chat_id', id: chatId }, msgType: 'text', content: { text: s } }];
+  return admins.map((u) => ({ kind: 'send', to: { type: 'open_id', id: u }, msgType: 'text', content: { text: s } }));
+}
+
+/** Reminder → batch item, for the job. */
+export function itemOf(task: Task, r: Reminder, chasedNow: boolean): BatchItem {
+  return { task, kind: r.kind, mentionCreator: r.kind === 'overdue' && r.userIds.includes(task.creatorId), chasedNow };
 }

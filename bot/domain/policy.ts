@@ -21,10 +21,14 @@
  * | N          | 催办 in the chat (every working day)     | 督办 card to the 督办领导 (p2p)                  |
  * | ---------- | ---------------------------------------- | ------------------------------------------------ |
  * | 1 … E−1    | @承办人 (lead assignee), chat            | —                                                |
- * | E … 2E−1   | @承办人 @交办人, chat                    | at N = E; 加急 if the task is 紧急               |
- * | ≥ 2E       | @承办人 @交办人, 加急 to the 承办人      | again at N = 2E, 3E …, always 加急               |
+ * | E … 2E−1   | @承办人 @交办人, chat                    | at N = E                                         |
+ * | ≥ 2E       | @承办人 @交办人, chat                    | again at N = 2E, 3E …                            |
  *
- * So the recipient steps up 承办人 → 交办人 → 督办领导 and the channel chat → 加急 as days pass.
+ * So the recipient steps up 承办人 → 交办人 → 督办领导 as days pass; the channel steps up to
+ * 加急 under `buzzWorthy` (紧急, or overdue ≥ `urgentOverdueWorkdays`), which the chase job
+ * applies once per person per day. A submitted task (待审核) and a pending extension request
+ * wait on the 交办人: `review` / `extension` ask them each working morning after the request,
+ * and from E working days of waiting the 督办领导 sees it (`review_escalate`, `extension_escalate`).
  * The 督办领导 is the task's own, else the chat's configured leader, else the 交办人.
  *
  * Gate: nothing at all unless `now` is working time (working day incl. 调休 make-up days,
@@ -37,7 +41,7 @@
  *
  * Keys are `t:<task id>:<kind>:<slot>`; slots that depend on the deadline carry it, so an
  * approved extension re-arms them. Submitted tasks (待审核) are waiting on the reviewer, not
- * the assignees: no due, overdue or progress reminders for them.
+ * the assignees: no due, overdue or progress reminders for them, only the reviewer's.
  *
  * @example planReminders(task, [], DEFAULT_SETTINGS, calendar, new Date('2026-12-02T09:30:00+08:00'))
  * // → [{ kind: 'overdue', slot: 'overdue:1:2026-12-01T18:00', key: 't:12:overdue:1:2026-12-01T18:00', to: 'chat', … }]
@@ -45,8 +49,22 @@
 import { leadOf, supervisorOf } from './roles.js';
 import type { ChatSettings, Task, TaskEvent } from './types.js';
 
-export type ReminderKind = 'unsigned' | 'due_tomorrow' | 'due_soon' | 'overdue' | 'escalate' | 'stale' | 'revisit';
+export type ReminderKind =
+  | 'unsigned'
+  | 'due_tomorrow'
+  | 'due_soon'
+  | 'overdue'
+  | 'escalate'
+  | 'stale'
+  | 'revisit'
+  | 'review'
+  | 'review_escalate'
+  | 'extension'
+  | 'extension_escalate';
 export type ReminderTo = 'assignee' | 'lead' | 'creator' | 'supervisor' | 'chat';
+
+/** Kinds that wait on a decision of the reviewer (a submission, an extension request). */
+export const DECISION_KINDS: ReadonlySet<ReminderKind> = new Set(['review', 'review_escalate', 'extension', 'extension_escalate']);
 export type ReminderChannel = 'chat' | 'p2p' | 'urgent';
 
 export interface Reminder {
@@ -65,6 +83,8 @@ export interface Reminder {
   /** When the slot fell due (≤ now). */
   slotAt: Date;
   overdueDays?: number;
+  /** Working days a decision (review, extension) has waited. */
+  waitedDays?: number;
 }
 
 /** What the policy needs from a task's log: when each person last reported progress. */
@@ -107,22 +127,13 @@ function minutes(hhmm: string): number {
 
 /**
  * The escalation step for N overdue working days: the 督办 card's slot (a multiple of E, or
- * null before E) and whether the chat 催办 mentions the 交办人 and buzzes the 承办人.
- * @example escalationStep(5, 2, false) // → { cardAt: 4, cardUrgent: true, mentionCreator: true, chaseUrgent: true }
+ * null before E) and whether the chat 催办 mentions the 交办人.
+ * @example escalationStep(5, 2) // → { cardAt: 4, mentionCreator: true }
  */
-export function escalationStep(
-  overdueDays: number,
-  escalateAfterWorkdays: number,
-  isUrgentTask: boolean,
-): { cardAt: number | null; cardUrgent: boolean; mentionCreator: boolean; chaseUrgent: boolean } {
+export function escalationStep(overdueDays: number, escalateAfterWorkdays: number): { cardAt: number | null; mentionCreator: boolean } {
   const e = Math.max(1, Math.floor(escalateAfterWorkdays));
   const cardAt = overdueDays >= e ? Math.floor(overdueDays / e) * e : null;
-  return {
-    cardAt,
-    cardUrgent: cardAt !== null && (isUrgentTask || cardAt >= 2 * e),
-    mentionCreator: overdueDays >= e,
-    chaseUrgent: overdueDays >= 2 * e,
-  };
+  return { cardAt, mentionCreator: overdueDays >= e };
 }
 
 /** The local minute of a Date as 'YYYY-MM-DDTHH:MM', used in slot names. */
@@ -157,7 +168,13 @@ export function planReminders(task: Task, log: ProgressLog | readonly TaskEvent[
     }
     return out;
   }
+  if (task.state === 'submitted') {
+    // The reviewer's clock: the next working morning after the submission, then daily.
+    if (task.submittedAt) planDecision(out, push, task, 'review', task.submittedAt, settings, calendar, now);
+    return out;
+  }
   if (task.state !== 'assigned' && task.state !== 'in_progress') return out;
+  if (task.pendingExtension) planDecision(out, push, task, 'extension', task.pendingExtension.requestedAt, settings, calendar, now);
 
   const lead = leadOf(task);
   const assigneeIds = task.assignees.map((a) => a.userId);
@@ -195,16 +212,16 @@ export function planReminders(task: Task, log: ProgressLog | readonly TaskEvent[
       const chaseAt = calendar.at(today, settings.overdueChaseTime);
       if (t >= chaseAt.getTime()) {
         const n = calendar.workdaysBetween(dueYmd, today);
-        const step = escalationStep(n, settings.escalateAfterWorkdays, task.priority === 'urgent');
+        const step = escalationStep(n, settings.escalateAfterWorkdays);
         const mentioned = [lead ?? assigneeIds[0]!];
         if (step.mentionCreator && !mentioned.includes(task.creatorId)) mentioned.push(task.creatorId);
         push({
           kind: 'overdue',
           slot: `overdue:${n}:${dueStamp}`,
           to: 'chat',
-          channel: step.chaseUrgent ? 'urgent' : 'chat',
+          channel: 'chat',
           userIds: mentioned,
-          urgentTo: step.chaseUrgent ? [mentioned[0]!] : [],
+          urgentTo: [],
           slotAt: chaseAt,
           overdueDays: n,
         });
@@ -214,9 +231,9 @@ export function planReminders(task: Task, log: ProgressLog | readonly TaskEvent[
             kind: 'escalate',
             slot: `escalate:${step.cardAt}:${dueStamp}`,
             to: 'supervisor',
-            channel: step.cardUrgent ? 'urgent' : 'p2p',
+            channel: 'p2p',
             userIds: [supervisor],
-            urgentTo: step.cardUrgent ? [supervisor] : [],
+            urgentTo: [],
             slotAt: step.cardAt === n ? chaseAt : calendar.at(calendar.addWorkdays(dueYmd, step.cardAt), settings.overdueChaseTime),
             overdueDays: n,
           });
@@ -244,6 +261,61 @@ export function planReminders(task: Task, log: ProgressLog | readonly TaskEvent[
     }
   }
   return out;
+}
+
+/**
+ * A decision waiting on the 交办人 (a submission to review, an extension request): asked on
+ * each working morning after the day it was asked for; from `escalateAfterWorkdays` working days
+ * of waiting the 督办领导 sees it too (at E, 2E … as with 督办).
+ */
+function planDecision(
+  out: Reminder[],
+  push: (r: Omit<Reminder, 'key'>) => void,
+  task: Task,
+  kind: 'review' | 'extension',
+  since: Date,
+  settings: ChatSettings,
+  calendar: PolicyCalendar,
+  now: Date,
+): void {
+  void out;
+  const today = calendar.localDate(now);
+  const askAt = calendar.at(today, settings.dueTomorrowTime);
+  if (now.getTime() < askAt.getTime()) return;
+  const n = calendar.workdaysBetween(calendar.localDate(since), today);
+  if (n < 1) return;
+  const stamp = localStamp(calendar, since);
+  push({ kind, slot: `${kind}:${stamp}:${n}`, to: 'creator', channel: 'p2p', userIds: [task.creatorId], urgentTo: [], slotAt: askAt, waitedDays: n });
+  const step = escalationStep(n, settings.escalateAfterWorkdays);
+  const supervisor = supervisorOf(task, settings);
+  if (step.cardAt !== null && step.cardAt === n && supervisor !== task.creatorId) {
+    push({
+      kind: kind === 'review' ? 'review_escalate' : 'extension_escalate',
+      slot: `${kind}_escalate:${stamp}:${n}`,
+      to: 'supervisor',
+      channel: 'p2p',
+      userIds: [supervisor],
+      urgentTo: [],
+      slotAt: askAt,
+      waitedDays: n,
+    });
+  }
+}
+
+/**
+ * Whether a reminder justifies 加急 under the chat's policy (SPEC §4: by default 紧急 tasks and
+ * tasks overdue `urgentOverdueWorkdays` (5) working days or more). Decisions, progress asks and
+ * 回头看 never buzz. The caller buzzes a person at most once a day, on their message of the slot.
+ */
+export function buzzWorthy(
+  task: Pick<Task, 'priority'>,
+  r: Pick<Reminder, 'kind' | 'overdueDays'>,
+  settings: Pick<ChatSettings, 'urgentPriority' | 'urgentOverdueWorkdays'>,
+): boolean {
+  if (r.kind === 'stale' || r.kind === 'revisit' || DECISION_KINDS.has(r.kind)) return false;
+  if (settings.urgentPriority && task.priority === 'urgent') return true;
+  const n = settings.urgentOverdueWorkdays;
+  return n > 0 && (r.kind === 'overdue' || r.kind === 'escalate') && (r.overdueDays ?? 0) >= n;
 }
 
 /**

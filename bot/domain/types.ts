@@ -117,6 +117,8 @@ export type OutMessage =
       purpose?: 'task_card' | 'assignee_card' | 'other';
       /** open_ids to buzz (加急, urgent_app) once the message is sent. */
       urgentTo?: string[];
+      /** Lark's idempotency key, when it must follow from what the message is (a batch's recipient and slot). */
+      uuid?: string;
     }
   | {
       kind: 'reply';
@@ -162,6 +164,10 @@ export interface ChatSettings {
   escalateAfterWorkdays: number;
   staleProgressWorkdays: number;
   staleMinTaskWorkdays: number;
+  /** 加急 for 紧急 tasks (at most once per person per day, on their message of the slot). */
+  urgentPriority: boolean;
+  /** 加急 for tasks overdue this many working days or more; 0 = never. */
+  urgentOverdueWorkdays: number;
 }
 
 export const DEFAULT_SETTINGS: ChatSettings = {
@@ -181,4 +187,6 @@ export const DEFAULT_SETTINGS: ChatSettings = {
   escalateAfterWorkdays: 2,
   staleProgressWorkdays: 3,
   staleMinTaskWorkdays: 5,
+  urgentPriority: true,
+  urgentOverdueWorkdays: 5,
 };

@@ -79,7 +79,8 @@ export async function chaseSendsOverdueReminderOnce(h: Harness): Promise<void> {
 
   await h.runJob('chase', new Date(at.getTime() + 5 * 60_000));
   expect(chasesOf(await h.fake.messages(), task.title)).toHaveLength(1);
-  expect(await count(h, "SELECT count(*) AS n FROM outbox WHERE task_id = ? AND body LIKE '%逾期第%'", [task.id])).toBe(1);
+  // The group 催办 of the slot lists every overdue task of the chat: one row holds this one.
+  expect(await count(h, "SELECT count(*) AS n FROM outbox WHERE instr(body, ?) > 0 AND body LIKE '%逾期第%'", [task.title.slice(0, 20)])).toBe(1);
 }
 
 /**

@@ -91,10 +91,13 @@ describe('chase job', () => {
     expect(toLeader[0]!.msgType).toBe('interactive');
     expect(text(toLeader[0]!)).toContain('督办');
     expect(buttonValues(toLeader[0]!.content)).toEqual([
-      { a: 'chase', task: task.id, n: 1 },
-      { a: 'show', task: task.id, n: 1 },
+      { a: 'chase', task: task.id, n: 1, v: 'b', b: `es${task.id}` },
+      { a: 'show', task: task.id, n: 1, v: 'b', b: `es${task.id}` },
     ]);
+    // A 紧急 task: 加急 for the leader on the 督办 card, and for the lead on the group 催办 that
+    // mentions them (their only message of the slot) — each once that day.
     expect(bot.fake.urgents.filter((u) => day2.some((m) => m.id === u.messageId))).toEqual([
+      expect.objectContaining({ messageId: inGroup[0]!.id, kind: 'app', userIds: [PEOPLE.zhang.openId] }),
       expect.objectContaining({ messageId: toLeader[0]!.id, kind: 'app', userIds: [PEOPLE.leader.openId] }),
     ]);
 
@@ -130,9 +133,19 @@ describe('chase job', () => {
     expect(chats).toHaveLength(1);
     expect(text(chats[0]!)).toContain('逾期第 7 天');
     // No supervisor configured: the 督办 card falls back to the assigner, 加急 from 2E on.
-    const toChief = since(n).filter((m) => m.msgType === 'interactive');
+    const toChief = since(n).filter((m) => m.chatId === bot.fake.messagesTo(PEOPLE.chief.openId)[0]?.chatId);
     expect(toChief).toHaveLength(1);
-    expect(bot.fake.urgents.map((u) => u.userIds)).toEqual(expect.arrayContaining([[PEOPLE.chief.openId], [PEOPLE.zhang.openId]]));
+    expect(text(toChief[0]!)).toContain('督办');
+    // Overdue 7 working days (≥ 5): 加急 for the assigner on the 督办 card and for the lead on
+    // their own p2p card of the slot (where their 待签收 reminder is), once each.
+    const zhangCard = since(n).find((m) => m.chatId === bot.fake.messagesTo(PEOPLE.zhang.openId)[0]?.chatId)!;
+    expect(bot.fake.urgents.filter((u) => since(n).some((m) => m.id === u.messageId)).map((u) => [u.messageId, u.userIds])).toEqual(
+      expect.arrayContaining([
+        [toChief[0]!.id, [PEOPLE.chief.openId]],
+        [zhangCard.id, [PEOPLE.zhang.openId]],
+      ]),
+    );
+    expect(bot.fake.urgents.filter((u) => since(n).some((m) => m.id === u.messageId))).toHaveLength(2);
   });
 
   it('warns the chat admins once when a deadline lies in a year without calendar data', async () => {
@@ -170,8 +183,8 @@ describe('revisit job', () => {
     expect(asked[0]!.chatId).toBe(bot.fake.messagesTo(PEOPLE.chief.openId)[0]?.chatId);
     expect(text(asked[0]!)).toContain('回头看');
     expect(buttonValues(asked[0]!.content)).toEqual([
-      { a: 'revisit_ok', task: task.id, n: 1 },
-      { a: 'revisit_redo', task: task.id, n: 1 },
+      { a: 'revisit_ok', task: task.id, n: 1, v: 'b', b: `rs${task.id}` },
+      { a: 'revisit_redo', task: task.id, n: 1, v: 'b', b: `rs${task.id}` },
     ]);
   });
 });

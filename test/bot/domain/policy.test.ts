@@ -8,7 +8,7 @@ import chineseDays from 'chinese-days';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkCalendar } from '../../../bot/domain/calendar.js';
-import { escalationStep, planReminders, type Reminder } from '../../../bot/domain/policy.js';
+import { buzzWorthy, escalationStep, planReminders, type Reminder } from '../../../bot/domain/policy.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type Task, type TaskEvent } from '../../../bot/domain/types.js';
 
 const cal = new WorkCalendar({ tz: 'Asia/Shanghai' });
@@ -80,26 +80,52 @@ describe('overdue 催办 and the 督办 ladder across the National Day week', ()
     ['2026-10-09T09:30', 'day 2 — escalation card to the supervisor', [`t:7:overdue:2:${D}`, `t:7:escalate:2:${D}`]],
     ['2026-10-10T11:00', 'day 3 on the make-up Saturday', [`t:7:overdue:3:${D}`, `t:7:escalate:2:${D}`]],
     ['2026-10-11T11:00', 'Sunday', []],
-    ['2026-10-12T09:30', 'day 4 — 2E: 加急, card again', [`t:7:overdue:4:${D}`, `t:7:escalate:4:${D}`]],
+    ['2026-10-12T09:30', 'day 4 — 2E: card again', [`t:7:overdue:4:${D}`, `t:7:escalate:4:${D}`]],
     ['2026-10-13T23:00', 'night', []],
   ])('%s (%s)', (now, _why, expected) => {
     expect(keys(plan(beforeHoliday, now))).toEqual(expected);
   });
 
-  it('steps up recipient and channel as days pass', () => {
+  it('steps up the recipient as days pass; 加急 is the batch’s, by buzzWorthy', () => {
     const d1 = plan(beforeHoliday, '2026-10-08T09:30');
     expect(d1[0]).toMatchObject({ kind: 'overdue', to: 'chat', channel: 'chat', userIds: ['ou_lead'], urgentTo: [], overdueDays: 1 });
     const d2 = plan(beforeHoliday, '2026-10-09T09:30');
     expect(d2[0]).toMatchObject({ channel: 'chat', userIds: ['ou_lead', 'ou_creator'], overdueDays: 2 });
     expect(d2[1]).toMatchObject({ kind: 'escalate', to: 'supervisor', channel: 'p2p', userIds: ['ou_boss'], urgentTo: [] });
     const d4 = plan(beforeHoliday, '2026-10-12T09:30');
-    expect(d4[0]).toMatchObject({ channel: 'urgent', userIds: ['ou_lead', 'ou_creator'], urgentTo: ['ou_lead'], overdueDays: 4 });
-    expect(d4[1]).toMatchObject({ kind: 'escalate', channel: 'urgent', urgentTo: ['ou_boss'] });
+    expect(d4[0]).toMatchObject({ channel: 'chat', userIds: ['ou_lead', 'ou_creator'], urgentTo: [], overdueDays: 4 });
+    expect(d4[1]).toMatchObject({ kind: 'escalate', channel: 'p2p', urgentTo: [] });
   });
 
-  it('urgent (紧急) tasks get 加急 on the first escalation card', () => {
-    const r = plan({ ...beforeHoliday, priority: 'urgent' }, '2026-10-09T09:30');
-    expect(r[1]).toMatchObject({ kind: 'escalate', channel: 'urgent', urgentTo: ['ou_boss'] });
+  it('加急 by default: 紧急 tasks, and tasks overdue 5 working days or more; `/设置 加急` changes it', () => {
+    const overdue = (n: number) => ({ kind: 'overdue' as const, overdueDays: n });
+    expect(buzzWorthy({ priority: 'normal' }, overdue(4), DEFAULT_SETTINGS)).toBe(false);
+    expect(buzzWorthy({ priority: 'normal' }, overdue(5), DEFAULT_SETTINGS)).toBe(true);
+    expect(buzzWorthy({ priority: 'urgent' }, { kind: 'due_soon' }, DEFAULT_SETTINGS)).toBe(true);
+    expect(buzzWorthy({ priority: 'urgent' }, { kind: 'review' }, DEFAULT_SETTINGS)).toBe(false);
+    expect(buzzWorthy({ priority: 'urgent' }, { kind: 'stale' }, DEFAULT_SETTINGS)).toBe(false);
+    const off = { urgentPriority: false, urgentOverdueWorkdays: 0 };
+    expect(buzzWorthy({ priority: 'urgent' }, overdue(30), off)).toBe(false);
+    expect(buzzWorthy({ priority: 'normal' }, overdue(3), { urgentPriority: false, urgentOverdueWorkdays: 3 })).toBe(true);
+  });
+
+  it('a submitted task asks its reviewer each working morning after, and the supervisor after E days', () => {
+    const submitted = { ...beforeHoliday, state: 'submitted' as const, submittedAt: at('2026-09-30T16:30') };
+    expect(plan(submitted, '2026-09-30T17:00')).toEqual([]);
+    // 10-01…10-07 is the National Day holiday; 10-08 is the first working morning after.
+    expect(plan(submitted, '2026-10-08T09:00')).toEqual([]);
+    expect(plan(submitted, '2026-10-08T09:30')).toMatchObject([{ kind: 'review', userIds: ['ou_creator'], waitedDays: 1 }]);
+    expect(plan(submitted, '2026-10-09T09:30')).toMatchObject([
+      { kind: 'review', userIds: ['ou_creator'], waitedDays: 2 },
+      { kind: 'review_escalate', userIds: ['ou_boss'], waitedDays: 2 },
+    ]);
+    expect(plan(submitted, '2026-10-10T09:30').map((r) => r.kind)).toEqual(['review']);
+    const asking = {
+      ...beforeHoliday,
+      dueAt: at('2026-10-20T18:00'),
+      pendingExtension: { dueAt: at('2026-10-30T18:00'), reason: 'x', requestedBy: 'ou_lead', requestedAt: at('2026-10-08T11:00') },
+    };
+    expect(plan(asking, '2026-10-09T09:30').filter((r) => r.kind.startsWith('extension'))).toMatchObject([{ kind: 'extension', userIds: ['ou_creator'] }]);
   });
 
   it('the supervisor falls back to the chat leader, then the creator', () => {
@@ -118,18 +144,18 @@ describe('overdue 催办 and the 督办 ladder across the National Day week', ()
   it('an approved extension re-arms the slots; submitted tasks are not chased', () => {
     const extended = { ...beforeHoliday, dueAt: at('2026-10-09T18:00'), originalDueAt: beforeHoliday.dueAt };
     expect(keys(plan(extended, '2026-10-10T09:30'))).toEqual(['t:7:overdue:1:2026-10-09T18:00']);
-    expect(plan({ ...beforeHoliday, state: 'submitted' }, '2026-10-12T09:30')).toEqual([]);
+    expect(plan({ ...beforeHoliday, state: 'submitted' }, '2026-10-12T09:30').filter((r) => r.to !== 'creator' && r.to !== 'supervisor')).toEqual([]);
     expect(plan({ ...beforeHoliday, state: 'cancelled' }, '2026-10-12T09:30')).toEqual([]);
   });
 
   it('escalationStep is the documented ladder', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => escalationStep(n, 2, false))).toEqual([
-      { cardAt: null, cardUrgent: false, mentionCreator: false, chaseUrgent: false },
-      { cardAt: 2, cardUrgent: false, mentionCreator: true, chaseUrgent: false },
-      { cardAt: 2, cardUrgent: false, mentionCreator: true, chaseUrgent: false },
-      { cardAt: 4, cardUrgent: true, mentionCreator: true, chaseUrgent: true },
-      { cardAt: 4, cardUrgent: true, mentionCreator: true, chaseUrgent: true },
-      { cardAt: 6, cardUrgent: true, mentionCreator: true, chaseUrgent: true },
+    expect([1, 2, 3, 4, 5, 6].map((n) => escalationStep(n, 2))).toEqual([
+      { cardAt: null, mentionCreator: false },
+      { cardAt: 2, mentionCreator: true },
+      { cardAt: 2, mentionCreator: true },
+      { cardAt: 4, mentionCreator: true },
+      { cardAt: 4, mentionCreator: true },
+      { cardAt: 6, mentionCreator: true },
     ]);
   });
 });
