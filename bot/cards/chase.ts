@@ -20,6 +20,7 @@
  * // → { schema: '2.0', header: { title: { content: '督办：1 项逾期事项' }, template: 'red' }, body: { elements: [...] } }
  */
 import type { Reminder, ReminderKind } from '../domain/policy.js';
+import { leadOf } from '../domain/roles.js';
 import type { Lang, OutMessage, Task } from '../domain/types.js';
 import { t } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
@@ -88,10 +89,6 @@ export function waitedDaysOf(task: Pick<Task, 'state' | 'submittedAt' | 'pending
   const since = task.state === 'submitted' ? task.submittedAt : (task.pendingExtension?.requestedAt ?? null);
   if (!since) return 0;
   return Math.max(0, view.calendar.workdaysBetween(view.calendar.localDate(since), view.calendar.localDate(view.now)));
-}
-
-function leadOf(task: Task): string | null {
-  return (task.assignees.find((a) => a.role === 'lead') ?? task.assignees[0])?.userId ?? null;
 }
 
 /**
