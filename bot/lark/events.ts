@@ -24,8 +24,13 @@ export type IncomingEvent =
       chatId: string;
       chatType: 'group' | 'p2p';
       sender: string;
-      /** Text content with @_user_N placeholders kept. Empty for non-text messages. */
+      /**
+       * Text with @_user_N placeholders kept: a `text` message's text, or a `post`'s text and
+       * `at` elements in order, paragraphs on their own lines. Empty for other types.
+       */
       text: string;
+      /** A file or image sent as the message (its key and file name). */
+      attachment: Attachment | null;
       messageType: string;
       mentions: Mention[];
       /** Set when the message is a reply / in a thread. */
@@ -44,7 +49,37 @@ export type IncomingEvent =
   | (Base & { kind: 'botAdded'; chatId: string; operator: string | null; chatName: string | null })
   | (Base & { kind: 'ignored'; eventType: string });
 
+export interface Attachment {
+  type: 'file' | 'image';
+  key: string;
+  /** The file's name; empty for images. */
+  name: string;
+}
+
 type Json = Record<string, any>;
+
+/**
+ * The text of a received `post`: `{ title, content: [[{tag:'text',text}|{tag:'at',user_id:'@_user_1'}|…]] }`
+ * (message content page: https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content).
+ * A `post` sent with languages (`{ zh_cn: {…} }`) is read from its first language. The title is
+ * left out: it is a heading, not what was said.
+ */
+function postText(content: Json): string {
+  const body = Array.isArray(content?.content) ? content : (Object.values(content ?? {}).find((v) => Array.isArray((v as Json)?.content)) as Json | undefined);
+  if (!body) return '';
+  const lines: string[] = [];
+  for (const para of body.content as unknown[]) {
+    if (!Array.isArray(para)) continue;
+    let line = '';
+    for (const el of para as Json[]) {
+      if (el?.tag === 'text' || el?.tag === 'a' || el?.tag === 'md' || el?.tag === 'code_block') line += typeof el.text === 'string' ? el.text : '';
+      else if (el?.tag === 'at' && typeof el.user_id === 'string') line += el.user_id;
+      if (el?.tag === 'a' && typeof el.href === 'string' && el.href !== el.text) line += ` ${el.href}`;
+    }
+    lines.push(line);
+  }
+  return lines.join('\n').trim();
+}
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
@@ -104,14 +139,19 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
       const chatId = id('chat_id', m.chat_id, 'chat_id');
       if (!messageId || !chatId || !sender) throw new MalformedEventError('bad message event');
       let text = '';
-      if (m.message_type === 'text' && typeof m.content === 'string') {
+      let attachment: Attachment | null = null;
+      let parsed: Json | null = null;
+      if (typeof m.content === 'string') {
         try {
-          const parsed = JSON.parse(m.content);
-          if (typeof parsed?.text === 'string') text = parsed.text;
+          parsed = JSON.parse(m.content);
         } catch {
           throw new MalformedEventError('message content is not JSON');
         }
       }
+      if (m.message_type === 'text' && typeof parsed?.text === 'string') text = parsed.text;
+      else if (m.message_type === 'post' && parsed) text = postText(parsed);
+      else if (m.message_type === 'file' && str(parsed?.file_key)) attachment = { type: 'file', key: parsed!.file_key, name: str(parsed!.file_name) ?? '' };
+      else if (m.message_type === 'image' && str(parsed?.image_key)) attachment = { type: 'image', key: parsed!.image_key, name: '' };
       const mentions: Mention[] = Array.isArray(m.mentions)
         ? m.mentions
             .filter((x: Json) => str(x?.key) && str(x?.id?.open_id))
@@ -125,6 +165,7 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
         chatType: m.chat_type === 'p2p' ? 'p2p' : 'group',
         sender,
         text,
+        attachment,
         messageType: String(m.message_type ?? ''),
         mentions,
         parentId: id('message_id', m.parent_id, 'parent_id'),

@@ -118,6 +118,34 @@ export function messageEvent(o: MessageEventOptions): Json {
   );
 }
 
+/**
+ * im.message.receive_v1 with a rich-text (`post`) message, as Lark delivers one: `{ title,
+ * content: [[…]] }` without a language key, each line a paragraph, each mention an `at`
+ * element whose user_id is its `@_user_N` key (message content page, post).
+ */
+export function postMessageEvent(o: MessageEventOptions & { title?: string }): Json {
+  const env = messageEvent(o);
+  const { text } = JSON.parse(env.event.message.content) as { text: string };
+  const names = new Map<string, string>(((env.event.message.mentions ?? []) as Json[]).map((m) => [m.key, m.name]));
+  const content = text.split('\n').map((line) =>
+    line
+      .split(/(@_user_\d+)/)
+      .filter((part) => part !== '')
+      .map((part) => (/^@_user_\d+$/.test(part) ? { tag: 'at', user_id: part, user_name: names.get(part) ?? '' } : { tag: 'text', text: part, style: [] })),
+  );
+  env.event.message.message_type = 'post';
+  env.event.message.content = JSON.stringify({ title: o.title ?? '', content });
+  return env;
+}
+
+/** im.message.receive_v1 with a message of another type: `file`, `image`, `sticker`… and its content. */
+export function otherMessageEvent(o: Omit<MessageEventOptions, 'text'> & { messageType: string; content: Json }): Json {
+  const env = messageEvent({ ...o, text: '', mentions: [] });
+  env.event.message.message_type = o.messageType;
+  env.event.message.content = JSON.stringify(o.content);
+  return env;
+}
+
 function placeMentions(input: string, mentions: MentionRef[]): { text: string; keyed: { key: string; m: MentionRef }[] } {
   if (/@_user_\d+/.test(input) || mentions.length === 0) {
     return { text: input, keyed: mentions.map((m, i) => ({ key: `@_user_${i + 1}`, m })) };
