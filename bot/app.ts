@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { Deps } from './deps.js';
 import { backlog, dispatchEnvelope } from './ingest.js';
+import type { Router } from './router.js';
 import { MalformedEventError } from './lark/events.js';
 import { AuthError, MalformedRequestError, verifyRequest } from './lark/verify.js';
 
@@ -56,7 +57,7 @@ export interface AppOptions {
   health?: () => Record<string, unknown>;
 }
 
-export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
+export function createApp(deps: Deps, router: Router, opts: AppOptions = {}): Hono {
   const app = new Hono();
 
   app.get('/healthz', async (c) => {
@@ -110,7 +111,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
     }
     if (verified.kind === 'challenge') return c.json({ challenge: verified.challenge });
 
-    const work = dispatchEnvelope(deps, verified.envelope);
+    const work = dispatchEnvelope(deps, router, verified.envelope);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), ACK_BUDGET_MS);

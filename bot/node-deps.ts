@@ -1,6 +1,6 @@
 /**
  * Composition root for Node: config → database → Lark client → calendar → Deps. Used by the
- * process entry (bot/main.ts), the job command (schedules/cli.ts), tests and the sandbox.
+ * process entry (entry/main.ts), the job command (schedules/cli.ts), tests and the sandbox.
  */
 import type { Logger } from 'pino';
 import { loadCalendar } from '../db/calendar.js';

@@ -1,10 +1,21 @@
 /**
- * The router: explicit registration (handlers/index.ts), one dispatch per event, one error
- * boundary per event. Duplicate registrations fail at start.
+ * The router: explicit registration (handlers/index.ts builds it; the entry passes it in), and
+ * for each claimed event one dispatch inside one error boundary — the tenant check, parsing,
+ * remembering the chat and the names mentioned, the handler, and the answer to whatever went
+ * wrong (a short sentence, never a stack trace). Duplicate registrations fail at start.
  */
-import type { BotContext, CardAnswer } from './context.js';
+import { getChat, settingsOf, upsertChat, type ChatRow } from '../db/chats.js';
+import { AlreadyProcessedError, ConflictError } from '../db/commit.js';
+import { markProcessed } from '../db/inbox.js';
+import { rememberNames } from '../db/users.js';
+import { escapeText } from './cards/escape.js';
+import { createContext, flush, type BotContext, type CardAnswer } from './context.js';
+import type { Deps } from './deps.js';
+import { UserError } from './errors.js';
+import { hasMessage, t } from './i18n.js';
 import type { IncomingEvent } from './lark/events.js';
-import type { Command } from './parse/command.js';
+import { parseCommand, type Command } from './parse/command.js';
+import { ParseError } from './parse/errors.js';
 
 export type MessageEvent = Extract<IncomingEvent, { kind: 'message' }>;
 export type CardActionEvent = Extract<IncomingEvent, { kind: 'cardAction' }>;
@@ -58,4 +69,135 @@ export class Router {
     this.botAddedHandler = handler;
     return this;
   }
+
+  /** Runs one claimed event meant for the bot (bot/ingest.ts). Never throws: the boundary answers the user. */
+  process(deps: Deps, event: IncomingEvent): Promise<CardAnswer | void> {
+    return processEvent(this, deps, event);
+  }
+}
+
+async function processEvent(r: Router, deps: Deps, event: IncomingEvent): Promise<CardAnswer | void> {
+  const log = deps.log.child({ event_id: event.eventId, kind: event.kind });
+  const lang = deps.config.DUBAN_LANG;
+  for (let attempt = 1; ; attempt++) {
+    const ctx = createContext(deps, event);
+    try {
+      const answer = await route(r, ctx, event);
+      await flush(ctx, event);
+      return answer;
+    } catch (err) {
+      if (err instanceof AlreadyProcessedError) return;
+      if (err instanceof ConflictError && attempt < 4) continue;
+      const known = err instanceof UserError || err instanceof ParseError;
+      if (!known) log.error({ err }, 'handler failed');
+      const text = known ? explain(lang, err) : t(lang, 'internal_error');
+      ctx.pending.length = 0;
+      if (event.kind === 'cardAction') {
+        await markProcessed(deps.db, event.eventId, deps.clock.now(), known ? undefined : String(err)).catch(() => {});
+        return { toast: { type: known ? 'warning' : 'error', content: text } };
+      }
+      ctx.reply(text);
+      try {
+        await flush(ctx, event, known ? undefined : String(err));
+      } catch (flushErr) {
+        if (!(flushErr instanceof AlreadyProcessedError)) log.error({ err: flushErr }, 'could not answer the user');
+      }
+      return;
+    }
+  }
+}
+
+/** A user's mistake as one short sentence plus, when it helps, the usage line. */
+export function explain(lang: 'zh' | 'en', err: UserError | ParseError): string {
+  // Params quote what was typed (a bad time, an unknown verb) or a display name: in a text
+  // reply `<at user_id="all">` or `[x](url)` there would mention or link, so they are defanged.
+  const params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, typeof v === 'string' ? escapeText(v) : v]));
+  if (err instanceof UserError) {
+    const text = t(lang, err.key, params);
+    return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
+  }
+  const key = `parse_error.${err.code}`;
+  const text = hasMessage(key) ? t(lang, key, params) : t(lang, 'not_a_command');
+  return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
+}
+
+async function route(r: Router, ctx: BotContext, event: IncomingEvent): Promise<CardAnswer | void> {
+  const { deps } = ctx;
+  switch (event.kind) {
+    case 'message':
+      return routeMessage(ctx, event, r);
+    case 'cardAction': {
+      const action = typeof event.value.a === 'string' ? event.value.a : '';
+      const handler = r.cardActions.get(action);
+      if (!handler) throw new UserError('card_unknown_action');
+      return handler(ctx, event as CardActionEvent);
+    }
+    case 'botAdded':
+      if (namesAnotherTenantsChat(deps, await getChat(deps.db, event.chatId), event.tenantKey)) return;
+      await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: 'group', name: event.chatName }, ctx.now);
+      if (r.botAddedHandler) await r.botAddedHandler(ctx, event);
+      return;
+    case 'ignored':
+      return;
+  }
+}
+
+async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Promise<void> {
+  const { deps } = ctx;
+  // Only messages meant for the bot get here (bot/ingest.ts isForTheBot, asked once per event).
+  const mentionsBot = event.mentions.some((m) => m.openId === deps.botOpenId);
+  const isReply = Boolean(event.parentId || event.rootId);
+  // A chat belongs to the tenant it was first seen with: an event naming it from another
+  // tenant must neither read nor change that tenant's settings or tasks there.
+  const known = await getChat(deps.db, event.chatId);
+  if (namesAnotherTenantsChat(deps, known, event.tenantKey)) return;
+  const settings = settingsOf(known);
+  const cmd = parseCommand(event.text, event.mentions, {
+    now: ctx.now,
+    calendar: deps.calendar,
+    endOfDay: settings.endOfDay,
+    botOpenId: deps.botOpenId,
+    lang: ctx.lang,
+  });
+  if (!known) await rememberChat(deps, event);
+  await rememberNames(
+    deps.db,
+    event.tenantKey,
+    event.mentions.filter((m) => m.openId !== deps.botOpenId),
+  );
+  if (cmd) {
+    const handler = r.commands.get(cmd.verb);
+    if (!handler) throw new ParseError('unknown_verb', { verb: cmd.verb });
+    await handler(ctx, cmd as never, event);
+    return;
+  }
+  if (isReply && r.replyHandler && (await r.replyHandler(ctx, event))) return;
+  if (event.chatType === 'p2p' || mentionsBot) {
+    if (r.fallback) await r.fallback(ctx, event);
+    else ctx.reply(t(ctx.lang, 'not_a_command'));
+  }
+}
+
+/**
+ * A chat belongs to the tenant it was first seen with: an event naming it from another tenant
+ * (a message, the bot being added) must neither read nor change that tenant's chat. Logged.
+ */
+function namesAnotherTenantsChat(deps: Deps, known: ChatRow | null, tenantKey: string): boolean {
+  if (!known || known.tenantKey === tenantKey) return false;
+  deps.log.warn({ chat_id: known.chatId, tenant_key: tenantKey }, "event names another tenant's chat; ignored");
+  return true;
+}
+
+/** Records a chat on first sight (only then), with its name and owner from Lark for a group (digest titles, /设置). */
+async function rememberChat(deps: Deps, event: MessageEvent): Promise<void> {
+  let info: { name: string | null; ownerId: string | null } = { name: null, ownerId: null };
+  if (event.chatType === 'group') {
+    try {
+      const chat = await deps.lark.getChat(event.chatId);
+      info = { name: chat.name || null, ownerId: chat.ownerId };
+    } catch (err) {
+      deps.log.debug({ err, chat_id: event.chatId }, 'chat info lookup failed; the name can come later');
+    }
+  }
+  await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: event.chatType, ...info }, deps.clock.now());
 }

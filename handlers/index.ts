@@ -2,7 +2,7 @@
  * Every verb, reply and button the bot understands, registered in one list (zh and en verbs
  * map to the same canonical verb in bot/parse/command.ts). Duplicates throw at start.
  */
-import type { Router } from '../bot/router.js';
+import { Router } from '../bot/router.js';
 import { accept } from './accept.js';
 import { assign } from './assign.js';
 import { cancel } from './cancel.js';
@@ -19,6 +19,13 @@ import { list, show } from './show.js';
 import { digest } from './digest.js';
 import { ledger } from './ledger.js';
 import { stats } from './stats.js';
+
+/** The router with every handler registered; the entries build it once and pass it in. */
+export function createRouter(): Router {
+  const r = new Router();
+  registerHandlers(r);
+  return r;
+}
 
 export function registerHandlers(r: Router): void {
   // 交办 → 签收 → 进展 → 办结 → 通过/退回, 延期, 催办, 撤销 (SPEC §2–§3)

@@ -1,7 +1,7 @@
 /**
  * The one schedule table. Node runs each job with the `cron` package on `cron`, in DUBAN_TZ
  * (schedules/node.ts); Workers run it on a Cron Trigger with `utcCron` (wrangler.toml's
- * `[triggers] crons` is this column, in this order; bot/worker.ts dispatches on it), and the
+ * `[triggers] crons` is this column, in this order; entry/worker.ts dispatches on it), and the
  * job command runs one by name (schedules/cli.ts). A tick is only a tick: each job decides
  * from `now` what is due — the chase policy gates on working time per chat, the digest on
  * each chat's weekday and time — so a late, missed or doubled tick changes nothing.

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../bot/app.js';
+import { createRouter } from '../handlers/index.js';
 import { FixedClock } from '../bot/clock.js';
 import { loadConfig } from '../bot/config.js';
 import { WorkCalendar } from '../bot/domain/calendar.js';
@@ -175,7 +176,7 @@ describe('two Node processes and the Worker, one remote database', () => {
     const clock = new FixedClock(new Date());
     const config = loadConfig({ ...botEnv(), LOG_LEVEL: 'silent' });
     const deps = await createNodeDeps(config, { clock, log: createLogger('silent') });
-    const app = createApp(deps);
+    const app = createApp(deps, createRouter());
     const dueDay = calendar.addWorkdays(calendar.localDate(clock.now()), 1);
     const titles = Array.from({ length: TASKS }, (_, i) => `多实例催办测试事项第${i + 1}项`);
     for (const [i, title] of titles.entries()) {

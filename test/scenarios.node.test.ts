@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createApp } from '../bot/app.js';
+import { createRouter } from '../handlers/index.js';
 import { FixedClock } from '../bot/clock.js';
 import { loadConfig } from '../bot/config.js';
 import { createLogger } from '../bot/log.js';
@@ -42,7 +43,7 @@ async function nodeHarness(): Promise<{ h: Harness; close(): Promise<void> }> {
     DATABASE_URL: `file:${join(dir, 'duban.db')}`,
   });
   const deps: NodeDeps = await createNodeDeps(config, { clock, log: createLogger(config.LOG_LEVEL) });
-  const app = createApp(deps);
+  const app = createApp(deps, createRouter());
   /**
    * Waits for deferred work, then lets time pass for retries a rate limit pushed a second or
    * two ahead: the clock stands still otherwise, and a retry never comes due on a still clock.

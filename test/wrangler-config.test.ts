@@ -26,7 +26,7 @@ describe('wrangler.toml', () => {
     const date = JSON.parse(setting('compatibility_date')!) as string;
     expect(date <= '2026-05-03').toBe(true);
     expect(setting('compatibility_flags')).toContain('"nodejs_compat"');
-    expect(setting('main')).toBe('"bot/worker.ts"');
+    expect(setting('main')).toBe('"entry/worker.ts"');
     expect(setting('__dirname')).toBe(`'"/"'`);
     // The experimental flag the test pool needs must never be deployed.
     expect(toml).not.toContain('increase_websocket_message_size');

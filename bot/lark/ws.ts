@@ -42,7 +42,7 @@ export interface LongConnection {
   stop(): Promise<void>;
 }
 
-/** The transport-independent intake; bot/ingest.ts's `dispatchEnvelope` unless a test injects one. */
+/** The transport-independent intake: bot/ingest.ts's `dispatchEnvelope` with the entry's router (a test injects its own). */
 export type Dispatch = (deps: Deps, envelope: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 export interface LongConnectionOptions {
@@ -50,7 +50,7 @@ export interface LongConnectionOptions {
   appSecret: string;
   /** LARK_DOMAIN: `feishu`, `lark`, or a base URL such as `http://127.0.0.1:9000`. */
   domain: string;
-  dispatch?: Dispatch;
+  dispatch: Dispatch;
 }
 
 /** The path the SDK asks for the socket address (`WSConfig.wsConfigUrl`). */
@@ -104,7 +104,7 @@ const CONSOLE_HINT =
  */
 export function startLongConnection(deps: Deps, opts: LongConnectionOptions): LongConnection {
   const log = deps.log.child({ component: 'lark-ws' });
-  const dispatch = opts.dispatch ?? dispatchThroughIngest;
+  const { dispatch } = opts;
   const base = larkBaseUrl(opts.domain);
   const discoveryUrl = `${base}${ENDPOINT_PATH}`;
 
@@ -268,16 +268,6 @@ export function startLongConnection(deps: Deps, opts: LongConnectionOptions): Lo
     },
   };
 }
-
-/**
- * bot/ingest.ts's `dispatchEnvelope`, loaded when the first envelope arrives, so that this
- * transport and its tests do not load the handler graph. bot/main.ts imports ingest.ts itself
- * at start, so a broken import still fails the start, not the first event.
- */
-const dispatchThroughIngest: Dispatch = async (deps, envelope) => {
-  const { dispatchEnvelope } = await import('../ingest.js');
-  return dispatchEnvelope(deps, envelope);
-};
 
 /**
  * Hands the SDK's merged JSON, untouched, to our intake. The SDK's own `invoke` would flatten

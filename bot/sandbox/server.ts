@@ -26,6 +26,7 @@ import { count } from 'drizzle-orm';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { recoverInbox } from '../ingest.js';
+import type { Router } from '../router.js';
 import { createLogger } from '../log.js';
 import { createNodeDeps, type NodeDeps } from '../node-deps.js';
 import type { Clock } from '../clock.js';
@@ -156,7 +157,7 @@ function dbPathOf(url: string): string | null {
 
 // ───────────────────────── start ─────────────────────────
 
-export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+export async function startSandbox(router: Router, opts: SandboxOptions = {}): Promise<Sandbox> {
   const databaseUrl = opts.databaseUrl ?? DEFAULT_DB;
   const dbPath = dbPathOf(databaseUrl);
   const transcriptPath = dbPath ? `${dbPath.replace(/\.db$/, '')}.transcript.json` : null;
@@ -237,7 +238,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   watcher.unref();
 
   // ── the HTTP server: the bot's own routes and the page ──
-  const botApp = createApp(deps, { health: () => ({ mode: 'sandbox' }) });
+  const botApp = createApp(deps, router, { health: () => ({ mode: 'sandbox' }) });
   const app = new Hono();
   let selfUrl = '';
 
@@ -652,7 +653,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const addr = server.address() as AddressInfo;
   selfUrl = `http://${config.HOST}:${addr.port}`;
 
-  await recoverInbox(deps).catch((err) => log.error({ err }, 'inbox recovery failed'));
+  await recoverInbox(deps, router).catch((err) => log.error({ err }, 'inbox recovery failed'));
   deps.sender.kick();
 
   // ── seed a fresh office ──

@@ -26,7 +26,7 @@ export async function benchIngest(seconds = 5): Promise<Record<string, string | 
   const { url } = await fake.start();
   const botPort = 18_000 + Math.floor(Math.random() * 1000);
   const barePort = botPort + 1000;
-  const bot = start(['bot/main.ts'], {
+  const bot = start(['entry/main.ts'], {
     LARK_APP_ID: 'cli_bench',
     LARK_APP_SECRET: 'bench-secret',
     LARK_ENCRYPT_KEY: KEY,

@@ -6,7 +6,7 @@
  *
  * The measured process is a child running the Node entry's composition (createNodeDeps,
  * createApp, the HTTP server) and the two jobs in-process at fixed moments (a Friday 10:00
- * chase, the Friday 16:00 digest): bot/main.ts would only run them when the wall clock says
+ * chase, the Friday 16:00 digest): entry/main.ts would only run them when the wall clock says
  * so. Its outbox goes to the fake Lark server (limits on) in the parent.
  *
  * The office: 200 tasks overdue (each gets a 催办 in its group and a 督办 card to its leader),
@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Client } from '@libsql/client';
 import { createApp } from '../../bot/app.js';
+import { createRouter } from '../../handlers/index.js';
 import { FixedClock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { canonicalJson, eventHash, genesisHash } from '../../bot/domain/chain.js';
@@ -121,7 +122,7 @@ async function child(): Promise<void> {
   const config = loadConfig(env);
   const clock = new FixedClock(CHASE_AT);
   const deps = await createNodeDeps(config, { clock, log: createLogger('silent') });
-  serve({ fetch: createApp(deps).fetch, hostname: '127.0.0.1', port: config.PORT });
+  serve({ fetch: createApp(deps, createRouter()).fetch, hostname: '127.0.0.1', port: config.PORT });
   const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
   const lines = process.stdin.setEncoding('utf8');
   say({ step: 'started', peak: process.resourceUsage().maxRSS * 1024 });

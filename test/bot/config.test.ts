@@ -44,7 +44,7 @@ describe('configuration', () => {
   });
 
   it('the entry point exits non-zero with one line per problem and no stack trace', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'entry/main.ts'], {
       env: { PATH: process.env.PATH, LARK_APP_ID: 'nope' },
       encoding: 'utf8',
       cwd: process.cwd(),

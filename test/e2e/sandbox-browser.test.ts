@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../bot/sandbox/server.js';
+import { createRouter } from '../../handlers/index.js';
 import { personByKey } from '../../bot/sandbox/seed.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   }
   work = mkdtempSync(join(tmpdir(), 'duban-sandbox-e2e-'));
   mkdirSync(ARTIFACTS, { recursive: true });
-  sandbox = await startSandbox({
+  sandbox = await startSandbox(createRouter(), {
     port: 0,
     databaseUrl: `file:${join(work, 'sandbox.db')}`,
     fresh: true,

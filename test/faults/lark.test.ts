@@ -1,5 +1,5 @@
 /**
- * Lark misbehaving, through the real bot process (`node --import tsx bot/main.ts`, webhook
+ * Lark misbehaving, through the real bot process (`node --import tsx entry/main.ts`, webhook
  * mode, signed and encrypted events over HTTP) on a real libSQL file, against the fake Lark
  * server with its rate limits on. After each fault: every message delivered exactly once,
  * every acknowledged event processed exactly once, every task whole.

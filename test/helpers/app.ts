@@ -10,6 +10,7 @@ import type { Hono } from 'hono';
 import { FixedClock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { createApp } from '../../bot/app.js';
+import { createRouter } from '../../handlers/index.js';
 import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { createLogger } from '../../bot/log.js';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
@@ -109,7 +110,7 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
     ...opts.env,
   });
   let deps = await createNodeDeps(config, { clock, log: createLogger(config.LOG_LEVEL) });
-  let app = createApp(deps);
+  let app = createApp(deps, createRouter());
   let seq = 0;
 
   const post: TestBot['post'] = async (envelope, o = {}) => {
@@ -132,7 +133,7 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
       await deps.settle().catch(() => {});
       await deps.close();
       deps = await createNodeDeps(config, { clock, log: createLogger(config.LOG_LEVEL) });
-      app = createApp(deps);
+      app = createApp(deps, createRouter());
       bot.deps = deps;
       bot.app = app;
     },

@@ -180,7 +180,7 @@ describe('webhook mode needs the Encrypt Key', () => {
   };
 
   it('npm start refuses to start with only the verification token, saying why and how', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { env: base, encoding: 'utf8', cwd: process.cwd(), timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'entry/main.ts'], { env: base, encoding: 'utf8', cwd: process.cwd(), timeout: 60_000 });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('LARK_ENCRYPT_KEY');
     expect(r.stderr).toMatch(/forge/);

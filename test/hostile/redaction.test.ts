@@ -35,7 +35,7 @@ function run(entry: string[], url: string) {
 
 describe('credentials are redacted', () => {
   it.each(URLS)('npm start with %s says it cannot open the database, without the token', (url) => {
-    const r = run(['bot/main.ts'], url);
+    const r = run(['entry/main.ts'], url);
     expect(r.status).toBe(1);
     expect(r.output).toContain('cannot open its database');
     expect(r.output).toContain('127.0.0.1:9');

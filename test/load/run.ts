@@ -1,6 +1,6 @@
 /**
  * `npm run load [-- --minutes 5 --rate 5]`: 200 simulated staff in 50 chats use the real bot
- * process (`node --import tsx bot/main.ts`, webhook mode) for a few minutes — /交办, /签收,
+ * process (`node --import tsx entry/main.ts`, webhook mode) for a few minutes — /交办, /签收,
  * /进展, /办结, replies to task cards and card clicks (签收, 通过) — posted signed and encrypted
  * exactly as Lark posts them, against the fake Lark server with its rate limits on, while the
  * chase job runs every minute (the job command, over 100 overdue tasks seeded beforehand) and

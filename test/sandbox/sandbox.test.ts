@@ -23,6 +23,7 @@ import {
   type RenderContext,
 } from '../../bot/sandbox/render.js';
 import { SandboxClock, formatLocal, startSandbox, type Sandbox } from '../../bot/sandbox/server.js';
+import { createRouter } from '../../handlers/index.js';
 import { GROUPS, PEOPLE, SANDBOX_APP, addDaysYmd, personByKey, seedWeek } from '../../bot/sandbox/seed.js';
 import { WorkCalendar } from '../../bot/domain/calendar.js';
 import { lightOf } from '../../bot/domain/light.js';
@@ -471,7 +472,7 @@ describe('the seeded sandbox (no browser)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'duban-sandbox-'));
-    sb = await startSandbox({ port: 0, databaseUrl: `file:${join(dir, 'sandbox.db')}`, fresh: true, today: '2026-11-24', logLevel: 'silent' });
+    sb = await startSandbox(createRouter(), { port: 0, databaseUrl: `file:${join(dir, 'sandbox.db')}`, fresh: true, today: '2026-11-24', logLevel: 'silent' });
   }, 60_000);
 
   afterAll(async () => {
@@ -539,7 +540,7 @@ describe('the seeded sandbox (no browser)', () => {
     const clockBefore = sb.clock.now().getTime();
     const url = sb.deps.config.DATABASE_URL;
     await sb.stop();
-    sb = await startSandbox({ port: 0, databaseUrl: url, logLevel: 'silent' });
+    sb = await startSandbox(createRouter(), { port: 0, databaseUrl: url, logLevel: 'silent' });
     expect(sb.fake.messages.length).toBe(count);
     expect(sb.clock.now().getTime()).toBeGreaterThanOrEqual(clockBefore);
     // A restored card is still the bot's: signing #2 updates it in place.

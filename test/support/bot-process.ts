@@ -1,5 +1,5 @@
 /**
- * The bot and the job command as real processes (`node --import tsx bot/main.ts`,
+ * The bot and the job command as real processes (`node --import tsx entry/main.ts`,
  * `node --import tsx schedules/cli.ts …`), for the fault tests, the load script and the memory
  * benchmark: started on a free port in webhook mode, fed signed, encrypted events over HTTP
  * exactly as Lark posts them, killed with SIGKILL when a test wants a crash. Imports nothing
@@ -90,10 +90,10 @@ export interface StartOptions {
   startTimeoutMs?: number;
 }
 
-/** Starts `node --import tsx bot/main.ts` in webhook mode and waits until /healthz answers. */
+/** Starts `node --import tsx entry/main.ts` in webhook mode and waits until /healthz answers. */
 export async function startBotProcess(o: StartOptions): Promise<BotProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'entry/main.ts'], {
     cwd: ROOT,
     env: processEnv({ LARK_MODE: 'webhook', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...o.env }),
     stdio: ['ignore', 'pipe', 'pipe'],

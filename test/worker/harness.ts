@@ -1,13 +1,13 @@
 /**
  * The Harness on the Worker entry, inside workerd: requests go through `fetch` and jobs through
- * `scheduled` of bot/worker.ts with real ExecutionContexts, so waitUntil work is awaited the way
+ * `scheduled` of entry/worker.ts with real ExecutionContexts, so waitUntil work is awaited the way
  * the runtime would. The database is the remote libSQL of the global setup, read here over HTTP.
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { createClient } from '@libsql/client/web';
 import { inject } from 'vitest';
-import worker, { type Env } from '../../bot/worker.js';
+import worker, { type Env } from '../../entry/worker.js';
 import { JOBS } from '../../schedules/jobs.js';
 import type { Harness } from '../scenarios/harness.js';
 import { remoteFake } from '../scenarios/remote-fake.js';

@@ -12,14 +12,18 @@
 // Response differ from workerd's only in extras (cf, webSocket) this file does not touch.
 import type { ExportedHandler, Response as WorkerResponse } from '@cloudflare/workers-types/index.ts';
 import { jobByCron, runJob } from '../schedules/jobs.js';
-import { createApp } from './app.js';
-import type { Clock } from './clock.js';
-import { ConfigError } from './config.js';
-import { recoverInbox } from './ingest.js';
-import { LarkApiError } from './lark/api.js';
-import { createWorkerDeps, createWorkerLogger, type WorkerEnv } from './worker-deps.js';
+import { createApp } from '../bot/app.js';
+import type { Clock } from '../bot/clock.js';
+import { ConfigError } from '../bot/config.js';
+import { recoverInbox } from '../bot/ingest.js';
+import { createRouter } from '../handlers/index.js';
+import { LarkApiError } from '../bot/lark/api.js';
+import { createWorkerDeps, createWorkerLogger, type WorkerEnv } from '../bot/worker-deps.js';
 
 export type Env = WorkerEnv;
+
+/** Built once per isolate: the handlers never change while it lives. */
+const router = createRouter();
 
 /** A cron tick may drain the outbox for this long (a scheduled event may run for 15 min). */
 const TICK_DRAIN_MS = 60_000;
@@ -60,7 +64,7 @@ export default {
     } catch (err) {
       return asWorker(refuse(err, env));
     }
-    const app = createApp(deps, { health: () => ({ mode: 'webhook', runtime: 'workers' }) });
+    const app = createApp(deps, router, { health: () => ({ mode: 'webhook', runtime: 'workers' }) });
     const started = Date.now();
     const response = await app.fetch(request as unknown as Request);
     ctx.waitUntil(deps.finish(started + AFTER_ANSWER_MS));
@@ -74,7 +78,7 @@ export default {
     const job = jobByCron(controller.cron);
     let failure: unknown = null;
     try {
-      await recoverInbox(deps).catch((err) => log.error({ err }, 'inbox recovery failed'));
+      await recoverInbox(deps, router).catch((err) => log.error({ err }, 'inbox recovery failed'));
       if (job) {
         await runJob(deps, job.name, now);
       } else {

@@ -4,7 +4,8 @@
  * .env. The sandbox keeps its own database and conversation between runs; --fresh starts over.
  */
 import { parseArgs } from 'node:util';
-import { startSandbox } from './server.js';
+import { startSandbox } from '../bot/sandbox/server.js';
+import { createRouter } from '../handlers/index.js';
 
 const USAGE = `usage: npm run sandbox -- [--port <n>] [--host <addr>] [--fresh] [--lang zh|en] [--db <url>] [--no-seed]
   --port     where the page is served (default $PORT or 3000)
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write('duban sandbox: starting the bot and the fake Lark…\n');
-  const sandbox = await startSandbox({
+  const sandbox = await startSandbox(createRouter(), {
     port,
     host: args.host,
     fresh: args.fresh,

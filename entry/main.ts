@@ -6,15 +6,16 @@
  */
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { recoverInbox } from './ingest.js';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { createNodeDeps, type NodeDeps } from './node-deps.js';
+import { dispatchEnvelope, recoverInbox } from '../bot/ingest.js';
+import { createRouter } from '../handlers/index.js';
+import { createApp } from '../bot/app.js';
+import { ConfigError, loadConfig, type Config } from '../bot/config.js';
+import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
 import { loadCalendar } from '../db/calendar.js';
-import { LarkApiError } from './lark/api.js';
-import { startLongConnection, type LongConnection } from './lark/ws.js';
+import { LarkApiError } from '../bot/lark/api.js';
+import { startLongConnection, type LongConnection } from '../bot/lark/ws.js';
 import { startCronJobs } from '../schedules/node.js';
-import { redactSecrets, secretsOf } from './redact.js';
+import { redactSecrets, secretsOf } from '../bot/redact.js';
 
 const SHUTDOWN_DRAIN_MS = 5_000;
 const INBOX_RECOVERY_MS = 30_000;
@@ -54,14 +55,20 @@ export async function main(env: Record<string, string | undefined> = process.env
     fail([`duban cannot open its database ${config.DATABASE_URL}: ${err instanceof Error ? err.message : String(err)}`]);
   }
   const { log } = deps;
+  const router = createRouter();
 
   let ws: LongConnection | null = null;
-  const app = createApp(deps, { health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state(), problem: ws.problem() } : {}) }) });
+  const app = createApp(deps, router, { health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state(), problem: ws.problem() } : {}) }) });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   log.info({ url: `http://${config.HOST}:${config.PORT}`, mode: config.LARK_MODE, db: redactSecrets(config.DATABASE_URL, secrets) }, 'duban listening');
 
   if (config.LARK_MODE === 'websocket') {
-    ws = startLongConnection(deps, { appId: config.LARK_APP_ID, appSecret: config.LARK_APP_SECRET, domain: config.LARK_DOMAIN });
+    ws = startLongConnection(deps, {
+      appId: config.LARK_APP_ID,
+      appSecret: config.LARK_APP_SECRET,
+      domain: config.LARK_DOMAIN,
+      dispatch: (d, envelope) => dispatchEnvelope(d, router, envelope),
+    });
   }
   const cron = startCronJobs(deps);
   // `npm run job -- calendar import` writes the overrides table; pick imports up without a restart.
@@ -73,7 +80,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       .catch((err) => log.warn({ err }, 'calendar reload failed; keeping the loaded one'));
   }, CALENDAR_RELOAD_MS);
   calendarTimer.unref();
-  await recoverInbox(deps).catch((err) => log.error({ err }, 'inbox recovery failed'));
+  await recoverInbox(deps, router).catch((err) => log.error({ err }, 'inbox recovery failed'));
   deps.sender.kick();
   // Events a crash left claimed but unprocessed stay leased for a minute from their claim, so
   // the recovery at start may find them still leased: look again on a timer, as the Worker
@@ -82,7 +89,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   const recoveryTimer = setInterval(() => {
     if (recovering) return;
     recovering = true;
-    recoverInbox(deps)
+    recoverInbox(deps, router)
       .catch((err) => log.error({ err }, 'inbox recovery failed'))
       .finally(() => (recovering = false));
   }, INBOX_RECOVERY_MS);
