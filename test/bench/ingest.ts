@@ -20,7 +20,13 @@ function start(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-export async function benchIngest(seconds = 5): Promise<Record<string, string | number>> {
+/** Group chatter, then the command burst. */
+export async function benchIngest(): Promise<Record<string, string | number>> {
+  return { ...(await benchChatter()), ...(await benchBurst()) };
+}
+
+/** Group chatter only: stored, deduped, ignored. */
+export async function benchChatter(seconds = 5): Promise<Record<string, string | number>> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
   const fake = new FakeLark({ appId: 'cli_bench', appSecret: 'bench-secret', rateLimits: false });
   const { url } = await fake.start();
@@ -80,9 +86,7 @@ export async function benchIngest(seconds = 5): Promise<Record<string, string | 
           .map(([s, c]) => `${s}×${c}`)
           .join(', ') || 'none',
     };
-    bot.kill('SIGKILL');
-    bare.kill('SIGKILL');
-    return { ...chatter, ...(await benchBurst()) };
+    return chatter;
   } finally {
     bot.kill('SIGKILL');
     bare.kill('SIGKILL');

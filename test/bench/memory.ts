@@ -138,7 +138,9 @@ async function child(): Promise<void> {
         const t0 = performance.now();
         const result = await runJob(deps, cmd, clock.now());
         await deps.settle();
-        say({ step: cmd, result, ms: Math.round(performance.now() - t0), peak: process.resourceUsage().maxRSS * 1024 });
+        say({ step: cmd, result, ms: Math.round(performance.now() - t0), peak: process.resourceUsage().maxRSS * 1024, usage: process.memoryUsage() });
+      } else if (cmd === 'usage') {
+        say({ step: cmd, usage: process.memoryUsage() });
       } else if (cmd === 'exit') {
         await deps.close();
         process.exit(0);
@@ -159,6 +161,8 @@ interface ChildFigures {
   messages: number;
   refused: number;
   outbox: string;
+  /** process.memoryUsage() inside the process after each phase: what of the RSS is V8's heap, buffers, the rest. */
+  usage: Record<'start' | 'chase' | 'digest', NodeJS.MemoryUsage>;
 }
 
 /** Starts the measured process on a copy of the seeded database and walks it through start, chase, digest. */
@@ -204,6 +208,8 @@ async function measure(command: string[], seeded: string, larkUrl: string, fake:
     // Start-up garbage settles the way it would in an idle bot between events.
     await new Promise((r) => setTimeout(r, 2_000));
     const afterStart = rssOf(pid);
+    proc.stdin!.write('usage\n');
+    const startUsage = (await next()).usage as NodeJS.MemoryUsage;
     proc.stdin!.write('chase\n');
     const chase = await next();
     const afterChase = rssOf(pid);
@@ -225,6 +231,7 @@ async function measure(command: string[], seeded: string, larkUrl: string, fake:
       digest,
       messages: fake.messages.length,
       refused: fake.refusedForFrequency,
+      usage: { start: startUsage, chase: chase.usage, digest: digest.usage },
       outbox: rows.map((r) => `${r.status} ${r.n}`).join(', '),
     };
   } finally {
@@ -254,6 +261,10 @@ async function bundleChild(): Promise<{ entry: string; dir: string }> {
   cpSync(join(ROOT, 'db', 'migrations'), join(dir, 'migrations'), { recursive: true });
   return { entry, dir };
 }
+
+/** Where the RSS is: V8's heap (used of total), memory outside it (Buffers, native objects), and the rest (code, native libraries, SQLite's caches, allocator). */
+const where = (u: NodeJS.MemoryUsage) =>
+  `rss ${mb(u.rss)} = heap ${mb(u.heapTotal)} (used ${mb(u.heapUsed)}) + external ${mb(u.external)} (buffers ${mb(u.arrayBuffers)}) + other ${mb(u.rss - u.heapTotal - u.external)}`;
 
 const row = (f: ChildFigures) =>
   `start ${mb(f.afterStart)} → after chase ${mb(f.afterChase)} → after digest ${mb(f.afterDigest)}; peak ${mb(f.peak)}, of which start-up ${mb(f.peakAtStart)} (target < 200 MB: ${f.peak < 200 * 2 ** 20 ? 'met' : 'MISSED'})`;
@@ -292,6 +303,9 @@ export async function benchMemory(): Promise<Record<string, string | number>> {
       delivered: `${tsx.messages} messages, ${tsx.refused} refused for frequency; outbox ${tsx.outbox}`,
       'RSS, TypeScript through tsx (as npm run sandbox runs it)': row(tsx),
       [`RSS, the same code bundled, plain node ${startFlags().join(' ')} (as npm start runs it)`]: row(plain),
+      'bundled, after start': where(plain.usage.start),
+      'bundled, after chase': where(plain.usage.chase),
+      'bundled, after digest': where(plain.usage.digest),
     };
   } finally {
     await fake.stop();

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of SPEC §10, printed with the machine it ran on.
- * `npm run bench -- ingest chase` runs a subset; `npm run bench -- burst` only ingest's command burst.
+ * `npm run bench -- ingest chase` runs a subset; `npm run bench -- chatter` or `-- burst` one half of ingest.
  */
 import os from 'node:os';
 
@@ -8,6 +8,7 @@ type Bench = () => Promise<Record<string, string | number>>;
 
 const benches: Record<string, () => Promise<Bench>> = {
   ingest: async () => (await import('./ingest.js')).benchIngest,
+  chatter: async () => (await import('./ingest.js')).benchChatter,
   burst: async () => (await import('./burst.js')).benchBurst,
   chase: async () => (await import('./chase.js')).benchChase,
   digest: async () => (await import('./digest.js')).benchDigest,
@@ -17,8 +18,8 @@ const benches: Record<string, () => Promise<Bench>> = {
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-// `burst` is part of `ingest`; alone it is there for a quicker run.
-const names = wanted.length ? wanted : Object.keys(benches).filter((n) => n !== 'burst');
+// `chatter` and `burst` are the two halves of `ingest`, there for a quicker run.
+const names = wanted.length ? wanted : Object.keys(benches).filter((n) => n !== 'burst' && n !== 'chatter');
 console.log(
   `duban benchmarks — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
 );
