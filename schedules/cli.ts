@@ -4,7 +4,7 @@
  *
  *   npm run job -- <chase|revisit|digest|deliver> [--now <ISO time>]
  *   npm run job -- verify-ledger
- *   npm run job -- calendar import <file>      (JSON or CSV, see parseCalendarImport)
+ *   npm run job -- calendar import <file> [--year 2027]   (the State Council's notice text, JSON or CSV)
  *   npm run job -- calendar show [year]
  *
  * Exit status 0 on success; 1 when the job fails or the ledger is broken; 2 for a usage or
@@ -14,7 +14,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { systemClock, type Clock } from '../bot/clock.js';
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
-import { WorkCalendar, type CalendarOverride } from '../bot/domain/calendar.js';
+import { statutoryNameOf, WorkCalendar, weekdayOf, type CalendarOverride } from '../bot/domain/calendar.js';
+import { statutoryHolidays } from '../bot/domain/holidays.js';
 import { parseCalendarImport } from '../bot/domain/calendar-import.js';
 import { createLogger } from '../bot/log.js';
 import { redactSecrets, secretsOf } from '../bot/redact.js';
@@ -31,9 +32,11 @@ import { runVerifyLedger } from './verify-ledger.js';
 const USAGE = [
   'usage: npm run job -- <chase|revisit|digest|deliver> [--now <ISO time>]',
   '       npm run job -- verify-ledger',
-  '       npm run job -- calendar import <file>',
+  '       npm run job -- calendar import <file> [--year 2027]',
   '       npm run job -- calendar show [year]',
 ];
+
+const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
 /** How long the command keeps delivering what the job queued before it reports and exits. */
 const DRAIN_MS = 60_000;
@@ -55,12 +58,17 @@ interface Out {
   err(line: string): void;
 }
 
-function parseArgs(argv: string[]): { positional: string[]; now: Date | null } {
+function parseArgs(argv: string[]): { positional: string[]; now: Date | null; year?: number } {
   const positional: string[] = [];
   let now: Date | null = null;
+  let year: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--now' || a.startsWith('--now=')) {
+    if (a === '--year' || a.startsWith('--year=')) {
+      const v = a === '--year' ? argv[++i] : a.slice('--year='.length);
+      if (!v || !/^\d{4}$/.test(v)) throw new UsageError(`--year needs a year such as 2027 (got ${v ?? 'nothing'})`);
+      year = Number(v);
+    } else if (a === '--now' || a.startsWith('--now=')) {
       const v = a === '--now' ? argv[++i] : a.slice('--now='.length);
       const d = v ? new Date(v) : null;
       if (!v || !d || Number.isNaN(d.getTime())) throw new UsageError(`--now needs an ISO time such as 2026-12-02T09:30:00+08:00 (got ${v ?? 'nothing'})`);
@@ -73,7 +81,7 @@ function parseArgs(argv: string[]): { positional: string[]; now: Date | null } {
       positional.push(a);
     }
   }
-  return { positional, now };
+  return { positional, now, year };
 }
 
 function config(env: Record<string, string | undefined>, needsLark: boolean): Config {
@@ -164,7 +172,7 @@ async function runVerify(env: Record<string, string | undefined>, io: Out): Prom
   }
 }
 
-async function runCalendar(args: string[], env: Record<string, string | undefined>, io: Out): Promise<void> {
+async function runCalendar(args: string[], env: Record<string, string | undefined>, io: Out, opts: { year?: number } = {}): Promise<void> {
   const [sub, arg] = args;
   const cfg = config(env, false);
   if (sub === 'import') {
@@ -172,7 +180,7 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
     if (!existsSync(arg)) throw new Failure([`calendar import: no such file ${arg}`]);
     let days: CalendarOverride[];
     try {
-      days = parseCalendarImport(readFileSync(arg, 'utf8'));
+      days = parseCalendarImport(readFileSync(arg, 'utf8'), { year: opts.year });
     } catch (err) {
       throw new Failure([err instanceof Error ? err.message : String(err)]);
     }
@@ -193,6 +201,10 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
     }
     const years = [...new Set(days.map((d) => d.date.slice(0, 4)))].sort();
     const holidays = days.filter((d) => d.kind === 'holiday').length;
+    // What was understood, day by day, before the summary.
+    for (const d of [...days].sort((a, b) => (a.date < b.date ? -1 : 1))) {
+      io.out(`  ${d.date} ${WEEKDAY_ZH[weekdayOf(d.date)]} ${d.kind === 'holiday' ? '休 holiday' : '班 workday'}${d.name ? ` ${d.name}` : ''}`);
+    }
     io.out(
       `calendar import: ${days.length} days for ${years.join(', ')} (${holidays} holidays, ${days.length - holidays} make-up workdays); a running bot picks them up within 5 minutes`,
     );
@@ -211,10 +223,7 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
     } finally {
       handle.client.close();
     }
-    if (!cal.hasData(year)) {
-      io.out(`calendar ${year}: NO DATA — Monday to Friday would be assumed; import the State Council's schedule with: npm run job -- calendar import <file>`);
-      return;
-    }
+    const provisional = cal.isProvisional(year);
     const offs: string[] = [];
     const makeups: string[] = [];
     let workdays = 0;
@@ -223,11 +232,23 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
       const work = cal.isWorkday(ymd);
       if (work) workdays++;
       const weekend = cal.weekday(ymd) >= 6;
-      const name = cal.override(ymd)?.name;
-      if (!work && !weekend) offs.push(name ? `${ymd} ${name}` : ymd);
-      if (work && weekend) makeups.push(name ? `${ymd} ${name}` : ymd);
+      const source = cal.sourceOf(ymd);
+      const name = cal.override(ymd)?.name ?? statutoryNameOf(ymd);
+      const mark = source === 'imported' ? 'imported' : source === 'official' ? 'chinese-days' : statutoryNameOf(ymd) ? 'statutory' : '';
+      const label = [ymd, name, mark && `(${mark})`].filter(Boolean).join(' ');
+      if (!work && !weekend) offs.push(label);
+      if (work && weekend) makeups.push(label);
     }
-    io.out(`calendar ${year}: ${workdays} working days; source ${imported ? `${imported} imported days` : 'chinese-days'}`);
+    const source = provisional
+      ? 'PROVISIONAL — no State Council schedule yet: statutory holidays and weekends are off, 调休 unknown; import the notice with: npm run job -- calendar import <file>'
+      : imported
+        ? `${imported} imported days`
+        : 'chinese-days';
+    io.out(`calendar ${year}: ${workdays} working days; source ${source}`);
+    if (provisional) {
+      const statutory = (statutoryHolidays(year) ?? []).map((h) => `${h.date} ${h.name}`);
+      io.out(`  statutory holidays: ${statutory.join(', ') || 'none known for this year'}`);
+    }
     io.out(`  holidays on weekdays: ${offs.join(', ') || 'none'}`);
     io.out(`  make-up working days: ${makeups.join(', ') || 'none'}`);
     return;
@@ -241,10 +262,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const secrets = secretsOf(env);
   const io: Out = { out: out.out, err: (l) => out.err(redactSecrets(l, secrets)) };
   try {
-    const { positional, now } = parseArgs(argv);
+    const { positional, now, year } = parseArgs(argv);
     const [cmd, ...rest] = positional;
     if (!cmd) throw new UsageError('');
-    if (cmd === 'calendar') await runCalendar(rest, env, io);
+    if (cmd === 'calendar') await runCalendar(rest, env, io, { year });
     else if (cmd === 'verify-ledger') await runVerify(env, io);
     else await runScheduled(cmd, now, env, io);
     return 0;

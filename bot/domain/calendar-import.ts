@@ -4,10 +4,12 @@
  * (bot/domain/notice.ts). Pure: text in, overrides out, or an Error naming the line.
  */
 import { type CalendarOverride, isValidYmd } from './calendar.js';
+import { looksLikeNotice, parseNotice } from './notice.js';
 
 /**
  * Parses a calendar file for `npm run job -- calendar import <file>`: one or more years of the
- * State Council's holiday schedule, for years `chinese-days` does not cover yet.
+ * State Council's holiday schedule, for years `chinese-days` does not cover yet. The notice's own
+ * text (bot/domain/notice.ts) is read too; `year` applies to it when its title is missing.
  *
  * JSON — one year, or an array of years. Each date must lie in its `year`; a make-up day that
  * falls in the neighbouring year goes in an entry for that year. Entries may also be plain
@@ -29,9 +31,12 @@ import { type CalendarOverride, isValidYmd } from './calendar.js';
  * Throws an Error naming the line (and for JSON the entry) of the first problem; a date listed
  * twice is a problem.
  */
-export function parseCalendarImport(text: string): CalendarOverride[] {
+export function parseCalendarImport(text: string, opts: { year?: number } = {}): CalendarOverride[] {
   const body = text.replace(/^\uFEFF/, '');
   const first = body.trimStart()[0];
+  if (first !== '{' && first !== '[' && looksLikeNotice(body)) {
+    return parseNotice(body, opts).days.map((d) => ({ date: d.date, kind: d.kind, name: d.name }));
+  }
   return first === '{' || first === '[' ? parseJsonImport(body) : parseCsvImport(body);
 }
 

@@ -240,7 +240,7 @@ export class WorkCalendar {
     if (this.overrideByDate.has(ymd)) return 'imported';
     const year = Number(ymd.slice(0, 4));
     if (packageHasYear(year)) return 'official';
-    if (!this.overrideYears.has(year) && statutoryNameOf(ymd)) return 'statutory';
+    if (statutoryNameOf(ymd)) return 'statutory';
     return 'week';
   }
 
@@ -322,10 +322,9 @@ export class WorkCalendar {
     if (o) return o.kind === 'workday';
     const year = Number(ymd.slice(0, 4));
     if (packageHasYear(year)) return packageIsWorkday(ymd);
-    // An imported year lists its exceptions; the other days follow the week.
-    if (this.overrideYears.has(year)) return weekday <= 5;
-    // A provisional year: the law's holidays and the weekends are off; 调休 is not known yet.
-    this.missing.add(year);
+    // An imported year lists its exceptions; the other days follow the week and the law. A
+    // provisional year: the law's holidays and the weekends are off; 调休 is not known yet.
+    if (!this.overrideYears.has(year)) this.missing.add(year);
     return weekday <= 5 && !statutoryNameOf(ymd);
   }
 
