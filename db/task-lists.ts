@@ -11,14 +11,14 @@ import { taskAssignees, tasks } from './schema.js';
 import { hydrate } from './tasks.js';
 
 export type ListScope =
-  | { kind: 'mine'; userId: string }
+  | { kind: 'mine'; userId: string; inChat?: string }
   | { kind: 'chat'; chatId: string }
   | { kind: 'overdue'; chatId: string | null; userId: string; now: Date }
   /**
    * 全部: what the asker may see — the tasks of the chat they ask in, the tasks they are one of
    * the people of, and every task of the chats they are admin or 督办领导 of.
    */
-  | { kind: 'all'; userId: string; chatId: string | null; overseenChatIds: readonly string[] };
+  | { kind: 'all'; userId: string; chatId: string | null; overseenChatIds: readonly string[]; inChat?: string };
 
 export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: ListScope): Promise<ListEntry[]> {
   const open = and(eq(tasks.tenantKey, tenantKey), eq(tasks.isOpen, 1));
@@ -31,7 +31,7 @@ export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: Lis
   let where;
   switch (scope.kind) {
     case 'mine':
-      where = and(open, involving(scope.userId));
+      where = and(open, involving(scope.userId), scope.inChat ? eq(tasks.chatId, scope.inChat) : undefined);
       break;
     case 'chat':
       where = and(open, eq(tasks.chatId, scope.chatId));
@@ -41,13 +41,18 @@ export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: Lis
       break;
     case 'all': {
       const chats = [...new Set([...(scope.chatId ? [scope.chatId] : []), ...scope.overseenChatIds])];
-      where = and(open, chats.length ? or(inArray(tasks.chatId, chats), involving(scope.userId)) : involving(scope.userId));
+      where = and(
+        open,
+        chats.length ? or(inArray(tasks.chatId, chats), involving(scope.userId)) : involving(scope.userId),
+        scope.inChat ? eq(tasks.chatId, scope.inChat) : undefined,
+      );
       break;
     }
   }
   return db
     .select({
       id: tasks.id,
+      chatId: tasks.chatId,
       number: tasks.number,
       state: tasks.state,
       dueAt: tasks.dueAt,

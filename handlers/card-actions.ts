@@ -13,8 +13,9 @@ import { ParseError } from '../bot/parse/errors.js';
 import type { CardActionEvent, CardActionHandler } from '../bot/router.js';
 import { listEvents } from '../db/events.js';
 import { applyAction, loadTask } from './act.js';
+import { mayShowIn } from '../bot/domain/roles.js';
 import { briefingCardFor } from './briefing.js';
-import { detailCardFor, listCardFor } from './show.js';
+import { detailCardFor, groupAnsweredIn, listCardFor, sendToAsker } from './show.js';
 
 /** Button names that change a task; each maps to a domain Action. */
 export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject', 'approve_extension', 'reject_extension', 'chase'] as const;
@@ -83,7 +84,12 @@ export const taskButton: CardActionHandler = async (ctx, event) => {
 };
 
 export const showButton: CardActionHandler = async (ctx: BotContext, event): Promise<CardAnswer> => {
-  const { card } = await detailCardFor(ctx, { id: taskIdOf(event) });
+  const { task, card } = await detailCardFor(ctx, { id: taskIdOf(event) });
+  // Another chat's task is never posted into a group: the detail goes to the one who clicked.
+  if (!mayShowIn(task, await groupAnsweredIn(ctx))) {
+    sendToAsker(ctx, card, task.id);
+    return { toast: { type: 'info', content: ctx.t('task.sent_p2p', { n: task.number }) } };
+  }
   // 查看 from a leader's digest opens the detail as a new message rather than replacing the digest.
   if (ctx.chatId) ctx.send({ kind: 'send', to: { type: 'chat_id', id: ctx.chatId }, msgType: 'interactive', content: card });
   return {};
@@ -93,5 +99,6 @@ export const listButton: CardActionHandler = async (ctx, event) => {
   const f = event.value.f;
   const filter: ListFilter = f === 'mine' || f === 'chat' || f === 'overdue' || f === 'all' ? f : 'mine';
   const p = typeof event.value.p === 'number' ? event.value.p : 1;
-  return { card: raw(await listCardFor(ctx, filter, p)) };
+  // A list card in a group pages through that group's tasks only.
+  return { card: raw((await listCardFor(ctx, filter, p, await groupAnsweredIn(ctx))).card) };
 };

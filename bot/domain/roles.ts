@@ -16,6 +16,7 @@
  * | export the 台账                   | p2p: anyone (their own tasks); group: admins, 督办领导,       |
  * |                                   | assigners, and anyone who assigned or supervises a task there |
  * | configure the chat (/设置)        | its admins, its owner and managers in Lark                    |
+ * | appear in a group's answer       | only the tasks of that group; the rest go to the asker in p2p |
  * | receive a 督办 / the leader card  | the 督办领导 (supervisorOf); a leader oversees the chats where |
  * |                                   | they are 督办领导 or admin                                     |
  */
@@ -164,4 +165,13 @@ export function decidesOn(task: Pick<Task, 'supervisorId' | 'creatorId'>, leader
 /** Whether the task puts a leader's card over its chat: they assigned it or supervise it by name. */
 export function answersFor(task: Pick<Task, 'supervisorId' | 'creatorId'>, actor: string): boolean {
   return task.creatorId === actor || task.supervisorId === actor;
+}
+
+/**
+ * Whether the task may appear in an answer posted where the question was asked: a group sees
+ * only its own tasks, whoever asks; anything else is answered to the asker in p2p.
+ * `groupChatId` is the group answered in, or null for a p2p chat.
+ */
+export function mayShowIn(task: Pick<Task, 'chatId'>, groupChatId: string | null): boolean {
+  return groupChatId === null || task.chatId === groupChatId;
 }

@@ -70,6 +70,14 @@ export const task: Catalogue = {
   },
 
   // Lookups and inputs the handlers check before deciding.
+  'task.sent_p2p': {
+    zh: '#{n} 不是本群的任务，详情已私信发给你。',
+    en: '#{n} belongs to another chat; the details went to you in a private chat.',
+  },
+  'task.list_sent_p2p': {
+    zh: '你的任务列表含其他群的任务，已私信发给你。',
+    en: "Your list includes other chats' tasks, so it went to you in a private chat.",
+  },
   'task.not_found': { zh: '没有找到任务 #{n}。发送 /任务 查看你的任务。', en: 'There is no task #{n}. Send /list to see your tasks.' },
   'task.need_number': { zh: '请写上任务编号，例如：{usage}', en: 'Please give the task number, e.g. {usage}' },
   'task.reply_unknown': {
