@@ -4,7 +4,7 @@
  * nothing; only a database that cannot store the event answers 503 (Lark retries then).
  */
 import { Hono } from 'hono';
-import { sql } from 'drizzle-orm';
+import { pingDb } from '../db/client.js';
 import type { Deps } from './deps.js';
 import { backlog, dispatchEnvelope } from './ingest.js';
 import type { Router } from './router.js';
@@ -65,7 +65,7 @@ export function createApp(deps: Deps, router: Router, opts: AppOptions = {}): Ho
     // How far behind processing is: queued here, and unprocessed in the inbox across processes.
     let inbox: Awaited<ReturnType<typeof backlog>> | undefined;
     try {
-      await deps.db.run(sql`select 1`);
+      await pingDb(deps.db);
       inbox = await backlog(deps);
     } catch {
       db = 'unavailable';

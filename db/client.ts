@@ -4,6 +4,7 @@
  * Workers the web one (it has no `file:` URLs).
  */
 import type { Client, InStatement, Transaction, TransactionMode } from '@libsql/client';
+import { sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from './schema.js';
 
@@ -23,6 +24,11 @@ export interface DbHandle {
  * write lock asynchronously (a probe that never leaves a statement behind), and the native
  * timeout only covers the rare moment another process takes the lock right after the probe.
  */
+/** A round trip to the database (/healthz): throws when it does not answer. */
+export async function pingDb(db: Db): Promise<void> {
+  await db.run(sql`select 1`);
+}
+
 export const NATIVE_BUSY_TIMEOUT_MS = 2_000;
 const BUSY_WAIT_MS = 15_000;
 

@@ -1,6 +1,6 @@
 /** Appending to the hash-chained event log (task_events). Only ever INSERT. */
-import { desc, eq } from 'drizzle-orm';
-import { canonicalJson, eventHash, genesisHash } from '../bot/domain/chain.js';
+import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
+import { canonicalJson, eventHash, genesisHash, type ChainCursor, type ChainRow } from '../bot/domain/chain.js';
 import type { TaskEvent } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { taskEvents } from './schema.js';
@@ -38,4 +38,24 @@ export async function listEvents(db: Db | Tx, taskId: number): Promise<TaskEvent
     payload: JSON.parse(r.payload) as Record<string, unknown>,
     at: r.at,
   }));
+}
+
+/** Up to `limit` events in (task_id, seq) order after `after` (from the start when null), on the unique index. */
+export async function eventChainPage(db: Db, after: Pick<ChainCursor, 'taskId' | 'seq'> | null, limit: number): Promise<ChainRow[]> {
+  return db
+    .select({
+      tenantKey: taskEvents.tenantKey,
+      taskId: taskEvents.taskId,
+      seq: taskEvents.seq,
+      kind: taskEvents.kind,
+      actorId: taskEvents.actorId,
+      payload: taskEvents.payload,
+      at: taskEvents.at,
+      prevHash: taskEvents.prevHash,
+      hash: taskEvents.hash,
+    })
+    .from(taskEvents)
+    .where(after ? or(gt(taskEvents.taskId, after.taskId), and(eq(taskEvents.taskId, after.taskId), gt(taskEvents.seq, after.seq))) : undefined)
+    .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq))
+    .limit(limit);
 }

@@ -4,7 +4,7 @@
  * (to sort red first and count), then the full tasks of the one page shown.
  */
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { ListEntry } from '../bot/cards/task.js';
+import type { LightFields } from '../bot/domain/light.js';
 import type { Task } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { taskAssignees, tasks } from './schema.js';
@@ -19,6 +19,9 @@ export type ListScope =
    * the people of, and every task of the chats they are admin or 督办领导 of.
    */
   | { kind: 'all'; userId: string; chatId: string | null; overseenChatIds: readonly string[]; inChat?: string };
+
+/** What a list page is sorted and paged by (bot/cards/task.ts ListEntry): the light's inputs. */
+export type ListEntry = Pick<Task, 'id' | 'number'> & LightFields;
 
 export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: ListScope): Promise<ListEntry[]> {
   const open = and(eq(tasks.tenantKey, tenantKey), eq(tasks.isOpen, 1));

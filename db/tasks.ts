@@ -1,5 +1,5 @@
 /** Reading tasks, and the one way to change them: commitChange (db/commit.ts). */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { isOpen } from '../bot/domain/roles.js';
 import type { Assignee, Category, PendingExtension, Priority, Task, TaskState } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
@@ -155,4 +155,41 @@ export async function listTasksInChat(db: Db | Tx, tenantKey: string, chatId: st
     .where(and(eq(tasks.tenantKey, tenantKey), eq(tasks.chatId, chatId)))
     .orderBy(asc(tasks.number));
   return hydrate(db, rows);
+}
+
+/** The assignee's newest p2p card of the task (its message id and when it was sent), if any. */
+export async function latestAssigneeCard(db: Db | Tx, taskId: number, assignee: string): Promise<{ messageId: string; sentAt: Date } | null> {
+  const [m] = await db
+    .select({ messageId: botMessages.messageId, sentAt: botMessages.sentAt })
+    .from(botMessages)
+    .where(and(eq(botMessages.taskId, taskId), eq(botMessages.cardFor, assignee)))
+    .orderBy(desc(botMessages.sentAt))
+    .limit(1);
+  return m ?? null;
+}
+
+/** The task's chat and its group card's message id and send time. */
+export async function groupCardOf(db: Db | Tx, taskId: number): Promise<{ chatId: string; cardMessageId: string | null; cardSentAt: Date | null } | null> {
+  const [task] = await db
+    .select({ chatId: tasks.chatId, cardMessageId: tasks.cardMessageId, cardSentAt: tasks.cardSentAt })
+    .from(tasks)
+    .where(eq(tasks.id, taskId));
+  return task ?? null;
+}
+
+/**
+ * Records a message the bot sent about a task (replies to it then count for the task); a group
+ * task card also becomes the card later updates edit in place.
+ */
+export async function recordBotMessage(
+  tx: Db | Tx,
+  m: { messageId: string; tenantKey: string; taskId: number; chatId: string | null; cardFor: string | null; groupCard: boolean },
+  now: Date,
+): Promise<void> {
+  const { groupCard, ...row } = m;
+  await tx
+    .insert(botMessages)
+    .values({ ...row, sentAt: now })
+    .onConflictDoNothing();
+  if (groupCard) await tx.update(tasks).set({ cardMessageId: m.messageId, cardSentAt: now }).where(eq(tasks.id, m.taskId));
 }

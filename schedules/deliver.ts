@@ -4,8 +4,7 @@
  * platform's reset hint or an exponential backoff), or marks them failed for good (bot removed
  * from the chat, user resigned, bad card) with the reason. Rows to one recipient go in order.
  */
-import { and, desc, eq } from 'drizzle-orm';
-import { botMessages, tasks } from '../db/schema.js';
+import { groupCardOf, latestAssigneeCard, recordBotMessage } from '../db/tasks.js';
 import {
   enqueueMessages,
   hasNewerCardUpdate,
@@ -371,18 +370,10 @@ export class OutboxSender {
   ): Promise<{ to: Recipient; messageId: string | null; sentAt: Date | null } | null> {
     const { db } = this.deps;
     if (msg.assignee) {
-      const [m] = await db
-        .select({ messageId: botMessages.messageId, sentAt: botMessages.sentAt })
-        .from(botMessages)
-        .where(and(eq(botMessages.taskId, msg.taskId), eq(botMessages.cardFor, msg.assignee)))
-        .orderBy(desc(botMessages.sentAt))
-        .limit(1);
+      const m = await latestAssigneeCard(db, msg.taskId, msg.assignee);
       return { to: { type: 'open_id', id: msg.assignee }, messageId: m?.messageId ?? null, sentAt: m?.sentAt ?? null };
     }
-    const [task] = await db
-      .select({ chatId: tasks.chatId, cardMessageId: tasks.cardMessageId, cardSentAt: tasks.cardSentAt })
-      .from(tasks)
-      .where(eq(tasks.id, msg.taskId));
+    const task = await groupCardOf(db, msg.taskId);
     return task ? { to: { type: 'chat_id', id: task.chatId }, messageId: task.cardMessageId, sentAt: task.cardSentAt } : null;
   }
 
@@ -404,9 +395,8 @@ export class OutboxSender {
       const chatId =
         msg.kind === 'send' || msg.kind === 'file' ? (msg.to.type === 'chat_id' ? msg.to.id : null) : msg.kind === 'reply' ? (msg.chatId ?? null) : null;
       const cardFor = msg.kind === 'send' && msg.purpose === 'assignee_card' ? msg.to.id : msg.kind === 'card_update' ? (msg.assignee ?? null) : null;
-      await tx.insert(botMessages).values({ messageId, tenantKey: row.tenantKey, taskId: row.taskId, chatId, cardFor, sentAt: now }).onConflictDoNothing();
       const isCard = (msg.kind === 'send' && msg.purpose === 'task_card') || (msg.kind === 'card_update' && !msg.assignee);
-      if (isCard) await tx.update(tasks).set({ cardMessageId: messageId, cardSentAt: now }).where(eq(tasks.id, row.taskId));
+      await recordBotMessage(tx, { messageId, tenantKey: row.tenantKey, taskId: row.taskId, chatId, cardFor, groupCard: isCard }, now);
     });
     if (msg.kind === 'send' && msg.urgentTo?.length) this.kick();
   }

@@ -4,10 +4,9 @@
  * so memory stays flat however long the log grows; the cursor carries the last hash across
  * page boundaries.
  */
-import { and, asc, eq, gt, or } from 'drizzle-orm';
 import type { Deps } from '../bot/deps.js';
 import { verifyChainFrom, type ChainBreak, type ChainCursor, type ChainRow } from '../bot/domain/chain.js';
-import { taskEvents } from '../db/schema.js';
+import { eventChainPage } from '../db/events.js';
 
 export interface VerifyLedgerResult {
   ok: boolean;
@@ -21,22 +20,7 @@ export async function runVerifyLedger(deps: Pick<Deps, 'db' | 'log'>, pageSize =
   let checked = 0;
   for (;;) {
     const after: ChainCursor | null = cursor;
-    const rows: ChainRow[] = await deps.db
-      .select({
-        tenantKey: taskEvents.tenantKey,
-        taskId: taskEvents.taskId,
-        seq: taskEvents.seq,
-        kind: taskEvents.kind,
-        actorId: taskEvents.actorId,
-        payload: taskEvents.payload,
-        at: taskEvents.at,
-        prevHash: taskEvents.prevHash,
-        hash: taskEvents.hash,
-      })
-      .from(taskEvents)
-      .where(after ? or(gt(taskEvents.taskId, after.taskId), and(eq(taskEvents.taskId, after.taskId), gt(taskEvents.seq, after.seq))) : undefined)
-      .orderBy(asc(taskEvents.taskId), asc(taskEvents.seq))
-      .limit(pageSize);
+    const rows: ChainRow[] = await eventChainPage(deps.db, after, pageSize);
     if (rows.length === 0) break;
     const r = verifyChainFrom(rows, cursor);
     if (r.broken) {
