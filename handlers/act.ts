@@ -228,5 +228,7 @@ function announcement(next: Task, action: Action, actor: string, view: CardView)
         title,
         reason: action.reason ? ctxT(view, 'task.reply.reason_suffix', { reason: safe(action.reason) }) : '',
       });
+    case 'attach':
+      return ctxT(view, `task.reply.evidence_${action.evidence.type}`, { n, name: safe(action.evidence.name) });
   }
 }

@@ -378,6 +378,13 @@ export function historyLine(e: Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 
     case 'chased':
       if (str('note')) extra.push(str('note'));
       break;
+    case 'evidence':
+      // The file's name (or the link, or 图片) linking to the chat where it was sent.
+      {
+        const label = str('name') || t(lang, 'task.event.evidence_image');
+        extra.push(typeof p.link === 'string' && /^https:\/\/applink\.feishu\.cn\/[\w/?=&%.-]+$/.test(p.link) ? `[${label}](${p.link})` : label);
+      }
+      break;
     case 'approved':
       if (date('revisitAt')) extra.push(`${t(lang, 'task.card.revisit')} ${date('revisitAt')}`);
       break;

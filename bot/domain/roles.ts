@@ -36,7 +36,8 @@ export type ActKind =
   | 'approve_extension'
   | 'reject_extension'
   | 'chase'
-  | 'cancel';
+  | 'cancel'
+  | 'attach';
 
 /** The refusals that are about who asks, not about the task's state. */
 export type RoleRefusal = 'not_assignee' | 'not_lead' | 'not_creator_or_supervisor';
@@ -86,6 +87,7 @@ export function mayAct(roles: Roles, kind: ActKind): RoleRefusal | null {
   switch (kind) {
     case 'accept':
     case 'progress':
+    case 'attach':
     case 'request_extension':
       return roles.isAssignee ? null : 'not_assignee';
     case 'submit':

@@ -24,7 +24,18 @@ export type Action =
   | { kind: 'approve_extension' }
   | { kind: 'reject_extension'; reason: string | null }
   | { kind: 'chase'; note: string | null }
-  | { kind: 'cancel'; reason: string | null };
+  | { kind: 'cancel'; reason: string | null }
+  /** A file, image or link an assignee replied to the task's card with, kept as evidence. */
+  | { kind: 'attach'; evidence: Evidence };
+
+export interface Evidence {
+  type: 'file' | 'image' | 'link';
+  /** File name, or the link itself; empty for an image. */
+  name: string;
+  /** The message that carried it, and a link that opens it in Feishu. */
+  messageId: string;
+  link: string;
+}
 
 export type ActionKind = Action['kind'];
 
@@ -39,6 +50,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'reject_extension',
   'chase',
   'cancel',
+  'attach',
 ];
 
 export type RefusalCode =
@@ -120,6 +132,10 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
   };
 
   switch (action.kind) {
+    case 'attach': {
+      const { type, name, messageId, link } = action.evidence;
+      return { task: next, events: [...signFor(true), ev('evidence', { type, name: name.slice(0, 200), messageId, link })] };
+    }
     case 'accept': {
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
       if (who.assignee!.acceptedAt) return refuse('already_accepted');

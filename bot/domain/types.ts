@@ -85,7 +85,9 @@ export type TaskEventKind =
   | 'reminded'
   | 'escalated'
   | 'revisit_asked'
-  | 'revisit_answered';
+  | 'revisit_answered'
+  /** A file, image or link replied to a task card: payload { type, name, messageId, link }. */
+  | 'evidence';
 
 /** One line of the append-only log (the ledger). `actorId` is an open_id or 'bot'. */
 export interface TaskEvent {

@@ -105,6 +105,9 @@ export const task: Catalogue = {
   },
   'task.reply.accepted': { zh: '{who} 已签收 #{n}「{title}」。', en: '{who} accepted #{n} "{title}".' },
   'task.reply.progress': { zh: '已记录 #{n} 的进展{percent}。', en: 'Progress on #{n} recorded{percent}.' },
+  'task.reply.evidence_file': { zh: '已将文件“{name}”记为 #{n} 的佐证材料。', en: 'File "{name}" kept as evidence on #{n}.' },
+  'task.reply.evidence_image': { zh: '已将图片记为 #{n} 的佐证材料。', en: 'Image kept as evidence on #{n}.' },
+  'task.reply.evidence_link': { zh: '已将链接 {name} 记为 #{n} 的佐证材料。', en: 'Link {name} kept as evidence on #{n}.' },
   'task.reply.submitted': {
     zh: '#{n}「{title}」已提交办结，请 {reviewer} 审核（通过 / 退回）。',
     en: '#{n} "{title}" was submitted as done; {reviewer}, please review it (approve / return).',
@@ -246,6 +249,8 @@ export const task: Catalogue = {
   'task.event.assigned': { zh: '交办', en: 'assigned' },
   'task.event.accepted': { zh: '签收', en: 'accepted' },
   'task.event.progress': { zh: '汇报进展', en: 'reported progress' },
+  'task.event.evidence': { zh: '提交佐证材料', en: 'added evidence' },
+  'task.event.evidence_image': { zh: '图片', en: 'image' },
   'task.event.submitted': { zh: '提交办结', en: 'submitted as done' },
   'task.event.approved': { zh: '审核通过', en: 'approved' },
   'task.event.returned': { zh: '退回', en: 'returned' },

@@ -4,9 +4,10 @@
  * card; a type the bot cannot read gets the one-line hint and changes nothing.
  */
 import { afterEach, expect, it } from 'vitest';
-import { desc, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { otherMessageEvent, postMessageEvent } from '../../bot/sandbox/fake-lark/events.js';
-import { outbox, tasks } from '../../db/schema.js';
+import { eventLogRows } from '../../bot/domain/ledger.js';
+import { outbox, taskEvents, tasks } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { BOT_NAME, GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
 
@@ -71,4 +72,44 @@ it('a sticker gets the one-line hint and changes nothing', async () => {
   const [last] = await bot.deps.db.select({ body: outbox.body }).from(outbox).orderBy(desc(outbox.id)).limit(1);
   expect(JSON.parse(last!.body).content.text).toMatch(/没有识别到指令|不是指令|指令/);
   expect(Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(tasks))[0]!.n)).toBe(0);
+});
+
+it('a file, an image or a link replied to the task card is kept as evidence, shown by /查看 and in the ledger', async () => {
+  bot = await testBot({ now: '2026-11-23T10:00:00+08:00' });
+  const r = await bot.say({ from: 'leader', text: '/交办 @张三 修复东门路灯 截止 周五', mention: ['zhang'] });
+  expect(r.res.status).toBe(200);
+  await bot.settle();
+  const card = (await getTaskByNumber(bot.deps.db, TENANT, 1))!.cardMessageId!;
+  const from = { chatId: GROUP, sender: PEOPLE.zhang.openId, parentId: card };
+  await post(otherMessageEvent({ ...ids(), ...from, messageType: 'file', content: { file_key: 'file_v2_abc', file_name: '验收单.pdf' } }));
+  await post(otherMessageEvent({ ...ids(), ...from, messageType: 'image', content: { image_key: 'img_v2_abc' } }));
+  await post(postMessageEvent({ ...ids(), ...from, text: 'https://example.feishu.cn/docx/AbCdEf' }));
+  const task = (await getTaskByNumber(bot.deps.db, TENANT, 1))!;
+  expect(task.state).toBe('in_progress'); // evidence from the lead counts as signing for the task
+  const events = (await bot.deps.db.select().from(taskEvents).where(eq(taskEvents.taskId, task.id)).orderBy(asc(taskEvents.seq))).map((e) => ({
+    ...e,
+    payload: (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as Record<string, unknown>,
+  }));
+  const evidence = events.filter((e) => e.kind === 'evidence').map((e) => e.payload);
+  expect(evidence).toEqual([
+    { type: 'file', name: '验收单.pdf', messageId: `om_post_${seq - 2}`, link: `https://applink.feishu.cn/client/chat/open?openChatId=${GROUP}` },
+    { type: 'image', name: '', messageId: `om_post_${seq - 1}`, link: expect.any(String) },
+    { type: 'link', name: 'https://example.feishu.cn/docx/AbCdEf', messageId: `om_post_${seq}`, link: expect.any(String) },
+  ]);
+  // The ledger's event log lists each one.
+  const rows = eventLogRows([task], events as never, (id) => id);
+  expect(rows.filter((x) => x.kind === 'evidence').map((x) => x.detail)).toEqual([
+    expect.stringContaining('name: 验收单.pdf'),
+    expect.stringContaining('type: image'),
+    expect.stringContaining('name: https://example.feishu.cn/docx/AbCdEf'),
+  ]);
+  // /查看 lists them in the task's record.
+  await bot.say({ from: 'leader', text: '/查看 #1' });
+  await bot.settle();
+  const shown = bot.fake.messages.at(-1)!;
+  expect(shown.msgType).toBe('interactive');
+  const text = bot.fake.cardText(shown);
+  expect(text).toContain('提交佐证材料');
+  expect(text).toContain('验收单&#46;pdf');
+  expect(bot.fake.violations).toEqual([]);
 });

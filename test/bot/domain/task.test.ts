@@ -64,6 +64,10 @@ const ACTIONS: Record<ActionKind, Action> = {
   reject_extension: { kind: 'reject_extension', reason: null },
   chase: { kind: 'chase', note: null },
   cancel: { kind: 'cancel', reason: null },
+  attach: {
+    kind: 'attach',
+    evidence: { type: 'file', name: '验收单.pdf', messageId: 'om_f', link: 'https://applink.feishu.cn/client/message/link/open?token=x' },
+  },
 };
 
 type Role = 'creator' | 'supervisor' | 'chat_supervisor' | 'lead' | 'co' | 'other';
@@ -79,7 +83,7 @@ const ROLES = Object.keys(ROLE_ID) as Role[];
 const STATES: TaskState[] = ['assigned', 'in_progress', 'submitted', 'done', 'cancelled'];
 
 // SPEC §3 "who may", as a table.
-const ASSIGNEE_ACTIONS: ActionKind[] = ['accept', 'progress', 'request_extension'];
+const ASSIGNEE_ACTIONS: ActionKind[] = ['accept', 'progress', 'request_extension', 'attach'];
 const MANAGER_ACTIONS: ActionKind[] = ['approve', 'reject', 'approve_extension', 'reject_extension', 'chase', 'cancel'];
 // States each action applies to (done and cancelled are closed for everything).
 const STATES_OK: Record<ActionKind, TaskState[]> = {
@@ -93,6 +97,7 @@ const STATES_OK: Record<ActionKind, TaskState[]> = {
   reject_extension: ['assigned', 'in_progress', 'submitted'],
   chase: ['assigned', 'in_progress'],
   cancel: ['assigned', 'in_progress', 'submitted'],
+  attach: ['assigned', 'in_progress', 'submitted'],
 };
 const NEXT_STATE: Record<ActionKind, (s: TaskState) => TaskState> = {
   accept: () => 'in_progress',
@@ -105,6 +110,7 @@ const NEXT_STATE: Record<ActionKind, (s: TaskState) => TaskState> = {
   reject_extension: (s) => s,
   chase: (s) => s,
   cancel: () => 'cancelled',
+  attach: (s) => (s === 'assigned' ? 'in_progress' : s),
 };
 
 function expected(action: ActionKind, role: Role, state: TaskState, supervisorOnTask: boolean): RefusalCode | TaskState {
