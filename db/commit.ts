@@ -9,7 +9,7 @@ import type { Db, Tx } from './client.js';
 import { appendEvents } from './events.js';
 import { enqueueMessages } from './outbox.js';
 import { counters, inbox, sends, taskAssignees, tasks } from './schema.js';
-import { toRow, toTask } from './tasks.js';
+import { fromProgress, toRow, toTask } from './tasks.js';
 
 export interface Change {
   tenantKey: string;
@@ -115,10 +115,26 @@ async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now:
   if (next.assignees.length) {
     await tx
       .insert(taskAssignees)
-      .values(next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })));
+      .values(
+        next.assignees.map((a, i) => ({
+          taskId: next.id,
+          userId: a.userId,
+          role: a.role,
+          acceptedAt: a.acceptedAt,
+          position: i,
+          progress: fromProgress(a.progress),
+        })),
+      );
   }
   return toTask(
     { id: next.id, ...toRow(next) },
-    next.assignees.map((a, i) => ({ taskId: next.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i })),
+    next.assignees.map((a, i) => ({
+      taskId: next.id,
+      userId: a.userId,
+      role: a.role,
+      acceptedAt: a.acceptedAt,
+      position: i,
+      progress: fromProgress(a.progress),
+    })),
   );
 }

@@ -8,7 +8,7 @@ import type { LedgerEvent, LedgerTask } from '../bot/domain/ledger.js';
 import type { Assignee, Category, Task, TaskState } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { chats, sends, subscriptions, taskAssignees, taskEvents, tasks, users } from './schema.js';
-import { hydrate, toPending } from './tasks.js';
+import { hydrate, toPending, toProgress } from './tasks.js';
 import { nextTurn } from '../bot/turn.js';
 
 /** Event kinds the figures count (extensions, returns, chases). */
@@ -424,14 +424,20 @@ export async function* ledgerTaskPages(db: Db | Tx, scope: LedgerScope, opts: Le
   type Row = Omit<LedgerTaskRow, 'assignees' | 'category' | 'state'> & { category: string | null; state: string };
   for await (const rows of ledgerTaskIdPages<Row>(db, scope, ledgerTaskColumns, opts)) {
     const assignees = await db
-      .select({ taskId: taskAssignees.taskId, userId: taskAssignees.userId, role: taskAssignees.role, acceptedAt: taskAssignees.acceptedAt })
+      .select({
+        taskId: taskAssignees.taskId,
+        userId: taskAssignees.userId,
+        role: taskAssignees.role,
+        acceptedAt: taskAssignees.acceptedAt,
+        progress: taskAssignees.progress,
+      })
       .from(taskAssignees)
       .where(inIds(taskAssignees.taskId, idsParam(rows)))
       .orderBy(asc(taskAssignees.taskId), asc(taskAssignees.position));
     const byTask = new Map<number, Assignee[]>();
     for (const a of assignees) {
       const list = byTask.get(a.taskId) ?? [];
-      list.push({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt });
+      list.push({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt, progress: toProgress(a.progress) });
       byTask.set(a.taskId, list);
     }
     await nextTurn();

@@ -34,6 +34,7 @@ export const tasks = sqliteTable(
     percent: integer('percent'),
     lastProgressAt: ts('last_progress_at'),
     lastProgressText: text('last_progress_text'),
+    lastReturn: text('last_return', { mode: 'json' }),
     pendingExtension: text('pending_extension', { mode: 'json' }),
     extensionCount: integer('extension_count').notNull().default(0),
     returnCount: integer('return_count').notNull().default(0),
@@ -72,6 +73,8 @@ export const taskAssignees = sqliteTable(
     role: text('role').notNull(), // 'lead' | 'co'
     acceptedAt: ts('accepted_at'),
     position: integer('position').notNull().default(0),
+    /** The person's latest progress report, JSON { text, percent, at }. */
+    progress: text('progress', { mode: 'json' }),
   },
   (t) => [primaryKey({ columns: [t.taskId, t.userId] }), index('assignees_user').on(t.userId)],
 );

@@ -1,7 +1,7 @@
 /** Reading tasks, and the one way to change them: commitChange (db/commit.ts). */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { isOpen } from '../bot/domain/roles.js';
-import type { Assignee, Category, PendingExtension, Priority, Task, TaskState } from '../bot/domain/types.js';
+import type { Assignee, Category, PendingExtension, PersonProgress, Priority, ReturnNote, Task, TaskState } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { botMessages, taskAssignees, tasks } from './schema.js';
 
@@ -18,6 +18,24 @@ export function toPending(v: unknown): PendingExtension | null {
     requestedBy: String(p.requestedBy ?? ''),
     requestedAt: new Date(p.requestedAt as string),
   };
+}
+
+/** The task_assignees.progress column (JSON) as the assignee carries it. */
+export function toProgress(v: unknown): PersonProgress | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  return { text: String(p.text ?? ''), percent: typeof p.percent === 'number' ? p.percent : null, at: new Date(p.at as string) };
+}
+
+export function fromProgress(p: PersonProgress | null | undefined): unknown {
+  return p ? { text: p.text, percent: p.percent, at: p.at.toISOString() } : null;
+}
+
+/** The tasks.last_return column (JSON). */
+export function toReturnNote(v: unknown): ReturnNote | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  return { reason: String(p.reason ?? ''), by: String(p.by ?? ''), at: new Date(p.at as string) };
 }
 
 export function toTask(row: TaskRow, assignees: AssigneeRow[]): Task {
@@ -37,13 +55,14 @@ export function toTask(row: TaskRow, assignees: AssigneeRow[]): Task {
     assignees: assignees
       .filter((a) => a.taskId === row.id)
       .sort((a, b) => a.position - b.position)
-      .map((a): Assignee => ({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt })),
+      .map((a): Assignee => ({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt, progress: toProgress(a.progress) })),
     dueAt: row.dueAt,
     originalDueAt: row.originalDueAt,
     revisitAt: row.revisitAt,
     percent: row.percent,
     lastProgressAt: row.lastProgressAt,
     lastProgressText: row.lastProgressText,
+    returned: toReturnNote(row.lastReturn),
     pendingExtension: toPending(row.pendingExtension),
     extensionCount: row.extensionCount,
     returnCount: row.returnCount,
@@ -79,6 +98,7 @@ export function toRow(t: Task): Omit<TaskRow, 'id'> {
     percent: t.percent,
     lastProgressAt: t.lastProgressAt,
     lastProgressText: t.lastProgressText,
+    lastReturn: t.returned ? { reason: t.returned.reason, by: t.returned.by, at: t.returned.at.toISOString() } : null,
     pendingExtension: t.pendingExtension
       ? {
           dueAt: t.pendingExtension.dueAt.toISOString(),

@@ -37,6 +37,7 @@ export async function cardViewFor(ctx: BotContext, tasks: readonly Task[], setti
     if (t.supervisorId) ids.add(t.supervisorId);
     for (const a of t.assignees) ids.add(a.userId);
     if (t.pendingExtension) ids.add(t.pendingExtension.requestedBy);
+    if (t.returned) ids.add(t.returned.by);
   }
   if (chatSettings?.supervisorId) ids.add(chatSettings.supervisorId);
   const dir = await lookupUsers(ctx.deps, ctx.tenantKey, [...ids]);
@@ -122,7 +123,7 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   const view = await cardViewFor(ctx, [task]);
   const result = decide(task, action, ctx.actor, ctx.now, { supervisorId: view.chatSupervisorId ?? null });
   if (isRefusal(result)) throw refusalError(result, action, task, view);
-  const text = announcement(result.task, action, ctx.actor, view);
+  const text = announcement(result.task, task, action, ctx.actor, view);
   // A typed command or reply gets its answer threaded onto it; a click answers with a toast,
   // and only news others must see (submitted, returned, decisions) goes to the chat.
   // A 催办 goes to the task's chat, where the assignees are, however it was given; on a 紧急
@@ -146,6 +147,11 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   return { task: saved ?? result.task, view };
 }
 
+/** Whether an 同意延期 found the request lapsed (its date passed): dropped, the deadline unchanged. */
+export function extensionLapsed(before: Task, next: Task): boolean {
+  return Boolean(before.pendingExtension && !next.pendingExtension && next.dueAt?.getTime() === before.dueAt?.getTime());
+}
+
 /** p2p notices to whoever must act next: the reviewer of a submission or an extension request. */
 function notices(next: Task, before: Task, action: Action, view: CardView): OutMessage[] {
   const reviewers = reviewersOf(next, { supervisorId: view.chatSupervisorId ?? null });
@@ -167,7 +173,7 @@ function notices(next: Task, before: Task, action: Action, view: CardView): OutM
 }
 
 /** The chat text that tells everyone what happened; null when the card update says enough. */
-function announcement(next: Task, action: Action, actor: string, view: CardView): string | null {
+function announcement(next: Task, before: Task, action: Action, actor: string, view: CardView): string | null {
   const n = next.number;
   const title = titleText(next);
   const due = next.dueAt ? formatDateTime(next.dueAt, view) : ctxT(view, 'task.due.none');
@@ -203,6 +209,15 @@ function announcement(next: Task, action: Action, actor: string, view: CardView)
         reviewer: reviewerText,
       });
     case 'approve_extension':
+      if (extensionLapsed(before, next)) {
+        const requested = before.pendingExtension!;
+        return ctxT(view, 'task.reply.extension_expired', {
+          n,
+          requested: formatDateTime(requested.dueAt, view),
+          due,
+          who: atText(requested.requestedBy, view),
+        });
+      }
       return ctxT(view, 'task.reply.extension_approved', {
         n,
         due,

@@ -12,7 +12,7 @@ import { extractPercent, MAX_NOTE_CHARS, normalizeText } from '../bot/parse/comm
 import { ParseError } from '../bot/parse/errors.js';
 import type { CardActionEvent, CardActionHandler } from '../bot/router.js';
 import { listEvents } from '../db/events.js';
-import { applyAction, loadTask } from './act.js';
+import { applyAction, extensionLapsed, loadTask } from './act.js';
 import { mayShowIn } from '../bot/domain/roles.js';
 import { briefingCardFor } from './briefing.js';
 import { detailCardFor, groupAnsweredIn, listCardFor, sendToAsker } from './show.js';
@@ -65,7 +65,10 @@ export const taskButton: CardActionHandler = async (ctx, event) => {
   const task = await loadTask(ctx, { id: taskIdOf(event) });
   const action = actionOf(a, event);
   const { task: saved, view } = await applyAction(ctx, task, action, 'card');
-  const toast = { type: 'success', content: ctx.t(`task.toast.${action.kind}`, { n: saved.number }) } as const;
+  const toast =
+    action.kind === 'approve_extension' && extensionLapsed(task, saved)
+      ? ({ type: 'warning', content: ctx.t('task.toast.extension_expired', { n: saved.number }) } as const)
+      : ({ type: 'success', content: ctx.t(`task.toast.${action.kind}`, { n: saved.number }) } as const);
   // A chase message (督办 card, decisions, reminders) is redrawn as itself, with this task as it now stands.
   if (event.value.v === 'b') {
     const batch = await briefingCardFor(ctx, event.value.b);

@@ -102,12 +102,17 @@ export async function runChase(deps: Deps, now: Date): Promise<ChaseResult> {
 }
 
 /** Display names for the people on these tasks' cards (directory cache). */
-async function namesFor(deps: Deps, list: readonly Task[]): Promise<Record<string, string>> {
+async function namesFor(deps: Deps, list: readonly Task[], chatSupervisorOf: (t: Task) => string | null = () => null): Promise<Record<string, string>> {
   const byTenant = new Map<string, Set<string>>();
   for (const t of list) {
     const ids = byTenant.get(t.tenantKey) ?? new Set<string>();
     ids.add(t.creatorId);
     if (t.supervisorId) ids.add(t.supervisorId);
+    // The card names the chat's 督办领导 too: unknown, it would show as an @-mention.
+    const chatSupervisor = chatSupervisorOf(t);
+    if (chatSupervisor) ids.add(chatSupervisor);
+    if (t.pendingExtension) ids.add(t.pendingExtension.requestedBy);
+    if (t.returned) ids.add(t.returned.by);
     for (const a of t.assignees) ids.add(a.userId);
     byTenant.set(t.tenantKey, ids);
   }
@@ -251,7 +256,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     if (done) messages++;
   }
 
-  const names = await namesFor(deps, [...plans.map((p) => p.task), ...turningRed.values()]);
+  const names = await namesFor(deps, [...plans.map((p) => p.task), ...turningRed.values()], (t) => settingsByChat.get(t.chatId)?.supervisorId ?? null);
   // A reminder usually marks a change of light (due tomorrow → yellow, overdue → red) and of the
   // "还剩 / 已逾期 N 个工作日" line: the task's cards are brought up to date with it.
   const cardsOf = (task: Task): OutMessage[] => {

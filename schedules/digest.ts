@@ -34,6 +34,7 @@ import {
   type Period,
 } from '../bot/domain/figures.js';
 import { answersFor, decidesOn, isOpen, leadOf, oversees } from '../bot/domain/roles.js';
+import { extensionIsLive } from '../bot/domain/task.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage, type Task } from '../bot/domain/types.js';
 import { DIGEST_SHOWN, leaderDigestCard, weeklySummaryCard, type DigestView, type ExceptionTask, type LeaderDigestInput } from '../bot/cards/digest.js';
 import { settingsOf, type ChatRow } from '../db/chats.js';
@@ -136,7 +137,7 @@ export class LeaderTally {
     if (!decidesOn(t, leaderId, { supervisorId: this.chatSupervisor.get(t.chatId) ?? null })) return;
     if (t.state === 'submitted') this.waiting.add(ref());
     const p = t.pendingExtension;
-    if (p) this.extensionRequests.add({ ...ref(), dueAt: p.dueAt, reason: p.reason, requestedBy: p.requestedBy });
+    if (p && extensionIsLive(t, now)) this.extensionRequests.add({ ...ref(), dueAt: p.dueAt, reason: p.reason, requestedBy: p.requestedBy });
   }
 
   addEvent(e: FigureEvent): void {

@@ -14,6 +14,7 @@ import { t } from '../i18n.js';
 import type { Lang, Light, OutMessage, Task, TaskEvent } from '../domain/types.js';
 import { lightWithReason, type LightCalendar, type LightFields, type LightSettings } from '../domain/light.js';
 import { isOpen, supervisorOf } from '../domain/roles.js';
+import { extensionIsLive } from '../domain/task.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
 
@@ -55,6 +56,17 @@ const STATE_COLOR: Record<Task['state'], string> = {
 };
 
 // ───────────────────────── formatting ─────────────────────────
+
+/** The label separator: full-width in Chinese, ASCII in English. */
+export function colon(lang: Lang): string {
+  return lang === 'zh' ? '：' : ': ';
+}
+/** A parenthetical: （…） in Chinese, ` (…)` in English. */
+export function paren(lang: Lang, s: string): string {
+  return lang === 'zh' ? `（${s}）` : ` (${s})`;
+}
+/** How many characters of the title a card header shows; the body has it whole. */
+export const HEADER_TITLE_MAX = 40;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function partsOf(d: Date, tz: string): Record<string, string> {
@@ -101,11 +113,20 @@ export function dueText(task: Pick<Task, 'dueAt'>, view: CardView): string {
   const dueDay = calendar.localDate(task.dueAt);
   if (now.getTime() > task.dueAt.getTime()) {
     const days = calendar.workdaysBetween(dueDay, today);
-    return days > 0 ? t(lang, 'task.due.overdue', { days }) : t(lang, 'task.due.overdue_today');
+    return days > 1 ? t(lang, 'task.due.overdue', { days }) : days === 1 ? t(lang, 'task.due.overdue_one') : t(lang, 'task.due.overdue_today');
   }
+  if (dueDay === today) return t(lang, 'task.due.today');
+  // Working days from today up to the due day; a due day off work (a holiday) counts none of its own.
   const days = calendar.workdaysBetween(today, dueDay);
-  if (days <= 0) return t(lang, 'task.due.today');
+  if (days <= 0) return t(lang, 'task.due.left_none');
   return days === 1 ? t(lang, 'task.due.left_one') : t(lang, 'task.due.left', { days });
+}
+
+/** "（非工作日）" when the deadline falls on a day off: kept as given, flagged wherever it is shown. */
+export function offDayFlag(dueAt: Date, view: Pick<CardView, 'lang' | 'calendar'>): string {
+  const cal = view.calendar as LightCalendar & { isWorkday?(ymd: string): boolean };
+  if (!cal.isWorkday || cal.isWorkday(cal.localDate(dueAt))) return '';
+  return paren(view.lang, t(view.lang, 'task.due.off_day'));
 }
 
 /** A person as card markdown: their cached name (escaped) or, unknown, a mention by id. */
@@ -165,63 +186,104 @@ function fieldLines(task: Task, view: CardView, _audience: CardAudience): string
   // The group card mentions everyone on its first line; here names suffice.
   const mentionAssignees = false;
   const signed = (a: { acceptedAt: Date | null }) => (a.acceptedAt ? ' ✓' : '');
+  const c = colon(lang);
+  const sep = lang === 'zh' ? '　' : ' · ';
   const lines: string[] = [];
-  if (lead) lines.push(`**${L('lead')}**：${personMd(lead.userId, view, mentionAssignees)}${signed(lead)}`);
-  if (co.length) lines.push(`**${L('co')}**：${co.map((a) => personMd(a.userId, view, mentionAssignees) + signed(a)).join('、')}`);
+  if (lead) lines.push(`**${L('lead')}**${c}${personMd(lead.userId, view, mentionAssignees)}${signed(lead)}`);
+  if (co.length) lines.push(`**${L('co')}**${c}${co.map((a) => personMd(a.userId, view, mentionAssignees) + signed(a)).join(lang === 'zh' ? '、' : ', ')}`);
 
   if (task.dueAt) {
-    let due = `**${L('due')}**：${formatDateTime(task.dueAt, view)}`;
+    let due = `**${L('due')}**${c}${formatDateTime(task.dueAt, view)}${offDayFlag(task.dueAt, view)}`;
     if (isOpen(task)) due += ` · ${dueText(task, view)}`;
     if (task.originalDueAt && task.originalDueAt.getTime() !== task.dueAt.getTime()) {
-      due += `（${t(lang, 'task.due.extended', { original: formatDateTime(task.originalDueAt, view, false) })}）`;
+      due += paren(lang, t(lang, 'task.due.extended', { original: formatDateTime(task.originalDueAt, view, false) }));
     }
     lines.push(due);
   } else {
-    lines.push(`**${L('due')}**：${t(lang, 'task.due.none')}`);
+    lines.push(`**${L('due')}**${c}${t(lang, 'task.due.none')}${isOpen(task) ? paren(lang, t(lang, 'task.due.none_hint')) : ''}`);
   }
 
   const state = t(lang, `task.state.${task.state}`);
   if (isOpen(task)) {
     const { light, reason } = lightWithReason(task, view.now, view.calendar, view.settings);
-    const why = reason ? `（${t(lang, `task.light_reason.${reason}`)}）` : '';
-    lines.push(`**${L('state')}**：${state} · ${t(lang, `task.light.${light}`)}${why}`);
+    const why = reason ? paren(lang, t(lang, `task.light_reason.${reason}`)) : '';
+    lines.push(`**${L('state')}**${c}${state} · ${t(lang, `task.light.${light}`)}${why}`);
   } else {
-    lines.push(`**${L('state')}**：${state}${task.doneAt ? ` · ${formatDateTime(task.doneAt, view, false)}` : ''}`);
+    lines.push(`**${L('state')}**${c}${state}${task.doneAt ? ` · ${formatDateTime(task.doneAt, view, false)}` : ''}`);
   }
 
   const meta: string[] = [];
-  if (task.priority !== 'normal') meta.push(`**${L('priority')}**：${t(lang, `task.priority.${task.priority}`)}`);
-  if (task.category) meta.push(`**${L('category')}**：${t(lang, `task.category.${task.category}`)}`);
-  if (meta.length) lines.push(meta.join('　'));
-  if (task.source) lines.push(`**${L('source')}**：${escapeInline(truncate(task.source, 200))}`);
+  if (task.priority !== 'normal') meta.push(`**${L('priority')}**${c}${t(lang, `task.priority.${task.priority}`)}`);
+  if (task.category) meta.push(`**${L('category')}**${c}${t(lang, `task.category.${task.category}`)}`);
+  if (meta.length) lines.push(meta.join(sep));
+  if (task.source) lines.push(`**${L('source')}**${c}${escapeInline(truncate(task.source, 200))}`);
   const supervisor = supervisorOf(task, { supervisorId: view.chatSupervisorId ?? null });
   lines.push(
-    `**${L('creator')}**：${personMd(task.creatorId, view)}` + (supervisor !== task.creatorId ? `　**${L('supervisor')}**：${personMd(supervisor, view)}` : ''),
+    `**${L('creator')}**${c}${personMd(task.creatorId, view)}` +
+      (supervisor !== task.creatorId ? `${sep}**${L('supervisor')}**${c}${personMd(supervisor, view)}` : ''),
   );
-  if (task.detail) lines.push(`**${L('detail')}**：${escapeMarkdown(truncate(task.detail, NOTE_SHOWN_MAX))}`);
-  if (task.revisitAt && task.state === 'done') lines.push(`**${L('revisit')}**：${formatDateTime(task.revisitAt, view)}`);
+  if (task.detail) lines.push(`**${L('detail')}**${c}${escapeMarkdown(truncate(task.detail, NOTE_SHOWN_MAX))}`);
+  if (task.revisitAt && task.state === 'done') lines.push(`**${L('revisit')}**${c}${formatDateTime(task.revisitAt, view)}`);
   return lines;
 }
 
-function progressLines(task: Task, view: CardView): string[] {
+/**
+ * 最新进展, each person's own: the lead's with its percent, then each co-assignee's, each with
+ * a name. Tasks from before per-person progress show the task's last report.
+ */
+export function progressLines(task: Task, view: CardView): string[] {
   const { lang } = view;
-  if (!task.lastProgressAt) return isOpen(task) ? [`**${t(lang, 'task.card.progress')}**：${t(lang, 'task.card.no_progress')}`] : [];
-  const pct = task.percent !== null ? `${task.percent}% · ` : '';
-  const when = formatDateTime(task.lastProgressAt, view, false);
-  const text = task.lastProgressText ? escapeMarkdown(truncate(task.lastProgressText, NOTE_SHOWN_MAX)) : '';
-  return [`**${t(lang, 'task.card.progress')}**（${pct}${when}）：${text}`];
+  const c = colon(lang);
+  const label = `**${t(lang, 'task.card.progress')}**`;
+  const reporters = task.assignees.filter((a) => a.progress);
+  const out: string[] = [];
+  if (reporters.length) {
+    out.push(`${label}${c}`);
+    for (const a of reporters) {
+      const p = a.progress!;
+      const role = t(lang, a.role === 'lead' ? 'task.card.lead' : 'task.card.co');
+      const bits = [role, ...(p.percent !== null ? [`${p.percent}%`] : []), formatDateTime(p.at, view, false)].join(' · ');
+      const text = p.text ? escapeMarkdown(truncate(p.text, NOTE_SHOWN_MAX)) : '';
+      out.push(`- ${personMd(a.userId, view)}${paren(lang, bits)}${text ? `${c}${text}` : ''}`);
+    }
+  } else if (task.lastProgressAt) {
+    const pct = task.percent !== null ? `${task.percent}% · ` : '';
+    const when = formatDateTime(task.lastProgressAt, view, false);
+    const text = task.lastProgressText ? escapeMarkdown(truncate(task.lastProgressText, NOTE_SHOWN_MAX)) : '';
+    out.push(`${label}${paren(lang, `${pct}${when}`)}${c}${text}`);
+  } else if (isOpen(task)) {
+    out.push(`${label}${c}${t(lang, 'task.card.no_progress')}`);
+  }
+  return [...returnedLines(task, view), ...out];
+}
+
+/** 退回: why and by whom, shown until the next submission. */
+function returnedLines(task: Task, view: CardView): string[] {
+  const r = task.returned;
+  if (!r || task.state !== 'in_progress') return [];
+  const { lang } = view;
+  return [
+    `**${t(lang, 'task.card.returned')}**${colon(lang)}` +
+      t(lang, 'task.card.returned_text', {
+        who: personMd(r.by, view),
+        at: formatDateTime(r.at, view, false),
+        reason: escapeMarkdown(truncate(r.reason, NOTE_SHOWN_MAX)),
+      }),
+  ];
 }
 
 function extensionLines(task: Task, view: CardView): string[] {
   const p = task.pendingExtension;
   if (!p || !isOpen(task)) return [];
+  const lapsed = !extensionIsLive(task, view.now);
   return [
-    `**${t(view.lang, 'task.card.extension')}**：` +
+    `**${t(view.lang, 'task.card.extension')}**${colon(view.lang)}` +
       t(view.lang, 'task.card.extension_text', {
         who: personMd(p.requestedBy, view),
         due: formatDateTime(p.dueAt, view),
         reason: escapeMarkdown(truncate(p.reason, NOTE_SHOWN_MAX)),
-      }),
+      }) +
+      (lapsed ? paren(view.lang, t(view.lang, 'task.card.extension_lapsed')) : ''),
   ];
 }
 
@@ -292,7 +354,7 @@ function header(task: Task, view: CardView): Card {
   const template = light ? LIGHT_TEMPLATE[light] : task.state === 'done' ? 'green' : 'grey';
   const icon = light ? `${LIGHT_ICON[light]} ` : task.state === 'done' ? '✅ ' : '';
   return {
-    title: { tag: 'plain_text', content: plainText(`${icon}#${task.number} ${truncate(task.title, TITLE_MAX)}`, TITLE_MAX + 20) },
+    title: { tag: 'plain_text', content: plainText(`${icon}#${task.number} ${truncate(task.title, HEADER_TITLE_MAX)}`, HEADER_TITLE_MAX + 20) },
     template,
     text_tag_list: [
       { tag: 'text_tag', text: { tag: 'plain_text', content: t(view.lang, `task.state.${task.state}`) }, color: STATE_COLOR[task.state] },

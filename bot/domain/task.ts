@@ -90,6 +90,16 @@ export interface Decision {
 /** What `decide` reads of the task's chat: its configured 督办领导 (domain/roles.ts supervisorOf). */
 export type DecideContext = Pick<ChatRoles, 'supervisorId'>;
 
+/**
+ * Whether the task's extension request can still be granted: its date is later than now and
+ * than the current deadline. A stale one lapses when decided and leaves the digests.
+ */
+export function extensionIsLive(task: Pick<Task, 'pendingExtension' | 'dueAt'>, now: Date): boolean {
+  const p = task.pendingExtension;
+  if (!p) return false;
+  return p.dueAt.getTime() > now.getTime() && (!task.dueAt || p.dueAt.getTime() > task.dueAt.getTime());
+}
+
 export function isRefusal(r: Decision | Refusal): r is Refusal {
   return 'refused' in r;
 }
@@ -149,6 +159,15 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       next.lastProgressAt = now;
       next.lastProgressText = text || null;
       if (action.percent !== null) next.percent = clampPercent(action.percent);
+      // Each person keeps their own word: the lead's percent is not put on a co-assignee's text.
+      const author = next.assignees.find((a) => a.userId === actor);
+      if (author) {
+        author.progress = {
+          text,
+          percent: action.percent !== null ? clampPercent(action.percent) : (author.progress?.percent ?? null),
+          at: now,
+        };
+      }
       events.push(ev('progress', { text, percent: action.percent === null ? null : clampPercent(action.percent) }));
       return { task: next, events };
     }
@@ -157,6 +176,7 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       const events = signFor(true);
       next.state = 'submitted';
       next.submittedAt = now;
+      next.returned = null;
       events.push(ev('submitted', { note: action.note?.trim() || null }));
       return { task: next, events };
     }
@@ -185,11 +205,12 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       next.state = 'in_progress';
       next.submittedAt = null;
       next.returnCount = task.returnCount + 1;
+      next.returned = { reason, by: actor, at: now };
       return { task: next, events: [ev('returned', { reason })] };
     }
     case 'request_extension': {
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
-      if (task.pendingExtension) return refuse('extension_pending', { dueAt: task.pendingExtension.dueAt });
+      if (task.pendingExtension && extensionIsLive(task, now)) return refuse('extension_pending', { dueAt: task.pendingExtension.dueAt });
       if (!task.dueAt) return refuse('no_due');
       if (action.dueAt.getTime() <= now.getTime()) return refuse('due_in_past');
       if (action.dueAt.getTime() <= task.dueAt.getTime()) return refuse('extension_not_later', { dueAt: task.dueAt });
@@ -201,6 +222,12 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
     case 'approve_extension': {
       const pending = task.pendingExtension;
       if (!pending) return refuse('no_pending_extension');
+      // A request whose date has passed (or no longer extends anything) cannot be granted: it
+      // lapses, and the assignee is asked to request again.
+      if (!extensionIsLive(task, now)) {
+        next.pendingExtension = null;
+        return { task: next, events: [ev('extension_expired', { dueAt: pending.dueAt, requestedBy: pending.requestedBy })] };
+      }
       next.originalDueAt = task.originalDueAt ?? task.dueAt;
       next.dueAt = pending.dueAt;
       next.pendingExtension = null;

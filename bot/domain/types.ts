@@ -18,6 +18,22 @@ export interface Assignee {
   /** 主办 lead or 协办 co-assignee. */
   role: 'lead' | 'co';
   acceptedAt: Date | null;
+  /** This person's latest progress report: each keeps their own word. */
+  progress?: PersonProgress | null;
+}
+
+export interface PersonProgress {
+  text: string;
+  /** The percent this person last reported, if ever. */
+  percent: number | null;
+  at: Date;
+}
+
+/** The last 退回 of a task, shown on its cards until the next submission. */
+export interface ReturnNote {
+  reason: string;
+  by: string;
+  at: Date;
 }
 
 export interface PendingExtension {
@@ -53,6 +69,8 @@ export interface Task {
   percent: number | null;
   lastProgressAt: Date | null;
   lastProgressText: string | null;
+  /** Why and by whom it was last returned; cleared when it is submitted again. */
+  returned?: ReturnNote | null;
   pendingExtension: PendingExtension | null;
   extensionCount: number;
   returnCount: number;
@@ -80,6 +98,7 @@ export type TaskEventKind =
   | 'extension_requested'
   | 'extension_approved'
   | 'extension_rejected'
+  | 'extension_expired'
   | 'chased'
   | 'cancelled'
   | 'reminded'

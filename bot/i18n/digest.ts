@@ -157,6 +157,7 @@ export const digest: Catalogue = {
   ledger_event_extension_requested: { zh: '申请延期', en: 'Extension requested' },
   ledger_event_extension_approved: { zh: '同意延期', en: 'Extension approved' },
   ledger_event_extension_rejected: { zh: '驳回延期', en: 'Extension rejected' },
+  ledger_event_extension_expired: { zh: '延期申请过期', en: 'Extension request expired' },
   ledger_event_chased: { zh: '催办', en: 'Chased' },
   ledger_event_cancelled: { zh: '撤销', en: 'Cancelled' },
   ledger_event_reminded: { zh: '提醒', en: 'Reminded' },

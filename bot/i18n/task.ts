@@ -123,8 +123,12 @@ export const task: Catalogue = {
     en: '{who} asks to extend #{n} to {due}. Reason: {reason}. {reviewer}, please decide.',
   },
   'task.reply.extension_approved': {
-    zh: '#{n} 延期已同意，新时限 {due}（原时限 {original}）。',
-    en: 'Extension of #{n} approved: now due {due} (originally {original}).',
+    zh: '#{n} 延期已同意，新时限 {due}（原时限 {original}）。是否按时办结仍以原时限 {original} 计。',
+    en: 'Extension of #{n} approved: now due {due} (originally {original}). Whether it is on time is still judged on the original deadline, {original}.',
+  },
+  'task.reply.extension_expired': {
+    zh: '#{n} 的延期申请（延至 {requested}）已过期，未作处理；当前时限 {due}。{who} 如仍需延期，请重新申请：/延期 #{n} <新时限> 理由',
+    en: 'The extension request for #{n} (to {requested}) has expired and was not granted; it is still due {due}. {who}, if you still need more time, please ask again: /extend #{n} <new deadline> reason',
   },
   'task.reply.extension_rejected': {
     zh: '#{n} 的延期申请未获同意，仍按 {due} 办结。{reason}',
@@ -166,6 +170,7 @@ export const task: Catalogue = {
   'task.toast.request_extension': { zh: '已提交延期申请', en: 'Extension requested' },
   'task.toast.approve_extension': { zh: '已同意延期', en: 'Extension approved' },
   'task.toast.reject_extension': { zh: '已驳回延期', en: 'Extension rejected' },
+  'task.toast.extension_expired': { zh: '#{n} 的延期申请已过期，请申请人重新申请', en: 'The extension request for #{n} has expired; ask again' },
   'task.toast.chase': { zh: '已催办 #{n}', en: 'Chased #{n}' },
   'task.toast.cancel': { zh: '已撤销 #{n}', en: 'Cancelled #{n}' },
 
@@ -194,7 +199,11 @@ export const task: Catalogue = {
   'task.due.left': { zh: '还剩 {days} 个工作日', en: '{days} working days left' },
   'task.due.left_one': { zh: '还剩 1 个工作日', en: '1 working day left' },
   'task.due.today': { zh: '今天到期', en: 'due today' },
+  'task.due.left_none': { zh: '到期前已无工作日', en: 'no working day left before it is due' },
+  'task.due.off_day': { zh: '非工作日', en: 'not a working day' },
+  'task.due.none_hint': { zh: '如需时限，交办时写“截止 周五”或“3个工作日内”', en: 'to set one, assign with "due friday" or "in 3 workdays"' },
   'task.due.overdue': { zh: '已逾期 {days} 个工作日', en: 'overdue by {days} working days' },
+  'task.due.overdue_one': { zh: '已逾期 1 个工作日', en: 'overdue by 1 working day' },
   'task.due.overdue_today': { zh: '已逾期', en: 'overdue' },
   'task.due.extended': { zh: '原时限 {original}', en: 'originally {original}' },
 
@@ -212,6 +221,9 @@ export const task: Catalogue = {
   'task.card.detail': { zh: '说明', en: 'Details' },
   'task.card.progress': { zh: '最新进展', en: 'Latest progress' },
   'task.card.no_progress': { zh: '暂无进展', en: 'No progress reported yet' },
+  'task.card.returned': { zh: '退回', en: 'Returned' },
+  'task.card.returned_text': { zh: '{who} 于 {at} 退回，原因：{reason}', en: 'by {who} on {at}. Reason: {reason}' },
+  'task.card.extension_lapsed': { zh: '申请的时限已过，需重新申请', en: 'the requested date has passed; ask again' },
   'task.card.extension': { zh: '延期申请', en: 'Extension request' },
   'task.card.extension_text': {
     zh: '{who} 申请延至 {due}，理由：{reason}',
@@ -257,6 +269,7 @@ export const task: Catalogue = {
   'task.event.extension_requested': { zh: '申请延期', en: 'asked for an extension' },
   'task.event.extension_approved': { zh: '同意延期', en: 'approved the extension' },
   'task.event.extension_rejected': { zh: '驳回延期', en: 'rejected the extension' },
+  'task.event.extension_expired': { zh: '延期申请已过期', en: 'extension request expired' },
   'task.event.chased': { zh: '催办', en: 'chased' },
   'task.event.cancelled': { zh: '撤销', en: 'cancelled' },
   'task.event.reminded': { zh: '提醒', en: 'reminder' },

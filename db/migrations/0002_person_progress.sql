@@ -1,0 +1,2 @@
+ALTER TABLE `task_assignees` ADD `progress` text;--> statement-breakpoint
+ALTER TABLE `tasks` ADD `last_return` text;
