@@ -113,18 +113,16 @@ async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now:
     await tx.delete(taskAssignees).where(eq(taskAssignees.taskId, task.id));
   }
   if (next.assignees.length) {
-    await tx
-      .insert(taskAssignees)
-      .values(
-        next.assignees.map((a, i) => ({
-          taskId: next.id,
-          userId: a.userId,
-          role: a.role,
-          acceptedAt: a.acceptedAt,
-          position: i,
-          progress: fromProgress(a.progress),
-        })),
-      );
+    await tx.insert(taskAssignees).values(
+      next.assignees.map((a, i) => ({
+        taskId: next.id,
+        userId: a.userId,
+        role: a.role,
+        acceptedAt: a.acceptedAt,
+        position: i,
+        progress: fromProgress(a.progress),
+      })),
+    );
   }
   return toTask(
     { id: next.id, ...toRow(next) },

@@ -2,7 +2,7 @@
  * Reads for the digests, /统计 and /台账: the tasks a period's figures need, the counted events,
  * the directory (names and departments), subscriptions, and the ledger's full event log.
  */
-import { and, asc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { FigureEvent, FigureTaskCore, Period } from '../bot/domain/figures.js';
 import type { LedgerEvent, LedgerTask } from '../bot/domain/ledger.js';
 import type { Assignee, Category, Task, TaskState } from '../bot/domain/types.js';
@@ -316,7 +316,10 @@ export interface LedgerScope {
   chatId?: string;
   /** …or tasks this person created or supervises (a p2p export). */
   ownerId?: string;
-  /** Tasks assigned (created) in [from, to); omitted: all. */
+  /**
+   * The period [from, to); omitted: all. A period's ledger holds every task open at any time
+   * in it — carried-over work included — and so every task created or closed in it.
+   */
   from?: Date;
   to?: Date;
 }
@@ -326,8 +329,9 @@ function ledgerWhere(s: LedgerScope) {
     eq(tasks.tenantKey, s.tenantKey),
     s.chatId ? eq(tasks.chatId, s.chatId) : undefined,
     s.ownerId ? or(eq(tasks.creatorId, s.ownerId), eq(tasks.supervisorId, s.ownerId)) : undefined,
-    s.from ? gte(tasks.createdAt, s.from) : undefined,
     s.to ? lt(tasks.createdAt, s.to) : undefined,
+    s.from ? or(isNull(tasks.doneAt), gte(tasks.doneAt, s.from)) : undefined,
+    s.from ? or(isNull(tasks.cancelledAt), gte(tasks.cancelledAt, s.from)) : undefined,
   );
 }
 

@@ -4,7 +4,8 @@
  * Who: in a group, the chat's admins (owner), its 督办领导, its configured assigners, and anyone
  * who assigned or supervises a task there — the people who answer for the chat's work; the
  * export covers the chat's tasks. In p2p, anyone, covering the tasks they created or supervise.
- * Period: tasks assigned this month / this year / ever (default: ever — a ledger is complete).
+ * Period: every task open at any time this month / this year (carried-over work too), and those
+ * created or closed in it; or all of them.
  *
  * The answer says how many tasks are coming; the workbook is built after the webhook has been
  * answered (deps.defer), so 10,000 tasks never hold up Lark's 3-second window, and it goes out
@@ -54,7 +55,11 @@ export const ledger: CommandHandler<'ledger'> = async (ctx, cmd) => {
   };
   const periodLabel = ctx.t(`ledger_period_${cmd.period}`);
   const n = await countLedgerTasks(deps.db, scope);
-  if (n === 0) return ctx.reply(ctx.t('ledger_empty', { period: periodLabel }));
+  if (n === 0) {
+    // In p2p the ledger is of the tasks one assigned or supervises: someone with none is told so.
+    const ownsAny = ctx.chatType !== 'p2p' || (range ? (await countLedgerTasks(deps.db, { tenantKey, ownerId: ctx.actor })) > 0 : false);
+    return ctx.reply(ctx.t(ownsAny ? 'ledger_empty' : 'ledger_not_allowed_p2p', { period: periodLabel }));
+  }
   ctx.reply(ctx.t('ledger_started', { n }));
   const to: Recipient = { type: 'chat_id', id: ctx.chatId };
   const fileName = t(lang, 'ledger_file_name', { period: periodLabel, date: deps.calendar.localDate(now) });
@@ -118,7 +123,7 @@ export async function ledgerWorkbook(
   let lastNumber = 0;
   async function* rows() {
     for await (const page of ledgerTaskPages(deps.db, scope, { pageSize: opts.pageSize })) {
-      yield ledgerRows({ tasks: page.tasks, events: page.events, now, nameOf, lightOf: light, firstIndex: written + 1 });
+      yield ledgerRows({ tasks: page.tasks, events: page.events, now, nameOf, lightOf: light, firstIndex: written + 1, lang });
       written += page.tasks.length;
       lastNumber = page.tasks[page.tasks.length - 1]!.number;
     }
@@ -126,7 +131,7 @@ export async function ledgerWorkbook(
   async function* events() {
     if (written === 0) return;
     for await (const page of ledgerEventPages(deps.db, scope, { pageSize: opts.pageSize, maxNumber: lastNumber })) {
-      yield eventLogRows(page.tasks, page.events, nameOf);
+      yield eventLogRows(page.tasks, page.events, nameOf, { lang, when: (d) => `${deps.calendar.localDate(d)} ${deps.calendar.localTime(d)}` });
     }
   }
   return writeLedgerXlsx({ rows: rows(), events: events() }, lang, {

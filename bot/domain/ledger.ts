@@ -94,9 +94,25 @@ export interface LedgerRowsInput<T extends LedgerTask = LedgerTask> {
   lightOf: (task: T) => Light;
   /** 序号 of the first row (default 1): a ledger written page by page continues the count. */
   firstIndex?: number;
+  /** The language of the 最新进展 labels (default zh). */
+  lang?: 'zh' | 'en';
 }
 
 const PROGRESS_KINDS = new Set(['progress', 'submitted']);
+
+/** 最新进展 per person: `张三（主办 50%）：卡在审批；赵六（协办）：数据已收集`. Empty when nobody reported on their own. */
+export function personProgress(task: Pick<Task, 'assignees'>, nameOf: (openId: string) => string, lang: 'zh' | 'en'): string {
+  const zh = lang === 'zh';
+  return task.assignees
+    .filter((a) => a.progress)
+    .map((a) => {
+      const p = a.progress!;
+      const role = zh ? (a.role === 'lead' ? '主办' : '协办') : a.role === 'lead' ? 'lead' : 'co-assignee';
+      const pct = p.percent !== null ? ` ${p.percent}%` : '';
+      return zh ? `${nameOf(a.userId)}（${role}${pct}）：${p.text}` : `${nameOf(a.userId)} (${role}${pct}): ${p.text}`;
+    })
+    .join(zh ? '；' : '; ');
+}
 
 function textOf(payload: Record<string, unknown>): string | null {
   for (const key of ['text', 'note', 'comment', 'reason']) {
@@ -142,7 +158,7 @@ export function ledgerRows<T extends LedgerTask>(input: LedgerRowsInput<T>): Led
       extended: !!(task.dueAt && task.originalDueAt && task.dueAt.getTime() !== task.originalDueAt.getTime()),
       state: task.state,
       light: open ? input.lightOf(task) : null,
-      latestProgress: task.lastProgressText ?? latest.get(task.id)?.text ?? '',
+      latestProgress: personProgress(task, input.nameOf, input.lang ?? 'zh') || (task.lastProgressText ?? latest.get(task.id)?.text ?? ''),
       doneAt: task.state === 'done' ? task.doneAt : null,
       onTime,
       extensions: task.extensionCount,
@@ -162,8 +178,20 @@ export interface EventLogRow {
   hash: string;
 }
 
+/** How the 事件日志 words an event: names for ids, local times, the office's language. */
+export interface EventWording {
+  lang: 'zh' | 'en';
+  /** An instant as the office reads it (DUBAN_TZ), e.g. `2026-12-01 18:00`. */
+  when(d: Date): string;
+}
+
 /** 事件日志 rows in (task number, seq) order. */
-export function eventLogRows(tasks: readonly Pick<Task, 'id' | 'number'>[], events: readonly LedgerEvent[], nameOf: (openId: string) => string): EventLogRow[] {
+export function eventLogRows(
+  tasks: readonly Pick<Task, 'id' | 'number'>[],
+  events: readonly LedgerEvent[],
+  nameOf: (openId: string) => string,
+  wording?: EventWording,
+): EventLogRow[] {
   const numberOf = new Map(tasks.map((t) => [t.id, t.number]));
   return events
     .filter((e) => numberOf.has(e.taskId))
@@ -173,10 +201,112 @@ export function eventLogRows(tasks: readonly Pick<Task, 'id' | 'number'>[], even
       at: e.at,
       kind: e.kind,
       actor: nameOf(e.actorId),
-      detail: summarizePayload(e.payload),
+      detail: wording ? summarizeEvent(e.kind, e.payload, nameOf, wording) : summarizePayload(e.payload),
       hash: e.hash,
     }))
     .sort((a, b) => a.number - b.number || a.seq - b.seq);
+}
+
+const SUMMARY_MAX = 300;
+const PRIORITY_WORD = { zh: { urgent: '紧急', high: '重要' }, en: { urgent: 'urgent', high: 'high' } } as const;
+const CATEGORY_WORD = {
+  zh: { decision: '决策督查', special: '专项督查', livelihood: '民生督查' },
+  en: { decision: 'decision', special: 'special', livelihood: 'livelihood' },
+} as const;
+const CHANNEL_WORD = { zh: { chat: '群内', p2p: '私聊', urgent: '加急' }, en: { chat: 'in the chat', p2p: 'in private', urgent: 'urgent buzz' } } as const;
+
+/**
+ * One line of what an event changed, as an office reads it: `主办 张三；协办 赵六；时限 2026-12-01 18:00`,
+ * `延至 2026-12-04 18:00；理由：材料未齐`. Unknown keys are left out (the hash covers the payload).
+ */
+export function summarizeEvent(kind: string, payload: Record<string, unknown>, nameOf: (openId: string) => string, w: EventWording): string {
+  const zh = w.lang === 'zh';
+  const p = payload ?? {};
+  const str = (k: string) => (typeof p[k] === 'string' && p[k] ? String(p[k]) : '');
+  const date = (k: string) => {
+    const v = p[k];
+    const d = v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : null;
+    return d && !Number.isNaN(d.getTime()) ? w.when(d) : '';
+  };
+  const names = (k: string) => (Array.isArray(p[k]) ? (p[k] as unknown[]).map((x) => nameOf(String(x))) : []);
+  const label = (zhWord: string, enWord: string, value: string) => (value ? `${zh ? zhWord : enWord}${zh ? ' ' : ': '}${value}` : '');
+  const reason = (k = 'reason') => (str(k) ? `${zh ? '理由：' : 'reason: '}${str(k)}` : '');
+  const parts: string[] = [];
+  switch (kind) {
+    case 'assigned': {
+      parts.push(label('事项', 'title', str('title')));
+      parts.push(label('主办', 'lead', str('lead') ? nameOf(str('lead')) : ''));
+      parts.push(label('协办', 'co-assignees', names('co').join(zh ? '、' : ', ')));
+      parts.push(label('时限', 'due', date('dueAt') || (zh ? '未设' : 'none')));
+      const pr = str('priority') as keyof (typeof PRIORITY_WORD)['zh'];
+      if (pr && PRIORITY_WORD[w.lang][pr]) parts.push(label('紧急程度', 'priority', PRIORITY_WORD[w.lang][pr]));
+      const cat = str('category') as keyof (typeof CATEGORY_WORD)['zh'];
+      if (cat && CATEGORY_WORD[w.lang][cat]) parts.push(label('类别', 'category', CATEGORY_WORD[w.lang][cat]));
+      parts.push(label('来源', 'source', str('source')));
+      break;
+    }
+    case 'accepted':
+      if (p.implied) parts.push(zh ? '随进展或办结签收' : 'signed by reporting');
+      break;
+    case 'progress':
+      if (typeof p.percent === 'number') parts.push(`${p.percent}%`);
+      parts.push(str('text'));
+      break;
+    case 'submitted':
+      parts.push(label('说明', 'note', str('note')));
+      break;
+    case 'approved':
+      if (p.onTime === true) parts.push(zh ? '按时办结' : 'on time');
+      if (p.onTime === false) parts.push(zh ? '超时办结' : 'late');
+      parts.push(label('回头看', 'revisit', date('revisitAt')));
+      break;
+    case 'returned':
+    case 'cancelled':
+      parts.push(reason());
+      break;
+    case 'extension_requested':
+      parts.push(label('申请延至', 'to', date('dueAt')));
+      parts.push(label('原时限', 'was', date('previousDueAt')));
+      parts.push(reason());
+      break;
+    case 'extension_approved':
+      parts.push(label('延至', 'to', date('dueAt')));
+      parts.push(label('原时限', 'was', date('previousDueAt')));
+      break;
+    case 'extension_rejected':
+      parts.push(label('申请延至', 'asked for', date('dueAt')));
+      parts.push(reason());
+      break;
+    case 'extension_expired':
+      parts.push(label('申请延至', 'asked for', date('dueAt')));
+      parts.push(zh ? '申请的时限已过' : 'the requested date had passed');
+      break;
+    case 'chased':
+    case 'reminded':
+    case 'escalated':
+    case 'revisit_asked': {
+      if (p.auto) parts.push(zh ? '自动' : 'automatic');
+      if (typeof p.overdueDays === 'number') parts.push(zh ? `逾期第 ${p.overdueDays} 天` : `day ${p.overdueDays} overdue`);
+      const to = names('to');
+      if (to.length) parts.push(label('发给', 'to', to.join(zh ? '、' : ', ')));
+      const ch = str('channel') as keyof (typeof CHANNEL_WORD)['zh'];
+      if (ch && CHANNEL_WORD[w.lang][ch]) parts.push(CHANNEL_WORD[w.lang][ch]);
+      parts.push(label('附言', 'note', str('note')));
+      break;
+    }
+    case 'revisit_answered':
+      if (p.holds === true) parts.push(zh ? '整改成效保持' : 'the fix holds');
+      if (p.holds === false) parts.push(zh ? '问题反弹，重新办理' : 'the problem is back; reopened');
+      break;
+    default:
+      return summarizePayload(p);
+  }
+  const line = parts
+    .filter(Boolean)
+    .join(zh ? '；' : '; ')
+    .replace(/\s+/g, ' ');
+  const chars = [...line];
+  return chars.length > SUMMARY_MAX ? `${chars.slice(0, SUMMARY_MAX).join('')}…` : line;
 }
 
 function summarizePayload(payload: Record<string, unknown>): string {

@@ -99,6 +99,10 @@ export const digest: Catalogue = {
     zh: '只有交办人、督办领导或群管理员可以导出台账。',
     en: 'Only assigners, supervising leaders and chat admins may export the ledger.',
   },
+  ledger_not_allowed_p2p: {
+    zh: '台账只导出你交办或督办的事项；你还没有交办或督办过事项。群内台账请在群里由交办人、督办领导或群管理员导出。',
+    en: 'The ledger here lists the tasks you assigned or supervise, and you have none yet. A chat’s ledger is exported in the chat by its assigners, supervising leader or admins.',
+  },
   ledger_usage: { zh: '用法：/台账 [本月|本年|全部]', en: 'Usage: /ledger [month|year|all]' },
   ledger_failed: { zh: '台账生成失败，已记录，请稍后再试。', en: 'Building the ledger failed. It has been logged; please try again later.' },
   ledger_too_large: {

@@ -120,8 +120,19 @@ describe('/台账', () => {
     expect(String(log.getRow(6).getCell(7).value)).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('本月 keeps to tasks assigned this month', async () => {
+  it('本月 holds the work carried over into the month: open at any time in it, or closed in it', async () => {
     await seedTwo();
+    // Both were assigned in November: #1 was closed on 12-03, #2 is still open.
+    await bot.say({ from: 'chief', text: '/台账 本月' });
+    await bot.settle();
+    expect(await saidTo(bot, GROUP)).toEqual(['正在生成督查台账（2 项），生成后发到这里。', '[file 督查台账-本月-2026-12-04.xlsx]']);
+  });
+
+  it('本月 leaves out what was closed before the month began', async () => {
+    await seedTask(
+      bot,
+      makeTask({ title: '十一月办结的事', lead: PEOPLE.zhang.openId, createdAt: bj('2026-11-02T09:00'), state: 'done', doneAt: bj('2026-11-20T10:00') }),
+    );
     await bot.say({ from: 'chief', text: '/台账 本月' });
     await bot.settle();
     expect(await saidTo(bot, GROUP)).toEqual(['本月没有事项，台账为空。']);

@@ -152,3 +152,48 @@ describe('extensions are checked when decided', () => {
     expect((await task()).pendingExtension).toBeNull();
   });
 });
+
+describe('the ledger is the office’s record', () => {
+  it('December’s ledger holds the overdue work assigned on 11-30, and its 事件日志 reads as an office writes', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    bot = await testBot({ now: '2026-11-30T10:00:00+08:00' });
+    await say('leader', '/交办 @张三 @赵六 排查消防通道 截止 2026-12-01 !紧急 #民生 来源 安委办〔2026〕3号', ['zhang', 'zhao']);
+    await say('leader', '/交办 @孙七 清理积案 截止 2026-12-02', ['sun']);
+    await say('zhang', '/进展 #1 50%，卡在审批');
+    await say('zhang', '/延期 #1 12月4日 材料未齐');
+    // Two months on, both still open and overdue: the month's ledger has them.
+    bot.setNow('2027-02-20T10:00:00+08:00');
+    await say('leader', '/台账 本月');
+    const said = bot.fake.messagesTo(GROUP).map((m) => bot.fake.textOf(m));
+    expect(said.some((t) => t.includes('正在生成督查台账（2 项）'))).toBe(true);
+    expect(bot.fake.files).toHaveLength(1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(bot.fake.files[0]!.bytes) as unknown as ArrayBuffer);
+    const main = wb.getWorksheet('督查台账')!;
+    expect(String(main.getRow(2).getCell(13).value)).toBe('张三（主办 50%）：50%，卡在审批');
+    const log = wb.getWorksheet('事件日志')!;
+    const rows = [];
+    for (let r = 2; r <= log.rowCount; r++) rows.push((log.getRow(r).values as unknown[]).slice(1));
+    const assigned = rows.find((r) => r[0] === '#1' && r[3] === '交办')!;
+    expect(assigned[2]).toEqual(new Date('2026-11-30T10:00:00Z')); // 10:00 in Beijing, as the office reads it
+    expect(assigned[4]).toBe('王主任');
+    expect(assigned[5]).toBe('事项 排查消防通道；主办 张三；协办 赵六；时限 2026-12-01 18:00；紧急程度 紧急；类别 民生督查；来源 安委办〔2026〕3号');
+    const ext = rows.find((r) => r[0] === '#1' && r[3] === '申请延期')!;
+    expect(ext[4]).toBe('张三');
+    expect(ext[5]).toBe('申请延至 2026-12-04 18:00；原时限 2026-12-01 18:00；理由：材料未齐');
+    for (const r of rows) {
+      expect(String(r[5])).not.toMatch(/ou_|number: |Z$/);
+      expect(String(r[6])).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('a member who may not export is told so, not "台账为空"', async () => {
+    bot = await testBot({ now: MONDAY });
+    await say('zhang', '/台账');
+    expect(bot.fake.textOf(bot.fake.messagesTo(GROUP).at(-1)!)).toBe('只有交办人、督办领导或群管理员可以导出台账。');
+    await bot.say({ from: 'zhang', text: '/台账 本月', chatType: 'p2p' });
+    await bot.settle();
+    const p2p = bot.fake.messagesTo(PEOPLE.zhang.openId).at(-1)!;
+    expect(bot.fake.textOf(p2p)).toContain('你还没有交办或督办过事项');
+  });
+});
