@@ -3,6 +3,7 @@
  * the bot (the card is personal). The card covers the chats the leader oversees
  * (schedules/digest.ts leaderChatIds), so subscribing reveals nothing new to anyone.
  */
+import { DEFAULT_SETTINGS } from '../bot/domain/types.js';
 import type { CommandHandler } from '../bot/router.js';
 import { isSubscribed, subscribe, unsubscribe } from '../db/figures.js';
 
@@ -13,9 +14,11 @@ export const digest: CommandHandler<'digest'> = async (ctx, cmd) => {
   }
   const { deps, tenantKey, actor, now } = ctx;
   const subscribed = await isSubscribed(deps.db, tenantKey, actor);
+  // The leader digest goes out at the office's digest day and time (schedules/digest.ts).
+  const when = { day: ctx.t(`digest_weekday_${DEFAULT_SETTINGS.digestWeekday}`), time: DEFAULT_SETTINGS.digestTime };
   if (cmd.subscribe) {
-    if (subscribed) return ctx.reply(ctx.t('digest_sub_already'));
-    ctx.reply(ctx.t('digest_sub_ok'));
+    if (subscribed) return ctx.reply(ctx.t('digest_sub_already', when));
+    ctx.reply(ctx.t('digest_sub_ok', when));
     await ctx.commit({ also: async (tx) => void (await subscribe(tx, tenantKey, actor, now)) });
   } else {
     if (!subscribed) return ctx.reply(ctx.t('digest_unsub_none'));

@@ -145,7 +145,7 @@ export function figureLines(c: Counts, lang: Lang): string {
 
 function redLine(r: RedItem, view: DigestView, withChat: boolean): string {
   const params = { number: r.number, title: titleMd(r.title), lead: escapeInline(personName(r.leadId, view)), days: r.overdueWorkdays };
-  const line = t(view.lang, r.overdueWorkdays > 0 ? 'digest_red_item' : 'digest_red_item_today', params);
+  const line = t(view.lang, r.overdueWorkdays > 1 ? 'digest_red_item' : r.overdueWorkdays === 1 ? 'digest_red_item_one' : 'digest_red_item_today', params);
   return `- ${line}${withChat ? ` · ${escapeInline(truncate(chatName(r.chatId, view), 20))}` : ''}`;
 }
 

@@ -20,6 +20,7 @@ export const digest: Catalogue = {
     zh: '#{number} {title} · 主办 {lead} · 逾期 {days} 个工作日',
     en: '#{number} {title} · lead {lead} · {days} working days overdue',
   },
+  digest_red_item_one: { zh: '#{number} {title} · 主办 {lead} · 逾期 1 个工作日', en: '#{number} {title} · lead {lead} · 1 working day overdue' },
   digest_red_item_today: { zh: '#{number} {title} · 主办 {lead} · 今日逾期', en: '#{number} {title} · lead {lead} · overdue today' },
   digest_due_title: { zh: '📅 下周到期（{n}）', en: '📅 Due next week ({n})' },
   digest_due_item: { zh: '#{number} {title} · 主办 {lead} · {due}', en: '#{number} {title} · lead {lead} · {due}' },
@@ -80,10 +81,20 @@ export const digest: Catalogue = {
 
   // ---- /周报 ----
   digest_sub_ok: {
-    zh: '已订阅督办周报：每周五 16:00 前后发给您，含您督办的各群情况、逾期清单和待您决定的事项。发送 /周报 退订 可取消。',
-    en: 'Subscribed: every Friday around 16:00 you get the digest of the chats you supervise, the overdue list and what awaits your decision. Send /digest off to stop.',
+    zh: '已订阅督办周报：每{day} {time} 发给您（遇节假日提前到当周最后一个工作日），含您督办的各群情况、逾期清单和待您决定的事项。发送 /周报 退订 可取消。',
+    en: 'Subscribed: every {day} at {time} (on the last working day before it in a holiday week) you get the digest of the chats you supervise, the overdue list and what awaits your decision. Send /digest off to stop.',
   },
-  digest_sub_already: { zh: '您已订阅督办周报。发送 /周报 退订 可取消。', en: 'You are already subscribed. Send /digest off to stop.' },
+  digest_sub_already: {
+    zh: '您已订阅督办周报，每{day} {time} 发给您。发送 /周报 退订 可取消。',
+    en: 'You are already subscribed; it comes every {day} at {time}. Send /digest off to stop.',
+  },
+  digest_weekday_1: { zh: '周一', en: 'Monday' },
+  digest_weekday_2: { zh: '周二', en: 'Tuesday' },
+  digest_weekday_3: { zh: '周三', en: 'Wednesday' },
+  digest_weekday_4: { zh: '周四', en: 'Thursday' },
+  digest_weekday_5: { zh: '周五', en: 'Friday' },
+  digest_weekday_6: { zh: '周六', en: 'Saturday' },
+  digest_weekday_7: { zh: '周日', en: 'Sunday' },
   digest_unsub_ok: { zh: '已退订督办周报。', en: 'Unsubscribed from the weekly digest.' },
   digest_unsub_none: { zh: '您没有订阅督办周报。', en: 'You are not subscribed to the weekly digest.' },
   digest_p2p_only: { zh: '请在与机器人的单聊中发送 /周报 订阅。', en: 'Send /digest on in a private chat with the bot.' },

@@ -181,7 +181,7 @@ describe('/周报', () => {
     expect(await bot.deps.db.select().from(subscriptions)).toEqual([]);
     const p2pTexts = await saidTo(bot, p2p);
     expect(p2pTexts).toHaveLength(2);
-    expect(p2pTexts[0]).toMatch(/^已订阅督办周报/);
+    expect(p2pTexts[0]).toMatch(/^已订阅督办周报：每周五 16:00 发给您/);
     expect(p2pTexts[1]).toBe('已退订督办周报。');
     expect(await saidTo(bot, GROUP)).toEqual(['请在与机器人的单聊中发送 /周报 订阅。']);
   });

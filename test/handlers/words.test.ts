@@ -197,3 +197,32 @@ describe('the ledger is the office’s record', () => {
     expect(bot.fake.textOf(p2p)).toContain('你还没有交办或督办过事项');
   });
 });
+
+describe('words', () => {
+  it('a due-soon reminder at 09:30 for a 10:00 deadline does not say “about 2 hours left”', async () => {
+    const { runJob } = await import('../../schedules/jobs.js');
+    bot = await testBot({ now: MONDAY });
+    await say('chief', '/交办 @张三 报送值班表 截止 2026-11-24 10:00', ['zhang']);
+    await say('zhang', '/签收 #1');
+    const before = bot.fake.messagesTo(PEOPLE.zhang.openId).length;
+    // The 2-hours-before slot is 08:00, before working hours: it goes out at 09:30, half an hour before.
+    bot.setNow('2026-11-24T09:30:00+08:00');
+    await runJob(bot.deps, 'chase', new Date('2026-11-24T09:30:00+08:00'));
+    await bot.settle();
+    const soon = bot.fake
+      .messagesTo(PEOPLE.zhang.openId)
+      .slice(before)
+      .map((m) => bot.fake.textOf(m))
+      .find((t) => t.includes('即将到期'));
+    // The reminder names the due time itself; no "about 2 hours left" copied from the slot.
+    expect(soon).toContain('10:00');
+    expect(soon).not.toMatch(/2 ?小时/);
+  });
+
+  it('/周报 订阅 states the day and time the digest comes', async () => {
+    bot = await testBot({ now: MONDAY });
+    await bot.say({ from: 'leader', text: '/周报 订阅', chatType: 'p2p' });
+    await bot.settle();
+    expect(bot.fake.textOf(bot.fake.messagesTo(PEOPLE.leader.openId).at(-1)!)).toContain('每周五 16:00 发给您');
+  });
+});
