@@ -72,6 +72,7 @@ export function refusalError(r: Refusal, action: Action, task: Task, view: CardV
   switch (r.refused) {
     case 'not_assignee':
     case 'not_creator_or_supervisor':
+    case 'own_submission':
     case 'already_done':
     case 'cancelled':
       return new UserError(`task.refuse.${r.refused}`, { n, verb });
@@ -121,7 +122,8 @@ export interface Applied {
  */
 export async function applyAction(ctx: BotContext, task: Task, action: Action, via: Via): Promise<Applied> {
   const view = await cardViewFor(ctx, [task]);
-  const result = decide(task, action, ctx.actor, ctx.now, { supervisorId: view.chatSupervisorId ?? null });
+  const { admins } = await getChatSettings(ctx.deps.db, task.chatId);
+  const result = decide(task, action, ctx.actor, ctx.now, { supervisorId: view.chatSupervisorId ?? null, admins });
   if (isRefusal(result)) throw refusalError(result, action, task, view);
   const text = announcement(result.task, task, action, ctx.actor, view);
   // A typed command or reply gets its answer threaded onto it; a click answers with a toast,

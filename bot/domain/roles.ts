@@ -10,7 +10,9 @@
  * | see a task (/查看, /任务 全部)    | its chat; its people; the admins and 督办领导 of its chat    |
  * | 签收 / 进展 / 申请延期             | 主办 or 协办                                                  |
  * | 办结                              | the 主办                                                      |
- * | 通过 / 退回 / 催办 / 撤销          | the 交办人 or the 督办领导                                    |
+ * | 通过 / 退回 (review a submission) | the 交办人 or the 督办领导, never one of its own assignees;   |
+ * |                                   | when that leaves nobody, the chat's admins (approversOf)      |
+ * | 催办 / 撤销                        | the 交办人 or the 督办领导                                    |
  * | decide an extension               | the 交办人 or the 督办领导                                    |
  * | answer a 回头看                   | the 交办人 or the 督办领导                                    |
  * | export the 台账                   | p2p: anyone (their own tasks); group: admins, 督办领导,       |
@@ -40,7 +42,7 @@ export type ActKind =
   | 'attach';
 
 /** The refusals that are about who asks, not about the task's state. */
-export type RoleRefusal = 'not_assignee' | 'not_lead' | 'not_creator_or_supervisor';
+export type RoleRefusal = 'not_assignee' | 'not_lead' | 'not_creator_or_supervisor' | 'own_submission';
 
 /** Open = assigned, in_progress or submitted. */
 export function isOpen(task: Pick<Task, 'state'>): boolean {
@@ -62,6 +64,18 @@ export function reviewersOf(task: Pick<Task, 'supervisorId' | 'creatorId'>, chat
   return [...new Set([task.creatorId, supervisorOf(task, chat)])];
 }
 
+/**
+ * Who reviews a submission (通过 / 退回): nobody approves their own work. The 交办人 and the
+ * 督办领导 who are not themselves its assignees; when that leaves nobody (someone assigned a
+ * task to themselves and no 督办领导 is set), the chat's admins who are not its assignees.
+ */
+export function approversOf(task: Pick<Task, 'supervisorId' | 'creatorId' | 'assignees'>, chat: ChatRoles | null): string[] {
+  const own = new Set(task.assignees.map((a) => a.userId));
+  const reviewers = reviewersOf(task, chat).filter((u) => !own.has(u));
+  if (reviewers.length) return reviewers;
+  return [...new Set(chat?.admins ?? [])].filter((u) => !own.has(u));
+}
+
 /** Who the actor is to this task and its chat; one person may hold several roles. */
 export function rolesOf(task: Task, actor: string, chat: ChatRoles | null) {
   const assignee = task.assignees.find((a) => a.userId === actor) ?? null;
@@ -77,6 +91,8 @@ export function rolesOf(task: Task, actor: string, chat: ChatRoles | null) {
     isManager: isCreator || isSupervisor,
     /** Admin or 督办领导 of the task's chat. */
     overseesChat: chat ? oversees(actor, chat) : false,
+    /** Reviews its submission (通过 / 退回): see approversOf. */
+    isApprover: approversOf(task, chat).includes(actor),
   };
 }
 
@@ -95,6 +111,8 @@ export function mayAct(roles: Roles, kind: ActKind): RoleRefusal | null {
       return roles.isLead ? null : 'not_lead';
     case 'approve':
     case 'reject':
+      if (roles.isApprover) return null;
+      return roles.isManager && roles.isAssignee ? 'own_submission' : 'not_creator_or_supervisor';
     case 'chase':
     case 'cancel':
     case 'approve_extension':

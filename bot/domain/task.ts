@@ -60,6 +60,8 @@ export type RefusalCode =
   | 'not_lead'
   /** approve / reject / extension decisions / chase / cancel by anyone else. */
   | 'not_creator_or_supervisor'
+  /** 通过 / 退回 of a submission by one of its own assignees. */
+  | 'own_submission'
   /** The action does not apply in the task's current state; params.state says which. */
   | 'wrong_state'
   | 'already_accepted'
@@ -88,7 +90,8 @@ export interface Decision {
 }
 
 /** What `decide` reads of the task's chat: its configured 督办领导 (domain/roles.ts supervisorOf). */
-export type DecideContext = Pick<ChatRoles, 'supervisorId'>;
+/** The chat's 督办领导, and its admins (they review a submission nobody else can: roles.approversOf). */
+export type DecideContext = Pick<ChatRoles, 'supervisorId' | 'admins'>;
 
 /**
  * Whether the task's extension request can still be granted: its date is later than now and

@@ -28,6 +28,10 @@ export const task: Catalogue = {
     zh: '只有交办人或督办领导可以{verb} #{n}。',
     en: 'Only the assigner or the supervising leader can {verb} #{n}.',
   },
+  'task.refuse.own_submission': {
+    zh: '#{n} 是你自己承办的，不能自己{verb}；请督办领导（未设置时由群管理员）审核。',
+    en: '#{n} is your own work, so you cannot {verb} it yourself; the supervising leader (or, without one, a chat admin) reviews it.',
+  },
   'task.refuse.wrong_state.submitted': {
     zh: '#{n} 已提交办结，正在等待审核，暂不能{verb}。',
     en: '#{n} has been submitted and is waiting for review; you cannot {verb} it now.',
