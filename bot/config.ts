@@ -51,6 +51,8 @@ const Schema = z
     DUBAN_TZ: z.string().default('Asia/Shanghai').refine(isTimeZone, { message: 'use an IANA time zone such as Asia/Shanghai' }),
     DUBAN_LANG: z.enum(['zh', 'en'], { message: 'use zh or en' }).default('zh'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Processes sending for this app on one database (bot processes, and job commands run beside them). */
+    DUBAN_SENDERS: z.coerce.number({ message: 'use the number of processes sending for this app, such as 2' }).int().min(1).max(50).default(1),
   })
   .superRefine((v, ctx) => {
     if (v.LARK_MODE === 'webhook' && !v.LARK_ENCRYPT_KEY) ctx.addIssue({ code: 'custom', path: ['LARK_ENCRYPT_KEY'], message: WEBHOOK_NEEDS_KEY });

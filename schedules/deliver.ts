@@ -21,7 +21,7 @@ import {
 import type { Deps } from '../bot/deps.js';
 import type { OutMessage, Recipient } from '../bot/domain/types.js';
 import { LarkApiError } from '../bot/lark/api.js';
-import { RateLimiter } from '../bot/lark/rate.js';
+import { RateLimiter, shareOfLimits } from '../bot/lark/rate.js';
 
 /** Lark refuses PATCH on messages older than 14 days (230031): send a fresh card instead. */
 const PATCH_MAX_AGE_MS = 14 * 24 * 3600_000 - 3600_000;
@@ -78,7 +78,9 @@ export class OutboxSender {
     private readonly deps: Omit<Deps, 'kickOutbox'>,
     opts: OutboxSenderOptions = {},
   ) {
-    this.limiter = opts.limiter ?? new RateLimiter();
+    // Several processes on one database each keep to their share of the app's limits.
+    const share = shareOfLimits(deps.config.DUBAN_SENDERS ?? 1);
+    this.limiter = opts.limiter ?? new RateLimiter(share.app, share.key);
     this.retryTimer = opts.retryTimer ?? true;
   }
 

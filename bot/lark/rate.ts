@@ -23,6 +23,15 @@ export const APP_WINDOWS: Window[] = [
 ];
 export const KEY_WINDOW: Window = { limit: 5, ms: 1_000 + MARGIN_MS };
 
+/**
+ * A process's share when `senders` processes send for one app: Lark counts the app's limits
+ * over all of them, so each keeps to its part (at least one request per window).
+ */
+export function shareOfLimits(senders: number): { app: Window[]; key: Window } {
+  const part = (w: Window): Window => ({ limit: Math.max(1, Math.floor(w.limit / senders)), ms: w.ms });
+  return { app: APP_WINDOWS.map(part), key: part(KEY_WINDOW) };
+}
+
 /** How long to look again when requests in flight alone fill a window. */
 const INFLIGHT_POLL_MS = 10;
 /** 230020 (no reset hint): 500 ms × 2^n per recipient, capped. */

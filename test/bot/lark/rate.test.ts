@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../../bot/lark/rate.js';
+import { RateLimiter, shareOfLimits } from '../../../bot/lark/rate.js';
 
 /** A request that is answered at once. */
 const send = (r: RateLimiter, key: string, now: number): number => {
@@ -9,6 +9,18 @@ const send = (r: RateLimiter, key: string, now: number): number => {
 };
 
 describe('RateLimiter', () => {
+  it('keeps to its share when several processes send for one app', () => {
+    // Four processes: 12 a second and 250 a minute for the app, 1 a second per chat or user, each.
+    const { app, key } = shareOfLimits(4);
+    expect(app.map((w) => w.limit)).toEqual([12, 250]);
+    const r = new RateLimiter(app, key);
+    expect(send(r, 'chat:a', 1000)).toBe(0);
+    expect(send(r, 'chat:a', 1000)).toBeGreaterThan(0);
+    for (let i = 0; i < 11; i++) expect(send(r, `user:${i}`, 1000)).toBe(0);
+    expect(send(r, 'user:x', 1000)).toBeGreaterThan(0);
+    expect(shareOfLimits(1).app.map((w) => w.limit)).toEqual([50, 1000]);
+  });
+
   it('allows 5 per chat per window and 50 per app', () => {
     const r = new RateLimiter();
     for (let i = 0; i < 5; i++) expect(send(r, 'chat:a', 1000)).toBe(0);
