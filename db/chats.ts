@@ -29,6 +29,12 @@ export async function chatsOverseenBy(db: Db | Tx, tenantKey: string, userId: st
   return rows.filter((r) => oversees(userId, settingsOf(r))).map((r) => r.chatId);
 }
 
+/** The tenant's chats whose configured 督办领导 is `userId`. */
+export async function chatsSupervisedBy(db: Db | Tx, tenantKey: string, userId: string): Promise<string[]> {
+  const rows = await db.select({ chatId: chats.chatId, settings: chats.settings, ownerId: chats.ownerId }).from(chats).where(eq(chats.tenantKey, tenantKey));
+  return rows.filter((r) => settingsOf(r).supervisorId === userId).map((r) => r.chatId);
+}
+
 /** Records a chat the bot has seen (first message, bot added); keeps existing settings. */
 export async function upsertChat(
   db: Db | Tx,

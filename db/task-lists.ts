@@ -3,7 +3,7 @@
  * two steps so any length pages properly: the light-relevant fields of every matching task
  * (to sort red first and count), then the full tasks of the one page shown.
  */
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { LightFields } from '../bot/domain/light.js';
 import type { Task } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
@@ -14,6 +14,11 @@ export type ListScope =
   | { kind: 'mine'; userId: string; inChat?: string }
   | { kind: 'chat'; chatId: string }
   | { kind: 'overdue'; chatId: string | null; userId: string; now: Date }
+  /**
+   * 待我审批: across the asker's chats, submissions and extension requests they decide on — as
+   * the 交办人, the task's 督办领导, or the 督办领导 of a chat whose task names none.
+   */
+  | { kind: 'review'; userId: string; supervisedChatIds: readonly string[]; inChat?: string }
   /**
    * 全部: what the asker may see — the tasks of the chat they ask in, the tasks they are one of
    * the people of, and every task of the chats they are admin or 督办领导 of.
@@ -40,8 +45,18 @@ export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: Lis
       where = and(open, eq(tasks.chatId, scope.chatId));
       break;
     case 'overdue':
-      where = and(open, lt(tasks.dueAt, scope.now), scope.chatId ? eq(tasks.chatId, scope.chatId) : involving(scope.userId));
+      // A submitted task waits for its reviewer: nobody's overdue item.
+      where = and(open, lt(tasks.dueAt, scope.now), ne(tasks.state, 'submitted'), scope.chatId ? eq(tasks.chatId, scope.chatId) : involving(scope.userId));
       break;
+    case 'review': {
+      const decides = or(
+        eq(tasks.creatorId, scope.userId),
+        eq(tasks.supervisorId, scope.userId),
+        scope.supervisedChatIds.length ? and(isNull(tasks.supervisorId), inArray(tasks.chatId, [...scope.supervisedChatIds])) : sql`0`,
+      );
+      where = and(open, or(eq(tasks.state, 'submitted'), isNotNull(tasks.pendingExtension)), decides, scope.inChat ? eq(tasks.chatId, scope.inChat) : undefined);
+      break;
+    }
     case 'all': {
       const chats = [...new Set([...(scope.chatId ? [scope.chatId] : []), ...scope.overseenChatIds])];
       where = and(

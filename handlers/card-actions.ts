@@ -100,7 +100,7 @@ export const showButton: CardActionHandler = async (ctx: BotContext, event): Pro
 
 export const listButton: CardActionHandler = async (ctx, event) => {
   const f = event.value.f;
-  const filter: ListFilter = f === 'mine' || f === 'chat' || f === 'overdue' || f === 'all' ? f : 'mine';
+  const filter: ListFilter = f === 'mine' || f === 'chat' || f === 'overdue' || f === 'all' || f === 'review' ? f : 'mine';
   const p = typeof event.value.p === 'number' ? event.value.p : 1;
   // A list card in a group pages through that group's tasks only.
   return { card: raw((await listCardFor(ctx, filter, p, await groupAnsweredIn(ctx))).card) };

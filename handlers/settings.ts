@@ -63,5 +63,12 @@ async function describe(ctx: BotContext, s: ChatSettings, only?: Array<keyof Cha
   if (only.includes('workStart') || only.includes('workEnd')) out.push(item('work', parts.work));
   if (only.includes('quiet')) out.push(item('quiet', parts.quiet));
   if (only.includes('digestWeekday') || only.includes('digestTime')) out.push(item('digest', parts.digest));
+  if (only.includes('urgentPriority') || only.includes('urgentOverdueWorkdays')) {
+    const on = [
+      ...(s.urgentPriority ? [ctx.t('task.settings.urgent.priority')] : []),
+      ...(s.urgentOverdueWorkdays > 0 ? [ctx.t('task.settings.urgent.overdue', { days: s.urgentOverdueWorkdays })] : []),
+    ];
+    out.push(item('urgent', on.length ? on.join(ctx.t('task.settings.name_separator')) : ctx.t('task.settings.off')));
+  }
   return out.join(ctx.t('task.settings.separator'));
 }

@@ -1,7 +1,7 @@
 /**
  * /查看 /show #N — the task with its whole 办理记录, for anyone who can see it (its chat, its
- * people); /任务 /list [我的|本群|逾期|全部] — open tasks, red first, ten to a page, as many
- * pages as there are.
+ * people); /任务 /list [我的|本群|逾期|全部|待我审批] — open tasks, red first, ten to a page, as many
+ * pages as there are. 待我审批 (review) is what waits for the asker's decision across their chats.
  */
 import type { BotContext } from '../bot/context.js';
 import { pageOfList, taskDetailCard, taskListCard, type Card, type ListFilter } from '../bot/cards/task.js';
@@ -9,7 +9,7 @@ import { maySee, mayShowIn } from '../bot/domain/roles.js';
 import type { Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
-import { chatsOverseenBy, getChat, getChatSettings } from '../db/chats.js';
+import { chatsOverseenBy, chatsSupervisedBy, getChat, getChatSettings } from '../db/chats.js';
 import { listEvents } from '../db/events.js';
 import { getTasksByIds, listOpenEntries, type ListScope } from '../db/task-lists.js';
 import { cardViewFor, loadTask } from './act.js';
@@ -67,11 +67,13 @@ export async function listCardFor(
         ? { kind: 'chat', chatId: groupChat! }
         : filter === 'overdue'
           ? { kind: 'overdue', chatId: groupChat, userId: ctx.actor, now: ctx.now }
-          : { kind: 'all', userId: ctx.actor, chatId: groupChat, overseenChatIds: await chatsOverseenBy(db, ctx.tenantKey, ctx.actor), inChat };
+          : filter === 'review'
+            ? { kind: 'review', userId: ctx.actor, supervisedChatIds: await chatsSupervisedBy(db, ctx.tenantKey, ctx.actor), inChat }
+            : { kind: 'all', userId: ctx.actor, chatId: groupChat, overseenChatIds: await chatsOverseenBy(db, ctx.tenantKey, ctx.actor), inChat };
   const entries = await listOpenEntries(db, ctx.tenantKey, await scopeIn(groupChatId ?? undefined));
   const hidden =
     groupChatId !== null &&
-    (filter === 'mine' || filter === 'all') &&
+    (filter === 'mine' || filter === 'all' || filter === 'review') &&
     (await listOpenEntries(db, ctx.tenantKey, await scopeIn(undefined))).length > entries.length;
   // One working-hours setting for the whole list, so the page and its figures agree.
   const settings = await getChatSettings(db, ctx.chatId ?? '');

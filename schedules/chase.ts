@@ -61,6 +61,8 @@ const SILENT_LOOKBACK_DAYS = 30;
 export const REVISIT_LOOKBACK_DAYS = 30;
 /** A deadline that passed this long ago without a run has its cards turned red by the next run. */
 const RED_LOOKBACK_DAYS = 3;
+/** Cards older than this are not refreshed by the chase (Lark's update window is 14 days). */
+const CARD_REFRESH_DAYS = 13;
 /** Batch slots are the 5-minute ticks of the office's clock. */
 const SLOT_MINUTES = 5;
 /** Tries per tenant when another process took one of the claims. */
@@ -242,6 +244,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   const taken = await claimedKeys(deps.db, [...plans.map((p) => p.r.key), ...notices.keys(), ...turningRed.keys(), ...everyone]);
   let claimed = 0;
   let messages = 0;
+  let committed = false;
 
   for (const [key, n] of notices) {
     if (taken.has(key)) continue;
@@ -253,7 +256,10 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
       claims: [{ key, kind: 'calendar_missing' }],
       messages: calendarMissingMessages(n.chatId, admins, n.year, lang),
     });
-    if (done) messages++;
+    if (done) {
+      messages++;
+      committed = true;
+    }
   }
 
   const names = await namesFor(deps, [...plans.map((p) => p.task), ...turningRed.values()], (t) => settingsByChat.get(t.chatId)?.supervisorId ?? null);
@@ -261,6 +267,9 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   // "还剩 / 已逾期 N 个工作日" line: the task's cards are brought up to date with it.
   const cardsOf = (task: Task): OutMessage[] => {
     if (task.state === 'done' || task.state === 'cancelled' || !task.cardMessageId) return [];
+    // Lark updates a card for 14 days; after that a refresh is a new message, and the slot's one
+    // message to each person is the batch. Such cards are redrawn when someone acts on the task.
+    if (!task.cardSentAt || task.cardSentAt.getTime() < t0 - CARD_REFRESH_DAYS * DAY) return [];
     const s = settingsOfTask(task);
     return cardUpdates(task, { lang, now, tz: cal.tz, calendar: cal, settings: s, chatSupervisorId: s.supervisorId, names });
   };
@@ -343,6 +352,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
         },
       });
       if (done) {
+        committed = true;
         claimed += sending.size;
         messages += batches.length;
         log.info({ tenant: tenantKey, slot, reminders: sending.size, messages: batches.length, red: red.length, urgent: buzz.size }, 'reminders claimed');
@@ -356,6 +366,6 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
         taken.add(k);
     }
   }
-  if (messages || claimed) deps.kickOutbox();
+  if (committed) deps.kickOutbox();
   return { planned: plans.length, claimed, messages };
 }

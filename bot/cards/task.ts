@@ -106,10 +106,14 @@ export function formatDateTime(d: Date, view: Pick<CardView, 'lang' | 'tz' | 'no
 }
 
 /** "还剩 N 个工作日" / "今天到期" / "已逾期 N 个工作日", counted on the working calendar. */
-export function dueText(task: Pick<Task, 'dueAt'>, view: CardView): string {
+export function dueText(task: Pick<Task, 'dueAt'> & Partial<Pick<Task, 'state' | 'submittedAt'>>, view: CardView): string {
   const { lang, now, calendar } = view;
-  if (!task.dueAt) return t(lang, 'task.due.none');
   const today = calendar.localDate(now);
+  // Submitted: the clock is the reviewer's, counted from the submission.
+  if (task.state === 'submitted' && task.submittedAt) {
+    return t(lang, 'task.due.review', { days: Math.max(0, calendar.workdaysBetween(calendar.localDate(task.submittedAt), today)) });
+  }
+  if (!task.dueAt) return t(lang, 'task.due.none');
   const dueDay = calendar.localDate(task.dueAt);
   if (now.getTime() > task.dueAt.getTime()) {
     const days = calendar.workdaysBetween(dueDay, today);
@@ -484,7 +488,7 @@ export function taskDetailCard(task: Task, events: ReadonlyArray<Pick<TaskEvent,
 
 // ───────────────────────── /任务: the list ─────────────────────────
 
-export type ListFilter = 'mine' | 'chat' | 'overdue' | 'all';
+export type ListFilter = 'mine' | 'chat' | 'overdue' | 'all' | 'review';
 
 const LIGHT_RANK: Record<Light, number> = { red: 0, yellow: 1, green: 2 };
 

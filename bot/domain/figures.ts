@@ -160,9 +160,12 @@ function memoWorkdaysBetween(calendar: FigureCalendar, from: string, to: string)
   return n;
 }
 
-/** Working days an open task is overdue at `now`, or null when it is not overdue. */
+/**
+ * Working days an open task is overdue at `now`, or null when it is not overdue. A submitted
+ * task is nobody's overdue item: it waits for its reviewer (on time is decided on approval).
+ */
 export function overdueWorkdaysOf(task: Pick<Task, 'state' | 'dueAt'>, now: Date, calendar: FigureCalendar): number | null {
-  if (!isOpen(task) || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
+  if (!isOpen(task) || task.state === 'submitted' || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
   return Math.max(0, memoWorkdaysBetween(calendar, calendar.localDate(task.dueAt), calendar.localDate(now)));
 }
 

@@ -1,7 +1,8 @@
 /**
  * 亮灯 (SPEC §2): red overdue; yellow due within one working day, no progress for N working
  * days (default 3), or behind schedule (序时进度: the last reported percent more than 20 points
- * below the share of working time elapsed between assignment and due); green otherwise.
+ * below the share of working time elapsed between assignment and due); green otherwise. A
+ * submitted task is nobody's overdue item: green, marked as waiting for its reviewer.
  * Pure given `now` and the working calendar.
  * @example lightOf(task, now, calendar, DEFAULT_SETTINGS) // → 'yellow'
  */
@@ -20,7 +21,7 @@ export type LightSettings = Pick<ChatSettings, 'workStart' | 'workEnd' | 'staleP
 /** Points the reported percent may lag the elapsed share of working time before 序时进度 turns yellow. */
 export const BEHIND_SCHEDULE_POINTS = 20;
 
-export type LightReason = 'overdue' | 'due_soon' | 'stale' | 'behind' | null;
+export type LightReason = 'overdue' | 'due_soon' | 'stale' | 'behind' | 'review' | null;
 
 /** What the light depends on: /任务 sorts whole lists by it before loading one page. */
 export type LightFields = Pick<Task, 'state' | 'dueAt' | 'percent' | 'lastProgressAt' | 'acceptedAt' | 'createdAt'>;
@@ -28,6 +29,8 @@ export type LightFields = Pick<Task, 'state' | 'dueAt' | 'percent' | 'lastProgre
 /** The light and why: the card and /任务 list show the reason next to 🟡. */
 export function lightWithReason(task: LightFields, now: Date, calendar: LightCalendar, settings: LightSettings): { light: Light; reason: LightReason } {
   if (!isOpen(task)) return { light: 'green', reason: null };
+  // Submitted: the assignees' clock has stopped; the task waits for its reviewer (SPEC §2).
+  if (task.state === 'submitted') return { light: 'green', reason: 'review' };
   const hours = { start: settings.workStart, end: settings.workEnd };
   if (task.dueAt && now.getTime() > task.dueAt.getTime()) return { light: 'red', reason: 'overdue' };
   if (task.dueAt) {
@@ -38,19 +41,16 @@ export function lightWithReason(task: LightFields, now: Date, calendar: LightCal
       return { light: 'yellow', reason: 'due_soon' };
     }
   }
-  // Waiting on the reviewer is not the assignees' silence.
-  if (task.state !== 'submitted') {
-    const since = task.lastProgressAt ?? task.acceptedAt ?? task.createdAt;
-    if (calendar.workdaysBetween(calendar.localDate(since), calendar.localDate(now)) >= settings.staleProgressWorkdays) {
-      return { light: 'yellow', reason: 'stale' };
-    }
-    if (task.dueAt && task.percent !== null) {
-      const total = calendar.workingMinutesBetween(task.createdAt, task.dueAt, hours);
-      if (total > 0) {
-        const elapsed = calendar.workingMinutesBetween(task.createdAt, now, hours);
-        const expected = (100 * Math.min(elapsed, total)) / total;
-        if (task.percent < expected - BEHIND_SCHEDULE_POINTS) return { light: 'yellow', reason: 'behind' };
-      }
+  const since = task.lastProgressAt ?? task.acceptedAt ?? task.createdAt;
+  if (calendar.workdaysBetween(calendar.localDate(since), calendar.localDate(now)) >= settings.staleProgressWorkdays) {
+    return { light: 'yellow', reason: 'stale' };
+  }
+  if (task.dueAt && task.percent !== null) {
+    const total = calendar.workingMinutesBetween(task.createdAt, task.dueAt, hours);
+    if (total > 0) {
+      const elapsed = calendar.workingMinutesBetween(task.createdAt, now, hours);
+      const expected = (100 * Math.min(elapsed, total)) / total;
+      if (task.percent < expected - BEHIND_SCHEDULE_POINTS) return { light: 'yellow', reason: 'behind' };
     }
   }
   return { light: 'green', reason: null };

@@ -197,6 +197,9 @@ export const task: Catalogue = {
   'task.light_reason.due_soon': { zh: '临近时限', en: 'due soon' },
   'task.light_reason.stale': { zh: '多日未报进展', en: 'no recent progress' },
   'task.light_reason.behind': { zh: '进度滞后于序时', en: 'behind schedule' },
+  'task.light_reason.review': { zh: '待审核', en: 'waiting for review' },
+  'task.due.review': { zh: '待审核 · 已等待 {days} 个工作日', en: 'waiting for review · {days} working days' },
+  'task.list.title.review': { zh: '待我审批', en: 'Waiting for my decision' },
 
   // Due texts.
   'task.due.none': { zh: '未设时限', en: 'no deadline' },
@@ -316,6 +319,9 @@ export const task: Catalogue = {
   'task.settings.item.work': { zh: '工作时间 {value}', en: 'working hours {value}' },
   'task.settings.item.quiet': { zh: '免打扰 {value}', en: 'quiet hours {value}' },
   'task.settings.item.digest': { zh: '周报 {value}', en: 'digest {value}' },
+  'task.settings.item.urgent': { zh: '加急 {value}（每人每天至多一次）', en: 'urgent buzz {value} (at most once a day per person)' },
+  'task.settings.urgent.priority': { zh: '紧急任务', en: 'urgent tasks' },
+  'task.settings.urgent.overdue': { zh: '逾期 {days} 个工作日起', en: 'overdue {days} working days or more' },
   'task.settings.separator': { zh: '；', en: '; ' },
   'task.settings.name_separator': { zh: '、', en: ', ' },
   'task.settings.weekday.1': { zh: '周一', en: 'Monday' },

@@ -29,6 +29,9 @@ export type SettingsChange = {
   quiet?: { start: string; end: string } | null;
   digestWeekday?: number;
   digestTime?: string;
+  /** 加急: for 紧急 tasks, and from this many overdue working days (0 = never). */
+  urgentPriority?: boolean;
+  urgentOverdueWorkdays?: number;
 };
 
 export type Command =
@@ -44,7 +47,7 @@ export type Command =
   | { verb: 'chase'; taskNumber: number; note: string | null }
   | { verb: 'cancel'; taskNumber: number; reason: string | null }
   | { verb: 'show'; taskNumber: number }
-  | { verb: 'list'; scope: 'mine' | 'chat' | 'overdue' | 'all'; page: number }
+  | { verb: 'list'; scope: 'mine' | 'chat' | 'overdue' | 'all' | 'review'; page: number }
   | { verb: 'ledger'; period: 'month' | 'year' | 'all' }
   | { verb: 'stats'; period: 'week' | 'month' }
   | { verb: 'digest'; subscribe: boolean }
@@ -364,7 +367,12 @@ function pickWord<T extends string, D extends T | null>(args: string, verb: Verb
 }
 
 function parseList(args: string, verb: Verb): Command {
-  const scopes: Record<string, 'mine' | 'chat' | 'overdue' | 'all'> = {
+  const scopes: Record<string, 'mine' | 'chat' | 'overdue' | 'all' | 'review'> = {
+    待我审批: 'review',
+    待审批: 'review',
+    审批: 'review',
+    待审核: 'review',
+    review: 'review',
     我的: 'mine',
     我: 'mine',
     mine: 'mine',
@@ -381,7 +389,7 @@ function parseList(args: string, verb: Verb): Command {
     所有: 'all',
     all: 'all',
   };
-  let scope: 'mine' | 'chat' | 'overdue' | 'all' = 'mine';
+  let scope: 'mine' | 'chat' | 'overdue' | 'all' | 'review' = 'mine';
   let page = 1;
   let s = args
     .replace(MENTION_RE, ' ')
@@ -630,6 +638,35 @@ function parseSettings(args: string, p: Prepared, verb: Verb): SettingsChange | 
         const end = r && hhmm(r[3]!, r[4]);
         if (!start || !end || start === end) bad();
         changes.quiet = { start: start!, end: end! };
+      }
+    } else if (take(/^(?:加急|urgent|buzz)(?![A-Za-z])\s*[:：]?/i)) {
+      // 加急 紧急 | 逾期5天 | 紧急 逾期5天 | 关闭 — what the chase may buzz people for.
+      skipSep();
+      if (take(NONE_WORDS)) {
+        changes.urgentPriority = false;
+        changes.urgentOverdueWorkdays = 0;
+      } else {
+        let found = false;
+        changes.urgentPriority = false;
+        changes.urgentOverdueWorkdays = 0;
+        for (;;) {
+          skipSep();
+          if (take(/^(?:紧急|urgent)(?![A-Za-z])/i)) {
+            changes.urgentPriority = true;
+            found = true;
+            continue;
+          }
+          const m = take(/^(?:逾期|overdue\s*)([0-9]{1,2})\s*(?:个工作日|工作日|天|days?|workdays?)?(?![0-9A-Za-z])/i);
+          if (m) {
+            const n = Number(m[1]);
+            if (n < 1) bad();
+            changes.urgentOverdueWorkdays = n;
+            found = true;
+            continue;
+          }
+          break;
+        }
+        if (!found) bad();
       }
     } else if (take(/^(?:周报|digest)(?![A-Za-z])\s*[:：]?/i)) {
       let found = false;

@@ -12,6 +12,7 @@ import {
   isoWeekKey,
   nextWeekOf,
   onTimeTrend,
+  overdueWorkdaysOf,
   periodOf,
   weekStartYmd,
   type FigureEvent,
@@ -94,11 +95,11 @@ const tasks: FigureTask[] = [
   }),
   // #6 zhang: assigned and cancelled this week: counts as new, nothing else.
   task({ number: 6, lead: 'ou_zhang', state: 'cancelled', createdAt: bj('2026-12-03T09:00'), cancelledAt: bj('2026-12-03T11:00') }),
-  // #7 li: submitted, due today 09:00: overdue since this morning, 0 working days.
+  // #7 li: in progress, due today 09:00: overdue since this morning, 0 working days.
   task({
     number: 7,
     lead: 'ou_li',
-    state: 'submitted',
+    state: 'in_progress',
     createdAt: bj('2026-11-16T09:00'),
     originalDueAt: bj('2026-12-04T09:00'),
     dueAt: bj('2026-12-04T09:00'),
@@ -142,6 +143,15 @@ describe('periods', () => {
   });
   it('a task belongs to a period while it was open during it', () => {
     expect(tasks.filter((t) => isActiveIn(t, week)).map((t) => t.number)).toEqual([1, 2, 3, 4, 6, 7, 8]);
+  });
+});
+
+describe('waiting for the reviewer', () => {
+  it('a submitted task past its deadline is nobody’s overdue item; returned, the clock runs again', () => {
+    const due = bj('2026-12-01T18:00');
+    const now = bj('2026-12-04T10:00');
+    expect(overdueWorkdaysOf({ state: 'submitted', dueAt: due }, now, cal)).toBeNull();
+    expect(overdueWorkdaysOf({ state: 'in_progress', dueAt: due }, now, cal)).toBe(3);
   });
 });
 

@@ -58,7 +58,7 @@ describe('亮灯', () => {
       task({ state: 'submitted', lastProgressAt: at('2026-11-30T10:00:00') }),
       at('2026-12-07T10:00:00'),
       'green',
-      null,
+      'review',
     ],
     ['green: a done task is never lit', task({ state: 'done' }), at('2027-01-10T10:00:00'), 'green', null],
     [

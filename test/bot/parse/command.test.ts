@@ -197,6 +197,8 @@ const CASES: Array<[input: string, expected: Expected]> = [
   ['/任务 逾期 第2页', { verb: 'list', scope: 'overdue', page: 2 }],
   ['/任务 全部 2', { verb: 'list', scope: 'all', page: 2 }],
   ['/list overdue page 3', { verb: 'list', scope: 'overdue', page: 3 }],
+  ['/任务 待我审批', { verb: 'list', scope: 'review', page: 1 }],
+  ['/list review', { verb: 'list', scope: 'review', page: 1 }],
   ['/list All', { verb: 'list', scope: 'all', page: 1 }],
   ['/任务 什么', E('bad_scope', 'list')],
   // ---- /台账 /统计 /周报
@@ -216,6 +218,11 @@ const CASES: Array<[input: string, expected: Expected]> = [
   ['/周报 也许', E('bad_scope', 'digest')],
   // ---- /设置 /settings
   ['/设置', { verb: 'settings', changes: null }],
+  ['/设置 加急 紧急', { verb: 'settings', changes: { urgentPriority: true, urgentOverdueWorkdays: 0 } }],
+  ['/设置 加急 逾期3天', { verb: 'settings', changes: { urgentPriority: false, urgentOverdueWorkdays: 3 } }],
+  ['/设置 加急 紧急 逾期5天', { verb: 'settings', changes: { urgentPriority: true, urgentOverdueWorkdays: 5 } }],
+  ['/设置 加急 关闭', { verb: 'settings', changes: { urgentPriority: false, urgentOverdueWorkdays: 0 } }],
+  ['/settings urgent overdue 4 days', { verb: 'settings', changes: { urgentPriority: false, urgentOverdueWorkdays: 4 } }],
   [
     '/设置 督办领导 @_user_2 免打扰 21:00-08:00 周报 周五 16:00',
     { verb: 'settings', changes: { supervisorId: 'ou_zhang', quiet: { start: '21:00', end: '08:00' }, digestWeekday: 5, digestTime: '16:00' } },
