@@ -54,7 +54,12 @@ export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: Lis
         eq(tasks.supervisorId, scope.userId),
         scope.supervisedChatIds.length ? and(isNull(tasks.supervisorId), inArray(tasks.chatId, [...scope.supervisedChatIds])) : sql`0`,
       );
-      where = and(open, or(eq(tasks.state, 'submitted'), isNotNull(tasks.pendingExtension)), decides, scope.inChat ? eq(tasks.chatId, scope.inChat) : undefined);
+      where = and(
+        open,
+        or(eq(tasks.state, 'submitted'), isNotNull(tasks.pendingExtension)),
+        decides,
+        scope.inChat ? eq(tasks.chatId, scope.inChat) : undefined,
+      );
       break;
     }
     case 'all': {
