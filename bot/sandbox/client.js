@@ -74,6 +74,21 @@
     });
   }
 
+  /** A table wider than its card says so: a hint above it (the edges also shade while it scrolls). */
+  function markWideTables() {
+    list.querySelectorAll('.table-wrap').forEach((w) => {
+      const wide = w.scrollWidth > w.clientWidth + 1;
+      const hint = w.previousElementSibling?.classList.contains('scroll-hint') ? w.previousElementSibling : null;
+      if (wide && !hint) {
+        const h = document.createElement('div');
+        h.className = 'scroll-hint';
+        h.textContent = T.table_scroll;
+        w.before(h);
+      } else if (!wide && hint) hint.remove();
+    });
+  }
+  window.addEventListener('resize', () => markWideTables());
+
   async function refresh() {
     if (loading) {
       again = true;
@@ -88,6 +103,7 @@
       if (!focused) {
         const saved = saveCardInputs();
         list.innerHTML = json.html;
+        markWideTables();
         restoreCardInputs(saved);
         if (stick) scrollDown();
       } else {
@@ -300,7 +316,28 @@
     }),
   );
 
+  // Jump to a date: 09:30 that day (when the daily reminders go out), the jobs run there.
+  $('#jump')?.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const date = $('#jump-date').value;
+    if (!date) return;
+    const go = $('#jump-go');
+    go.disabled = true;
+    toast(T.running, 'info');
+    try {
+      const r = await post('/sandbox/api/clock', { op: 'date', date });
+      $('#clock').textContent = r.clock;
+      toastBox.hidden = true;
+      refresh();
+    } catch (err) {
+      toast(String(err.message || err), 'error');
+    } finally {
+      go.disabled = false;
+    }
+  });
+
   showUnread(data.counts);
+  markWideTables();
   scrollDown();
   listen();
   document.documentElement.dataset.ready = '1';

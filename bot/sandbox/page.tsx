@@ -57,6 +57,8 @@ const TEXT = {
     plus_day: '+1 天',
     plus_2h: '+2 小时',
     friday_16: '到周五 16:00',
+    jump_label: '跳到日期',
+    jump: '跳到',
     clock_hint: '拨动时钟会在新时间运行定时任务（提醒、催办、督办、回头看、周报）。',
     placeholder: '输入消息或命令，如 /交办 @张三 起草通知 截止 明天',
     send: '发送',
@@ -73,6 +75,7 @@ const TEXT = {
     group: '群聊',
     p2p: '私聊',
     running: '正在运行定时任务…',
+    table_scroll: '↔ 表格较宽，可左右滑动',
     sent: '已发送',
     lang_switch: 'English',
     chips: ['/帮助', '/任务', '/任务 逾期', '/统计', '/台账', '/周报 订阅'],
@@ -98,6 +101,8 @@ const TEXT = {
     plus_day: '+1 day',
     plus_2h: '+2 hours',
     friday_16: 'To Friday 16:00',
+    jump_label: 'Jump to date',
+    jump: 'Go',
     clock_hint: 'Moving the clock runs the scheduled jobs at the new time (reminders, chasing, escalation, revisits, digests).',
     placeholder: 'Type a message or a command, e.g. /assign @Zhang San draft the notice due tomorrow',
     send: 'Send',
@@ -114,6 +119,7 @@ const TEXT = {
     group: 'Group',
     p2p: 'Direct',
     running: 'Running the scheduled jobs…',
+    table_scroll: '↔ Wide table: scroll sideways',
     sent: 'Sent',
     lang_switch: '中文',
     chips: ['/help', '/list', '/list overdue', '/stats', '/ledger', '/digest on'],
@@ -309,6 +315,13 @@ export function pageHtml(model: PageModel): string {
                   {T.friday_16}
                 </button>
               </div>
+              <form id="jump" class="clock-jump">
+                <label for="jump-date">{T.jump_label}</label>
+                <input id="jump-date" type="date" required min={model.clockIso.slice(0, 10)} />
+                <button type="submit" id="jump-go">
+                  {T.jump}
+                </button>
+              </form>
               <p class="hint">{T.clock_hint}</p>
             </section>
             <details class="guide">
@@ -401,6 +414,9 @@ body { font:14px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Noto Sans C
 .clock-label { color:var(--muted); font-size:12px; }
 .clock-now { font-size:18px; font-weight:600; margin:2px 0 6px; }
 .clock-buttons { display:flex; flex-wrap:wrap; gap:6px; }
+.clock-jump { display:flex; align-items:center; gap:6px; margin-top:8px; font-size:13px; }
+.clock-jump input { font:inherit; border:1px solid var(--line); border-radius:6px; padding:3px 6px; min-width:0; }
+.clock-jump button { font:inherit; border:1px solid var(--line); background:#fff; border-radius:6px; padding:4px 10px; cursor:pointer; }
 .guide { border-top:1px solid var(--line); margin-top:8px; padding-top:8px; font-size:13px; }
 .guide summary { cursor:pointer; font-weight:600; }
 .guide ol { padding-left:18px; margin:6px 0; color:var(--muted); }
@@ -487,10 +503,19 @@ button:disabled { opacity:.5; cursor:progress; }
 .btn-text { border-color:transparent; color:var(--brand); }
 .card-form { display:flex; flex-direction:column; gap:6px; margin:0; }
 .card-input { font:inherit; width:100%; padding:5px 8px; border:1px solid var(--line); border-radius:6px; }
-.table-wrap { overflow-x:auto; }
+.table-wrap { overflow-x:auto; -webkit-overflow-scrolling:touch;
+  /* shadows at the edges while there is more to scroll (they move with the content) */
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)), linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) 100% 0,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.18), rgba(0,0,0,0)), radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.18), rgba(0,0,0,0)) 100% 0;
+  background-repeat:no-repeat; background-size:40px 100%, 40px 100%, 12px 100%, 12px 100%; background-attachment:local, local, scroll, scroll; }
+.card-table th { background:rgba(245,246,247,.85); }
+.scroll-hint { font-size:11px; color:var(--muted); margin:2px 0; }
+.light-dot { display:inline-block; width:.8em; height:.8em; border-radius:50%; vertical-align:-.05em; margin:0 .15em; box-shadow:inset 0 0 0 1px rgba(0,0,0,.15); }
+.light-red { background:#f54a45; } .light-yellow { background:#ffc60a; } .light-green { background:#34c724; }
+.light-done { background:#34c724; border-radius:3px; }
+.light-cal { background:#fff; border-radius:2px; box-shadow:inset 0 0 0 1.5px #646a73, inset 0 3px 0 0 #f54a45; }
 .card-table { border-collapse:collapse; width:100%; font-size:12px; }
 .card-table th,.card-table td { border-bottom:1px solid var(--line); padding:4px 6px; text-align:left; white-space:nowrap; }
-.card-table th { background:#f5f6f7; }
 .card-table td.num { text-align:right; }
 .chart-title { font-weight:600; font-size:13px; margin-bottom:2px; }
 .chart-svg { width:100%; height:auto; max-height:240px; }
@@ -512,7 +537,10 @@ details.panel summary { cursor:pointer; }
   .clock-now { font-size:15px; margin:0; }
   .clock-buttons button { padding:3px 8px; font-size:12px; }
   .chat { min-height:0; }
-  .chat-head { display:none; }
+  .chat-head { display:flex; padding:6px 10px; min-height:0; }
+  .chat-title { font-size:14px; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; min-width:0; }
+  .chat-members { display:none; }
+  .clock-jump { margin-top:0; }
   .messages { padding:8px; }
   .msg-main, .msg.has-card .msg-main { max-width:calc(100% - 40px); width:auto; }
   .msg.has-card .msg-main { width:calc(100% - 40px); }

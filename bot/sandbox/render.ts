@@ -609,7 +609,20 @@ const formatTick = (v: number): string => (Number.isInteger(v) ? String(v) : v.t
 // ───────────────────────── any message ─────────────────────────
 
 /** Body HTML of one message by its Lark msg_type and parsed content. */
+/**
+ * The lights drawn as coloured dots, not emoji: a machine without an emoji font (many Linux
+ * desktops, CI) shows 🔴🟡🟢 as empty boxes. The emoji stays as the dot's accessible label.
+ */
+const LIGHT_DOTS: Record<string, string> = { '🔴': 'red', '🟡': 'yellow', '🟢': 'green', '✅': 'done', '📅': 'cal' };
+export function lightDots(html: string): string {
+  return html.replace(/🔴|🟡|🟢|✅|📅/gu, (e) => `<span class="light-dot light-${LIGHT_DOTS[e]}" role="img" aria-label="${e}"></span>`);
+}
+
 export function renderMessageBody(msgType: string, content: unknown, ctx: RenderContext): string {
+  return lightDots(renderMessageBodyRaw(msgType, content, ctx));
+}
+
+function renderMessageBodyRaw(msgType: string, content: unknown, ctx: RenderContext): string {
   const c = (content ?? {}) as Json;
   switch (msgType) {
     case 'text':

@@ -30,6 +30,7 @@ import type { Router } from '../router.js';
 import { createLogger } from '../log.js';
 import { createNodeDeps, type NodeDeps } from '../node-deps.js';
 import type { Clock } from '../clock.js';
+import { isValidYmd } from '../domain/calendar.js';
 import { tasks } from '../../db/schema.js';
 import { runJob } from '../../schedules/jobs.js';
 import { FakeLark, type FakeMessage } from './fake-lark/server.js';
@@ -619,6 +620,15 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
   app.post('/sandbox/api/clock', async (c) => {
     const body = await c.req.json().catch(() => null);
     const op = body?.op;
+    if (op === 'date') {
+      // Forward only, and at most two years: the clock of a demo never runs back over what happened.
+      const ymd = typeof body.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(body.date) && isValidYmd(body.date) ? body.date : null;
+      const at = ymd ? calendar.at(ymd, '09:30') : null;
+      const bad = lang() === 'zh' ? '请选择今天之后两年内的日期' : 'Pick a date after today, within two years';
+      if (!at || at.getTime() <= clock.now().getTime() || at.getTime() - clock.now().getTime() > 731 * 24 * 3600_000) return c.json({ error: bad }, 400);
+      const now = await moveClock(at);
+      return c.json({ ok: true, clock: formatLocal(now, tz, lang(), true) });
+    }
     if (!['next_morning', 'plus_day', 'plus_2h', 'friday_16'].includes(op)) return c.json({ error: 'unknown clock step' }, 400);
     const now = await moveClock(op);
     return c.json({ ok: true, clock: formatLocal(now, tz, lang(), true) });
@@ -804,7 +814,13 @@ function snapshot(
     clock: clock.now().toISOString(),
     p2p: Object.fromEntries(PEOPLE.map((p) => [p.openId, p2pChat(p.openId)])),
     userMessages,
-    botMessages: fake.messages.map((m) => ({ ...m, time: m.time.toISOString(), updatedAt: m.updatedAt ? m.updatedAt.toISOString() : null })),
+    // Each card as it is shown now: a click's answer unless a later PATCH replaced it. The
+    // patches are not kept, so an override saved as such would win over newer states after a restart.
+    botMessages: fake.messages.map((m) => {
+      const o = overrides.get(m.id);
+      const current = o && !fake.patches.slice(o.patchCount).some((p) => p.messageId === m.id) ? o.card : m.content;
+      return { ...m, content: current, time: m.time.toISOString(), updatedAt: m.updatedAt ? m.updatedAt.toISOString() : null };
+    }) as unknown as Transcript['botMessages'],
     urgents: fake.urgents.map((u) => ({ ...u, time: u.time.toISOString() })),
     files: fake.files.map((f) => ({
       fileKey: f.fileKey,
@@ -813,7 +829,7 @@ function snapshot(
       base64: Buffer.from(f.bytes).toString('base64'),
       time: f.time.toISOString(),
     })),
-    overrides: [...overrides].map(([messageId, o]) => ({ messageId, card: o.card })),
+    overrides: [],
   };
 }
 

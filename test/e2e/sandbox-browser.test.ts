@@ -173,4 +173,78 @@ describe('the sandbox in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-phone-en.png') });
     await page.goto(`${sandbox.pageUrl}?as=wang&chat=p2p&lang=zh`);
   }, 120_000);
+
+  it('jumps to a date, keeps every card current across a restart, and lays out at 390 px', async () => {
+    await page.setViewportSize({ width: 1200, height: 900 });
+    // 张三 submits #1 by button; 王主任 then approves it by command: the clicked card's answer is
+    // superseded by the approval's PATCH.
+    await open('zhang', 'office');
+    const card = page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first();
+    await card.locator('button', { hasText: '申请办结' }).click();
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain('待审核');
+    await open('wang', 'office');
+    await page.fill('#composer-input', '/通过 #1');
+    await page.press('#composer-input', 'Enter');
+    await expect
+      .poll(() => page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first().textContent(), { timeout: 15_000 })
+      .toContain('已办结');
+    await open('zhang', 'office');
+    await expect
+      .poll(() => page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first().textContent(), { timeout: 15_000 })
+      .toContain('已办结');
+
+    // The month's figures (a wide table), while the month still has work in it.
+    await open('wang', 'office');
+    await page.fill('#composer-input', '/统计 本月');
+    await page.press('#composer-input', 'Enter');
+    await page.locator('#messages .msg.bot .card', { hasText: '督办统计' }).last().waitFor({ timeout: 15_000 });
+
+    // Jump to the Spring Festival in one step rather than forty clicks.
+    await page.fill('#jump-date', '2027-02-08');
+    await page.click('#jump-go');
+    await expect.poll(() => page.locator('#clock').textContent(), { timeout: 60_000 }).toContain('2月8日');
+    // A date in the past is refused with a short answer.
+    await page.evaluate(() => document.getElementById('jump-date')!.removeAttribute('min'));
+    await page.fill('#jump-date', '2026-12-01');
+    await page.click('#jump-go');
+    await expect.poll(() => page.locator('#toast').textContent(), { timeout: 10_000 }).toContain('两年内');
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-jump-desktop.png') });
+
+    // A restart on the same database: the card still shows the task as it stands.
+    const url = sandbox.url;
+    await sandbox.stop();
+    sandbox = await startSandbox(createRouter(), {
+      port: Number(new URL(url).port),
+      databaseUrl: `file:${join(work, 'sandbox.db')}`,
+      seed: false,
+      logLevel: 'silent',
+    });
+    await open('zhang', 'office');
+    expect(await page.locator('#clock').textContent()).toContain('2月8日');
+    const after = page.locator('#messages .msg.bot .card', { hasText: '#1 起草年度工作总结' }).first();
+    expect(await after.textContent()).toContain('已办结');
+    expect(await after.locator('button', { hasText: '通过' }).count()).toBe(0);
+
+    // 390 px: the chat title stays in view, nothing is wider than the screen, wide tables say they scroll.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open('wang', 'office');
+    await page.locator('#messages .msg.bot .card', { hasText: '督办统计' }).last().scrollIntoViewIfNeeded();
+    const title = page.locator('.chat-head .chat-title');
+    expect(await title.isVisible()).toBe(true);
+    expect(await title.textContent()).toContain('综合办公室工作群');
+    const box = await title.boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const wide = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#messages .table-wrap'))
+        .filter((w) => w.scrollWidth > w.clientWidth + 1)
+        .map((w) => w.previousElementSibling?.className ?? ''),
+    );
+    for (const c of wide) expect(c).toContain('scroll-hint');
+    // The lights are drawn, not left to an emoji font.
+    expect(await page.locator('#messages .light-dot').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390.png') });
+    await page.setViewportSize({ width: 1200, height: 900 });
+  }, 180_000);
 });
