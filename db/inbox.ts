@@ -128,6 +128,18 @@ export async function inboxBacklog(db: Db, now: Date): Promise<{ unprocessed: nu
   return { unprocessed: Number(row?.n ?? 0), oldestWaitingMs: oldest === null ? 0 : Math.max(0, now.getTime() - oldest) };
 }
 
+/** A message the bot received, as normalized, while its row is kept (the retention); null otherwise. */
+export async function receivedMessage(db: Db, messageId: string): Promise<Extract<IncomingEvent, { kind: 'message' }> | null> {
+  const [row] = await db.select({ payload: inbox.payload }).from(inbox).where(sql`${inbox.messageId} = ${messageId}`).limit(1);
+  if (!row) return null;
+  try {
+    const e = JSON.parse(row.payload) as IncomingEvent;
+    return e.kind === 'message' ? e : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Drops dedupe rows older than the retention. */
 export async function pruneInbox(db: Db, now: Date): Promise<void> {
   const cutoff = new Date(now.getTime() - INBOX_RETENTION_MS);

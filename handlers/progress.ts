@@ -14,7 +14,7 @@ import { applyAction, loadTask } from './act.js';
  * The link opens the chat it was sent in (AppLink 打开会话:
  * https://open.feishu.cn/document/uAjLw4CM/uYjL24iN/applink-protocol/supported-protocol/open-a-chat-page).
  */
-function evidenceOf(event: MessageEvent): Evidence | null {
+export function evidenceOf(event: MessageEvent): Evidence | null {
   const link = `https://applink.feishu.cn/client/chat/open?openChatId=${encodeURIComponent(event.chatId)}`;
   if (event.attachment) return { type: event.attachment.type, name: event.attachment.name, messageId: event.messageId, link };
   const words = event.text

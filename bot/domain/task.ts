@@ -17,7 +17,8 @@ import type { Assignee, Category, Priority, Task, TaskEvent, TaskState } from '.
 export type Action =
   | { kind: 'accept' }
   | { kind: 'progress'; text: string; percent: number | null }
-  | { kind: 'submit'; note: string | null }
+  /** 办结, with the file or image it was sent with, kept as evidence. */
+  | { kind: 'submit'; note: string | null; evidence?: Evidence }
   | { kind: 'approve'; revisitAt: Date | null }
   | { kind: 'reject'; reason: string }
   | { kind: 'request_extension'; dueAt: Date; reason: string }
@@ -180,6 +181,10 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       next.state = 'submitted';
       next.submittedAt = now;
       next.returned = null;
+      if (action.evidence) {
+        const { type, name, messageId, link } = action.evidence;
+        events.push(ev('evidence', { type, name: name.slice(0, 200), messageId, link }));
+      }
       events.push(ev('submitted', { note: action.note?.trim() || null }));
       return { task: next, events };
     }

@@ -64,7 +64,7 @@ type Json = Record<string, any>;
  * A `post` sent with languages (`{ zh_cn: {…} }`) is read from its first language. The title is
  * left out: it is a heading, not what was said.
  */
-function postText(content: Json): string {
+function postText(content: Json, out: { image?: string } = {}): string {
   const body = Array.isArray(content?.content) ? content : (Object.values(content ?? {}).find((v) => Array.isArray((v as Json)?.content)) as Json | undefined);
   if (!body) return '';
   const lines: string[] = [];
@@ -72,6 +72,7 @@ function postText(content: Json): string {
     if (!Array.isArray(para)) continue;
     let line = '';
     for (const el of para as Json[]) {
+      if (el?.tag === 'img' && typeof el.image_key === 'string' && !out.image) out.image = el.image_key;
       if (el?.tag === 'text' || el?.tag === 'a' || el?.tag === 'md' || el?.tag === 'code_block') line += typeof el.text === 'string' ? el.text : '';
       else if (el?.tag === 'at' && typeof el.user_id === 'string') line += el.user_id;
       if (el?.tag === 'a' && typeof el.href === 'string' && el.href !== el.text) line += ` ${el.href}`;
@@ -149,8 +150,11 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
         }
       }
       if (m.message_type === 'text' && typeof parsed?.text === 'string') text = parsed.text;
-      else if (m.message_type === 'post' && parsed) text = postText(parsed);
-      else if (m.message_type === 'file' && str(parsed?.file_key)) attachment = { type: 'file', key: parsed!.file_key, name: str(parsed!.file_name) ?? '' };
+      else if (m.message_type === 'post' && parsed) {
+        const found: { image?: string } = {};
+        text = postText(parsed, found);
+        if (found.image) attachment = { type: 'image', key: found.image, name: '' };
+      } else if (m.message_type === 'file' && str(parsed?.file_key)) attachment = { type: 'file', key: parsed!.file_key, name: str(parsed!.file_name) ?? '' };
       else if (m.message_type === 'image' && str(parsed?.image_key)) attachment = { type: 'image', key: parsed!.image_key, name: '' };
       const mentions: Mention[] = Array.isArray(m.mentions)
         ? m.mentions

@@ -113,3 +113,43 @@ it('a file, an image or a link replied to the task card is kept as evidence, sho
   expect(text).toContain('验收单&#46;pdf');
   expect(bot.fake.violations).toEqual([]);
 });
+
+it('/办结 #N sent with a file — replying to the file just sent, or a rich-text message with an image — attaches it', async () => {
+  bot = await testBot({ now: '2026-11-23T10:00:00+08:00' });
+  await bot.say({ from: 'leader', text: '/交办 @张三 修复东门路灯 截止 周五', mention: ['zhang'] });
+  await bot.say({ from: 'leader', text: '/交办 @张三 清理西门路障 截止 周五', mention: ['zhang'] });
+  await bot.settle();
+  const p2p = bot.fake.p2pChatOf(PEOPLE.zhang.openId);
+  const file = ids();
+  await post(
+    otherMessageEvent({
+      ...file,
+      chatId: p2p,
+      chatType: 'p2p',
+      sender: PEOPLE.zhang.openId,
+      messageType: 'file',
+      content: { file_key: 'file_v2_x', file_name: '验收单.pdf' },
+    }),
+  );
+  await bot.say({ from: 'zhang', text: '/办结 #1 已修复', chatId: p2p, chatType: 'p2p', parentId: file.messageId });
+  await bot.settle();
+  const evidenceOf = async (n: number) => {
+    const t = (await getTaskByNumber(bot.deps.db, TENANT, n))!;
+    const rows = await bot.deps.db.select().from(taskEvents).where(eq(taskEvents.taskId, t.id)).orderBy(asc(taskEvents.seq));
+    return {
+      state: t.state,
+      kinds: rows.map((r) => r.kind),
+      evidence: rows.filter((r) => r.kind === 'evidence').map((r) => JSON.parse(String(r.payload)).name),
+    };
+  };
+  expect(await evidenceOf(1)).toMatchObject({ state: 'submitted', evidence: ['验收单.pdf'] });
+  expect((await evidenceOf(1)).kinds.slice(-2)).toEqual(['evidence', 'submitted']);
+
+  const withImage = postMessageEvent({ ...ids(), text: '/办结 #2 已清理', chatId: p2p, chatType: 'p2p', sender: PEOPLE.zhang.openId });
+  const content = JSON.parse((withImage as any).event.message.content);
+  content.content.push([{ tag: 'img', image_key: 'img_v2_site' }]);
+  (withImage as any).event.message.content = JSON.stringify(content);
+  await post(withImage);
+  expect(await evidenceOf(2)).toMatchObject({ state: 'submitted', evidence: [''] });
+  expect(bot.fake.violations).toEqual([]);
+});
