@@ -1,10 +1,39 @@
 /** The working-day calendar with the database's overrides (imported holidays and 调休 days). */
-import { WorkCalendar, type CalendarOverride } from '../bot/domain/calendar.js';
-import type { DbHandle } from './client.js';
-import { calendarOverrides } from './schema.js';
+import { and, eq, gt, isNotNull, like } from 'drizzle-orm';
+import { type CalendarOverride, WorkCalendar } from '../bot/domain/calendar.js';
+import type { DueRule } from '../bot/domain/task.js';
+import type { Task } from '../bot/domain/types.js';
+import type { Db, DbHandle } from './client.js';
+import { calendarOverrides, taskEvents, tasks } from './schema.js';
+import { hydrate } from './tasks.js';
+
+export async function loadOverrides(db: Db): Promise<CalendarOverride[]> {
+  const rows = await db.select().from(calendarOverrides);
+  return rows.map((r) => ({ date: r.date, kind: r.kind as 'holiday' | 'workday', name: r.name }));
+}
 
 export async function loadCalendar(handle: DbHandle, tz: string): Promise<WorkCalendar> {
-  const rows = await handle.db.select().from(calendarOverrides);
-  const overrides: CalendarOverride[] = rows.map((r) => ({ date: r.date, kind: r.kind as 'holiday' | 'workday', name: r.name }));
-  return new WorkCalendar({ tz, overrides });
+  return new WorkCalendar({ tz, overrides: await loadOverrides(handle.db) });
+}
+
+/**
+ * Open tasks whose deadline was given in working days and never moved by an extension, with
+ * the rule it was counted by, due after `after`: what an imported schedule may recount.
+ */
+export async function openTasksWithDueRules(db: Db, after: Date): Promise<Array<{ task: Task; rule: DueRule }>> {
+  const rows = await db
+    .select({ task: tasks, payload: taskEvents.payload })
+    .from(tasks)
+    .innerJoin(taskEvents, and(eq(taskEvents.taskId, tasks.id), eq(taskEvents.kind, 'assigned')))
+    .where(and(eq(tasks.isOpen, 1), eq(tasks.extensionCount, 0), isNotNull(tasks.dueAt), gt(tasks.dueAt, after), like(taskEvents.payload, '%"dueRule"%')));
+  const hydrated = await hydrate(
+    db,
+    rows.map((r) => r.task),
+  );
+  const out: Array<{ task: Task; rule: DueRule }> = [];
+  hydrated.forEach((task, i) => {
+    const rule = (JSON.parse(rows[i]!.payload) as { dueRule?: DueRule }).dueRule;
+    if (rule && Number.isInteger(rule.workdays) && rule.workdays > 0) out.push({ task, rule });
+  });
+  return out;
 }

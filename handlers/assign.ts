@@ -30,6 +30,10 @@ export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
     leadId: cmd.lead,
     coIds: cmd.co,
     dueAt: cmd.dueAt,
+    dueRule:
+      cmd.dueAt && cmd.dueWorkdays
+        ? { workdays: cmd.dueWorkdays, from: ctx.deps.calendar.localDate(ctx.now), time: ctx.deps.calendar.localTime(cmd.dueAt) }
+        : null,
     now: ctx.now,
   });
   const view = await cardViewFor(ctx, [task], settings);

@@ -12,6 +12,7 @@
  *
  * @example await runJob(deps, 'chase', new Date('2026-12-02T09:30:00+08:00'))
  */
+import { applyCalendarImports } from './calendar-imports.js';
 import type { Deps } from '../bot/deps.js';
 import { pruneInbox } from '../db/inbox.js';
 import { runChase } from './chase.js';
@@ -36,7 +37,14 @@ export const JOBS: readonly Job[] = [
     // Every 5 minutes through any sane working day (06:00–22:55); the policy decides the rest.
     cron: '*/5 6-22 * * *',
     utcCron: '*/5 * * * *',
-    run: async (deps, now) => ({ ...(await runChase(deps, now)) }),
+    run: async (deps, now) => {
+      // An imported holiday schedule first: the chase then counts on it.
+      const imports = await applyCalendarImports(deps, now).catch((err) => {
+        deps.log.warn({ err }, 'applying calendar imports failed; keeping the loaded calendar');
+        return { recounted: 0 };
+      });
+      return { ...(await runChase(deps, now)), ...(imports.recounted ? imports : {}) };
+    },
   },
   {
     name: 'revisit',

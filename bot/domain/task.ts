@@ -287,6 +287,8 @@ export interface NewTaskInput {
   leadId: string;
   coIds: string[];
   dueAt: Date | null;
+  /** How a deadline given in working days was counted: kept so an imported holiday schedule can recount it. */
+  dueRule?: DueRule | null;
   now: Date;
 }
 
@@ -295,6 +297,13 @@ export interface NewTaskInput {
  * 主办, the rest 协办; a person mentioned twice is kept once, in the first role given.
  * `id` is 0 until the store assigns one.
  */
+/** A deadline of `workdays` working days after `from` (a local date), at `time` that day. */
+export interface DueRule {
+  workdays: number;
+  from: string;
+  time: string;
+}
+
 export function newTask(input: NewTaskInput): Decision {
   const seen = new Set<string>();
   const assignees: Assignee[] = [];
@@ -350,6 +359,7 @@ export function newTask(input: NewTaskInput): Decision {
           lead: input.leadId,
           co: assignees.filter((a) => a.role === 'co').map((a) => a.userId),
           dueAt: input.dueAt,
+          ...(input.dueRule ? { dueRule: input.dueRule } : {}),
           priority: input.priority,
           category: input.category,
           source: input.source,

@@ -106,7 +106,9 @@ export type TaskEventKind =
   | 'revisit_asked'
   | 'revisit_answered'
   /** A file, image or link replied to a task card: payload { type, name, messageId, link }. */
-  | 'evidence';
+  | 'evidence'
+  /** The deadline recounted in working days after a holiday schedule was imported: payload { year, from, dueAt }. */
+  | 'due_recounted';
 
 /** One line of the append-only log (the ledger). `actorId` is an open_id or 'bot'. */
 export interface TaskEvent {

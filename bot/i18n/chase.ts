@@ -64,7 +64,15 @@ export const chase: Catalogue = {
   },
   'chase.batch.mine.overdue': { zh: '· #{n} {title}：已逾期第 {days} 天（时限 {due}）', en: '· #{n} {title}: overdue, day {days} (was due {due})' },
   'chase.calendar_missing': {
-    zh: '⚠️ 工作日历缺少 {year} 年的节假日和调休数据（国务院尚未发布或尚未导入）。在导入之前，{year} 年的时限和提醒只能按周一至周五计算，法定节假日和调休上班日不会被识别。请管理员运行 npm run job -- calendar import <文件> 导入该年日历。',
-    en: '⚠️ The working calendar has no holiday or make-up workday data for {year} (not yet published by the State Council, or not imported). Until it is imported, deadlines and reminders in {year} count Monday to Friday only and miss public holidays and make-up workdays. An admin can import it with npm run job -- calendar import <file>.',
+    zh: '⚠️ {year} 年放假安排尚未公布（或尚未导入）：{year} 年的时限和提醒暂按法定节假日和周末计算，调休未知；公布后导入即自动更新。管理员可运行 npm run job -- calendar import <通知文本> 导入国务院办公厅的通知。',
+    en: '⚠️ The {year} holiday schedule is not published (or not imported) yet: deadlines and reminders in {year} count the statutory holidays and weekends for now, without the make-up arrangement; they update once it is imported. An admin can import the State Council notice with npm run job -- calendar import <notice text>.',
+  },
+  'calendar.due_recounted': {
+    zh: '因 {year} 年放假安排公布，#{number} 时限由 {from} 调整为 {to}。',
+    en: 'The {year} holiday schedule is out: #{number} is now due {to} (was {from}).',
+  },
+  'calendar.provisional_note': {
+    zh: '{year} 年放假安排尚未公布：时限按法定节假日暂计，公布后自动更新',
+    en: 'The {year} holiday schedule is not out yet: the deadline counts the statutory holidays for now and updates once it is published',
   },
 };

@@ -179,4 +179,5 @@ export const digest: Catalogue = {
   ledger_event_escalated: { zh: '督办', en: 'Escalated' },
   ledger_event_revisit_asked: { zh: '回头看', en: 'Revisit asked' },
   ledger_event_revisit_answered: { zh: '回头看答复', en: 'Revisit answered' },
+  ledger_event_due_recounted: { zh: '重算时限', en: 'Deadline recounted' },
 };

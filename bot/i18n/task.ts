@@ -283,6 +283,7 @@ export const task: Catalogue = {
   'task.event.escalated': { zh: '督办', en: 'escalated' },
   'task.event.revisit_asked': { zh: '回头看', en: 'revisit' },
   'task.event.revisit_answered': { zh: '回头看反馈', en: 'revisit answered' },
+  'task.event.due_recounted': { zh: '按放假安排重算时限', en: 'deadline recounted on the holiday schedule' },
   'task.event.bot': { zh: '督办助手', en: 'duban' },
   'task.event.to': { zh: '延至 {due}', en: 'to {due}' },
 

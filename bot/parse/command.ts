@@ -17,7 +17,7 @@
 import type { Category, Priority } from '../domain/types.js';
 import type { Mention } from '../lark/events.js';
 import { ParseError, type ParseErrorCode } from './errors.js';
-import { findDeadlinePhrase, parseTimePrefix, type TimeContext } from './time.js';
+import { findDeadlinePhrase, parseTimePrefix, type TimeContext, workdaySpanOf } from './time.js';
 
 export type SettingsChange = {
   supervisorId?: string | null;
@@ -35,7 +35,18 @@ export type SettingsChange = {
 };
 
 export type Command =
-  | { verb: 'assign'; lead: string; co: string[]; title: string; dueAt: Date | null; priority: Priority; category: Category | null; source: string | null }
+  | {
+      verb: 'assign';
+      lead: string;
+      co: string[];
+      title: string;
+      dueAt: Date | null;
+      /** N when the deadline was given as N working days (recomputed when the year's schedule comes). */
+      dueWorkdays?: number | null;
+      priority: Priority;
+      category: Category | null;
+      source: string | null;
+    }
   | { verb: 'accept'; taskNumber: number }
   | { verb: 'progress'; taskNumber: number; text: string; percent: number | null }
   | { verb: 'done'; taskNumber: number; note: string | null }
@@ -498,6 +509,7 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
   // 截止/due: the time runs to the next marker; its longest readable prefix is the due time and
   // the rest goes back to the title. 截止 glued to the title only counts when a time follows.
   let dueAt: Date | null = null;
+  let dueWorkdays: number | null = null;
   // Each candidate costs a prefix search; a real title has one or two.
   for (const m of [...s.matchAll(DUE_KW_RE)].slice(0, MAX_KEYWORD_TRIES)) {
     const start = m.index;
@@ -520,6 +532,7 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
       continue;
     }
     dueAt = found.at;
+    dueWorkdays = workdaySpanOf(found.time);
     s = `${s.slice(0, start)}${MARK}${found.rest}${markAt >= 0 ? after.slice(markAt) : ''}`;
     break;
   }
@@ -528,6 +541,7 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
     const phrase = findDeadlinePhrase(s, ctx);
     if (phrase) {
       dueAt = phrase.at;
+      dueWorkdays = workdaySpanOf(s.slice(phrase.start, phrase.end));
       const glue = /[，；、：]$/.test(s.slice(0, phrase.start)) ? '' : MARK;
       s = `${s.slice(0, phrase.start)}${glue}${s.slice(phrase.end)}`;
     }
@@ -542,7 +556,7 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
   if (!title) fail('missing_title', verb);
   const length = chars(title);
   if (length > MAX_TITLE_CHARS) fail('title_too_long', verb, { max: MAX_TITLE_CHARS, length });
-  return { verb, lead: ids[0]!, co: ids.slice(1), title, dueAt, priority, category, source };
+  return { verb, lead: ids[0]!, co: ids.slice(1), title, dueAt, ...(dueWorkdays ? { dueWorkdays } : {}), priority, category, source };
 }
 
 // ---- /延期 --------------------------------------------------------------------------------

@@ -706,6 +706,25 @@ function matchPeriodWithin(s: string, ctx: TimeContext): Date | null {
   return cal.at(ymd, ctx.endOfDay);
 }
 
+/**
+ * N when a time text (or its longest leading time expression) is a span of N working days
+ * (`22个工作日内`, `3个工作日内办结`, `3 workdays`), else null: such
+ * a deadline is recomputed when its year's holiday schedule is imported.
+ */
+export function workdaySpanOf(text: string): number | null {
+  // The longest leading part that is a span: a phrase found in a title may run on (…内办结).
+  const chars = [...text.trim()].slice(0, MAX_TIME_CHARS);
+  for (let end = chars.length; end >= 1; end--) {
+    try {
+      const own = parseOwn(normalizeTimeText(chars.slice(0, end).join('')));
+      if (own) return own.kind === 'span' && own.unit === 'workday' ? own.n : null;
+    } catch {
+      // not a time expression: try a shorter part
+    }
+  }
+  return null;
+}
+
 /** 'YYYY-MM-DD HH:MM' in the calendar's zone: how errors and cards show an instant. */
 export function formatLocal(d: Date, calendar: WorkCalendar): string {
   return `${calendar.localDate(d)} ${calendar.localTime(d)}`;

@@ -46,7 +46,7 @@ const CASES: Array<[input: string, expected: Expected]> = [
   ['/交办 @_user_2 截止 周五 修复路灯 ！重要', assign({ title: '修复路灯', dueAt: sh('2026-11-27 18:00'), priority: 'high' })],
   [
     '/交办 @_user_2 @_user_3 @_user_4 整治占道经营 !重要 #民生督查 截止：3个工作日内',
-    assign({ co: ['ou_li', 'ou_wang'], title: '整治占道经营', dueAt: sh('2026-11-27 18:00'), priority: 'high', category: 'livelihood' }),
+    assign({ co: ['ou_li', 'ou_wang'], title: '整治占道经营', dueAt: sh('2026-11-27 18:00'), dueWorkdays: 3, priority: 'high', category: 'livelihood' }),
   ],
   ['/交办 @_user_2 清理积案 #专项 截止 月底', assign({ title: '清理积案', dueAt: sh('2026-11-30 18:00'), category: 'special' })],
   ['/交办 @_user_2 !紧急 !重要 排查隐患', assign({ title: '排查隐患', priority: 'urgent' })],
@@ -67,7 +67,7 @@ const CASES: Array<[input: string, expected: Expected]> = [
   ['/assign @_user_2 Write minutes due in 3 days', assign({ title: 'Write minutes', dueAt: sh('2026-11-27 18:00') })],
   [
     '/assign @_user_2 Check permits deadline: 3 workdays #livelihood',
-    assign({ title: 'Check permits', dueAt: sh('2026-11-27 18:00'), category: 'livelihood' }),
+    assign({ title: 'Check permits', dueAt: sh('2026-11-27 18:00'), dueWorkdays: 3, category: 'livelihood' }),
   ],
   ['/交办 @_user_2 🚧修复 Fix路灯 😀', assign({ title: '🚧修复 Fix路灯 😀' })],
   ['/交办\u200b @_user_2 修复\u3000路灯\uFEFF 截止：明天', assign({ title: '修复 路灯', dueAt: sh('2026-11-25 18:00') })],
@@ -96,9 +96,9 @@ const CASES: Array<[input: string, expected: Expected]> = [
   ['/交办 @_user_2 起草民生实事进度 截止 2月30日', E('bad_time', 'assign')],
   ['/交办 @_user_2 起草材料 截止：周五 24:00', E('bad_time', 'assign')],
   // deadline phrases written without 截止, as office staff write them
-  ['/交办 @_user_2 梳理重点项目清单 3个工作日内', assign({ title: '梳理重点项目清单', dueAt: sh('2026-11-27 18:00') })],
-  ['/交办 @_user_2 梳理重点项目清单，3个工作日内办结', assign({ title: '梳理重点项目清单', dueAt: sh('2026-11-27 18:00') })],
-  ['/交办 @_user_2 梳理重点项目清单三个工作日内完成', assign({ title: '梳理重点项目清单', dueAt: sh('2026-11-27 18:00') })],
+  ['/交办 @_user_2 梳理重点项目清单 3个工作日内', assign({ title: '梳理重点项目清单', dueAt: sh('2026-11-27 18:00'), dueWorkdays: 3 })],
+  ['/交办 @_user_2 梳理重点项目清单，3个工作日内办结', assign({ title: '梳理重点项目清单', dueAt: sh('2026-11-27 18:00'), dueWorkdays: 3 })],
+  ['/交办 @_user_2 梳理重点项目清单三个工作日内完成', assign({ title: '梳理重点项目清单', dueAt: sh('2026-11-27 18:00'), dueWorkdays: 3 })],
   ['/交办 @_user_2 周五前报送安全检查材料', assign({ title: '报送安全检查材料', dueAt: sh('2026-11-27 18:00') })],
   ['/交办 @_user_2 安全检查材料 周五前报送', assign({ title: '安全检查材料', dueAt: sh('2026-11-27 18:00') })],
   ['/交办 @_user_2 12月10日前完成整改', assign({ title: '完成整改', dueAt: sh('2026-12-10 18:00') })],
@@ -111,7 +111,7 @@ const CASES: Array<[input: string, expected: Expected]> = [
   ['/交办 @_user_2 核实情况 明天下午3点前反馈', assign({ title: '核实情况', dueAt: sh('2026-11-25 15:00') })],
   ['/交办 @_user_2 编制预算 本月内报送 !紧急', assign({ title: '编制预算', dueAt: sh('2026-11-30 18:00'), priority: 'urgent' })],
   ['/交办 @_user_2 走访企业，下周三之前反馈情况', assign({ title: '走访企业，反馈情况', dueAt: sh('2026-12-02 18:00') })],
-  ['/assign @_user_2 check the fire exits in 3 workdays', assign({ title: 'check the fire exits', dueAt: sh('2026-11-27 18:00') })],
+  ['/assign @_user_2 check the fire exits in 3 workdays', assign({ title: 'check the fire exits', dueAt: sh('2026-11-27 18:00'), dueWorkdays: 3 })],
   ['/assign @_user_2 send the report by friday !urgent', assign({ title: 'send the report', dueAt: sh('2026-11-27 18:00'), priority: 'urgent' })],
   ['/assign @_user_2 inspect pumps within 2 weeks', assign({ title: 'inspect pumps', dueAt: sh('2026-12-08 18:00') })],
   // look like deadlines, but are not
