@@ -35,11 +35,13 @@ const ACK_LIMIT_MS = 3_000;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-/** The node flags and entry of `npm start` (package.json), after its prestart bundling. */
-function npmStart(): string[] {
+/** The environment, node flags and entry of `npm start` (package.json), after its prestart bundling. */
+function npmStart(): { env: Record<string, string>; args: string[] } {
   execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: ROOT, stdio: 'inherit' });
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  return scripts.start!.split(/\s+/).slice(1);
+  const words = scripts.start!.split(/\s+/);
+  const node = words.indexOf('node');
+  return { env: Object.fromEntries(words.slice(0, node).map((w) => w.split('=', 2) as [string, string])), args: words.slice(node + 1) };
 }
 
 interface Bot {
@@ -49,9 +51,11 @@ interface Bot {
 
 async function startBot(dbUrl: string, larkUrl: string): Promise<Bot> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BURST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...npmStart()], {
+  const start = npmStart();
+  const child = spawn(process.execPath, [...(process.env.BURST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...start.args], {
     cwd: ROOT,
     env: processEnv({
+      ...start.env,
       LARK_APP_ID: APP_ID,
       LARK_APP_SECRET: APP_SECRET,
       LARK_ENCRYPT_KEY: KEY,

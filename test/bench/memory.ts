@@ -166,7 +166,7 @@ interface ChildFigures {
 }
 
 /** Starts the measured process on a copy of the seeded database and walks it through start, chase, digest. */
-async function measure(command: string[], seeded: string, larkUrl: string, fake: FakeLark): Promise<ChildFigures> {
+async function measure(command: string[], seeded: string, larkUrl: string, fake: FakeLark, extraEnv: Record<string, string> = {}): Promise<ChildFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-memory-run-'));
   const url = `file:${join(dir, 'duban.db')}`;
   copyFileSync(seeded, join(dir, 'duban.db'));
@@ -175,6 +175,7 @@ async function measure(command: string[], seeded: string, larkUrl: string, fake:
   const proc = spawn(process.execPath, command, {
     cwd: ROOT,
     env: processEnv({
+      ...extraEnv,
       LARK_APP_ID: 'cli_mem',
       LARK_APP_SECRET: 'mem-secret',
       LARK_DOMAIN: larkUrl,
@@ -295,14 +296,16 @@ export async function benchMemory(): Promise<Record<string, string | number>> {
 
     const tsx = await measure(['--import', 'tsx', fileURLToPath(import.meta.url), '--bot-child'], seeded, larkUrl, fake);
     bundle = await bundleChild();
-    const plain = await measure([...startFlags(), bundle.entry, '--bot-child'], seeded, larkUrl, fake);
+    const plain = await measure([...startFlags(), bundle.entry, '--bot-child'], seeded, larkUrl, fake, startEnv());
     return {
       database: `${TASKS.toLocaleString('en')} tasks (${OPEN.toLocaleString('en')} open, ${OVERDUE} overdue) with assignees and ledger events, ${CHATS} chats; seeded in ${(seedMs / 1000).toFixed(1)} s`,
       'chase run': `${tsx.chase.ms} ms, ${JSON.stringify(tsx.chase.result)}`,
       'digest run': `${tsx.digest.ms} ms, ${JSON.stringify(tsx.digest.result)}`,
       delivered: `${tsx.messages} messages, ${tsx.refused} refused for frequency; outbox ${tsx.outbox}`,
       'RSS, TypeScript through tsx (as npm run sandbox runs it)': row(tsx),
-      [`RSS, the same code bundled, plain node ${startFlags().join(' ')} (as npm start runs it)`]: row(plain),
+      [`RSS, the same code bundled, ${Object.entries(startEnv())
+        .map(([k, v]) => `${k}=${v} `)
+        .join('')}plain node ${startFlags().join(' ')} (as npm start runs it)`]: row(plain),
       'bundled, after start': where(plain.usage.start),
       'bundled, after chase': where(plain.usage.chase),
       'bundled, after digest': where(plain.usage.digest),
@@ -316,8 +319,17 @@ export async function benchMemory(): Promise<Record<string, string | number>> {
 
 /** The node flags `npm start` runs the bot with (package.json), so the figure is for what users run. */
 function startFlags(): string[] {
+  return startScript().filter((w) => w.startsWith('--'));
+}
+
+/** The environment `npm start` sets before node (MALLOC_ARENA_MAX). */
+function startEnv(): Record<string, string> {
+  return Object.fromEntries(startScript().flatMap((w) => (/^[A-Z_]+=/.test(w) ? [w.split('=', 2) as [string, string]] : [])));
+}
+
+function startScript(): string[] {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  return scripts.start!.split(/\s+/).filter((w) => w.startsWith('--'));
+  return scripts.start!.split(/\s+/);
 }
 
 if (process.argv.includes('--bot-child')) await child();
