@@ -226,3 +226,39 @@ describe('words', () => {
     expect(bot.fake.textOf(bot.fake.messagesTo(PEOPLE.leader.openId).at(-1)!)).toContain('每周五 16:00 发给您');
   });
 });
+
+describe('names and English', () => {
+  it('after a scheduled redraw the card still names the 督办领导; only the assignees are mentioned', async () => {
+    const { runJob } = await import('../../schedules/jobs.js');
+    bot = await testBot({ now: MONDAY });
+    await say('leader', '/设置 督办领导 @王主任', ['leader']);
+    await say('chief', '/交办 @张三 起草年度工作总结 截止 2026-11-24', ['zhang']);
+    // Wednesday 09:30: overdue, the chase job redraws the card.
+    bot.setNow('2026-11-25T09:30:00+08:00');
+    await runJob(bot.deps, 'chase', new Date('2026-11-25T09:30:00+08:00'));
+    await bot.settle();
+    const card = bot.fake.messagesTo(GROUP).find((m) => m.msgType === 'interactive' && JSON.stringify(m.sentContent).includes('#1'))!;
+    expect(bot.fake.patches.some((p) => p.messageId === card.id)).toBe(true);
+    const json = JSON.stringify(card.content);
+    expect(bot.fake.cardText(card)).toContain('督办领导**：王主任');
+    expect(json).not.toContain(`<at id=${PEOPLE.leader.openId}>`);
+    expect(json).not.toContain(`<at id=${PEOPLE.chief.openId}>`);
+    expect(json).toContain(`<at id=${PEOPLE.zhang.openId}>`);
+  });
+
+  it('English cards use ASCII punctuation, "1 working day" and "Red (overdue)"', async () => {
+    bot = await testBot({ now: MONDAY, lang: 'en' });
+    await say('chief', '/assign @张三 @赵六 Check the fire exits in 1 workday #special source Memo 3', ['zhang', 'zhao']);
+    const text = groupCardText();
+    expect(text).toContain('Due: Tue 24 Nov 18:00 · 1 working day left');
+    expect(text).toContain('Co-assignees: 赵六');
+    expect(text).not.toMatch(/[：（）]/);
+    bot.setNow('2026-11-25T10:00:00+08:00');
+    await say('chief', '/show 1');
+    const detail = bot.fake.messagesTo(GROUP).filter((m) => m.msgType === 'interactive').at(-1)!;
+    const shown = bot.fake.cardText(detail).replace(/\*\*/g, '');
+    expect(shown).toContain('🔴 Red (overdue)');
+    expect(shown).toContain('overdue by 1 working day');
+    expect(shown).not.toMatch(/[：（）]/);
+  });
+});
