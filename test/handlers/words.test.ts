@@ -255,7 +255,10 @@ describe('names and English', () => {
     expect(text).not.toMatch(/[：（）]/);
     bot.setNow('2026-11-25T10:00:00+08:00');
     await say('chief', '/show 1');
-    const detail = bot.fake.messagesTo(GROUP).filter((m) => m.msgType === 'interactive').at(-1)!;
+    const detail = bot.fake
+      .messagesTo(GROUP)
+      .filter((m) => m.msgType === 'interactive')
+      .at(-1)!;
     const shown = bot.fake.cardText(detail).replace(/\*\*/g, '');
     expect(shown).toContain('🔴 Red (overdue)');
     expect(shown).toContain('overdue by 1 working day');
