@@ -7,10 +7,15 @@ import { chats } from './schema.js';
 
 export type ChatRow = typeof chats.$inferSelect;
 
-export function settingsOf(row: Pick<ChatRow, 'settings' | 'ownerId'> | undefined | null): ChatSettings {
+/**
+ * The chat's settings with defaults. `admins` includes the stored owner for views and lists
+ * (digests, /任务 全部); permission decisions use bot/chat-admins.ts settingsForDecision, which
+ * asks Lark instead (`withStoredOwner: false` here).
+ */
+export function settingsOf(row: Pick<ChatRow, 'settings' | 'ownerId'> | undefined | null, opts: { withStoredOwner?: boolean } = {}): ChatSettings {
   const stored = (row?.settings ?? {}) as Partial<ChatSettings>;
   const s: ChatSettings = { ...DEFAULT_SETTINGS, ...stored };
-  if (row?.ownerId && !s.admins.includes(row.ownerId)) s.admins = [...s.admins, row.ownerId];
+  if ((opts.withStoredOwner ?? true) && row?.ownerId && !s.admins.includes(row.ownerId)) s.admins = [...s.admins, row.ownerId];
   return s;
 }
 

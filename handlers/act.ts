@@ -14,6 +14,7 @@ import type { ChatSettings, OutMessage, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import { t as translate } from '../bot/i18n.js';
 import { getChatSettings } from '../db/chats.js';
+import { settingsForDecision } from '../bot/chat-admins.js';
 import { getTaskById, getTaskByNumber } from '../db/tasks.js';
 import { lookupUsers } from '../bot/directory.js';
 
@@ -122,7 +123,7 @@ export interface Applied {
  */
 export async function applyAction(ctx: BotContext, task: Task, action: Action, via: Via): Promise<Applied> {
   const view = await cardViewFor(ctx, [task]);
-  const { admins } = await getChatSettings(ctx.deps.db, task.chatId);
+  const { admins } = await settingsForDecision(ctx.deps, ctx.tenantKey, task.chatId);
   const result = decide(task, action, ctx.actor, ctx.now, { supervisorId: view.chatSupervisorId ?? null, admins });
   if (isRefusal(result)) throw refusalError(result, action, task, view);
   const text = announcement(result.task, task, action, ctx.actor, view);

@@ -9,11 +9,11 @@ import { newTask } from '../bot/domain/task.js';
 import type { OutMessage } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
-import { getChatSettings } from '../db/chats.js';
+import { settingsForDecision } from '../bot/chat-admins.js';
 import { cardViewFor } from './act.js';
 
 export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
-  const settings = await getChatSettings(ctx.deps.db, event.chatId);
+  const settings = await settingsForDecision(ctx.deps, ctx.tenantKey, event.chatId);
   if (!mayAssign(ctx.actor, settings)) {
     throw new UserError('task.not_assigner');
   }

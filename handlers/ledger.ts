@@ -22,7 +22,8 @@ import type { Lang, OutMessage, Recipient } from '../bot/domain/types.js';
 import { t } from '../bot/i18n.js';
 import { LedgerTooLargeError, writeLedgerXlsx } from '../bot/ledger-xlsx.js';
 import type { CommandHandler } from '../bot/router.js';
-import { getChat, settingsOf } from '../db/chats.js';
+import { settingsOf } from '../db/chats.js';
+import { settingsForDecision } from '../bot/chat-admins.js';
 import { commitChange } from '../db/commit.js';
 import {
   countLedgerTasks,
@@ -38,7 +39,7 @@ import type { Deps } from '../bot/deps.js';
 
 async function mayExport(ctx: BotContext): Promise<boolean> {
   if (ctx.chatType === 'p2p') return mayExportLedger(ctx.actor, { p2p: true });
-  const chat = settingsOf(await getChat(ctx.deps.db, ctx.chatId!));
+  const chat = await settingsForDecision(ctx.deps, ctx.tenantKey, ctx.chatId!);
   const answersForATaskThere = await hasTaskAnsweredBy(ctx.deps.db, ctx.tenantKey, ctx.chatId!, ctx.actor);
   return mayExportLedger(ctx.actor, { p2p: false, chat, answersForATaskThere });
 }

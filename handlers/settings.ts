@@ -10,20 +10,15 @@ import type { ChatSettings } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import type { SettingsChange } from '../bot/parse/command.js';
-import { getChat, saveChatSettings, settingsOf, upsertChat } from '../db/chats.js';
+import { getChat, saveChatSettings, settingsOf } from '../db/chats.js';
+import { forgetChatAdmins, settingsForDecision } from '../bot/chat-admins.js';
 import { lookupUsers } from '../bot/directory.js';
 
-/** May the actor change the chat's settings (domain/roles.ts)? Asks Lark for the owner and managers when not known yet. */
-export async function isChatAdmin(ctx: BotContext, chatId: string, settings: ChatSettings): Promise<boolean> {
-  if (mayConfigureChat(ctx.actor, settings, null)) return true;
-  try {
-    const chat = await ctx.deps.lark.getChat(chatId);
-    if (chat.ownerId) await upsertChat(ctx.deps.db, { chatId, tenantKey: ctx.tenantKey, chatType: 'group', ownerId: chat.ownerId }, ctx.now);
-    return mayConfigureChat(ctx.actor, settings, chat);
-  } catch (err) {
-    ctx.deps.log.warn({ err, chat_id: chatId }, 'chat info lookup failed; only configured admins may change settings');
-    return false;
-  }
+/** May the actor change the chat's settings (domain/roles.ts)? Always on a fresh answer from Lark about its owner and managers. */
+export async function isChatAdmin(ctx: BotContext, chatId: string): Promise<boolean> {
+  forgetChatAdmins(chatId);
+  const decided = await settingsForDecision(ctx.deps, ctx.tenantKey, chatId);
+  return mayConfigureChat(ctx.actor, decided, null);
 }
 
 export const settings: CommandHandler<'settings'> = async (ctx, cmd, event) => {
@@ -33,11 +28,12 @@ export const settings: CommandHandler<'settings'> = async (ctx, cmd, event) => {
     ctx.reply(await describe(ctx, current));
     return;
   }
-  if (!(await isChatAdmin(ctx, event.chatId, current))) throw new UserError('task.settings.not_admin');
+  if (!(await isChatAdmin(ctx, event.chatId))) throw new UserError('task.settings.not_admin');
   const patch: Partial<ChatSettings> = { ...cmd.changes } as SettingsChange;
   const next: ChatSettings = { ...current, ...patch };
   ctx.reply(ctx.t('task.settings.saved', { changes: await describe(ctx, next, Object.keys(patch) as Array<keyof ChatSettings>) }));
   await ctx.commit({ also: (tx) => saveChatSettings(tx, event.chatId, patch, ctx.now) });
+  forgetChatAdmins(event.chatId);
 };
 
 /** The settings in one sentence; `only` limits it to what just changed. */

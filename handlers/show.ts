@@ -10,6 +10,7 @@ import type { Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import { chatsOverseenBy, chatsSupervisedBy, getChat, getChatSettings } from '../db/chats.js';
+import { settingsForDecision } from '../bot/chat-admins.js';
 import { listEvents } from '../db/events.js';
 import { getTasksByIds, listOpenEntries, type ListScope } from '../db/task-lists.js';
 import { cardViewFor, loadTask } from './act.js';
@@ -17,7 +18,8 @@ import { cardViewFor, loadTask } from './act.js';
 export async function detailCardFor(ctx: BotContext, number: number | { id: number }): Promise<{ task: Task; card: Card }> {
   const task = await loadTask(ctx, typeof number === 'number' ? { number } : number);
   const view = await cardViewFor(ctx, [task]);
-  if (!maySee(task, ctx.actor, await getChatSettings(ctx.deps.db, task.chatId), ctx.chatId)) throw new UserError('task.not_found', { n: task.number });
+  if (!maySee(task, ctx.actor, await settingsForDecision(ctx.deps, ctx.tenantKey, task.chatId), ctx.chatId))
+    throw new UserError('task.not_found', { n: task.number });
   const events = await listEvents(ctx.deps.db, task.id);
   return { task, card: taskDetailCard(task, events, view) };
 }
