@@ -5,54 +5,18 @@
  * callback); the shared card in the chat is also updated in place through the outbox.
  */
 import type { BotContext, CardAnswer } from '../bot/context.js';
-import { assigneeCard, FORM_FIELDS, taskCard, taskDetailCard, type Card, type ListFilter } from '../bot/cards/task.js';
-import type { Action } from '../bot/domain/task.js';
+import { assigneeCard, taskCard, taskDetailCard, type Card, type ListFilter } from '../bot/cards/task.js';
 import { UserError } from '../bot/errors.js';
-import { extractPercent, MAX_NOTE_CHARS, normalizeText } from '../bot/parse/command.js';
-import { ParseError } from '../bot/parse/errors.js';
 import type { CardActionEvent, CardActionHandler } from '../bot/router.js';
 import { listEvents } from '../db/events.js';
-import { applyAction, extensionLapsed, loadTask } from './act.js';
+import { extensionLapsed } from '../bot/cards/announce.js';
+import { applyAction, loadTask } from './act.js';
+import { buttonAction, type TaskButton } from './actions.js';
 import { mayShowIn } from '../bot/domain/roles.js';
 import { briefingCardFor } from './briefing.js';
 import { detailCardFor, groupAnsweredIn, listCardFor, sendToAsker } from './show.js';
 
-/** Button names that change a task; each maps to a domain Action. */
-export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject', 'approve_extension', 'reject_extension', 'chase'] as const;
-type TaskButton = (typeof TASK_BUTTONS)[number];
-
 const raw = (card: Card) => ({ type: 'raw', data: card }) as unknown as Record<string, unknown>;
-
-function formText(event: CardActionEvent, field: string): string {
-  const v = event.formValue[field];
-  const text = typeof v === 'string' ? normalizeText(v) : '';
-  if ([...text].length > MAX_NOTE_CHARS) throw new ParseError('note_too_long', { max: MAX_NOTE_CHARS, length: [...text].length });
-  return text;
-}
-
-function actionOf(a: TaskButton, event: CardActionEvent): Action {
-  switch (a) {
-    case 'accept':
-      return { kind: 'accept' };
-    case 'progress': {
-      const text = formText(event, FORM_FIELDS.progressText);
-      if (!text) throw new UserError('task.form_empty');
-      return { kind: 'progress', text, percent: extractPercent(text) };
-    }
-    case 'submit':
-      return { kind: 'submit', note: null };
-    case 'approve':
-      return { kind: 'approve', revisitAt: null };
-    case 'reject':
-      return { kind: 'reject', reason: formText(event, FORM_FIELDS.rejectReason) };
-    case 'approve_extension':
-      return { kind: 'approve_extension' };
-    case 'reject_extension':
-      return { kind: 'reject_extension', reason: null };
-    case 'chase':
-      return { kind: 'chase', note: null };
-  }
-}
 
 function taskIdOf(event: CardActionEvent): number {
   const id = event.value.task;
@@ -63,7 +27,7 @@ function taskIdOf(event: CardActionEvent): number {
 export const taskButton: CardActionHandler = async (ctx, event) => {
   const a = event.value.a as TaskButton;
   const task = await loadTask(ctx, { id: taskIdOf(event) });
-  const action = actionOf(a, event);
+  const action = buttonAction(a, event);
   const { task: saved, view } = await applyAction(ctx, task, action, 'card');
   const toast =
     action.kind === 'approve_extension' && extensionLapsed(task, saved)

@@ -6,7 +6,7 @@
 import type { CommandHandler } from '../bot/router.js';
 import { receivedMessage } from '../db/inbox.js';
 import { applyAction, loadTask } from './act.js';
-import { evidenceOf } from './progress.js';
+import { evidenceOf, VERB_ACTIONS } from './actions.js';
 
 export const done: CommandHandler<'done'> = async (ctx, cmd, event) => {
   const task = await loadTask(ctx, { number: cmd.taskNumber });
@@ -15,5 +15,5 @@ export const done: CommandHandler<'done'> = async (ctx, cmd, event) => {
     const parent = await receivedMessage(ctx.deps.db, event.parentId);
     if (parent?.attachment && parent.sender === event.sender) evidence = evidenceOf(parent);
   }
-  await applyAction(ctx, task, { kind: 'submit', note: cmd.note, ...(evidence ? { evidence } : {}) }, 'command');
+  await applyAction(ctx, task, { ...VERB_ACTIONS.done(cmd), ...(evidence ? { evidence } : {}) }, 'command');
 };

@@ -3,17 +3,12 @@
  * map to the same canonical verb in bot/parse/command.ts). Duplicates throw at start.
  */
 import { Router } from '../bot/router.js';
-import { accept } from './accept.js';
+import { progressByReply, TASK_BUTTONS, verbHandler } from './actions.js';
 import { assign } from './assign.js';
-import { cancel } from './cancel.js';
-import { listButton, showButton, taskButton, TASK_BUTTONS } from './card-actions.js';
-import { chase } from './chase.js';
 import { done } from './done.js';
-import { approveExtension, extend, rejectExtension } from './extend.js';
+import { listButton, showButton, taskButton } from './card-actions.js';
 import { help, hint, welcome } from './help.js';
-import { progress, progressByReply } from './progress.js';
 import { revisitButton } from './revisit.js';
-import { approve, reject } from './review.js';
 import { settings } from './settings.js';
 import { list, show } from './show.js';
 import { digest } from './digest.js';
@@ -30,16 +25,16 @@ export function createRouter(): Router {
 export function registerHandlers(r: Router): void {
   // 交办 → 签收 → 进展 → 办结 → 通过/退回, 延期, 催办, 撤销 (SPEC §2–§3)
   r.command('assign', assign); // 交办
-  r.command('accept', accept); // 签收
-  r.command('progress', progress); // 进展
+  r.command('accept', verbHandler('accept')); // 签收
+  r.command('progress', verbHandler('progress')); // 进展
   r.command('done', done); // 办结
-  r.command('approve', approve); // 通过
-  r.command('reject', reject); // 退回
-  r.command('extend', extend); // 延期
-  r.command('approve_extension', approveExtension); // 同意延期
-  r.command('reject_extension', rejectExtension); // 驳回延期
-  r.command('chase', chase); // 催办
-  r.command('cancel', cancel); // 撤销
+  r.command('approve', verbHandler('approve')); // 通过
+  r.command('reject', verbHandler('reject')); // 退回
+  r.command('extend', verbHandler('extend')); // 延期
+  r.command('approve_extension', verbHandler('approve_extension')); // 同意延期
+  r.command('reject_extension', verbHandler('reject_extension')); // 驳回延期
+  r.command('chase', verbHandler('chase')); // 催办
+  r.command('cancel', verbHandler('cancel')); // 撤销
   r.command('show', show); // 查看
   r.command('list', list); // 任务
   r.command('settings', settings); // 设置

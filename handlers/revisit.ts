@@ -8,7 +8,8 @@ import type { CardActionHandler } from '../bot/router.js';
 import { mayAnswerRevisit } from '../bot/domain/roles.js';
 import type { OutMessage } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
-import { atText, cardViewFor, loadTask, titleText } from './act.js';
+import { atText, titleText } from '../bot/cards/announce.js';
+import { cardViewFor, loadTask } from './act.js';
 import { briefingCardFor } from './briefing.js';
 
 export const revisitButton: CardActionHandler = async (ctx, event) => {

@@ -68,6 +68,9 @@ export const task: Catalogue = {
     zh: '请写明原因，例如：{usage}',
     en: 'Please give a reason, e.g. {usage}',
   },
+  // The example in task.refuse.reason_required, by what needed the reason.
+  'task.usage.reason.extend': { zh: '/延期 #{n} 下周五 材料未齐', en: '/extend #{n} next friday waiting for data' },
+  'task.usage.reason.reject': { zh: '/退回 #{n} 数据需要核实', en: '/reject #{n} the figures need checking' },
   'task.refuse.text_required': {
     zh: '请写上进展内容，例如：/进展 #{n} 已完成初稿 完成60%',
     en: 'Please write what was done, e.g. /progress #{n} first draft finished 60%',

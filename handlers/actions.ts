@@ -1,0 +1,116 @@
+/**
+ * The one table from what people do to the domain Action it means (bot/domain/task.ts): each
+ * typed verb, a reply to a bot message, and each card button. /办结 has its own handler
+ * (handlers/done.ts) only to pick up a file sent with it as evidence. Every entry goes through
+ * applyAction (handlers/act.ts), so a reply or a button cannot do what the command would refuse.
+ */
+import { FORM_FIELDS } from '../bot/cards/task.js';
+import type { Action, Evidence } from '../bot/domain/task.js';
+import { UserError } from '../bot/errors.js';
+import { extractPercent, MAX_NOTE_CHARS, normalizeText, parseReply, type Command } from '../bot/parse/command.js';
+import { ParseError } from '../bot/parse/errors.js';
+import type { CardActionEvent, CommandHandler, MessageEvent, ReplyHandler } from '../bot/router.js';
+import { getTaskByMessageId } from '../db/tasks.js';
+import { applyAction, loadTask } from './act.js';
+
+type ActionVerb = 'accept' | 'progress' | 'done' | 'approve' | 'reject' | 'extend' | 'approve_extension' | 'reject_extension' | 'chase' | 'cancel';
+type VerbCommand<V extends ActionVerb> = Extract<Command, { verb: V }>;
+
+/** Typed commands: /签收 /进展 /办结 /通过 /退回 /延期 /同意延期 /驳回延期 /催办 /撤销 (and their English verbs). */
+export const VERB_ACTIONS: { [V in ActionVerb]: (cmd: VerbCommand<V>) => Action } = {
+  accept: () => ({ kind: 'accept' }),
+  progress: (cmd) => ({ kind: 'progress', text: cmd.text, percent: cmd.percent }),
+  done: (cmd) => ({ kind: 'submit', note: cmd.note }),
+  approve: (cmd) => ({ kind: 'approve', revisitAt: cmd.revisitAt }),
+  reject: (cmd) => ({ kind: 'reject', reason: cmd.reason }),
+  extend: (cmd) => ({ kind: 'request_extension', dueAt: cmd.dueAt, reason: cmd.reason }),
+  approve_extension: () => ({ kind: 'approve_extension' }),
+  reject_extension: (cmd) => ({ kind: 'reject_extension', reason: cmd.reason }),
+  chase: (cmd) => ({ kind: 'chase', note: cmd.note }),
+  cancel: (cmd) => ({ kind: 'cancel', reason: cmd.reason }),
+};
+
+export const ACTION_VERBS = Object.keys(VERB_ACTIONS) as ActionVerb[];
+
+/** The handler of a verb of the table: the task by its number, then its Action. */
+export function verbHandler<V extends ActionVerb>(verb: V): CommandHandler<V> {
+  const actionOf = VERB_ACTIONS[verb] as (cmd: VerbCommand<V>) => Action;
+  return async (ctx, cmd) => {
+    // Every verb of the table names a task by its number (bot/parse/command.ts).
+    const { taskNumber } = cmd as unknown as { taskNumber: number };
+    await applyAction(ctx, await loadTask(ctx, { number: taskNumber }), actionOf(cmd as VerbCommand<V>), 'command');
+  };
+}
+
+/**
+ * A file or image, or a message that is nothing but a link, replied to a task card: evidence.
+ * The link opens the chat it was sent in (AppLink 打开会话:
+ * https://open.feishu.cn/document/uAjLw4CM/uYjL24iN/applink-protocol/supported-protocol/open-a-chat-page).
+ */
+export function evidenceOf(event: MessageEvent): Evidence | null {
+  const link = `https://applink.feishu.cn/client/chat/open?openChatId=${encodeURIComponent(event.chatId)}`;
+  if (event.attachment) return { type: event.attachment.type, name: event.attachment.name, messageId: event.messageId, link };
+  const words = event.text
+    .replace(/@_user_\d+/g, '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  if (words.length === 1 && /^https?:\/\/\S+$/.test(words[0]!)) return { type: 'link', name: words[0]!.slice(0, 500), messageId: event.messageId, link };
+  return null;
+}
+
+/** A reply to a bot message about a task: evidence (a file, an image, a link), progress, or 完成 / 办结 / done submits it. */
+export function replyAction(event: MessageEvent, botOpenId: string): Action {
+  const evidence = evidenceOf(event);
+  if (evidence) return { kind: 'attach', evidence };
+  const intent = parseReply(event.text, event.mentions, botOpenId);
+  return intent.kind === 'done' ? { kind: 'submit', note: null } : { kind: 'progress', text: intent.text, percent: intent.percent };
+}
+
+/** Returns false when the replied-to message is not about a task (the router then hints). */
+export const progressByReply: ReplyHandler = async (ctx, event) => {
+  const { db } = ctx.deps;
+  let task = null;
+  for (const id of [event.parentId, event.rootId]) {
+    if (id && !task) task = await getTaskByMessageId(db, ctx.tenantKey, id);
+  }
+  if (!task) return false;
+  await applyAction(ctx, task, replyAction(event, ctx.deps.botOpenId), 'reply');
+  return true;
+};
+
+/** Button names that change a task; each maps to a domain Action. */
+export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject', 'approve_extension', 'reject_extension', 'chase'] as const;
+export type TaskButton = (typeof TASK_BUTTONS)[number];
+
+function formText(event: CardActionEvent, field: string): string {
+  const v = event.formValue[field];
+  const text = typeof v === 'string' ? normalizeText(v) : '';
+  if ([...text].length > MAX_NOTE_CHARS) throw new ParseError('note_too_long', { max: MAX_NOTE_CHARS, length: [...text].length });
+  return text;
+}
+
+/** A card button (with its form, for 进展 and 退回) → its Action. */
+export function buttonAction(a: TaskButton, event: CardActionEvent): Action {
+  switch (a) {
+    case 'accept':
+      return { kind: 'accept' };
+    case 'progress': {
+      const text = formText(event, FORM_FIELDS.progressText);
+      if (!text) throw new UserError('task.form_empty');
+      return { kind: 'progress', text, percent: extractPercent(text) };
+    }
+    case 'submit':
+      return { kind: 'submit', note: null };
+    case 'approve':
+      return { kind: 'approve', revisitAt: null };
+    case 'reject':
+      return { kind: 'reject', reason: formText(event, FORM_FIELDS.rejectReason) };
+    case 'approve_extension':
+      return { kind: 'approve_extension' };
+    case 'reject_extension':
+      return { kind: 'reject_extension', reason: null };
+    case 'chase':
+      return { kind: 'chase', note: null };
+  }
+}
