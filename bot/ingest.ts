@@ -57,8 +57,13 @@ async function intake(deps: Deps, router: Router, q: Backlog, envelope: Record<s
   return {};
 }
 
-/** Events processed at once per process: a handler waiting on Lark (a chat's name) does not stall the rest. */
-const WORKERS = 4;
+/**
+ * Events processed at once per process. One: the native driver runs a handler's statements
+ * back to back without yielding, so each worker costs the acks one handler's time per turn of
+ * the event loop (at 200 commands/s on a busy 2-core machine, 4 workers left 458 of 600 acks
+ * past 3 s, 1 worker 7). The price: a handler waiting on Lark (a new chat's name) holds the queue.
+ */
+const WORKERS = 1;
 /** Beyond these, or once the oldest has waited this long, events wait in the inbox instead of in memory. */
 const QUEUE_BOUND = 1_000;
 const QUEUE_AGE_BOUND_MS = 20_000;
@@ -66,7 +71,7 @@ const INBOX_BATCH = 50;
 
 /**
  * Work that was acknowledged but not yet done, per process (per request on Workers). Acks come
- * first: an event is claimed and answered, then waits here; a few workers take events in order of
+ * first: an event is claimed and answered, then waits here; a worker takes events in order of
  * arrival, each starting one only when no ack is pending and after yielding to the event loop, so
  * the requests that came in meanwhile are read and answered first (and their claims go before
  * processing on the writer, db/client.ts).
