@@ -126,6 +126,14 @@ async function namesFor(deps: Deps, list: readonly Task[], chatSupervisorOf: (t:
 }
 
 /** The chat's owner and managers from Lark, when no admin is known yet; [] (→ the chat itself) on failure. */
+/** Provisional years the log was told about: once per process each. */
+const warnedYears = new Set<number>();
+function warnProvisionalOnce(log: Deps['log'], year: number): void {
+  if (warnedYears.has(year)) return;
+  warnedYears.add(year);
+  log.warn({ year }, 'no State Council holiday schedule for this year; counting statutory holidays and weekends until one is imported');
+}
+
 async function chatAdmins(deps: Deps, chatId: string): Promise<string[]> {
   try {
     const chat = await deps.lark.getChat(chatId);
@@ -248,7 +256,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
 
   for (const [key, n] of notices) {
     if (taken.has(key)) continue;
-    log.warn({ year: n.year, chat_id: n.chatId }, 'no working calendar for this year; counting Monday to Friday until one is imported');
+    warnProvisionalOnce(log, n.year);
     const admins = n.admins.length ? n.admins : await chatAdmins(deps, n.chatId);
     const done = await commitChange(deps.db, {
       tenantKey: n.tenantKey,

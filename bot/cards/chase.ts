@@ -358,13 +358,13 @@ export function briefingCard(items: readonly BatchItem[], view: ChaseView, ref =
 }
 
 /**
- * The one-time warning that a year has no working calendar: p2p to each chat admin, or to the
- * chat itself when it has no known admin.
+ * The once-a-year notice, in the chat, that a year's holiday schedule is not published yet:
+ * its admins are mentioned (none known: the chat alone).
  */
 export function calendarMissingMessages(chatId: string, admins: readonly string[], year: number, lang: Lang): OutMessage[] {
+  const at = admins.map(atInText).filter(Boolean).join(' ');
   const s = t(lang, 'chase.calendar_missing', { year });
-  if (admins.length === 0) return [{ kind: 'send', to: { type: 'chat_id', id: chatId }, msgType: 'text', content: { text: s } }];
-  return admins.map((u) => ({ kind: 'send', to: { type: 'open_id', id: u }, msgType: 'text', content: { text: s } }));
+  return [{ kind: 'send', to: { type: 'chat_id', id: chatId }, msgType: 'text', content: { text: at ? `${at} ${s}` : s } }];
 }
 
 /** Reminder → batch item, for the job. */

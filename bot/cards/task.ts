@@ -13,6 +13,7 @@
 import { t } from '../i18n.js';
 import type { Lang, Light, OutMessage, Task, TaskEvent } from '../domain/types.js';
 import { lightWithReason, type LightCalendar, type LightFields, type LightSettings } from '../domain/light.js';
+import { provisionalYearOf } from '../domain/calendar.js';
 import { isOpen, supervisorOf } from '../domain/roles.js';
 import { extensionIsLive } from '../domain/task.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
@@ -203,6 +204,8 @@ function fieldLines(task: Task, view: CardView, _audience: CardAudience): string
       due += paren(lang, t(lang, 'task.due.extended', { original: formatDateTime(task.originalDueAt, view, false) }));
     }
     lines.push(due);
+    const provisional = isOpen(task) ? provisionalYearOf(task, view.calendar) : null;
+    if (provisional !== null) lines.push(`⚠️ ${t(lang, 'calendar.provisional_note', { year: provisional })}`);
   } else {
     lines.push(`**${L('due')}**${c}${t(lang, 'task.due.none')}${isOpen(task) ? paren(lang, t(lang, 'task.due.none_hint')) : ''}`);
   }

@@ -179,6 +179,22 @@ export function statutoryNameOf(ymd: string): string | null {
   return days?.find((h) => h.date === ymd)?.name ?? null;
 }
 
+/**
+ * The first provisional year a deadline falls in or counts its working days through (from the
+ * task's assignment to its deadline), or null: the card and the reply say the deadline is
+ * counted on the statutory holidays alone until that year's schedule is published.
+ */
+export function provisionalYearOf(
+  task: { createdAt: Date; dueAt: Date | null },
+  calendar: { localDate(d: Date): string; isProvisional?(year: number): boolean },
+): number | null {
+  if (!task.dueAt || !calendar.isProvisional) return null;
+  const first = Number(calendar.localDate(task.createdAt).slice(0, 4));
+  const last = Number(calendar.localDate(task.dueAt).slice(0, 4));
+  for (let y = Math.min(first, last); y <= last && y <= first + MAX_YEARS_AHEAD + 1; y++) if (calendar.isProvisional(y)) return y;
+  return null;
+}
+
 export class WorkCalendar {
   readonly tz: string;
   private readonly overrideByDate = new Map<string, CalendarOverride>();

@@ -14,6 +14,8 @@ export interface LightCalendar {
   localDate(d: Date): string;
   workdaysBetween(fromYmd: string, toYmd: string): number;
   workingMinutesBetween(a: Date, b: Date, hours: { start: string; end: string }): number;
+  /** A year without the State Council's schedule (the card notes it); absent in test doubles. */
+  isProvisional?(year: number): boolean;
 }
 
 export type LightSettings = Pick<ChatSettings, 'workStart' | 'workEnd' | 'staleProgressWorkdays'>;

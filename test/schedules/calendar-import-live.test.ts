@@ -31,6 +31,11 @@ describe('a calendar import in a running bot', () => {
     expect((await getTaskByNumber(bot.deps.db, TENANT, 1))!.dueAt).toEqual(sh('2027-01-04 18:00'));
     expect((await getTaskByNumber(bot.deps.db, TENANT, 2))!.dueAt).toEqual(sh('2027-01-04 18:00'));
 
+    // Both cards say the deadline is counted provisionally.
+    const cards = () => bot.fake.messages.filter((m) => m.chatId === GROUP && m.msgType === 'interactive');
+    const NOTE = '2027 年放假安排尚未公布：时限按法定节假日暂计，公布后自动更新';
+    expect(cards().map((m) => JSON.stringify(m.content).includes(NOTE))).toEqual([true, true]);
+
     const dir = mkdtempSync(join(tmpdir(), 'duban-notice-'));
     const notice = join(dir, '2027.txt');
     writeFileSync(notice, '国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）至4日（周一）放假调休，共4天。1月9日（周六）上班。\n');
@@ -53,6 +58,8 @@ describe('a calendar import in a running bot', () => {
     const said = bot.fake.messages.slice(before).map((m) => `${m.chatId === GROUP ? 'group' : m.chatId}: ${bot.fake.textOf(m)}`);
     expect(said).toContain('group: 因 2027 年放假安排公布，#1 时限由 2027-01-04 18:00 调整为 2027-01-05 18:00。');
     expect(bot.fake.patches.length).toBeGreaterThan(patches); // the task's cards show the new deadline
+    expect(JSON.stringify(cards()[0]!.content)).toContain('2027年1月5日（周二） 18:00');
+    expect(JSON.stringify(cards()[0]!.content)).not.toContain(NOTE);
     expect(bot.deps.calendar.isWorkday('2027-01-04')).toBe(false);
     expect(bot.deps.calendar.isProvisional(2027)).toBe(false);
 

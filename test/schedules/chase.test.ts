@@ -148,7 +148,7 @@ describe('chase job', () => {
     expect(bot.fake.urgents.filter((u) => since(n).some((m) => m.id === u.messageId))).toHaveLength(2);
   });
 
-  it('warns the chat admins once when a deadline lies in a year without calendar data', async () => {
+  it('tells the chat, mentioning its admins, once a year when a deadline lies in a provisional year', async () => {
     bot = await testBot({ now: '2026-12-28T10:00:00+08:00' });
     await assign('/交办 @张三 准备年度总结 截止 2027-01-29 18:00', ['zhang']);
     const n = bot.fake.messages.length;
@@ -156,7 +156,8 @@ describe('chase job', () => {
     await run('chase', '2026-12-30T10:00:00+08:00');
     const warnings = since(n).filter((m) => text(m).includes('2027'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]!.chatId).toBe(bot.fake.messagesTo(PEOPLE.leader.openId)[0]?.chatId); // the chat owner
+    expect(warnings[0]!.chatId).toBe(GROUP);
+    expect(JSON.stringify(warnings[0]!.content)).toContain(PEOPLE.leader.openId); // the chat owner, mentioned
     expect(text(warnings[0]!)).toContain('calendar import');
   });
 });
