@@ -32,6 +32,7 @@ import { createNodeDeps, type NodeDeps } from '../node-deps.js';
 import type { Clock } from '../clock.js';
 import { isValidYmd } from '../domain/calendar.js';
 import { tasks } from '../../db/schema.js';
+import { applyCalendarImports } from '../../schedules/calendar-imports.js';
 import { runJob } from '../../schedules/jobs.js';
 import { FakeLark, type FakeMessage } from './fake-lark/server.js';
 import { botAddedEvent, cardActionEvent, messageEvent, signedRequest } from './fake-lark/events.js';
@@ -237,6 +238,16 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     }
   }, 120);
   watcher.unref();
+  // `npm run job -- calendar import` on the sandbox's database takes effect within a minute,
+  // without a clock move: the calendar is reloaded and working-day deadlines are recounted.
+  const calendarWatcher = setInterval(() => {
+    applyCalendarImports(deps, clock.now())
+      .then((r) => {
+        if (r.recounted) bump();
+      })
+      .catch((err) => log.warn({ err }, 'applying calendar imports failed; keeping the loaded calendar'));
+  }, 60_000);
+  calendarWatcher.unref();
 
   // ── the HTTP server: the bot's own routes and the page ──
   const botApp = createApp(deps, router, { health: () => ({ mode: 'sandbox' }) });
@@ -748,6 +759,7 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
       if (stopped) return;
       stopped = true;
       clearInterval(watcher);
+      clearInterval(calendarWatcher);
       clearInterval(saver);
       for (const l of [...listeners]) l();
       await Promise.race([settle(), new Promise((r) => setTimeout(r, 3_000))]);
