@@ -208,6 +208,30 @@ describe('runDigest', () => {
     expect(after!.pendingExtension).toBeNull();
   });
 
+  it('a stale extension request (its date already passed) leaves the leader card', async () => {
+    const { leader, zhang } = PEOPLE;
+    await seedOffice(bot);
+    await seedTask(
+      bot,
+      makeTask({
+        title: '过期的延期申请',
+        lead: zhang.openId,
+        creatorId: leader.openId,
+        dueAt: bj('2026-11-25T18:00'),
+        pendingExtension: { dueAt: bj('2026-12-02T18:00'), reason: '材料未齐', requestedBy: zhang.openId, requestedAt: bj('2026-11-24T11:00') },
+      }),
+      [{ kind: 'extension_requested', at: bj('2026-11-24T11:00'), actorId: zhang.openId }],
+    );
+    await bot.deps.db.insert(subscriptions).values({ tenantKey: TENANT, userId: leader.openId, createdAt: bj('2026-11-01T09:00') });
+    bot.setNow('2026-12-04T16:00:00+08:00');
+    await runDigest(bot.deps, bj('2026-12-04T16:00'));
+    await bot.settle();
+    const text = bot.fake.cardText(cards(leader.openId)[0]!);
+    expect(text).toContain('延期申请 #3');
+    expect(text).not.toMatch(/延期申请 #\d+[^\n]*过期的延期申请/);
+    expect(JSON.stringify(cards(leader.openId)[0]!.content.body)).not.toMatch(/"a":"approve_extension","task":\d+,"n":(?!3)\d+/);
+  });
+
   it('nothing to any chat in a week without tasks', async () => {
     await upsertChat(bot.deps.db, { chatId: OTHER_GROUP, tenantKey: TENANT, chatType: 'group', name: '其他工作群' }, bj('2026-11-30T08:00'));
     expect(DEFAULT_SETTINGS.digestWeekday).toBe(5);
