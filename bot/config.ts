@@ -50,6 +50,16 @@ const Schema = z
     HOST: z.string().default('127.0.0.1'),
     DUBAN_TZ: z.string().default('Asia/Shanghai').refine(isTimeZone, { message: 'use an IANA time zone such as Asia/Shanghai' }),
     DUBAN_LANG: z.enum(['zh', 'en'], { message: 'use zh or en' }).default('zh'),
+    DUBAN_COMMANDS_PER_MINUTE: z.coerce
+      .number({ message: 'use a whole number of messages a minute, such as 10' })
+      .int('use a whole number of messages a minute, such as 10')
+      .min(1, 'use at least 1')
+      .default(10),
+    DUBAN_HINT_EVERY_MINUTES: z.coerce
+      .number({ message: 'use a whole number of minutes, such as 10' })
+      .int('use a whole number of minutes, such as 10')
+      .min(0, 'use 0 or more minutes')
+      .default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Processes sending for this app on one database (bot processes, and job commands run beside them). */
     DUBAN_SENDERS: z.coerce.number({ message: 'use the number of processes sending for this app, such as 2' }).int().min(1).max(50).default(1),

@@ -15,6 +15,7 @@ import { UserError } from './errors.js';
 import { hasMessage, t } from './i18n.js';
 import type { IncomingEvent } from './lark/events.js';
 import { parseCommand, type Command } from './parse/command.js';
+import { limitsFor } from './limits.js';
 import { ParseError } from './parse/errors.js';
 
 export type MessageEvent = Extract<IncomingEvent, { kind: 'message' }>;
@@ -151,6 +152,15 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   // tenant must neither read nor change that tenant's settings or tasks there.
   const known = await getChat(deps.db, event.chatId);
   if (namesAnotherTenantsChat(deps, known, event.tenantKey)) return;
+  // One member's burst must not crowd out everyone else: beyond the per-person limit, one
+  // answer saying so, then silence until the minute has passed.
+  const limits = limitsFor(deps.config);
+  const who = `${event.tenantKey}:${event.sender}`;
+  if (!limits.commands.take(who, ctx.now)) {
+    deps.log.info({ chat_id: event.chatId, sender: event.sender }, 'per-person command limit reached');
+    if (limits.refusals.take(who, ctx.now)) ctx.reply(t(ctx.lang, 'rate_limited', { limit: limits.commands.limit }));
+    return;
+  }
   const settings = settingsOf(known);
   const cmd = parseCommand(event.text, event.mentions, {
     now: ctx.now,
@@ -173,6 +183,8 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   }
   if (isReply && r.replyHandler && (await r.replyHandler(ctx, event))) return;
   if (event.chatType === 'p2p' || mentionsBot) {
+    // The "不是指令" hint at most once per person per 10 minutes: chatter gets one, not one each.
+    if (!limits.hints.take(who, ctx.now)) return;
     if (r.fallback) await r.fallback(ctx, event);
     else ctx.reply(t(ctx.lang, 'not_a_command'));
   }

@@ -66,6 +66,8 @@ export async function createOffice(o: { groups?: number; staff?: number; fake?: 
     DATABASE_URL: dbUrl,
     DUBAN_TZ: 'Asia/Shanghai',
     DUBAN_LANG: 'zh',
+    DUBAN_COMMANDS_PER_MINUTE: '100000',
+    DUBAN_HINT_EVERY_MINUTES: '0',
   };
   const bots: BotProcess[] = [];
   return {

@@ -106,6 +106,9 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
     LARK_MODE: 'webhook',
     DATABASE_URL: `file:${join(dir, 'duban.db')}`,
     DUBAN_LANG: opts.lang ?? 'zh',
+    // Tests send many messages from one person on a still clock; test/hostile/bursts.test.ts sets the real limit.
+    DUBAN_COMMANDS_PER_MINUTE: '100000',
+    DUBAN_HINT_EVERY_MINUTES: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...opts.env,
   });
