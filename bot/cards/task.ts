@@ -460,7 +460,8 @@ export function historyLine(e: Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 
     default:
       break;
   }
-  return `${formatDateTime(e.at, view, false)}　${who}　${what}${extra.length ? `：${extra.join('　')}` : ''}`;
+  const gap = lang === 'zh' ? '　' : ' · ';
+  return `${formatDateTime(e.at, view, false)}${gap}${who}${gap}${what}${extra.length ? `${colon(lang)}${extra.join(gap)}` : ''}`;
 }
 
 /** /查看 #N: the card plus the whole 办理记录, oldest dropped first if the card grows too big. */

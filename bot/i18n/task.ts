@@ -374,7 +374,7 @@ export const task: Catalogue = {
   },
   'task.welcome': {
     zh: '大家好，我是督办助手：交办、催办、督办、查办都在群里完成。在群里 @我 再发指令，最常用的三条：\n/交办 @张三 起草年度总结 截止 周五　交办任务\n/任务 本群　本群的任务，红灯在前\n/帮助　全部用法',
-    en: "Hello, I'm duban: assign, chase, escalate and verify work right here. @-mention me with a command; the three used most:\n/assign @Alice Draft the annual report due friday　assign a task\n/list chat　this chat's tasks, red first\n/help　everything else",
+    en: "Hello, I'm duban: assign, chase, escalate and verify work right here. @-mention me with a command; the three used most:\n/assign @Alice Draft the annual report due friday: assign a task\n/list chat: this chat's tasks, red first\n/help: everything else",
   },
   'task.help.text': {
     zh: '督办助手用法：/交办 @张三 标题 截止 周五；/签收 #12；/进展 #12 内容；/办结 #12；/通过 #12；/退回 #12 原因；/延期 #12 下周五 理由；/催办 #12；/撤销 #12；/查看 #12；/任务；/设置；回复任务卡片即汇报进展。',

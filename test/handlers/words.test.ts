@@ -252,7 +252,7 @@ describe('names and English', () => {
     const text = groupCardText();
     expect(text).toContain('Due: Tue 24 Nov 18:00 · 1 working day left');
     expect(text).toContain('Co-assignees: 赵六');
-    expect(text).not.toMatch(/[：（）]/);
+    expect(text).not.toMatch(/[：（）　]/);
     bot.setNow('2026-11-25T10:00:00+08:00');
     await say('chief', '/show 1');
     const detail = bot.fake
@@ -262,6 +262,6 @@ describe('names and English', () => {
     const shown = bot.fake.cardText(detail).replace(/\*\*/g, '');
     expect(shown).toContain('🔴 Red (overdue)');
     expect(shown).toContain('overdue by 1 working day');
-    expect(shown).not.toMatch(/[：（）]/);
+    expect(shown).not.toMatch(/[：（）　]/);
   });
 });
