@@ -1,7 +1,7 @@
 /**
  * /周报 订阅|退订 (/digest on|off): a leader subscribes to the weekly digest card, in p2p with
  * the bot (the card is personal). The card covers the chats the leader oversees
- * (schedules/digest.ts leaderChatIds), so subscribing reveals nothing new to anyone.
+ * (bot/domain/roles.ts oversees and answersFor), so subscribing reveals nothing new to anyone.
  */
 import { DEFAULT_SETTINGS } from '../bot/domain/types.js';
 import type { CommandHandler } from '../bot/router.js';

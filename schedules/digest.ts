@@ -33,9 +33,9 @@ import {
   type FigureTaskCore,
   type Period,
 } from '../bot/domain/figures.js';
-import { answersFor, decidesOn, isOpen, leadOf, oversees } from '../bot/domain/roles.js';
+import { decidesOn, isOpen, oversees } from '../bot/domain/roles.js';
 import { extensionIsLive } from '../bot/domain/task.js';
-import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage, type Task } from '../bot/domain/types.js';
+import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage } from '../bot/domain/types.js';
 import { DIGEST_SHOWN, leaderDigestCard, weeklySummaryCard, type DigestView, type ExceptionTask, type LeaderDigestInput } from '../bot/cards/digest.js';
 import { settingsOf, type ChatRow } from '../db/chats.js';
 import { commitChange } from '../db/commit.js';
@@ -74,25 +74,10 @@ export function digestMoment(calendar: DigestCalendar, now: Date, weekday: numbe
   return calendar.at(calendar.isWorkday(day) ? day : target, time);
 }
 
-/** A whole tenant's digest data in memory: what leaderDigestInput reads (tests, the benchmark). */
-export interface TenantDigestData {
-  tasks: Task[];
-  events: FigureEvent[];
-  directory: Directory;
-  chats: ChatRow[];
-}
-
 /** Chats where the leader is the configured supervisor or an admin (owner). */
-function configuredChatIds(leaderId: string, chats: readonly ChatRow[]): Set<string> {
+export function configuredChatIds(leaderId: string, chats: readonly ChatRow[]): Set<string> {
   const ids = new Set<string>();
   for (const c of chats) if (oversees(leaderId, settingsOf(c))) ids.add(c.chatId);
-  return ids;
-}
-
-/** The leader's chats: configured supervisor or admin there, or creator/supervisor of a task in it. */
-export function leaderChatIds(leaderId: string, chats: readonly ChatRow[], tasks: readonly Task[]): Set<string> {
-  const ids = configuredChatIds(leaderId, chats);
-  for (const t of tasks) if (answersFor(t, leaderId)) ids.add(t.chatId);
   return ids;
 }
 
@@ -162,17 +147,7 @@ export class LeaderTally {
   }
 }
 
-const supervisorsOf = (chats: readonly ChatRow[]) => new Map(chats.map((c) => [c.chatId, settingsOf(c).supervisorId]));
-
-/** Builds a leader's card input from the tenant's data held in memory (pure given the data). */
-export function leaderDigestInput(leaderId: string, data: TenantDigestData, period: Period, now: Date, calendar: DigestCalendar): LeaderDigestInput {
-  const chatIds = leaderChatIds(leaderId, data.chats, data.tasks);
-  const departmentOf = (u: string) => data.directory.departmentOf[u];
-  const tally = new LeaderTally(leaderId, period, now, calendar, departmentOf, supervisorsOf(data.chats), chatIds.size > 0);
-  for (const t of data.tasks) if (chatIds.has(t.chatId)) tally.addTask(t, leadOf(t));
-  for (const e of data.events) tally.addEvent(e);
-  return tally.result();
-}
+export const supervisorsOf = (chats: readonly ChatRow[]) => new Map(chats.map((c) => [c.chatId, settingsOf(c).supervisorId]));
 
 function viewOf(deps: Deps, now: Date, directory: Directory, chats: readonly ChatRow[]): DigestView {
   return {

@@ -18,7 +18,8 @@ import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { listChats, listSubscribers, loadDirectory, loadFigureEvents, loadFigureTasks } from '../../db/figures.js';
 import { chats, subscriptions, taskAssignees, taskEvents, tasks, users } from '../../db/schema.js';
 import { toRow } from '../../db/tasks.js';
-import { leaderDigestInput, runDigest, type TenantDigestData } from '../../schedules/digest.js';
+import { runDigest } from '../../schedules/digest.js';
+import { leaderDigestInput, type TenantDigestData } from '../schedules/digest-reference.js';
 import { LedgerTooLargeError } from '../../bot/ledger-xlsx.js';
 import { LEDGER_MAX_BYTES, ledgerWorkbook } from '../../handlers/ledger.js';
 

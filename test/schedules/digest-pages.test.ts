@@ -14,7 +14,8 @@ import { leaderDigestCard, weeklySummaryCard, type DigestView, type LeaderDigest
 import { saveChatSettings, settingsOf, upsertChat } from '../../db/chats.js';
 import { listChats, loadDirectory, loadFigureEvents, loadFigureTasks } from '../../db/figures.js';
 import { outbox, subscriptions } from '../../db/schema.js';
-import { leaderChatIds, runDigest } from '../../schedules/digest.js';
+import { runDigest } from '../../schedules/digest.js';
+import { leaderChatIds } from './digest-reference.js';
 import { GROUP, OTHER_GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
 import { makeTask, seedDirectory, seedTask } from './digest-seed.js';
 
