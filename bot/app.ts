@@ -3,7 +3,7 @@
  * acknowledges; everything else happens in bot/ingest.ts. Bad input is a 4xx and writes
  * nothing; only a database that cannot store the event answers 503 (Lark retries then).
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { pingDb } from '../db/client.js';
 import type { Deps } from './deps.js';
 import { backlog, dispatchEnvelope } from './ingest.js';
@@ -55,6 +55,18 @@ export async function readLimited(req: Request, max: number): Promise<Uint8Array
 export interface AppOptions {
   /** Extra health facts (long-connection state, mode). */
   health?: () => Record<string, unknown>;
+  /**
+   * Whether the caller is on this machine: only then does /healthz say more than ok / not ok
+   * (the mode, the database, the long connection's error text). Absent: never.
+   */
+  isLoopback?: (c: Context) => boolean;
+}
+
+/** For @hono/node-server: the peer address is 127.0.0.0/8 or ::1. */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.replace(/^::ffff:/, '');
+  return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
 }
 
 export function createApp(deps: Deps, router: Router, opts: AppOptions = {}): Hono {
@@ -70,8 +82,17 @@ export function createApp(deps: Deps, router: Router, opts: AppOptions = {}): Ho
     } catch {
       db = 'unavailable';
     }
-    const body = { ok: db === 'ok', db, ...(inbox ? { inbox } : {}), ...(opts.health?.() ?? {}) };
-    return c.json(body, db === 'ok' ? 200 : 503);
+    const ok = db === 'ok';
+    let local = false;
+    try {
+      local = opts.isLoopback?.(c) ?? false;
+    } catch {
+      local = false;
+    }
+    // Anyone may ask whether the bot is up; only the machine itself hears the details.
+    if (!local) return c.json({ ok }, ok ? 200 : 503);
+    const body = { ok, db, ...(inbox ? { inbox } : {}), ...(opts.health?.() ?? {}) };
+    return c.json(body, ok ? 200 : 503);
   });
 
   app.post('/lark/events', async (c) => {

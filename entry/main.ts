@@ -6,9 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { dispatchEnvelope, recoverInbox } from '../bot/ingest.js';
 import { createRouter } from '../handlers/index.js';
-import { createApp } from '../bot/app.js';
+import { createApp, isLoopbackPeer } from '../bot/app.js';
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
 import { loadCalendar } from '../db/calendar.js';
@@ -58,7 +59,10 @@ export async function main(env: Record<string, string | undefined> = process.env
   const router = createRouter();
 
   let ws: LongConnection | null = null;
-  const app = createApp(deps, router, { health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state(), problem: ws.problem() } : {}) }) });
+  const app = createApp(deps, router, {
+    health: () => ({ mode: config.LARK_MODE, ...(ws ? { longConnection: ws.state(), problem: ws.problem() } : {}) }),
+    isLoopback: (c) => isLoopbackPeer(getConnInfo(c).remote.address),
+  });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   log.info({ url: `http://${config.HOST}:${config.PORT}`, mode: config.LARK_MODE, db: redactSecrets(config.DATABASE_URL, secrets) }, 'duban listening');
 
