@@ -1,7 +1,8 @@
 /**
  * The one table from what people do to the domain Action it means (bot/domain/task.ts): each
  * typed verb, a reply to a bot message, and each card button. /办结 has its own handler
- * (handlers/done.ts) only to pick up a file sent with it as evidence. Every entry goes through
+ * (handlers/done.ts) only to pick up a file sent with it as evidence, /通过 (handlers/approve.ts)
+ * only to move a 回头看 time outside working time to the next working morning. Every entry goes through
  * applyAction (handlers/act.ts), so a reply or a button cannot do what the command would refuse.
  */
 import { FORM_FIELDS } from '../bot/cards/task.js';

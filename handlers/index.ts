@@ -5,6 +5,7 @@
 import { Router } from '../bot/router.js';
 import { progressByReply, TASK_BUTTONS, verbHandler } from './actions.js';
 import { assign } from './assign.js';
+import { approve } from './approve.js';
 import { done } from './done.js';
 import { listButton, showButton, taskButton } from './card-actions.js';
 import { help, hint, welcome } from './help.js';
@@ -28,7 +29,7 @@ export function registerHandlers(r: Router): void {
   r.command('accept', verbHandler('accept')); // 签收
   r.command('progress', verbHandler('progress')); // 进展
   r.command('done', done); // 办结
-  r.command('approve', verbHandler('approve')); // 通过
+  r.command('approve', approve); // 通过
   r.command('reject', verbHandler('reject')); // 退回
   r.command('extend', verbHandler('extend')); // 延期
   r.command('approve_extension', verbHandler('approve_extension')); // 同意延期

@@ -121,6 +121,10 @@ export const task: Catalogue = {
   },
   'task.reply.approved': { zh: '#{n}「{title}」已通过，办结。{revisit}', en: '#{n} "{title}" approved and closed.{revisit}' },
   'task.reply.approved_revisit': { zh: '将于 {at} 回头看。', en: ' It will be revisited on {at}.' },
+  'task.reply.revisit_moved': {
+    zh: '回头看时间 {asked} 不在工作时间，已顺延至下一个工作日上午 {at}。',
+    en: 'The follow-up time {asked} is outside working time; it moves to the next working morning, {at}.',
+  },
   'task.reply.returned': {
     zh: '#{n} 已退回，{lead} 请继续办理。原因：{reason}',
     en: '#{n} was returned; {lead}, please continue. Reason: {reason}',

@@ -489,7 +489,6 @@ describe('the seeded sandbox (no browser)', () => {
     const summary = tasks
       .sort((a, b) => a.number - b.number)
       .map((t) => `${t.number} ${t.state} ${['assigned', 'in_progress', 'submitted'].includes(t.state) ? lightOf(t, now, deps.calendar, settings) : '-'}`);
-    // A submitted task waits for its reviewer: nobody's overdue item, so green.
     expect(summary).toEqual(['1 in_progress yellow', '2 assigned red', '3 done -', '4 submitted green', '5 assigned green']);
     expect(settings.supervisorId).toBe(personByKey('wang')!.openId);
     const ledger = await runVerifyLedger(deps);

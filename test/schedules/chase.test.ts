@@ -170,6 +170,10 @@ describe('revisit job', () => {
     await bot.settle();
     await bot.say({ from: 'chief', text: '/通过 #1 回头看 2026-12-05 10:00' }); // a Saturday
     await bot.settle();
+    // Moved to the next working morning, and the one reply says so.
+    const reply = bot.fake.textOf(bot.fake.messages.at(-1)!);
+    expect(reply).toContain('已顺延至下一个工作日上午');
+    expect(reply).toContain('12月7日');
     const task = (await bot.deps.db.query.tasks.findFirst())!;
     expect(task.state).toBe('done');
 
@@ -177,8 +181,10 @@ describe('revisit job', () => {
     await run('revisit', '2026-12-04T10:00:00+08:00');
     await run('revisit', '2026-12-05T10:00:00+08:00');
     expect(since(n)).toEqual([]);
-    await run('revisit', '2026-12-07T09:10:00+08:00'); // Monday, the next working moment
-    await run('revisit', '2026-12-07T09:20:00+08:00');
+    await run('revisit', '2026-12-07T09:20:00+08:00'); // Monday, before the moved time
+    expect(since(n)).toEqual([]);
+    await run('revisit', '2026-12-07T09:30:00+08:00'); // the next working morning
+    await run('revisit', '2026-12-07T09:40:00+08:00');
     const asked = since(n);
     expect(asked).toHaveLength(1);
     expect(asked[0]!.chatId).toBe(bot.fake.messagesTo(PEOPLE.chief.openId)[0]?.chatId);
