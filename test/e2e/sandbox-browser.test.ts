@@ -245,6 +245,13 @@ describe('the sandbox in a browser', () => {
     // The lights are drawn, not left to an emoji font.
     expect(await page.locator('#messages .light-dot').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390.png') });
+    // A table wider than its card (narrowed here: a longer chat list does it for real) says so.
+    await page.addStyleTag({ content: '#messages .table-wrap { max-width: 220px; }' });
+    await page.evaluate(() => window.dispatchEvent(new Event('resize')));
+    await expect.poll(() => page.locator('#messages .scroll-hint').count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    expect(await page.locator('#messages .scroll-hint').first().textContent()).toContain('左右滑动');
+    await page.locator('#messages .scroll-hint').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390-wide-table.png') });
     await page.setViewportSize({ width: 1200, height: 900 });
   }, 180_000);
 });
