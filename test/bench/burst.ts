@@ -65,6 +65,9 @@ async function startBot(dbUrl: string, larkUrl: string): Promise<Bot> {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'error',
+      // Measures the pipeline, not the per-person limit (test/hostile/bursts.test.ts covers that).
+      DUBAN_COMMANDS_PER_MINUTE: '100000',
+      DUBAN_HINT_EVERY_MINUTES: '0',
     }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });

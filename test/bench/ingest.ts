@@ -41,6 +41,9 @@ export async function benchChatter(seconds = 5): Promise<Record<string, string |
     DATABASE_URL: `file:${join(dir, 'bot.db')}`,
     PORT: String(botPort),
     LOG_LEVEL: 'error',
+    // Measures the pipeline, not the per-person limit (test/hostile/bursts.test.ts covers that).
+    DUBAN_COMMANDS_PER_MINUTE: '100000',
+    DUBAN_HINT_EVERY_MINUTES: '0',
   });
   const bare = start(['test/bench/bare-insert.ts', join(dir, 'bare.db'), String(barePort)], {});
   try {

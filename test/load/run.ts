@@ -93,6 +93,9 @@ async function main(): Promise<void> {
     DATABASE_URL: dbUrl,
     DUBAN_TZ: 'Asia/Shanghai',
     LOG_LEVEL: 'error',
+    // Measures the pipeline, not the per-person limit (test/hostile/bursts.test.ts covers that).
+    DUBAN_COMMANDS_PER_MINUTE: '100000',
+    DUBAN_HINT_EVERY_MINUTES: '0',
   };
 
   // Overdue work for the chase job: created two weeks ago, due three days ago, never signed.
