@@ -5,7 +5,7 @@
  * could ask — and the reply says so.
  */
 import type { BotContext } from '../bot/context.js';
-import { formatDateTime } from '../bot/cards/task.js';
+import { formatDateTime } from '../bot/cards/time.js';
 import type { CommandHandler } from '../bot/router.js';
 import { getChatSettings } from '../db/chats.js';
 import { applyAction, loadTask } from './act.js';

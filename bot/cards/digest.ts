@@ -18,6 +18,7 @@ import type { Counts, DueItem, Figures, RedItem, WeekRate } from '../domain/figu
 import { scoreFormula, scoreOf } from '../domain/score.js';
 import { escapeInline, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
+import { shortDate, shortDateTime } from './time.js';
 
 export type Card = Record<string, unknown>;
 
@@ -51,39 +52,6 @@ export interface DigestView {
 }
 
 // ───────────────────────── formatting ─────────────────────────
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function parts(d: Date, tz: string): Record<string, string> {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-      hourCycle: 'h23',
-    });
-    formatters.set(tz, f);
-  }
-  return Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value]));
-}
-const ZH_WEEKDAY: Record<string, string> = { Mon: '一', Tue: '二', Wed: '三', Thu: '四', Fri: '五', Sat: '六', Sun: '日' };
-
-/** `12月4日（周五）18:00` / `Fri 12/4 18:00`. */
-export function shortDateTime(d: Date, view: Pick<DigestView, 'lang' | 'tz'>): string {
-  const p = parts(d, view.tz);
-  return view.lang === 'zh'
-    ? `${p.month}月${p.day}日（周${ZH_WEEKDAY[p.weekday!] ?? ''}）${p.hour}:${p.minute}`
-    : `${p.weekday} ${p.month}/${p.day} ${p.hour}:${p.minute}`;
-}
-
-/** `12月4日` / `12/4`. */
-export function shortDate(d: Date, view: Pick<DigestView, 'lang' | 'tz'>): string {
-  const p = parts(d, view.tz);
-  return view.lang === 'zh' ? `${p.month}月${p.day}日` : `${p.month}/${p.day}`;
-}
 
 export function rateText(rate: number | null, lang: Lang): string {
   return rate === null ? t(lang, 'digest_rate_na') : `${Math.round(rate * 100)}%`;

@@ -16,6 +16,7 @@ import { lightWithReason, type LightCalendar, type LightFields, type LightSettin
 import { provisionalYearOf } from '../domain/calendar.js';
 import { isOpen, supervisorOf } from '../domain/roles.js';
 import { extensionIsLive } from '../domain/task.js';
+import { formatDateTime } from './time.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
 
@@ -68,43 +69,6 @@ export function paren(lang: Lang, s: string): string {
 }
 /** How many characters of the title a card header shows; the body has it whole. */
 export const HEADER_TITLE_MAX = 40;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function partsOf(d: Date, tz: string): Record<string, string> {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-      hourCycle: 'h23',
-    });
-    formatters.set(tz, f);
-  }
-  const out: Record<string, string> = {};
-  for (const p of f.formatToParts(d)) out[p.type] = p.value;
-  return out;
-}
-
-const ZH_WEEKDAY: Record<string, string> = { Mon: '一', Tue: '二', Wed: '三', Thu: '四', Fri: '五', Sat: '六', Sun: '日' };
-const EN_MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `12月4日（周五）18:00`, with the year when it is not `now`'s year; `Fri 4 Dec 18:00` in English. */
-export function formatDateTime(d: Date, view: Pick<CardView, 'lang' | 'tz' | 'now'>, withWeekday = true): string {
-  const p = partsOf(d, view.tz);
-  const sameYear = partsOf(view.now, view.tz).year === p.year;
-  const hm = `${p.hour}:${p.minute}`;
-  if (view.lang === 'zh') {
-    const date = `${sameYear ? '' : `${p.year}年`}${p.month}月${p.day}日`;
-    return `${date}${withWeekday ? `（周${ZH_WEEKDAY[p.weekday!] ?? ''}）` : ''} ${hm}`;
-  }
-  const date = `${p.day} ${EN_MONTH[Number(p.month) - 1]}${sameYear ? '' : ` ${p.year}`}`;
-  return `${withWeekday ? `${p.weekday} ` : ''}${date} ${hm}`;
-}
 
 /** "还剩 N 个工作日" / "今天到期" / "已逾期 N 个工作日", counted on the working calendar. */
 export function dueText(task: Pick<Task, 'dueAt'> & Partial<Pick<Task, 'state' | 'submittedAt'>>, view: CardView): string {
