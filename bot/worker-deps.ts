@@ -110,8 +110,8 @@ export function createWorkerLogger(level: string): Logger {
 // changed secret or database (a new deployment shares no isolate anyway) never gets a stale one.
 
 const larkClients = new Map<string, LarkApi>();
-const botOpenIds = new Map<string, Promise<string>>();
-const calendars = new Map<string, { loadedAt: number; calendar: Promise<WorkCalendar> }>();
+const botOpenIds = new Map<string, { at: number; failed: boolean; openId: Promise<string> }>();
+const calendars = new Map<string, { loadedAt: number; failed: boolean; calendar: Promise<WorkCalendar> }>();
 
 function larkFor(config: Config): LarkApi {
   const key = `${config.LARK_DOMAIN}\n${config.LARK_APP_ID}\n${config.LARK_APP_SECRET}`;
@@ -123,27 +123,37 @@ function larkFor(config: Config): LarkApi {
   return api;
 }
 
+/**
+ * A lookup that failed is remembered this long: anonymous requests (a scanner on /healthz or
+ * /lark/events) must not make every request ask Lark and the database again.
+ */
+export const FAILED_LOOKUP_TTL_MS = 30_000;
+
 /** The bot's open_id never changes for an app, so one bot-info call per isolate is enough. */
-function botOpenIdFor(config: Config, lark: LarkApi): Promise<string> {
+function botOpenIdFor(config: Config, lark: LarkApi, nowMs: number): Promise<string> {
   const key = `${config.LARK_DOMAIN}\n${config.LARK_APP_ID}`;
-  let p = botOpenIds.get(key);
-  if (!p) {
-    p = lark.botInfo().then((b) => b.openId);
-    // A failure is not remembered: the next request asks again.
-    p.catch(() => botOpenIds.delete(key));
-    botOpenIds.set(key, p);
-  }
-  return p;
+  const hit = botOpenIds.get(key);
+  if (hit && (!hit.failed || nowMs - hit.at < FAILED_LOOKUP_TTL_MS)) return hit.openId;
+  const entry = { at: nowMs, failed: false, openId: lark.botInfo().then((b) => b.openId) };
+  entry.openId.catch(() => {
+    entry.failed = true;
+    entry.at = Date.now();
+  });
+  botOpenIds.set(key, entry);
+  return entry.openId;
 }
 
 function calendarFor(config: Config, handle: DbHandle, nowMs: number): Promise<WorkCalendar> {
   const key = `${config.DATABASE_URL}\n${config.DUBAN_TZ}`;
   const hit = calendars.get(key);
-  if (hit && nowMs - hit.loadedAt < CALENDAR_TTL_MS) return hit.calendar;
-  const calendar = loadCalendar(handle, config.DUBAN_TZ);
-  calendar.catch(() => calendars.delete(key));
-  calendars.set(key, { loadedAt: nowMs, calendar });
-  return calendar;
+  if (hit && nowMs - hit.loadedAt < (hit.failed ? FAILED_LOOKUP_TTL_MS : CALENDAR_TTL_MS)) return hit.calendar;
+  const entry = { loadedAt: nowMs, failed: false, calendar: loadCalendar(handle, config.DUBAN_TZ) };
+  entry.calendar.catch(() => {
+    entry.failed = true;
+    entry.loadedAt = Date.now();
+  });
+  calendars.set(key, entry);
+  return entry.calendar;
 }
 
 /** Drops the per-isolate caches (tests that change the database under a running isolate). */
@@ -164,7 +174,7 @@ export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions):
   const client = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   const handle = wrapClient(client);
   const lark = opts.lark ?? larkFor(config);
-  const [botOpenId, calendar] = await Promise.all([env.LARK_BOT_OPEN_ID || botOpenIdFor(config, lark), calendarFor(config, handle, Date.now())]);
+  const [botOpenId, calendar] = await Promise.all([env.LARK_BOT_OPEN_ID || botOpenIdFor(config, lark, Date.now()), calendarFor(config, handle, Date.now())]);
 
   const inflight = new Set<Promise<unknown>>();
   let kicked = false;
