@@ -8,6 +8,11 @@
  * - Leader digest: p2p to each subscriber (/周报 订阅) at the office default (Friday 16:00),
  *   claimed with `leader:<user>:<week>`.
  *
+ * A missed slot (SPEC §4): until this week's moment comes, last week's digests that never went
+ * out (nothing ran between their moment and the week's end) are sent at the first tick in the
+ * chat's working time, once, covering last week (Monday–Sunday, as it stood at its end). Once
+ * this week's moment has come, last week's is no longer sent.
+ *
  * The claim and its outbox row are one transaction (db/commit.ts), so two instances or a rerun
  * send each digest once, and a crash leaves either both or neither.
  *
@@ -173,114 +178,155 @@ export async function runDigest(deps: Deps, now: Date, opts: DigestOptions = {})
   const today = cal.localDate(now);
   const week = isoWeekKey(today);
   const monday = weekStartYmd(today);
-  const period: Period = { from: cal.at(monday, '00:00'), to: now };
-  const since = cal.at(addDaysYmd(monday, -7 * (TREND_WEEKS - 1)), '00:00');
+  const lastMonday = addDaysYmd(monday, -7);
+  const thisWeekStart = cal.at(monday, '00:00');
+  const current: WeekSlot = { week, asOf: now, period: { from: thisWeekStart, to: now } };
+  // Last week's slot, for a digest whose moment passed while nothing ran (SPEC §4): the whole
+  // of that week, as it stood at its end.
+  const previous: WeekSlot = { week: isoWeekKey(lastMonday), asOf: thisWeekStart, period: { from: cal.at(lastMonday, '00:00'), to: thisWeekStart } };
   const run: DigestRun = { groups: 0, leaders: 0 };
 
   for (const tenantKey of await listTenants(deps.db)) {
     const chats = await listChats(deps.db, tenantKey);
     const isDue = (s: Pick<ChatSettings, 'digestWeekday' | 'digestTime'>) => digestMoment(cal, now, s.digestWeekday, s.digestTime).getTime() <= now.getTime();
-    const chatKey = (chatId: string) => `digest:${chatId}:${week}`;
-    const leaderKey = (userId: string) => `leader:${userId}:${week}`;
-    let dueChats = chats.filter((c) => c.chatType !== 'p2p' && isDue(settingsOf(c)));
-    let leaders = isDue(DEFAULT_SETTINGS) ? await listSubscribers(deps.db, tenantKey) : [];
-    // Every tick after the digest time lands here: skip the heavy load once all went out.
-    const taken = await claimedKeys(deps.db, [...dueChats.map((c) => chatKey(c.chatId)), ...leaders.map(leaderKey)]);
-    dueChats = dueChats.filter((c) => !taken.has(chatKey(c.chatId)));
-    leaders = leaders.filter((u) => !taken.has(leaderKey(u)));
-    if (dueChats.length === 0 && leaders.length === 0) continue;
-
-    const directory = await loadDirectory(deps.db, tenantKey);
-    const departmentOf = (u: string) => directory.departmentOf[u];
-    const view = viewOf(deps, now, directory, chats);
-
-    // Each leader's chats, and so which tallies each chat's tasks go to.
-    const byTasks = leaders.length ? await chatsOfTasksBy(deps.db, tenantKey, since, leaders) : new Map<string, Set<string>>();
-    const chatSupervisor = supervisorsOf(chats);
-    const leaderTallies: LeaderTally[] = [];
-    const leadersOfChat = new Map<string, LeaderTally[]>();
-    for (const leaderId of leaders) {
-      const chatIds = configuredChatIds(leaderId, chats);
-      for (const id of byTasks.get(leaderId) ?? []) chatIds.add(id);
-      const tally = new LeaderTally(leaderId, period, now, cal, departmentOf, chatSupervisor, chatIds.size > 0);
-      leaderTallies.push(tally);
-      for (const id of chatIds) {
-        const list = leadersOfChat.get(id);
-        if (list) list.push(tally);
-        else leadersOfChat.set(id, [tally]);
-      }
-    }
-
-    const dueIds = new Set(dueChats.map((c) => c.chatId));
-    const read = [...new Set([...dueIds, ...leadersOfChat.keys()])];
-    const summaries = new Map<string, FigureTally>();
-    const pages = figureTaskPages(deps.db, tenantKey, since, read, period, opts.pageSize ?? FIGURE_PAGE_SIZE);
-    for await (const page of pages) {
-      const chatOf = new Map<number, string>();
-      for (const t of page.tasks) {
-        chatOf.set(t.id, t.chatId);
-        if (dueIds.has(t.chatId) && isActiveIn(t, period)) {
-          let tally = summaries.get(t.chatId);
-          if (!tally)
-            summaries.set(
-              t.chatId,
-              (tally = new FigureTally(period, now, cal, departmentOf, { red: DIGEST_SHOWN.red, dueNextWeek: DIGEST_SHOWN.dueNextWeek })),
-            );
-          tally.addTask(t, t.leadId);
-        }
-        for (const l of leadersOfChat.get(t.chatId) ?? []) l.addTask(t, t.leadId);
-      }
-      for (const e of page.events) {
-        const chatId = chatOf.get(e.taskId);
-        if (chatId === undefined) continue;
-        summaries.get(chatId)?.addEvent(e);
-        for (const l of leadersOfChat.get(chatId) ?? []) l.addEvent(e);
-      }
-      for (const tally of summaries.values()) tally.release();
-      for (const l of leaderTallies) l.release();
-      // Done with the page's rows: let them go before the commits below wait on the database.
-      page.tasks = [];
-      page.events = [];
-
-      for (const chatId of page.complete) {
-        if (!dueIds.has(chatId)) continue;
-        const tally = summaries.get(chatId);
-        summaries.delete(chatId);
-        if (!tally?.tasks) {
-          // Claimed without a message, so later ticks this week need not load the tenant for it.
-          await commitChange(deps.db, { tenantKey, now, claims: [{ key: chatKey(chatId), kind: 'digest_empty' }], messages: [] });
-          continue;
-        }
-        const message: OutMessage = {
-          kind: 'send',
-          to: { type: 'chat_id', id: chatId },
-          msgType: 'interactive',
-          content: weeklySummaryCard(tally.result(), chatId, view),
-        };
-        const done = await commitChange(deps.db, {
-          tenantKey,
-          now,
-          claims: [{ key: chatKey(chatId), kind: 'digest' }],
-          messages: [message],
-        });
-        if (done) run.groups++;
-      }
-    }
-
-    for (const tally of leaderTallies) {
-      const card = leaderDigestCard(tally.result(), view);
-      const done = await commitChange(deps.db, {
-        tenantKey,
-        now,
-        claims: [{ key: leaderKey(tally.leaderId), kind: 'leader_digest' }],
-        messages: [{ kind: 'send', to: { type: 'open_id', id: tally.leaderId }, msgType: 'interactive', content: card }],
-      });
-      if (done) run.leaders++;
-    }
+    // Before this week's moment, last week's digest is still owed if it never went out: it goes
+    // at the first tick in working time. Once this week's moment has come, last week's is dropped.
+    const owesPrevious = (s: ChatSettings) => !isDue(s) && cal.isWorkingTime(now, { start: s.workStart, end: s.workEnd }, s.quiet);
+    const groups = chats.filter((c) => c.chatType !== 'p2p');
+    const subscribers = await listSubscribers(deps.db, tenantKey);
+    const owedChats = groups.filter((c) => owesPrevious(settingsOf(c)));
+    await sendWeek(deps, tenantKey, chats, previous, owedChats, owesPrevious(DEFAULT_SETTINGS) ? subscribers : [], run, opts, now);
+    await sendWeek(
+      deps,
+      tenantKey,
+      chats,
+      current,
+      groups.filter((c) => isDue(settingsOf(c))),
+      isDue(DEFAULT_SETTINGS) ? subscribers : [],
+      run,
+      opts,
+      now,
+    );
   }
   if (run.groups || run.leaders) {
     log.info({ week, groups: run.groups, leaders: run.leaders }, 'weekly digests queued');
     deps.kickOutbox();
   }
   return run;
+}
+
+/** One ISO week's digests; `asOf` is the moment its figures are read at. */
+interface WeekSlot {
+  week: string;
+  asOf: Date;
+  period: Period;
+}
+
+/** Sends the week's summary to each of `dueChats` and its card to each of `dueLeaders`, each once (its claim). */
+async function sendWeek(
+  deps: Deps,
+  tenantKey: string,
+  chats: readonly ChatRow[],
+  slot: WeekSlot,
+  dueChats: ChatRow[],
+  dueLeaders: string[],
+  run: DigestRun,
+  opts: DigestOptions,
+  sentAt: Date,
+): Promise<void> {
+  const cal = deps.calendar;
+  const { week, period, asOf: now } = slot;
+  const since = cal.at(addDaysYmd(cal.localDate(period.from), -7 * (TREND_WEEKS - 1)), '00:00');
+  const chatKey = (chatId: string) => `digest:${chatId}:${week}`;
+  const leaderKey = (userId: string) => `leader:${userId}:${week}`;
+  // Every tick after the digest time lands here: skip the heavy load once all went out.
+  const taken = await claimedKeys(deps.db, [...dueChats.map((c) => chatKey(c.chatId)), ...dueLeaders.map(leaderKey)]);
+  dueChats = dueChats.filter((c) => !taken.has(chatKey(c.chatId)));
+  const leaders = dueLeaders.filter((u) => !taken.has(leaderKey(u)));
+  if (dueChats.length === 0 && leaders.length === 0) return;
+
+  const directory = await loadDirectory(deps.db, tenantKey);
+  const departmentOf = (u: string) => directory.departmentOf[u];
+  const view = viewOf(deps, now, directory, chats);
+
+  // Each leader's chats, and so which tallies each chat's tasks go to.
+  const byTasks = leaders.length ? await chatsOfTasksBy(deps.db, tenantKey, since, leaders) : new Map<string, Set<string>>();
+  const chatSupervisor = supervisorsOf(chats);
+  const leaderTallies: LeaderTally[] = [];
+  const leadersOfChat = new Map<string, LeaderTally[]>();
+  for (const leaderId of leaders) {
+    const chatIds = configuredChatIds(leaderId, chats);
+    for (const id of byTasks.get(leaderId) ?? []) chatIds.add(id);
+    const tally = new LeaderTally(leaderId, period, now, cal, departmentOf, chatSupervisor, chatIds.size > 0);
+    leaderTallies.push(tally);
+    for (const id of chatIds) {
+      const list = leadersOfChat.get(id);
+      if (list) list.push(tally);
+      else leadersOfChat.set(id, [tally]);
+    }
+  }
+
+  const dueIds = new Set(dueChats.map((c) => c.chatId));
+  const read = [...new Set([...dueIds, ...leadersOfChat.keys()])];
+  const summaries = new Map<string, FigureTally>();
+  const pages = figureTaskPages(deps.db, tenantKey, since, read, period, opts.pageSize ?? FIGURE_PAGE_SIZE);
+  for await (const page of pages) {
+    const chatOf = new Map<number, string>();
+    for (const t of page.tasks) {
+      chatOf.set(t.id, t.chatId);
+      if (dueIds.has(t.chatId) && isActiveIn(t, period)) {
+        let tally = summaries.get(t.chatId);
+        if (!tally)
+          summaries.set(t.chatId, (tally = new FigureTally(period, now, cal, departmentOf, { red: DIGEST_SHOWN.red, dueNextWeek: DIGEST_SHOWN.dueNextWeek })));
+        tally.addTask(t, t.leadId);
+      }
+      for (const l of leadersOfChat.get(t.chatId) ?? []) l.addTask(t, t.leadId);
+    }
+    for (const e of page.events) {
+      const chatId = chatOf.get(e.taskId);
+      if (chatId === undefined) continue;
+      summaries.get(chatId)?.addEvent(e);
+      for (const l of leadersOfChat.get(chatId) ?? []) l.addEvent(e);
+    }
+    for (const tally of summaries.values()) tally.release();
+    for (const l of leaderTallies) l.release();
+    // Done with the page's rows: let them go before the commits below wait on the database.
+    page.tasks = [];
+    page.events = [];
+
+    for (const chatId of page.complete) {
+      if (!dueIds.has(chatId)) continue;
+      const tally = summaries.get(chatId);
+      summaries.delete(chatId);
+      if (!tally?.tasks) {
+        // Claimed without a message, so later ticks this week need not load the tenant for it.
+        await commitChange(deps.db, { tenantKey, now: sentAt, claims: [{ key: chatKey(chatId), kind: 'digest_empty' }], messages: [] });
+        continue;
+      }
+      const message: OutMessage = {
+        kind: 'send',
+        to: { type: 'chat_id', id: chatId },
+        msgType: 'interactive',
+        content: weeklySummaryCard(tally.result(), chatId, view),
+      };
+      const done = await commitChange(deps.db, {
+        tenantKey,
+        now: sentAt,
+        claims: [{ key: chatKey(chatId), kind: 'digest' }],
+        messages: [message],
+      });
+      if (done) run.groups++;
+    }
+  }
+
+  for (const tally of leaderTallies) {
+    const card = leaderDigestCard(tally.result(), view);
+    const done = await commitChange(deps.db, {
+      tenantKey,
+      now: sentAt,
+      claims: [{ key: leaderKey(tally.leaderId), kind: 'leader_digest' }],
+      messages: [{ kind: 'send', to: { type: 'open_id', id: tally.leaderId }, msgType: 'interactive', content: card }],
+    });
+    if (done) run.leaders++;
+  }
 }

@@ -100,8 +100,9 @@ describe('runDigest', () => {
     await seedOffice(bot);
     await bot.deps.db.insert(subscriptions).values({ tenantKey: TENANT, userId: PEOPLE.leader.openId, createdAt: bj('2026-11-01T09:00') });
 
-    // Thursday: not yet.
-    expect(await runDigest(bot.deps, bj('2026-12-03T16:00'))).toEqual({ groups: 0, leaders: 0 });
+    // Thursday: not yet. Only last week's leader card, which never went out (nothing ran then),
+    // is sent at this first tick; the groups had no tasks last week.
+    expect(await runDigest(bot.deps, bj('2026-12-03T16:00'))).toEqual({ groups: 0, leaders: 1 });
     // Friday 15:59: not yet.
     expect(await runDigest(bot.deps, bj('2026-12-04T15:59'))).toEqual({ groups: 0, leaders: 0 });
 
