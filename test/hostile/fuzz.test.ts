@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../../bot/app.js';
 import { t } from '../../bot/i18n.js';
 import { parseCommand, parseReply } from '../../bot/parse/command.js';
 import { ParseError } from '../../bot/parse/errors.js';
@@ -17,8 +18,17 @@ import { ENCRYPT_KEY, GROUP, PEOPLE, TENANT, VERIFICATION_TOKEN, testBot, type T
 import { cardActionEvent, encrypt, messageEvent, sign, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 import { rowCounts } from './support.js';
 
-/** Cases per property; they add up to 10,000. */
-export const FUZZ_CASES = { rawRequests: 3_000, signedGarbage: 2_000, cardPayloads: 600, messages: 700, parser: 3_400, farDates: 300 } as const;
+/** Cases per property; they add up to 10,300. */
+export const FUZZ_CASES = {
+  rawRequests: 3_000,
+  signedGarbage: 2_000,
+  cardPayloads: 600,
+  messages: 700,
+  parser: 3_400,
+  farDates: 300,
+  chunkedBodies: 100,
+  oddIds: 200,
+} as const;
 
 let bot: TestBot;
 const rejections: unknown[] = [];
@@ -322,6 +332,69 @@ describe('webhook fuzz', () => {
     expect(failed).toEqual([]);
     const [{ n }] = await bot.deps.db.all<{ n: number }>(sql`select count(*) as n from inbox where error is not null`);
     expect(Number(n)).toBe(0);
+  });
+
+  it(`chunked bodies without a length: 413 past 256 KB, else 401, never a write (${FUZZ_CASES.chunkedBodies} cases)`, async () => {
+    const before = await rowCounts(bot.deps.db);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 400 * 1024 }), fc.integer({ min: 1, max: 64 * 1024 }), async (total, chunk) => {
+        let sent = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(c) {
+            if (sent >= total) return c.close();
+            const n = Math.min(chunk, total - sent);
+            sent += n;
+            c.enqueue(new Uint8Array(n).fill(0x61));
+          },
+        });
+        const res = await bot.app.request('/lark/events', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+          duplex: 'half',
+        } as RequestInit);
+        expect(res.status).toBe(total > MAX_BODY_BYTES ? 413 : 401);
+      }),
+      { numRuns: FUZZ_CASES.chunkedBodies },
+    );
+    expect(await rowCounts(bot.deps.db)).toEqual(before);
+  });
+
+  it(`signed events whose ids are not Lark's shape are refused with a 400 and write nothing (${FUZZ_CASES.oddIds} cases)`, async () => {
+    const odd = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 40 }).filter((x) => !/^(ou|oc|om)_[A-Za-z0-9_-]{1,100}$/.test(x)),
+      fc.constantFrom('../../im/v1/chats/oc_group_office/members?x=', 'ou_a/b', 'oc_x/../y', 'om_x?y', 'ou_ä', `ou_${'a'.repeat(101)}`),
+    );
+    const field = fc.constantFrom('sender', 'mention', 'chat', 'message', 'parent');
+    const before = await rowCounts(bot.deps.db);
+    await fc.assert(
+      fc.asyncProperty(odd, field, async (id, where) => {
+        const env = messageEvent({
+          text: '@督办 /交办 @张三 起草通知',
+          chatId: GROUP,
+          sender: PEOPLE.chief.openId,
+          tenantKey: TENANT,
+          time: bot.clock.now(),
+          mentions: [
+            { openId: bot.deps.botOpenId, name: '督办' },
+            { openId: PEOPLE.zhang.openId, name: '张三' },
+          ],
+        }) as Record<string, any>;
+        const m = env.event.message;
+        if (where === 'sender') env.event.sender.sender_id.open_id = id;
+        if (where === 'mention') m.mentions[1].id.open_id = id;
+        if (where === 'chat') m.chat_id = id;
+        if (where === 'message') m.message_id = id;
+        if (where === 'parent') m.parent_id = id;
+        env.header.token = VERIFICATION_TOKEN;
+        const { body, headers } = signed(env);
+        const res = await post(body, headers);
+        expect(res.status).toBe(400);
+      }),
+      { numRuns: FUZZ_CASES.oddIds },
+    );
+    await bot.settle();
+    expect(await rowCounts(bot.deps.db)).toEqual(before);
   });
 
   it('nothing rejected unhandled during the fuzz', () => {
