@@ -52,6 +52,7 @@ export async function flush(ctx: BotContext & { committed?: boolean }, event: In
       tenantKey: event.tenantKey,
       now: ctx.deps.clock.now(),
       inboxEventId: ctx.committed ? undefined : event.eventId,
+      buzzDay: ctx.deps.calendar.localDate(ctx.now),
       messages: ctx.pending.splice(0),
     });
     ctx.deps.kickOutbox();
@@ -95,6 +96,7 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
         tenantKey: event.tenantKey,
         now: ctx.now,
         inboxEventId: ctx.committed ? undefined : event.eventId,
+        buzzDay: deps.calendar.localDate(ctx.now),
         messages: (saved) => [...queued, ...(typeof own === 'function' ? own(saved) : (own ?? []))],
       }).catch((err) => {
         pending.unshift(...queued);

@@ -23,6 +23,11 @@ export interface Change {
   messages?: readonly OutMessage[] | ((saved: Task | null) => readonly OutMessage[]);
   /** Reminder slots / one-time notices to claim; if any is already taken, nothing is written. */
   claims?: ReadonlyArray<{ key: string; kind: string; taskId?: number | null }>;
+  /**
+   * The local day (DUBAN_TZ, YYYY-MM-DD) whose 加急 budget a message's `urgentTo` spends; needed
+   * when any message carries one. See `spendBuzzes`.
+   */
+  buzzDay?: string;
   /** Further writes that belong to the same change (settings, subscriptions). */
   also?: (tx: Tx) => Promise<void>;
 }
@@ -44,6 +49,37 @@ export class AlreadyProcessedError extends Error {
 }
 
 class ClaimTakenError extends Error {}
+
+/** The claim of a person's one 加急 of a local day (SPEC §4: at most once per person per day). */
+export const buzzKey = (tenantKey: string, userId: string, day: string) => `u:${tenantKey}:${userId}:${day}`;
+
+/**
+ * The one rule for 加急, whichever path asks for it (an urgent assignment, a /催办, the chase):
+ * each person in a message's `urgentTo` is buzzed only if their claim for the day is free, and
+ * the claim is taken in the same transaction; the others are left out of the message's 加急.
+ */
+async function spendBuzzes(tx: Tx, tenantKey: string, day: string | undefined, messages: readonly OutMessage[], now: Date): Promise<OutMessage[]> {
+  const out: OutMessage[] = [];
+  for (const m of messages) {
+    if (m.kind !== 'send' || !m.urgentTo?.length) {
+      out.push(m);
+      continue;
+    }
+    if (!day) throw new Error('a message with 加急 needs the change to say its day (buzzDay)');
+    const { urgentTo, ...rest } = m;
+    const kept: string[] = [];
+    for (const u of new Set(urgentTo)) {
+      const r = await tx
+        .insert(sends)
+        .values({ key: buzzKey(tenantKey, u, day), tenantKey, taskId: null, kind: 'urgent', at: now })
+        .onConflictDoNothing()
+        .returning({ key: sends.key });
+      if (r.length) kept.push(u);
+    }
+    out.push(kept.length ? { ...rest, urgentTo: kept } : rest);
+  }
+  return out;
+}
 
 /**
  * Commits a change. Returns the saved task (or null when the change has none), or
@@ -71,7 +107,8 @@ export async function commitChange(db: Db, change: Change): Promise<{ task: Task
       let saved: Task | null = null;
       if (change.task) saved = await saveTask(tx, change.task.value, change.task.expectedVersion, change.now);
       if (saved && change.events?.length) await appendEvents(tx, change.tenantKey, saved.id, change.events);
-      const messages = typeof change.messages === 'function' ? change.messages(saved) : (change.messages ?? []);
+      const asked = typeof change.messages === 'function' ? change.messages(saved) : (change.messages ?? []);
+      const messages = await spendBuzzes(tx, change.tenantKey, change.buzzDay, asked, change.now);
       await enqueueMessages(
         tx,
         change.tenantKey,

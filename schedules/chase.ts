@@ -12,6 +12,8 @@
  *
  * 加急 buzzes a person at most once a day, on their message of the slot (their p2p card, or
  * the group 催办 that mentions them), and only for items `buzzWorthy` under the chat's policy.
+ * The day's budget is the one an urgent assignment or a /催办 spends too (db/commit.ts
+ * `spendBuzzes`): someone already buzzed today is mentioned without a second 加急.
  *
  * Cards turn red within one tick of their deadline: a task whose deadline passed since the
  * last run gets its cards refreshed (claim `t:<id>:red:<deadline>`), with no message to anyone.
@@ -26,7 +28,7 @@ import { batchRef, briefingCard, calendarMissingMessages, chatChaseText, itemOf,
 import { addDays } from '../bot/domain/calendar.js';
 import { buzzWorthy, missingCalendarYears, planReminders, type Reminder } from '../bot/domain/policy.js';
 import type { ChatSettings, OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
-import { commitChange } from '../db/commit.js';
+import { buzzKey, commitChange } from '../db/commit.js';
 import { appendEvents } from '../db/events.js';
 import { stableUuid } from '../db/outbox.js';
 import {
@@ -246,9 +248,9 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
 
   const today = cal.localDate(now);
   const slot = slotOf(deps, now);
-  const buzzKey = (tenantKey: string, u: string) => `u:${tenantKey}:${u}:${today}`;
+  const buzzOf = (tenantKey: string, u: string) => buzzKey(tenantKey, u, today);
   const everyone = new Set<string>();
-  for (const p of plans) for (const u of p.r.userIds) everyone.add(buzzKey(p.task.tenantKey, u));
+  for (const p of plans) for (const u of p.r.userIds) everyone.add(buzzOf(p.task.tenantKey, u));
   const taken = await claimedKeys(deps.db, [...plans.map((p) => p.r.key), ...notices.keys(), ...turningRed.keys(), ...everyone]);
   let claimed = 0;
   let messages = 0;
@@ -299,7 +301,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
       for (const b of batches) {
         for (const p of b.plans) {
           if (!buzzWorthy(p.task, p.r, settingsOfTask(p.task))) continue;
-          for (const u of b.to.type === 'open_id' ? [b.to.id] : [p.r.userIds[0]!]) if (!taken.has(buzzKey(tenantKey, u))) worthy.add(u);
+          for (const u of b.to.type === 'open_id' ? [b.to.id] : [p.r.userIds[0]!]) if (!taken.has(buzzOf(tenantKey, u))) worthy.add(u);
         }
       }
       for (const b of batches) {
@@ -344,7 +346,6 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
       const claims = [
         ...[...sending].map((p) => ({ key: p.r.key, kind: p.r.kind, taskId: p.task.id })),
         ...batches.map((b) => ({ key: b.key, kind: 'batch' })),
-        ...[...buzz.keys()].map((u) => ({ key: buzzKey(tenantKey, u), kind: 'urgent' })),
         // No task on the claim: a claim with a task is a reminder logged on it.
         ...red.map(([key]) => ({ key, kind: 'red' })),
       ];
@@ -352,6 +353,8 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
         tenantKey,
         now,
         claims,
+        // Each 加急 in `out` spends its person's budget of the day here (db/commit.ts).
+        buzzDay: today,
         messages: out,
         also: async (tx) => {
           for (const p of sending) await appendEvents(tx, tenantKey, p.task.id, [eventOf(p.r, now, slot)]);
