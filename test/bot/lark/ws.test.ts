@@ -172,7 +172,8 @@ describe('long connection through the SDK WSClient', () => {
 
     // The acknowledgement of B is lost with the connection: Lark sends B again after the reconnect.
     const b = fake.pushEvent(messageEnvelope('ev-b'), { loseAck: true });
-    await waitFor(() => conn.state() === 'reconnecting', 'reconnecting');
+    // The log, not a poll of the state: a reconnect can be over before a busy event loop looks.
+    await waitFor(() => logs.has('long connection: lost; reconnecting'), 'reconnecting');
     // Pushed while the socket is down: waits for the next connection.
     const c = fake.pushEvent(messageEnvelope('ev-c'));
 
