@@ -1,7 +1,7 @@
 /**
  * Webhook ingest: signed, encrypted im.message.receive_v1 events into the real bot process
  * (durable: the dedupe row is written before the ack), beside a bare Hono route doing one
- * libSQL insert, in the same run on the same machine. Target (SPEC §10): ≥ 0.5× the bare
+ * libSQL insert, in the same run on the same machine. Target (SPEC §10): ≥ 0.8× the bare
  * route's throughput, ack p99 < 25 ms at 1,000 events/s. Then a burst of commands that each
  * need an answer (bench/burst.ts).
  */
