@@ -149,27 +149,14 @@ async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now:
     next.cardSentAt = r[0]!.cardSentAt;
     await tx.delete(taskAssignees).where(eq(taskAssignees.taskId, task.id));
   }
-  if (next.assignees.length) {
-    await tx.insert(taskAssignees).values(
-      next.assignees.map((a, i) => ({
-        taskId: next.id,
-        userId: a.userId,
-        role: a.role,
-        acceptedAt: a.acceptedAt,
-        position: i,
-        progress: fromProgress(a.progress),
-      })),
-    );
-  }
-  return toTask(
-    { id: next.id, ...toRow(next) },
-    next.assignees.map((a, i) => ({
-      taskId: next.id,
-      userId: a.userId,
-      role: a.role,
-      acceptedAt: a.acceptedAt,
-      position: i,
-      progress: fromProgress(a.progress),
-    })),
-  );
+  const assigneeRows = next.assignees.map((a, i) => ({
+    taskId: next.id,
+    userId: a.userId,
+    role: a.role,
+    acceptedAt: a.acceptedAt,
+    position: i,
+    progress: fromProgress(a.progress),
+  }));
+  if (assigneeRows.length) await tx.insert(taskAssignees).values(assigneeRows);
+  return toTask({ id: next.id, ...toRow(next) }, assigneeRows);
 }

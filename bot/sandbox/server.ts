@@ -13,6 +13,7 @@
  *  - the simulated clock (SandboxClock) is the bot's clock and the fake's; moving it runs the
  *    scheduled jobs at the new time, like `npm run job -- <name> --now <time>`.
  */
+import { partsOf } from '../cards/time.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -791,20 +792,7 @@ const EN_WEEK = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** `11月19日 周四 09:50` / `Thu 19 Nov 09:50` in the office's zone. */
 export function formatLocal(d: Date, tz: string, lang: 'zh' | 'en', withYear = false): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-      hourCycle: 'h23',
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = partsOf(d, tz);
   const wd = EN_WEEK.indexOf(parts.weekday!);
   const hm = `${parts.hour}:${parts.minute}`;
   if (lang === 'zh') return `${withYear ? `${parts.year}年` : ''}${parts.month}月${parts.day}日 周${ZH_WEEK[wd]} ${hm}`;
