@@ -64,8 +64,8 @@ export interface Applied {
  * announcements. Throws UserError on a refusal (nothing written).
  */
 export async function applyAction(ctx: BotContext, task: Task, action: Action, via: Via): Promise<Applied> {
-  const view = await cardViewFor(ctx, [task]);
   const { admins } = await settingsForDecision(ctx.deps, ctx.tenantKey, task.chatId);
+  const view: CardView = { ...(await cardViewFor(ctx, [task])), chatAdmins: admins };
   const result = decide(task, action, ctx.actor, ctx.now, { supervisorId: view.chatSupervisorId ?? null, admins });
   if (isRefusal(result)) throw refusalError(result, action, task, view);
   const text = announcement(result.task, task, action, ctx.actor, view);

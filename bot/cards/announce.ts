@@ -4,7 +4,7 @@
  * specific sentence about the task. Strings come from the catalogue (bot/i18n/task.ts); no I/O.
  */
 import type { Action, Refusal } from '../domain/task.js';
-import { leadOf, reviewersOf } from '../domain/roles.js';
+import { approversOf, leadOf, reviewersOf } from '../domain/roles.js';
 import type { OutMessage, Task } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { t as translate } from '../i18n.js';
@@ -83,7 +83,7 @@ export function notices(next: Task, before: Task, action: Action, view: CardView
     taskId: next.id,
   });
   if (action.kind === 'submit' && before.state !== 'submitted') {
-    return reviewers.map((r) => p2p(r, ctxT(view, 'task.notice.review', { n: next.number, title: titleText(next) })));
+    return approversOf(next, { supervisorId: view.chatSupervisorId ?? null, admins: view.chatAdmins ?? [] }).map((r) => p2p(r, ctxT(view, 'task.notice.review', { n: next.number, title: titleText(next) })));
   }
   if (action.kind === 'request_extension' && next.pendingExtension) {
     const due = formatDateTime(next.pendingExtension.dueAt, view);
@@ -110,8 +110,10 @@ export function announcement(next: Task, before: Task, action: Action, actor: st
         n,
         percent: action.percent !== null ? ctxT(view, 'task.reply.percent_suffix', { percent: next.percent ?? 0 }) : '',
       });
-    case 'submit':
-      return ctxT(view, 'task.reply.submitted', { n, title, reviewer: reviewerText });
+    case 'submit': {
+      const approvers = approversOf(next, { supervisorId: view.chatSupervisorId ?? null, admins: view.chatAdmins ?? [] });
+      return ctxT(view, 'task.reply.submitted', { n, title, reviewer: approvers.map((r) => atText(r, view)).join(' ') });
+    }
     case 'approve':
       return ctxT(view, 'task.reply.approved', {
         n,

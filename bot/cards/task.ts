@@ -31,6 +31,8 @@ export interface CardView {
   settings: LightSettings;
   /** Effective 督办领导 when the task has none of its own (the chat's). */
   chatSupervisorId?: string | null;
+  /** The chat's admins (from Lark): they review a submission that nobody else may (roles.approversOf). */
+  chatAdmins?: string[];
   /** Display names by open_id (directory cache); missing ones fall back to a mention. */
   names?: Record<string, string>;
 }

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { t } from '../../bot/i18n.js';
 import { getTaskByNumber } from '../../db/tasks.js';
-import { GROUP, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
+import { GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
 
 let bot: TestBot;
 afterEach(async () => bot?.close());
@@ -29,6 +29,12 @@ describe('no self-approval', () => {
     await say('zhang', '/签收 #1');
     await say('zhang', '/办结 #1 已完成');
     expect((await task(1)).state).toBe('submitted');
+    // The request to review goes to the chat's admin (its owner), not to the one who submitted it.
+    const asked = (p: Person) => bot.fake.messagesTo(PEOPLE[p].openId).filter((m) => m.msgType === 'text' && String(m.content.text).includes('#1'));
+    expect(asked('leader')).toHaveLength(1);
+    expect(asked('zhang')).toHaveLength(0);
+    expect(lastReply()).toContain(`<at user_id="${PEOPLE.leader.openId}">`);
+    expect(lastReply()).not.toContain(`<at user_id="${PEOPLE.zhang.openId}">`);
     const version = (await task(1)).version;
     await say('zhang', '/通过 #1');
     expect(lastReply()).toBe(t('zh', 'task.refuse.own_submission', { n: 1, verb: t('zh', 'task.verb.approve') }));
