@@ -83,7 +83,9 @@ export function notices(next: Task, before: Task, action: Action, view: CardView
     taskId: next.id,
   });
   if (action.kind === 'submit' && before.state !== 'submitted') {
-    return approversOf(next, { supervisorId: view.chatSupervisorId ?? null, admins: view.chatAdmins ?? [] }).map((r) => p2p(r, ctxT(view, 'task.notice.review', { n: next.number, title: titleText(next) })));
+    return approversOf(next, { supervisorId: view.chatSupervisorId ?? null, admins: view.chatAdmins ?? [] }).map((r) =>
+      p2p(r, ctxT(view, 'task.notice.review', { n: next.number, title: titleText(next) })),
+    );
   }
   if (action.kind === 'request_extension' && next.pendingExtension) {
     const due = formatDateTime(next.pendingExtension.dueAt, view);
