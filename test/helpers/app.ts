@@ -3,9 +3,10 @@
  * talking HTTP to the fake Lark server, the real webhook with signed, encrypted events —
  * with a settable clock. Every E2E test starts here.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { FixedClock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
@@ -196,4 +197,30 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
     },
   };
   return bot;
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** `npm run job -- <args>` in its own process, against this bot's database and fake Lark. */
+export function runJobCommand(bot: Pick<TestBot, 'deps'>, args: string[]): Promise<{ code: number | null; out: string }> {
+  const c = bot.deps.config;
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    LARK_APP_ID: c.LARK_APP_ID,
+    LARK_APP_SECRET: c.LARK_APP_SECRET,
+    LARK_DOMAIN: c.LARK_DOMAIN,
+    LARK_MODE: 'webhook',
+    LARK_ENCRYPT_KEY: c.LARK_ENCRYPT_KEY ?? '',
+    DATABASE_URL: c.DATABASE_URL,
+    DUBAN_TZ: 'Asia/Shanghai',
+    LOG_LEVEL: 'error',
+  };
+  return new Promise((done, fail) => {
+    const child = spawn('npm', ['run', '--silent', 'job', '--', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, out }));
+  });
 }

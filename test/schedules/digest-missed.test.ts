@@ -4,41 +4,17 @@
  * libSQL database, the fake Lark) still sends that week's group summary and leader card once,
  * saying which week they cover; a week whose next digest has already come is not sent.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertChat } from '../../db/chats.js';
 import { subscriptions } from '../../db/schema.js';
-import { GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
+import { GROUP, PEOPLE, TENANT, runJobCommand, testBot, type TestBot } from '../helpers/app.js';
 import { makeTask, seedDirectory, seedTask } from './digest-seed.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const bj = (s: string) => new Date(`${s}:00+08:00`);
 
 let bot: TestBot;
 
-function job(now: string): Promise<{ code: number | null; out: string }> {
-  const c = bot.deps.config;
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    LARK_APP_ID: c.LARK_APP_ID,
-    LARK_APP_SECRET: c.LARK_APP_SECRET,
-    LARK_DOMAIN: c.LARK_DOMAIN,
-    LARK_MODE: 'webhook',
-    LARK_ENCRYPT_KEY: c.LARK_ENCRYPT_KEY ?? '',
-    DATABASE_URL: c.DATABASE_URL,
-    DUBAN_TZ: 'Asia/Shanghai',
-    LOG_LEVEL: 'error',
-  };
-  return new Promise((done, fail) => {
-    const child = spawn('npm', ['run', '--silent', 'job', '--', 'digest', '--now', now], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out }));
-  });
-}
+const job = (now: string) => runJobCommand(bot, ['digest', '--now', now]);
 
 const cards = (to: string) => bot.fake.messagesTo(to).filter((m) => m.msgType === 'interactive');
 

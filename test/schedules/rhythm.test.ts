@@ -5,14 +5,11 @@
  * reaches the fake Lark: at most one message per recipient per slot, at most one 加急 per
  * person per day from the chase, and the rules of who is waited on.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeMessage } from '../../bot/sandbox/fake-lark/server.js';
 import { runJob } from '../../schedules/jobs.js';
-import { GROUP, PEOPLE, testBot, type TestBot } from '../helpers/app.js';
+import { GROUP, PEOPLE, runJobCommand, testBot, type TestBot } from '../helpers/app.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const CHATS = [GROUP, 'oc_group_rhythm_b', 'oc_group_rhythm_c'];
 const ASSIGNEES = ['zhang', 'zhao', 'sun'] as const;
 /** Every tick of a day the scenario runs the chase at (local time). */
@@ -48,29 +45,7 @@ async function say(from: keyof typeof PEOPLE, t: string, chatId: string, mention
   await bot.settle();
 }
 
-/** The job command in its own process against the bot's database and fake Lark. */
-function jobCommand(now: string): Promise<{ code: number | null; out: string }> {
-  const c = bot.deps.config;
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    LARK_APP_ID: c.LARK_APP_ID,
-    LARK_APP_SECRET: c.LARK_APP_SECRET,
-    LARK_DOMAIN: c.LARK_DOMAIN,
-    LARK_MODE: 'webhook',
-    LARK_ENCRYPT_KEY: c.LARK_ENCRYPT_KEY ?? '',
-    DATABASE_URL: c.DATABASE_URL,
-    DUBAN_TZ: 'Asia/Shanghai',
-    LOG_LEVEL: 'error',
-  };
-  return new Promise((done, fail) => {
-    const child = spawn('npm', ['run', '--silent', 'job', '--', 'chase', '--now', now], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out }));
-  });
-}
+const jobCommand = (now: string) => runJobCommand(bot, ['chase', '--now', now]);
 
 /** Local dates from `from` for `days` calendar days. */
 function days(from: string, n: number): string[] {

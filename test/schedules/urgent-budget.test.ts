@@ -4,36 +4,12 @@
  * --now …`, its own process) all spend the same daily budget. Through the real webhook, the
  * real libSQL database and the fake Lark, counted on the 加急 Lark received.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP, PEOPLE, testBot, type TestBot } from '../helpers/app.js';
+import { GROUP, PEOPLE, runJobCommand, testBot, type TestBot } from '../helpers/app.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 let bot: TestBot;
 
-function chaseJob(now: string): Promise<{ code: number | null; out: string }> {
-  const c = bot.deps.config;
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    LARK_APP_ID: c.LARK_APP_ID,
-    LARK_APP_SECRET: c.LARK_APP_SECRET,
-    LARK_DOMAIN: c.LARK_DOMAIN,
-    LARK_MODE: 'webhook',
-    LARK_ENCRYPT_KEY: c.LARK_ENCRYPT_KEY ?? '',
-    DATABASE_URL: c.DATABASE_URL,
-    DUBAN_TZ: 'Asia/Shanghai',
-    LOG_LEVEL: 'error',
-  };
-  return new Promise((done, fail) => {
-    const child = spawn('npm', ['run', '--silent', 'job', '--', 'chase', '--now', now], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out }));
-  });
-}
+const chaseJob = (now: string) => runJobCommand(bot, ['chase', '--now', now]);
 
 async function say(from: keyof typeof PEOPLE, text: string, mention: Array<keyof typeof PEOPLE> = []): Promise<void> {
   const { res } = await bot.say({ from, text, mention });
