@@ -73,22 +73,23 @@ export function createApp(deps: Deps, router: Router, opts: AppOptions = {}): Ho
   const app = new Hono();
 
   app.get('/healthz', async (c) => {
-    let db = 'ok';
-    // How far behind processing is: queued here, and unprocessed in the inbox across processes.
-    let inbox: Awaited<ReturnType<typeof backlog>> | undefined;
-    try {
-      await pingDb(deps.db);
-      inbox = await backlog(deps);
-    } catch {
-      db = 'unavailable';
-    }
-    const ok = db === 'ok';
     let local = false;
     try {
       local = opts.isLoopback?.(c) ?? false;
     } catch {
       local = false;
     }
+    let db = 'ok';
+    // How far behind processing is (queued here, and unprocessed in the inbox across
+    // processes): asked only for the machine itself.
+    let inbox: Awaited<ReturnType<typeof backlog>> | undefined;
+    try {
+      await pingDb(deps.db);
+      if (local) inbox = await backlog(deps);
+    } catch {
+      db = 'unavailable';
+    }
+    const ok = db === 'ok';
     // Anyone may ask whether the bot is up; only the machine itself hears the details.
     if (!local) return c.json({ ok }, ok ? 200 : 503);
     const body = { ok, db, ...(inbox ? { inbox } : {}), ...(opts.health?.() ?? {}) };
