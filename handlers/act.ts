@@ -7,7 +7,8 @@
  */
 import type { BotContext } from '../bot/context.js';
 import { announcement, notices, refusalError } from '../bot/cards/announce.js';
-import { cardUpdates, type CardView } from '../bot/cards/task.js';
+import type { CardView } from '../bot/cards/primitives.js';
+import { cardUpdates } from '../bot/cards/task.js';
 import { leadOf } from '../bot/domain/roles.js';
 import { decide, isRefusal, type Action } from '../bot/domain/task.js';
 import type { ChatSettings, Task } from '../bot/domain/types.js';

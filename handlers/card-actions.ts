@@ -5,7 +5,9 @@
  * callback); the shared card in the chat is also updated in place through the outbox.
  */
 import type { BotContext, CardAnswer } from '../bot/context.js';
-import { assigneeCard, taskCard, taskDetailCard, type Card, type ListFilter } from '../bot/cards/task.js';
+import type { ListFilter } from '../bot/cards/list.js';
+import type { Card } from '../bot/cards/primitives.js';
+import { assigneeCard, taskCard, taskDetailCard } from '../bot/cards/task.js';
 import { UserError } from '../bot/errors.js';
 import type { CardActionEvent, CardActionHandler } from '../bot/router.js';
 import { listEvents } from '../db/events.js';

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_SETTINGS } from '../bot/domain/types.js';
 import type { CommandHandler } from '../bot/router.js';
-import { isSubscribed, subscribe, unsubscribe } from '../db/figures.js';
+import { isSubscribed, subscribe, unsubscribe } from '../db/subscriptions.js';
 
 export const digest: CommandHandler<'digest'> = async (ctx, cmd) => {
   if (ctx.chatType !== 'p2p') {

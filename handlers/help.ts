@@ -2,7 +2,7 @@
  * /帮助 /help — the usage card; the short hint for a message that is no command; and the
  * welcome when the bot is added to a group.
  */
-import { helpCard } from '../bot/cards/task.js';
+import { helpCard } from '../bot/cards/help.js';
 import type { BotAddedHandler, CommandHandler, FallbackHandler } from '../bot/router.js';
 import { listOpenEntries } from '../db/task-lists.js';
 

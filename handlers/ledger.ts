@@ -25,16 +25,8 @@ import type { CommandHandler } from '../bot/router.js';
 import { settingsOf } from '../db/chats.js';
 import { settingsForDecision } from '../bot/chat-admins.js';
 import { commitChange } from '../db/commit.js';
-import {
-  countLedgerTasks,
-  hasTaskAnsweredBy,
-  ledgerEventPages,
-  ledgerTaskPages,
-  listChats,
-  loadDirectory,
-  type LedgerScope,
-  type LedgerTaskRow,
-} from '../db/figures.js';
+import { listChats, loadDirectory } from '../db/figures.js';
+import { countLedgerTasks, hasTaskAnsweredBy, ledgerEventPages, ledgerTaskPages, type LedgerScope, type LedgerTaskRow } from '../db/ledger.js';
 import type { Deps } from '../bot/deps.js';
 
 async function mayExport(ctx: BotContext): Promise<boolean> {

@@ -44,17 +44,8 @@ import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage } from '../bot/dom
 import { DIGEST_SHOWN, leaderDigestCard, weeklySummaryCard, type DigestView, type ExceptionTask, type LeaderDigestInput } from '../bot/cards/digest.js';
 import { settingsOf, type ChatRow } from '../db/chats.js';
 import { commitChange } from '../db/commit.js';
-import {
-  chatsOfTasksBy,
-  claimedKeys,
-  figureTaskPages,
-  listChats,
-  listSubscribers,
-  listTenants,
-  loadDirectory,
-  FIGURE_PAGE_SIZE,
-  type Directory,
-} from '../db/figures.js';
+import { chatsOfTasksBy, claimedKeys, figureTaskPages, listChats, listTenants, loadDirectory, FIGURE_PAGE_SIZE, type Directory } from '../db/figures.js';
+import { listSubscribers } from '../db/subscriptions.js';
 
 const TREND_WEEKS = 8;
 

@@ -9,7 +9,7 @@ import type { OutMessage, Task } from '../domain/types.js';
 import { UserError } from '../errors.js';
 import { t as translate } from '../i18n.js';
 import { escapeText, truncate } from './escape.js';
-import type { CardView } from './task.js';
+import type { CardView } from './primitives.js';
 import { formatDateTime } from './time.js';
 
 /** A mention inside a text message (not a card): `<at user_id="ou_…">name</at>`. */

@@ -19,8 +19,7 @@ import { scoreFormula, scoreOf } from '../domain/score.js';
 import { escapeInline, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
 import { shortDate, shortDateTime } from './time.js';
-
-export type Card = Record<string, unknown>;
+import { button as cardButton, buttonRow, md, shell, type Card } from './primitives.js';
 
 export { cardBytes };
 /** A digest card's limit: the request body's (size.ts). */
@@ -69,29 +68,13 @@ function departmentName(id: string, view: DigestView): string {
 }
 const titleMd = (title: string) => escapeInline(truncate(title, TITLE_SHOWN));
 
-const md = (content: string, extra: Card = {}): Card => ({ tag: 'markdown', content, ...extra });
 const hr = (): Card => ({ tag: 'hr' });
+/** Digest buttons are small: several sit on one line under each exception. */
+const button = (label: string, value: Record<string, unknown>, type: 'primary' | 'default' = 'default'): Card =>
+  cardButton(label, value, type, { size: 'small' });
 
-function shell(title: string, template: string, elements: Card[]): Card {
-  return {
-    schema: '2.0',
-    config: { update_multi: true },
-    header: { title: { tag: 'plain_text', content: plainText(title, 120) }, template },
-    body: { elements },
-  };
-}
-
-function button(label: string, value: Record<string, unknown>, type: 'primary' | 'default' = 'default'): Card {
-  return { tag: 'button', text: { tag: 'plain_text', content: label }, type, size: 'small', behaviors: [{ type: 'callback', value }] };
-}
-
-function buttonRow(buttons: Card[]): Card {
-  return {
-    tag: 'column_set',
-    flex_mode: 'flow',
-    horizontal_spacing: '8px',
-    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
-  };
+function digestShell(title: string, template: string, elements: Card[]): Card {
+  return shell({ title: { tag: 'plain_text', content: plainText(title, 120) }, template }, elements);
 }
 
 // ───────────────────────── shared blocks ─────────────────────────
@@ -239,7 +222,7 @@ export function weeklySummaryCard(f: Figures, chatId: string, view: DigestView):
     );
   }
   const template = f.totals.overdue ? 'red' : 'blue';
-  return fitDigestCard(shell(t(lang, 'digest_weekly_title', { chat: chatName(chatId, view) }), template, els));
+  return fitDigestCard(digestShell(t(lang, 'digest_weekly_title', { chat: chatName(chatId, view) }), template, els));
 }
 
 // ───────────────────────── leader digest ─────────────────────────
@@ -403,7 +386,7 @@ export function leaderDigestCard(input: LeaderDigestInput, view: DigestView): Ca
   }
   els.push(trendChart(input.trend, view));
   const urgent = (input.exceptionTotal ?? input.extensionRequests.length + input.waiting.length + input.newlyRed.length) > 0;
-  return fitDigestCard(shell(t(lang, 'leader_title'), urgent ? 'orange' : 'blue', els));
+  return fitDigestCard(digestShell(t(lang, 'leader_title'), urgent ? 'orange' : 'blue', els));
 }
 
 // ───────────────────────── /统计 ─────────────────────────
@@ -442,7 +425,7 @@ export function statsCard(f: Figures, scopeLabel: string, periodLabel: string, v
     );
   }
   els.push(md(scoreFormula(lang), { text_size: 'notation' }));
-  return fitDigestCard(shell(t(lang, 'stats_title', { scope: scopeLabel, period: periodLabel }), 'blue', els));
+  return fitDigestCard(digestShell(t(lang, 'stats_title', { scope: scopeLabel, period: periodLabel }), 'blue', els));
 }
 
 // ───────────────────────── size ─────────────────────────

@@ -2,46 +2,29 @@
  * Task cards, Lark card JSON 2.0 (shared, `update_multi`, so one PATCH updates it for all):
  * the group card (任务卡片) that @-mentions the assignees and carries the buttons that fit
  * the state, the p2p card each assignee gets, the /查看 detail card with the whole ledger,
- * the /任务 list card and the /帮助 card. Pure: the handler passes `now`, the calendar and
- * display names. Every piece of user text goes through escape.ts.
+ * and the due text the list shares. Pure: the handler passes `now`, the calendar and display
+ * names. Every piece of user text goes through escape.ts. The pieces every card is built of
+ * are primitives.ts; the /任务 list is list.ts, /帮助 help.ts.
  *
  * Button payloads are `{ a: <action>, task: <id>, n: <number> }`; the handler never trusts
  * them (the task is reloaded, the clicker's permission re-checked by domain/task.ts).
- * Lark refuses cards over 30 KB; `fitCard` drops the oldest history to stay under it.
+ * Lark refuses cards over 30 KB; the detail card drops the oldest history to stay under it.
  * @example taskCard(task, { lang: 'zh', now, tz: 'Asia/Shanghai', calendar, settings })
  */
 import { t } from '../i18n.js';
-import type { Lang, Light, OutMessage, Task, TaskEvent } from '../domain/types.js';
-import { lightWithReason, type LightCalendar, type LightFields, type LightSettings } from '../domain/light.js';
+import type { Light, OutMessage, Task, TaskEvent } from '../domain/types.js';
+import { lightWithReason, type LightCalendar } from '../domain/light.js';
 import { provisionalYearOf } from '../domain/calendar.js';
 import { isOpen, supervisorOf } from '../domain/roles.js';
 import { extensionIsLive } from '../domain/task.js';
 import { formatDateTime } from './time.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
+import { button, buttonRow, colon, fitCard, form, md, paren, personMd, shell, type Card, type CardView } from './primitives.js';
 
-export type Card = Record<string, unknown>;
-
-export interface CardView {
-  lang: Lang;
-  now: Date;
-  /** The office's time zone (DUBAN_TZ). */
-  tz: string;
-  calendar: LightCalendar;
-  settings: LightSettings;
-  /** Effective 督办领导 when the task has none of its own (the chat's). */
-  chatSupervisorId?: string | null;
-  /** The chat's admins (from Lark): they review a submission that nobody else may (roles.approversOf). */
-  chatAdmins?: string[];
-  /** Display names by open_id (directory cache); missing ones fall back to a mention. */
-  names?: Record<string, string>;
-}
-
-export { CARD_MAX_BYTES, cardBytes };
 export const TITLE_MAX = 200;
 const NOTE_SHOWN_MAX = 500;
 const HISTORY_NOTE_MAX = 200;
-export const LIST_PAGE_SIZE = 10;
 
 /** Button actions a card can carry; card-actions.ts maps each to a domain Action. */
 export type CardActionName = 'accept' | 'progress' | 'submit' | 'approve' | 'reject' | 'approve_extension' | 'reject_extension' | 'chase' | 'show' | 'list';
@@ -50,7 +33,7 @@ export type CardActionName = 'accept' | 'progress' | 'submit' | 'approve' | 'rej
 export const FORM_FIELDS = { progressText: 'progress_text', rejectReason: 'reject_reason' } as const;
 
 const LIGHT_TEMPLATE: Record<Light, string> = { red: 'red', yellow: 'orange', green: 'green' };
-const LIGHT_ICON: Record<Light, string> = { red: '🔴', yellow: '🟡', green: '🟢' };
+export const LIGHT_ICON: Record<Light, string> = { red: '🔴', yellow: '🟡', green: '🟢' };
 const STATE_COLOR: Record<Task['state'], string> = {
   assigned: 'orange',
   in_progress: 'blue',
@@ -61,14 +44,6 @@ const STATE_COLOR: Record<Task['state'], string> = {
 
 // ───────────────────────── formatting ─────────────────────────
 
-/** The label separator: full-width in Chinese, ASCII in English. */
-export function colon(lang: Lang): string {
-  return lang === 'zh' ? '：' : ': ';
-}
-/** A parenthetical: （…） in Chinese, ` (…)` in English. */
-export function paren(lang: Lang, s: string): string {
-  return lang === 'zh' ? `（${s}）` : ` (${s})`;
-}
 /** How many characters of the title a card header shows; the body has it whole. */
 export const HEADER_TITLE_MAX = 40;
 
@@ -98,41 +73,6 @@ export function offDayFlag(dueAt: Date, view: Pick<CardView, 'lang' | 'calendar'
   const cal = view.calendar as LightCalendar & { isWorkday?(ymd: string): boolean };
   if (!cal.isWorkday || cal.isWorkday(cal.localDate(dueAt))) return '';
   return paren(view.lang, t(view.lang, 'task.due.off_day'));
-}
-
-/** A person as card markdown: their cached name (escaped) or, unknown, a mention by id. */
-export function personMd(openId: string, view: Pick<CardView, 'names'>, mention = false): string {
-  if (mention) return atUser(openId);
-  const name = view.names?.[openId];
-  return name ? escapeInline(name) : atUser(openId);
-}
-
-/** A person in plain text (text messages, toasts). */
-export function personText(openId: string, view: Pick<CardView, 'names'>): string {
-  return view.names?.[openId] ?? openId;
-}
-
-function md(content: string): Card {
-  return { tag: 'markdown', content };
-}
-
-function button(label: string, value: Record<string, unknown>, type: 'primary' | 'default' | 'danger' = 'default', extra: Card = {}): Card {
-  return {
-    tag: 'button',
-    text: { tag: 'plain_text', content: label },
-    type,
-    ...extra,
-    behaviors: [{ type: 'callback', value }],
-  };
-}
-
-function buttonRow(buttons: Card[]): Card {
-  return {
-    tag: 'column_set',
-    flex_mode: 'flow',
-    horizontal_spacing: '8px',
-    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
-  };
 }
 
 /** `v` says which card the button sits on (group / p2p / detail) so the answer re-renders the same one. */
@@ -294,34 +234,6 @@ export function taskButtons(task: Task, view: Pick<CardView, 'lang'>, audience: 
   return els;
 }
 
-/** A one-line form: an input and its submit button (JSON 2.0 `form` container). */
-function form(name: string, field: string, placeholder: string, label: string, value: Record<string, unknown>, type: 'primary' | 'danger' = 'primary'): Card {
-  return {
-    tag: 'form',
-    name,
-    elements: [
-      {
-        tag: 'column_set',
-        flex_mode: 'none',
-        horizontal_spacing: '8px',
-        columns: [
-          {
-            tag: 'column',
-            width: 'weighted',
-            weight: 1,
-            elements: [{ tag: 'input', name: field, placeholder: { tag: 'plain_text', content: placeholder }, max_length: 1000, width: 'fill' }],
-          },
-          {
-            tag: 'column',
-            width: 'auto',
-            elements: [button(label, value, type, { name: `${name}_submit`, form_action_type: 'submit' })],
-          },
-        ],
-      },
-    ],
-  };
-}
-
 function header(task: Task, view: CardView): Card {
   const light = isOpen(task) ? lightWithReason(task, view.now, view.calendar, view.settings).light : null;
   const template = light ? LIGHT_TEMPLATE[light] : task.state === 'done' ? 'green' : 'grey';
@@ -334,10 +246,6 @@ function header(task: Task, view: CardView): Card {
       ...(task.priority === 'urgent' ? [{ tag: 'text_tag', text: { tag: 'plain_text', content: t(view.lang, 'task.priority.urgent') }, color: 'red' }] : []),
     ],
   };
-}
-
-function shell(head: Card, elements: Card[]): Card {
-  return { schema: '2.0', config: { update_multi: true }, header: head, body: { elements } };
 }
 
 /** The shared card in the origin chat: mentions the assignees, shows everything, carries the buttons. */
@@ -454,132 +362,4 @@ export function taskDetailCard(task: Task, events: ReadonlyArray<Pick<TaskEvent,
     card = build(lines.slice(dropped), dropped);
   }
   return fitCard(card);
-}
-
-// ───────────────────────── /任务: the list ─────────────────────────
-
-export type ListFilter = 'mine' | 'chat' | 'overdue' | 'all' | 'review';
-
-const LIGHT_RANK: Record<Light, number> = { red: 0, yellow: 1, green: 2 };
-
-/** A task as far as the list order needs it: the whole list is sorted and counted on these. */
-export type ListEntry = Pick<Task, 'id' | 'number'> & LightFields;
-
-/** One page of a sorted list: which tasks to show, and the figures of the whole list. */
-export interface ListPage {
-  /** Ids of the tasks on this page, in list order. */
-  ids: number[];
-  lights: Record<number, Light>;
-  total: number;
-  red: number;
-  yellow: number;
-  green: number;
-  page: number;
-  pages: number;
-}
-
-/** Red first, then yellow, then green; within a colour the earliest due first, undated last. */
-export function sortForList<T extends ListEntry>(tasks: readonly T[], view: CardView): Array<{ task: T; light: Light }> {
-  return tasks
-    .map((task) => ({ task, light: lightWithReason(task, view.now, view.calendar, view.settings).light }))
-    .sort(
-      (a, b) =>
-        LIGHT_RANK[a.light] - LIGHT_RANK[b.light] ||
-        (a.task.dueAt?.getTime() ?? Infinity) - (b.task.dueAt?.getTime() ?? Infinity) ||
-        a.task.number - b.task.number,
-    );
-}
-
-/** Page `page` (clamped to 1…pages) of the whole list, red first, ten to a page. */
-export function pageOfList(entries: readonly ListEntry[], page: number, view: CardView): ListPage {
-  const sorted = sortForList(entries, view);
-  const pages = Math.max(1, Math.ceil(sorted.length / LIST_PAGE_SIZE));
-  const p = Math.min(Math.max(1, Math.floor(page) || 1), pages);
-  const slice = sorted.slice((p - 1) * LIST_PAGE_SIZE, p * LIST_PAGE_SIZE);
-  const count = (l: Light) => sorted.filter((x) => x.light === l).length;
-  return {
-    ids: slice.map((x) => x.task.id),
-    lights: Object.fromEntries(slice.map((x) => [x.task.id, x.light])),
-    total: sorted.length,
-    red: count('red'),
-    yellow: count('yellow'),
-    green: count('green'),
-    page: p,
-    pages,
-  };
-}
-
-/** The /任务 card: one page of open tasks (`tasks` holds at least that page's), red first, with 上一页/下一页. */
-export function taskListCard(list: ListPage, tasks: readonly Task[], filter: ListFilter, view: CardView): Card {
-  const { lang } = view;
-  const byId = new Map(tasks.map((x) => [x.id, x]));
-  const shown = list.ids.map((id) => byId.get(id)).filter((x): x is Task => Boolean(x));
-  const els: Card[] = [];
-  if (!list.total) {
-    els.push(md(t(lang, 'task.list.empty')));
-  } else {
-    const { total, red, yellow, green, page, pages } = list;
-    els.push(md(t(lang, 'task.list.summary', { total, red, yellow, green, page, pages })));
-    const rows = shown.map((task) => {
-      const light = list.lights[task.id] ?? 'green';
-      const lead = task.assignees.find((a) => a.role === 'lead');
-      const due = task.dueAt ? `${formatDateTime(task.dueAt, view, true)} · ${dueText(task, view)}` : t(lang, 'task.due.none');
-      return (
-        `${LIGHT_ICON[light]} **#${task.number}** ${escapeInline(truncate(task.title, 60))}\n` +
-        `　${lead ? personMd(lead.userId, view) : ''} · ${t(lang, `task.state.${task.state}`)} · ${due}`
-      );
-    });
-    els.push(md(rows.join('\n')));
-    const nav: Card[] = [];
-    if (page > 1) nav.push(button(t(lang, 'task.btn.prev'), { a: 'list', f: filter, p: page - 1 }));
-    if (page < pages) nav.push(button(t(lang, 'task.btn.next'), { a: 'list', f: filter, p: page + 1 }));
-    if (nav.length) els.push(buttonRow(nav));
-  }
-  return fitCard(shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: list.red ? 'red' : 'blue' }, els));
-}
-
-// ───────────────────────── /帮助 ─────────────────────────
-
-export function helpCard(lang: Lang): Card {
-  return shell({ title: { tag: 'plain_text', content: t(lang, 'task.help.title') }, template: 'blue' }, [md(t(lang, 'task.help.body'))]);
-}
-
-export function helpText(lang: Lang): string {
-  return t(lang, 'task.help.text');
-}
-
-// ───────────────────────── size ─────────────────────────
-
-/**
- * Last line of defence for the 30 KB limit: shortens the longest markdown elements until the
- * card fits. Escaped text is cut only at an entity boundary so no `&#60` is left half-written.
- */
-export function fitCard(card: Card): Card {
-  if (cardBytes(card) <= CARD_MAX_BYTES) return card;
-  const copy = JSON.parse(JSON.stringify(card)) as Card;
-  const mds: Array<{ content: string }> = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.tag === 'markdown' && typeof o.content === 'string') mds.push(o as { content: string });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(copy);
-  for (let guard = 0; guard < 200 && cardBytes(copy) > CARD_MAX_BYTES; guard++) {
-    const longest = mds.reduce((a, b) => (b.content.length > a.content.length ? b : a), mds[0]!);
-    if (!longest || longest.content.length < 50) break;
-    longest.content = `${cutAtEntity(longest.content, Math.floor(longest.content.length * 0.75))}…`;
-  }
-  return copy;
-}
-
-function cutAtEntity(s: string, at: number): string {
-  let cut = s.slice(0, at);
-  const amp = cut.lastIndexOf('&');
-  if (amp >= 0 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
-  const lt = cut.lastIndexOf('<');
-  if (lt >= 0 && !cut.slice(lt).includes('>')) cut = cut.slice(0, lt);
-  return cut;
 }

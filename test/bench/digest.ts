@@ -15,7 +15,8 @@ import { leaderDigestCard, weeklySummaryCard, cardBytes } from '../../bot/cards/
 import type { LarkApi } from '../../bot/lark/api.js';
 import { createLogger } from '../../bot/log.js';
 import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
-import { listChats, listSubscribers, loadDirectory, loadFigureEvents, loadFigureTasks } from '../../db/figures.js';
+import { listChats, loadDirectory, loadFigureEvents, loadFigureTasks } from '../../db/figures.js';
+import { listSubscribers } from '../../db/subscriptions.js';
 import { chats, subscriptions, taskAssignees, taskEvents, tasks, users } from '../../db/schema.js';
 import { toRow } from '../../db/tasks.js';
 import { runDigest } from '../../schedules/digest.js';

@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { upsertChat } from '../../db/chats.js';
-import type { LedgerScope } from '../../db/figures.js';
+import type { LedgerScope } from '../../db/ledger.js';
 import { exportLedger, ledgerWorkbook } from '../../handlers/ledger.js';
 import { GROUP, OTHER_GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
 import { makeTask, saidTo, seedDirectory, seedTask } from '../schedules/digest-seed.js';

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { t } from '../../bot/i18n.js';
-import { isSubscribed } from '../../db/figures.js';
+import { isSubscribed } from '../../db/subscriptions.js';
 import { getChat } from '../../db/chats.js';
 import { outbox } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';

@@ -6,7 +6,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { leaderDigestCard, statsCard, weeklySummaryCard, type DigestView } from '../../bot/cards/digest.js';
-import { assigneeCard, helpCard, pageOfList, taskCard, taskDetailCard, taskListCard, type CardView } from '../../bot/cards/task.js';
+import { helpCard } from '../../bot/cards/help.js';
+import { pageOfList, taskListCard } from '../../bot/cards/list.js';
+import type { CardView } from '../../bot/cards/primitives.js';
+import { assigneeCard, taskCard, taskDetailCard } from '../../bot/cards/task.js';
 import { WorkCalendar } from '../../bot/domain/calendar.js';
 import { computeFigures, onTimeTrend, periodOf, type FigureTask } from '../../bot/domain/figures.js';
 import { newTask } from '../../bot/domain/task.js';

@@ -4,19 +4,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import {
-  assigneeCard,
-  cardBytes,
-  CARD_MAX_BYTES,
-  dueText,
-  helpCard,
-  pageOfList,
-  taskCard,
-  taskDetailCard,
-  taskListCard,
-  type Card,
-  type CardView,
-} from '../../../bot/cards/task.js';
+import { helpCard } from '../../../bot/cards/help.js';
+import { pageOfList, taskListCard } from '../../../bot/cards/list.js';
+import type { Card, CardView } from '../../../bot/cards/primitives.js';
+import { cardBytes, CARD_MAX_BYTES } from '../../../bot/cards/size.js';
+import { assigneeCard, dueText, taskCard, taskDetailCard } from '../../../bot/cards/task.js';
 import { escapeMarkdown, escapeText } from '../../../bot/cards/escape.js';
 import { decide, isRefusal, newTask } from '../../../bot/domain/task.js';
 import { DEFAULT_SETTINGS, type Task, type TaskEvent } from '../../../bot/domain/types.js';
