@@ -4,7 +4,8 @@
  * - due or overdue: `tasks_open_due` (is_open, due_at), due_at < the window's end;
  * - unsigned: `tasks_state_created` (state, created_at), recent assignments only;
  * - silent (no progress): `tasks_open_activity` (is_open, last sign of life) in a window;
- * - 回头看: `tasks_revisit` (revisit_at) in a window.
+ * - 回头看: `tasks_revisit` (revisit_at) in a window;
+ * - extension requests waiting for a decision: `tasks_pending_extension`, a partial index.
  * Claimed slots are checked in bulk (`sends` primary key) before anything is written.
  */
 import { and, between, eq, gte, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
@@ -50,10 +51,7 @@ export async function loadChaseCandidates(db: Db, w: ChaseWindows): Promise<Task
         and(eq(tasks.isOpen, 1), sql`${taskActivityAt(tasks)} BETWEEN ${w.silentFrom.getTime()} AND ${w.silentTo.getTime()}`, ne(tasks.state, 'submitted')),
       ),
     db.select().from(tasks).where(eq(tasks.state, 'submitted')),
-    db
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.isOpen, 1), isNotNull(tasks.pendingExtension), ne(tasks.state, 'submitted'))),
+    pendingExtensions(db),
   ]);
   const byId = new Map<number, (typeof due)[number]>();
   for (const r of [...due, ...unsigned, ...silent, ...waiting, ...asking]) byId.set(r.id, r);
@@ -61,6 +59,14 @@ export async function loadChaseCandidates(db: Db, w: ChaseWindows): Promise<Task
     db,
     [...byId.values()].sort((a, b) => a.id - b.id),
   );
+}
+
+/** Open tasks with an extension request waiting for a decision: a range on `tasks_pending_extension` (partial). */
+export function pendingExtensions(db: Db) {
+  return db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.isOpen, 1), isNotNull(tasks.pendingExtension), ne(tasks.state, 'submitted')));
 }
 
 /** Done tasks whose 回头看 time lies in [from, to]. */

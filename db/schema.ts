@@ -61,6 +61,9 @@ export const tasks = sqliteTable(
     // coalesce(last_progress_at, accepted_at, created_at), spelled without commas: drizzle-kit
     // splits an index expression at commas. db/reminders.ts queries the very same expression.
     index('tasks_open_activity').on(t.isOpen, taskActivityAt(t)),
+    // Extension requests waiting for a decision (db/reminders.ts): a partial index, so the chase
+    // reads only the tasks that carry one.
+    index('tasks_pending_extension').on(t.isOpen).where(sql`pending_extension IS NOT NULL`),
   ],
 );
 

@@ -7,6 +7,7 @@
 import type { BotContext } from '../bot/context.js';
 import { briefingCard, parseBatchRef } from '../bot/cards/chase.js';
 import { loadTasksByIds } from '../db/reminders.js';
+import { cardViewFor } from './act.js';
 
 /** The redrawn card, or null when the value names no batch (the caller falls back to the task card). */
 export async function briefingCardFor(ctx: BotContext, ref: unknown): Promise<Record<string, unknown> | null> {
@@ -18,5 +19,9 @@ export async function briefingCardFor(ctx: BotContext, ref: unknown): Promise<Re
     return task ? [{ kind: i.kind, task }] : [];
   });
   if (present.length === 0) return null;
-  return briefingCard(present, { lang: ctx.lang, now: ctx.now, calendar: ctx.deps.calendar }, typeof ref === 'string' ? ref : undefined);
+  const { names } = await cardViewFor(
+    ctx,
+    present.map((i) => i.task),
+  );
+  return briefingCard(present, { lang: ctx.lang, now: ctx.now, calendar: ctx.deps.calendar, names }, typeof ref === 'string' ? ref : undefined);
 }

@@ -273,6 +273,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   }
 
   const names = await namesFor(deps, [...plans.map((p) => p.task), ...turningRed.values()], (t) => settingsByChat.get(t.chatId)?.supervisorId ?? null);
+  view.names = names;
   // A reminder usually marks a change of light (due tomorrow → yellow, overdue → red) and of the
   // "还剩 / 已逾期 N 个工作日" line: the task's cards are brought up to date with it.
   const cardsOf = (task: Task): OutMessage[] => {

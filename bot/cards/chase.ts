@@ -19,16 +19,20 @@
  * @example briefingCard([{ kind: 'escalate', task }], view)
  * // → { schema: '2.0', header: { title: { content: '督办：1 项逾期事项' }, template: 'red' }, body: { elements: [...] } }
  */
+import type { LightCalendar } from '../domain/light.js';
 import type { Reminder, ReminderKind } from '../domain/policy.js';
 import { leadOf } from '../domain/roles.js';
 import type { Lang, OutMessage, Task } from '../domain/types.js';
 import { t } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
+import { dueText as leftText, offDayFlag } from './task.js';
 
 export interface ChaseView {
   lang: Lang;
   now: Date;
-  calendar: { localDate(d: Date): string; localTime(d: Date): string; workdaysBetween(fromYmd: string, toYmd: string): number };
+  calendar: LightCalendar & { localTime(d: Date): string; isWorkday?(ymd: string): boolean };
+  /** Display names by open_id (directory cache); unknown ones show as a mention. */
+  names?: Record<string, string>;
 }
 
 /** One line of a batch: the task and what it is reminded of. */
@@ -75,7 +79,27 @@ export function formatWhen(d: Date, view: Pick<ChaseView, 'lang' | 'calendar'>):
 }
 
 function dueText(task: Task, view: ChaseView): string {
-  return task.dueAt ? formatWhen(task.dueAt, view) : t(view.lang, 'chase.no_due');
+  return task.dueAt ? formatWhen(task.dueAt, view) + offDayFlag(task.dueAt, view) : t(view.lang, 'chase.no_due');
+}
+
+/**
+ * The deadline and the time left, as the task card says them (bot/cards/task.ts: the same
+ * instant, the same 非工作日 flag, the same "还剩 N 个工作日" / "已逾期 N 个工作日"):
+ * "时限 2月8日 18:00（非工作日）· 到期前已无工作日".
+ */
+export function dueLeft(task: Task, view: ChaseView): string {
+  if (!task.dueAt) return t(view.lang, 'chase.no_due');
+  return t(view.lang, 'chase.due_left', { due: dueText(task, view), left: leftText({ dueAt: task.dueAt }, view) });
+}
+
+/** "3 个工作日" / "1 working day" / "3 working days". */
+function workdays(n: number, lang: Lang): string {
+  return t(lang, n === 1 ? 'chase.workdays_one' : 'chase.workdays', { days: n });
+}
+
+/** "已催办 2 次" / "chased twice". */
+function chasedTimes(n: number, lang: Lang): string {
+  return t(lang, n === 0 ? 'chase.chased_never' : n === 1 ? 'chase.chased_once' : n === 2 ? 'chase.chased_twice' : 'chase.chased_times', { count: n });
 }
 
 /** Working days the task is overdue at `now` (0 when it is not). */
@@ -211,36 +235,70 @@ function settledLine(it: BatchItem, view: ChaseView): string {
   });
 }
 
+/**
+ * 最新进展 on a 督办 item: each person's latest word with their name (the lead's percent on the
+ * lead's line only); tasks from before per-person progress show the task's last report.
+ */
+function progressOf(task: Task, view: ChaseView): string {
+  const reporters = task.assignees.filter((a) => a.progress);
+  if (reporters.length) {
+    return reporters
+      .map((a) => {
+        const p = a.progress!;
+        return t(view.lang, a.role === 'lead' ? 'chase.escalate.progress_lead' : 'chase.escalate.progress_co', {
+          who: personOf(a.userId, view),
+          percent: p.percent !== null ? ` ${p.percent}%` : '',
+          at: formatWhen(p.at, view),
+          text: escapeMarkdown(truncate(p.text, 120)),
+        });
+      })
+      .join('\n');
+  }
+  if (task.lastProgressAt) {
+    return t(view.lang, 'chase.escalate.progress', {
+      at: formatWhen(task.lastProgressAt, view),
+      text: escapeMarkdown(truncate(task.lastProgressText ?? '', 120)),
+    });
+  }
+  return t(view.lang, 'chase.escalate.no_progress');
+}
+
+/** A person on a card, by name when the directory knows them (only those asked to act are mentioned). */
+function personOf(openId: string, view: ChaseView): string {
+  const name = view.names?.[openId];
+  return name ? escapeInline(name) : atUser(openId);
+}
+
 function escalateItem(it: BatchItem, view: ChaseView): string {
   const { task } = it;
   const lead = leadOf(task);
-  const progress = task.lastProgressAt
-    ? t(view.lang, 'chase.escalate.progress', { at: formatWhen(task.lastProgressAt, view), text: escapeMarkdown(truncate(task.lastProgressText ?? '', 120)) })
-    : t(view.lang, 'chase.escalate.no_progress');
   return `${t(view.lang, 'chase.escalate.body', {
     n: task.number,
     title: escapeInline(truncate(task.title, 100)),
-    lead: lead ? atUser(lead) : '—',
-    creator: atUser(task.creatorId),
-    due: dueText(task, view),
-    days: overdueDaysOf(task, view),
-    chased: task.chaseCount + (it.chasedNow ? 1 : 0),
-  })}\n${progress}`;
+    lead: lead ? personOf(lead, view) : '—',
+    creator: personOf(task.creatorId, view),
+    due: dueLeft(task, view),
+    chased: chasedTimes(task.chaseCount + (it.chasedNow ? 1 : 0), view.lang),
+  })}\n${progressOf(task, view)}`;
 }
 
 function decideItem(it: BatchItem, view: ChaseView): string {
   const { task } = it;
-  const base = { n: task.number, title: escapeInline(truncate(task.title, 100)), days: waitedDaysOf(task, view) };
+  const base = { n: task.number, title: escapeInline(truncate(task.title, 100)), waited: workdays(waitedDaysOf(task, view), view.lang) };
   if (it.kind === 'review' || it.kind === 'review_escalate') {
-    return t(view.lang, 'chase.batch.review', { ...base, at: task.submittedAt ? formatWhen(task.submittedAt, view) : '—', creator: atUser(task.creatorId) });
+    return t(view.lang, 'chase.batch.review', {
+      ...base,
+      at: task.submittedAt ? formatWhen(task.submittedAt, view) : '—',
+      creator: personOf(task.creatorId, view),
+    });
   }
   const ext = task.pendingExtension;
   return t(view.lang, 'chase.batch.extension', {
     ...base,
-    due: dueText(task, view),
+    due: dueLeft(task, view),
     asked: ext ? formatWhen(ext.dueAt, view) : '—',
     reason: ext ? escapeMarkdown(truncate(ext.reason, 120)) : '',
-    creator: atUser(task.creatorId),
+    creator: personOf(task.creatorId, view),
   });
 }
 
@@ -259,8 +317,7 @@ function mineLine(it: BatchItem, view: ChaseView): string {
   return t(view.lang, `chase.batch.mine.${it.kind}`, {
     n: task.number,
     title: escapeInline(truncate(task.title, 60)),
-    due: dueText(task, view),
-    days: overdueDaysOf(task, view),
+    due: dueLeft(task, view),
   });
 }
 

@@ -48,7 +48,7 @@ const STATE_COLOR: Record<Task['state'], string> = {
 export const HEADER_TITLE_MAX = 40;
 
 /** "还剩 N 个工作日" / "今天到期" / "已逾期 N 个工作日", counted on the working calendar. */
-export function dueText(task: Pick<Task, 'dueAt'> & Partial<Pick<Task, 'state' | 'submittedAt'>>, view: CardView): string {
+export function dueText(task: Pick<Task, 'dueAt'> & Partial<Pick<Task, 'state' | 'submittedAt'>>, view: Pick<CardView, 'lang' | 'now' | 'calendar'>): string {
   const { lang, now, calendar } = view;
   const today = calendar.localDate(now);
   // Submitted: the clock is the reviewer's, counted from the submission.

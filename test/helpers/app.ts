@@ -213,6 +213,7 @@ export function runJobCommand(bot: Pick<TestBot, 'deps'>, args: string[]): Promi
     LARK_ENCRYPT_KEY: c.LARK_ENCRYPT_KEY ?? '',
     DATABASE_URL: c.DATABASE_URL,
     DUBAN_TZ: 'Asia/Shanghai',
+    DUBAN_LANG: c.DUBAN_LANG,
     LOG_LEVEL: 'error',
   };
   return new Promise((done, fail) => {

@@ -1,0 +1,1 @@
+CREATE INDEX `tasks_pending_extension` ON `tasks` (`is_open`) WHERE pending_extension IS NOT NULL;
