@@ -8,6 +8,7 @@
 import { FORM_FIELDS } from '../bot/cards/task.js';
 import type { Action, Evidence } from '../bot/domain/task.js';
 import { UserError } from '../bot/errors.js';
+import { formOf } from '../bot/lark/form.js';
 import { extractPercent, MAX_NOTE_CHARS, normalizeText, parseReply, type Command } from '../bot/parse/command.js';
 import { ParseError } from '../bot/parse/errors.js';
 import type { CardActionEvent, CommandHandler, MessageEvent, ReplyHandler } from '../bot/router.js';
@@ -85,8 +86,7 @@ export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject'
 export type TaskButton = (typeof TASK_BUTTONS)[number];
 
 function formText(event: CardActionEvent, field: string): string {
-  const v = event.formValue[field];
-  const text = typeof v === 'string' ? normalizeText(v) : '';
+  const text = normalizeText(formOf(event).text(field));
   if ([...text].length > MAX_NOTE_CHARS) throw new ParseError('note_too_long', { max: MAX_NOTE_CHARS, length: [...text].length });
   return text;
 }

@@ -72,6 +72,12 @@ export interface TestBot {
     chatId?: string;
     tenantKey?: string;
   }): Promise<{ status: number; body: any }>;
+  /**
+   * Fills in a form on a card the bot sent and presses its submit button, as Lark's client
+   * does (FakeLark.formSubmission: Lark's value shapes, required fields, the offered options);
+   * a card in the answer replaces the clicked one in the fake, checked like any card.
+   */
+  submit(opts: { from: Person | string; messageId: string; values: Record<string, unknown>; button?: string; tenantKey?: string }): Promise<{ status: number; body: any }>;
   /** Waits until deferred work and the outbox are done. */
   settle(): Promise<void>;
   /** Stops the bot and starts it again on the same database (a restart). */
@@ -182,6 +188,27 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
       });
       const res = await post(envelope);
       return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    async submit(o) {
+      seq += 1;
+      const target = fake.messages.find((m) => m.id === o.messageId);
+      if (!target) throw new Error(`no card ${o.messageId} was sent`);
+      const form = fake.formSubmission({ messageId: o.messageId, button: o.button, values: o.values });
+      const envelope = cardActionEvent({
+        operator: openIdOf(o.from),
+        value: form.value,
+        name: form.name,
+        formValue: form.formValue,
+        chatId: target.chatId,
+        messageId: o.messageId,
+        tenantKey: o.tenantKey ?? TENANT,
+        eventId: `ev_form_${seq}_${Date.now()}`,
+        time: clock.now(),
+      });
+      const res = await post(envelope);
+      const body = await res.json().catch(() => null);
+      if (body?.card?.type === 'raw') fake.cardAnswered(o.messageId, body.card.data);
+      return { status: res.status, body };
     },
     async settle() {
       await deps.settle();

@@ -192,6 +192,8 @@ export interface CardActionEventOptions extends EnvelopeOptions {
   formValue?: Json;
   /** The component: 'button' by default. */
   tag?: string;
+  /** The component's `name` (a form's submit button has one). */
+  name?: string;
   /** The callback's own token for delayed updates (`c-…`, event.token); `token` is the verification token. */
   callbackToken?: string;
 }
@@ -208,6 +210,7 @@ export function cardActionEvent(o: CardActionEventOptions): Json {
         value: o.value,
         tag: o.tag ?? 'button',
         timezone: 'Asia/Shanghai',
+        ...(o.name ? { name: o.name } : {}),
         ...(o.formValue ? { form_value: o.formValue } : {}),
       },
       host: 'im_message',

@@ -142,6 +142,42 @@ const CONTAINER: Record<string, Check> = {
   elements: (v) => (Array.isArray(v) ? null : 'must be an array'),
 };
 
+/** Pickers and selectors (JSON 2.0 pages on open.larksuite.com; open.feishu.cn has the same paths). */
+const L = 'https://open.larksuite.com/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/interactive-components';
+const pattern =
+  (re: RegExp, what: string): Check =>
+  (v) =>
+    typeof v === 'string' && re.test(v) ? null : `must be ${what}`;
+const openId = pattern(/^ou_[A-Za-z0-9_-]+$/, 'an open_id');
+const strings: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'must be an array of strings');
+const openIds: Check = (v) => (Array.isArray(v) && v.every((x) => openId(x) === null) ? null : 'must be an array of open_ids');
+/** Person options are `{ value: open_id }` only (user picker pages). */
+const personOptions: Check = (v) =>
+  Array.isArray(v) && v.every((o) => isObj(o) && Object.keys(o).join() === 'value' && openId(o.value) === null) ? null : 'must be an array of { value: open_id }';
+/** Static options are `{ text, value, icon? }` with values unique in the component (dropdown pages). */
+const staticOptions: Check = (v) => {
+  if (!Array.isArray(v)) return 'must be an array';
+  const seen = new Set<unknown>();
+  for (const o of v) {
+    if (!isObj(o) || typeof o.value !== 'string' || textObject(['plain_text'])(o.text) !== null) return 'each option needs text (plain_text) and a string value';
+    if (Object.keys(o).some((k) => !['text', 'value', 'icon'].includes(k))) return 'an option holds only text, value and icon';
+    if (seen.has(o.value)) return `option value ${JSON.stringify(o.value)} is used twice`;
+    seen.add(o.value);
+  }
+  return null;
+};
+/** What every picker and selector may carry: `width` default, fill or [100,∞)px. */
+const PICKER: Record<string, Check> = {
+  name: str,
+  required: bool,
+  disabled: bool,
+  placeholder: textObject(['plain_text']),
+  width: either(oneOf('default', 'fill'), pxIn(100, 99999)),
+  behaviors,
+  confirm: obj,
+  value: any,
+};
+
 const COMPONENTS: Record<string, ComponentSpec> = {
   markdown: {
     page: `${C}/content-components/rich-text`,
@@ -273,6 +309,42 @@ const COMPONENTS: Record<string, ComponentSpec> = {
       confirm: obj,
       fallback: obj,
     },
+  },
+  select_static: {
+    page: `${L}/single-select-dropdown-menu`,
+    props: {
+      ...PICKER,
+      type: oneOf('default', 'text'),
+      options: staticOptions,
+      initial_option: str,
+      initial_index: int(0, 1000),
+    },
+  },
+  multi_select_static: {
+    page: `${L}/multi-select-dropdown-menu`,
+    props: { ...PICKER, type: oneOf('default', 'text'), options: staticOptions, selected_values: strings },
+    required: ['name'],
+  },
+  select_person: {
+    page: `${L}/single-select-user-picker`,
+    props: { ...PICKER, type: oneOf('default', 'text'), options: personOptions, initial_option: openId },
+  },
+  multi_select_person: {
+    page: `${L}/multi-select-user-picker`,
+    props: { ...PICKER, type: oneOf('default', 'text'), options: personOptions, selected_values: openIds },
+    required: ['name'],
+  },
+  date_picker: {
+    page: `${L}/date-picker`,
+    props: { ...PICKER, initial_date: pattern(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd') },
+  },
+  picker_time: {
+    page: `${L}/time-selector`,
+    props: { ...PICKER, initial_time: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm') },
+  },
+  picker_datetime: {
+    page: `${L}/date-time-picker`,
+    props: { ...PICKER, initial_datetime: pattern(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/, 'yyyy-MM-dd HH:mm') },
   },
   chart: {
     page: `${C}/content-components/chart`,
@@ -457,6 +529,18 @@ function checkElement(el: unknown, path: string, depth: number, parent: string, 
     w.fieldNames.add(name);
     if (tag === 'button' && el.form_action_type === 'submit') form.submit = true;
   }
+  if (!form && tag.startsWith('multi_select_')) return cardRefusal(`${path}: ${tag} is used only inside a form (${spec.page})`);
+  // `required` "当组件内嵌在表单容器中时,该属性可用。其它情况将报错或不生效" (each picker's page).
+  if (!form && el.required !== undefined) return cardRefusal(`${path}(${tag}): required is for components inside a form (${spec.page})`);
+  const initial = { date_picker: 'initial_date', picker_time: 'initial_time', picker_datetime: 'initial_datetime' }[tag];
+  if (initial && el[initial] === undefined && el.placeholder === undefined) return cardRefusal(`${path}(${tag}) needs a placeholder when ${initial} is not set (${spec.page})`);
+  if ((tag === 'select_person' || tag === 'multi_select_person') && Array.isArray(el.options) && el.options.length) {
+    const offered = new Set((el.options as Json[]).map((o) => o.value));
+    const chosen = tag === 'select_person' ? (el.initial_option === undefined ? [] : [el.initial_option]) : ((el.selected_values as unknown[]) ?? []);
+    if (chosen.some((v) => !offered.has(v))) return cardRefusal(`${path}(${tag}): the initial choice must be one of options (${spec.page})`);
+  }
+  if (tag === 'select_static' && el.initial_option !== undefined && !(el.options as Json[] | undefined)?.some((o) => o.value === el.initial_option))
+    return cardRefusal(`${path}(select_static): initial_option must be one of options (${spec.page})`);
   if (!form && tag === 'button' && el.form_action_type) return cardRefusal(`${path}: form_action_type is for buttons inside a form (${spec.page})`);
   if (tag === 'markdown') {
     const r = checkMarkdown(String(el.content), path, spec.page);

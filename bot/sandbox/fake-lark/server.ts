@@ -21,6 +21,7 @@ import { serve, type HttpBindings } from '@hono/node-server';
 import { appendFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { checkBodySize, checkCard, checkPost, checkText, checkUuid, type Refusal } from './rules.js';
+import { submitForm, type FormSubmission } from './forms.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -707,6 +708,33 @@ export class FakeLark {
     const out: string[] = [];
     collectCardText(card, out);
     return out.join('\n');
+  }
+
+  /**
+   * Someone fills in a form on a card the bot sent and presses its submit button: the callback
+   * Lark's client would post (forms.ts). Throws when the card holds no such form or field, or
+   * a required field is empty (the client sends nothing then).
+   */
+  formSubmission(o: { messageId: string; button?: string; values: Record<string, unknown> }): FormSubmission {
+    const msg = this.messages.find((m) => m.id === o.messageId);
+    if (!msg || msg.msgType !== 'interactive') throw new Error(`no card ${o.messageId} was sent`);
+    const chat = this.chats.get(msg.chatId);
+    return submitForm(msg.content, { button: o.button, values: o.values, chatMembers: chat && chat.chatType === 'group' ? new Set(chat.members) : null });
+  }
+
+  /**
+   * A callback answered with `card: { type: 'raw', data }`: Lark shows that card in place of the
+   * clicked one, for everyone (a shared card). A card Lark cannot build is refused (the client
+   * shows error 200672/200673 and keeps the old card): it throws.
+   */
+  cardAnswered(messageId: string, card: unknown): void {
+    const msg = this.messages.find((m) => m.id === messageId);
+    if (!msg || msg.msgType !== 'interactive') throw new Error(`no card ${messageId} was sent`);
+    const bad = checkCard(card);
+    // 200672/200673: the client could not use the answer's card (card callback page, error codes).
+    if (bad) throw new Error(`the callback's card is refused: ${this.refuse(bad).msg}`);
+    msg.content = card;
+    msg.updatedAt = this.now();
   }
 
   /** Resolves once `predicate()` holds (checked after every answered call), or rejects after `timeoutMs`. */
