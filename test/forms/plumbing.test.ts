@@ -36,7 +36,11 @@ describe('the fake refuses malformed form cards (form-container and picker pages
     ['two fields with one name', [formContainer('f', [textInput('t'), textInput('t'), submit])], /used twice/],
     ['a submit button outside a form', [submit], /form_action_type is for buttons inside a form/],
     ['a multi-select outside a form', [{ tag: 'multi_select_person', name: 'co', placeholder: { tag: 'plain_text', content: '' } }], /only inside a form/],
-    ['required outside a form', [{ tag: 'date_picker', name: 'd', required: true, placeholder: { tag: 'plain_text', content: '' } }], /required is for components inside a form/],
+    [
+      'required outside a form',
+      [{ tag: 'date_picker', name: 'd', required: true, placeholder: { tag: 'plain_text', content: '' } }],
+      /required is for components inside a form/,
+    ],
     ['a date picker with neither a placeholder nor an initial date', [formContainer('f', [{ tag: 'date_picker', name: 'd' }, submit])], /needs a placeholder/],
     ['a malformed initial date', [formContainer('f', [datePicker('d', { value: '2026/12/01' }), submit])], /yyyy-MM-dd/],
     ['a person option that is not an open_id', [formContainer('f', [personSelect('p', { options: ['张三'] }), submit])], /open_id/],
@@ -62,7 +66,7 @@ describe("the client's submission (form_value in Lark's shapes)", () => {
     ]),
   ]);
 
-  it("writes dates, times, people and options as Lark does, initial values included", () => {
+  it('writes dates, times, people and options as Lark does, initial values included', () => {
     const s = submitForm(card, { values: { title: '起草', lead: 'ou_zhang', due_date: '2026-12-01', kind: 'a' } });
     expect(s).toEqual({
       value: { a: 'x' },
@@ -103,7 +107,12 @@ describe('a form on a task card through the real callback', () => {
     await bot.say({ from: 'chief', text: '/交办 @张三 起草年度工作总结 截止 2026-12-01', mention: ['zhang'] });
     await bot.settle();
     const card = bot.fake.messagesTo(GROUP).find((m) => m.msgType === 'interactive')!;
-    const r = await bot.submit({ from: 'zhang', messageId: card.id, button: `progress_${(await getTaskByNumber(bot.deps.db, TENANT, 1))!.id}_submit`, values: { progress_text: '完成40%' } });
+    const r = await bot.submit({
+      from: 'zhang',
+      messageId: card.id,
+      button: `progress_${(await getTaskByNumber(bot.deps.db, TENANT, 1))!.id}_submit`,
+      values: { progress_text: '完成40%' },
+    });
     expect(r.body.toast.type).toBe('success');
     await bot.settle();
     expect(await getTaskByNumber(bot.deps.db, TENANT, 1)).toMatchObject({ state: 'in_progress', percent: 40 });

@@ -77,7 +77,13 @@ export interface TestBot {
    * does (FakeLark.formSubmission: Lark's value shapes, required fields, the offered options);
    * a card in the answer replaces the clicked one in the fake, checked like any card.
    */
-  submit(opts: { from: Person | string; messageId: string; values: Record<string, unknown>; button?: string; tenantKey?: string }): Promise<{ status: number; body: any }>;
+  submit(opts: {
+    from: Person | string;
+    messageId: string;
+    values: Record<string, unknown>;
+    button?: string;
+    tenantKey?: string;
+  }): Promise<{ status: number; body: any }>;
   /** Waits until deferred work and the outbox are done. */
   settle(): Promise<void>;
   /** Stops the bot and starts it again on the same database (a restart). */

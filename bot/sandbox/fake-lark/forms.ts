@@ -46,7 +46,16 @@ function walk(node: unknown, visit: (el: Json) => void): void {
   }
 }
 
-const FIELD_TAGS = new Set(['input', 'select_static', 'multi_select_static', 'select_person', 'multi_select_person', 'date_picker', 'picker_time', 'picker_datetime']);
+const FIELD_TAGS = new Set([
+  'input',
+  'select_static',
+  'multi_select_static',
+  'select_person',
+  'multi_select_person',
+  'date_picker',
+  'picker_time',
+  'picker_datetime',
+]);
 
 /** The forms of a card, each with its named fields and submit buttons. */
 export function formsOf(card: Json): Array<{ name: string; fields: FormField[]; submits: Json[] }> {
@@ -95,7 +104,8 @@ function picked(f: FormField, input: unknown, chatMembers: ReadonlySet<string> |
   switch (f.tag) {
     case 'input': {
       if (typeof input !== 'string') throw new Error(`${where} takes text`);
-      if (typeof e.max_length === 'number' && [...input].length > e.max_length) throw new Error(`${where}: the client stops typing at ${e.max_length} characters`);
+      if (typeof e.max_length === 'number' && [...input].length > e.max_length)
+        throw new Error(`${where}: the client stops typing at ${e.max_length} characters`);
       return input;
     }
     case 'select_static':

@@ -153,13 +153,16 @@ const strings: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === '
 const openIds: Check = (v) => (Array.isArray(v) && v.every((x) => openId(x) === null) ? null : 'must be an array of open_ids');
 /** Person options are `{ value: open_id }` only (user picker pages). */
 const personOptions: Check = (v) =>
-  Array.isArray(v) && v.every((o) => isObj(o) && Object.keys(o).join() === 'value' && openId(o.value) === null) ? null : 'must be an array of { value: open_id }';
+  Array.isArray(v) && v.every((o) => isObj(o) && Object.keys(o).join() === 'value' && openId(o.value) === null)
+    ? null
+    : 'must be an array of { value: open_id }';
 /** Static options are `{ text, value, icon? }` with values unique in the component (dropdown pages). */
 const staticOptions: Check = (v) => {
   if (!Array.isArray(v)) return 'must be an array';
   const seen = new Set<unknown>();
   for (const o of v) {
-    if (!isObj(o) || typeof o.value !== 'string' || textObject(['plain_text'])(o.text) !== null) return 'each option needs text (plain_text) and a string value';
+    if (!isObj(o) || typeof o.value !== 'string' || textObject(['plain_text'])(o.text) !== null)
+      return 'each option needs text (plain_text) and a string value';
     if (Object.keys(o).some((k) => !['text', 'value', 'icon'].includes(k))) return 'an option holds only text, value and icon';
     if (seen.has(o.value)) return `option value ${JSON.stringify(o.value)} is used twice`;
     seen.add(o.value);
@@ -533,7 +536,8 @@ function checkElement(el: unknown, path: string, depth: number, parent: string, 
   // `required` "当组件内嵌在表单容器中时,该属性可用。其它情况将报错或不生效" (each picker's page).
   if (!form && el.required !== undefined) return cardRefusal(`${path}(${tag}): required is for components inside a form (${spec.page})`);
   const initial = { date_picker: 'initial_date', picker_time: 'initial_time', picker_datetime: 'initial_datetime' }[tag];
-  if (initial && el[initial] === undefined && el.placeholder === undefined) return cardRefusal(`${path}(${tag}) needs a placeholder when ${initial} is not set (${spec.page})`);
+  if (initial && el[initial] === undefined && el.placeholder === undefined)
+    return cardRefusal(`${path}(${tag}) needs a placeholder when ${initial} is not set (${spec.page})`);
   if ((tag === 'select_person' || tag === 'multi_select_person') && Array.isArray(el.options) && el.options.length) {
     const offered = new Set((el.options as Json[]).map((o) => o.value));
     const chosen = tag === 'select_person' ? (el.initial_option === undefined ? [] : [el.initial_option]) : ((el.selected_values as unknown[]) ?? []);
