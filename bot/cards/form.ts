@@ -10,7 +10,7 @@
  * works only inside a form; person options are `{ value: open_id }`).
  * @example formContainer('assign', [textInput('title', { placeholder: '事项' }), submitButton('提交', { a: 'assign_form' }, 'assign_submit')])
  */
-import type { Card } from './task.js';
+import type { Card } from './primitives.js';
 
 const text = (content: string) => ({ tag: 'plain_text', content });
 
