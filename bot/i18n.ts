@@ -8,6 +8,7 @@ import { chase } from './i18n/chase.js';
 import { common } from './i18n/common.js';
 import { digest } from './i18n/digest.js';
 import { form } from './i18n/form.js';
+import { edits } from './i18n/edits.js';
 import { parse } from './i18n/parse.js';
 import { revisit } from './i18n/revisit.js';
 import { task } from './i18n/task.js';
@@ -36,3 +37,4 @@ export function hasMessage(key: string): boolean {
 registerCatalogue(digest);
 registerCatalogue(revisit);
 registerCatalogue(form);
+registerCatalogue(edits);

@@ -1,5 +1,5 @@
 /** The working-day calendar with the database's overrides (imported holidays and 调休 days). */
-import { and, eq, gt, isNotNull, like } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, like, sql } from 'drizzle-orm';
 import { type CalendarOverride, WorkCalendar } from '../bot/domain/calendar.js';
 import type { DueRule } from '../bot/domain/task.js';
 import type { Task } from '../bot/domain/types.js';
@@ -17,7 +17,7 @@ export async function loadCalendar(handle: DbHandle, tz: string): Promise<WorkCa
 }
 
 /**
- * Open tasks whose deadline was given in working days and never moved by an extension, with
+ * Open tasks whose deadline was given in working days and never moved by an extension or a /改期, with
  * the rule it was counted by, due after `after`: what an imported schedule may recount.
  */
 export async function openTasksWithDueRules(db: Db, after: Date): Promise<Array<{ task: Task; rule: DueRule }>> {
@@ -25,7 +25,17 @@ export async function openTasksWithDueRules(db: Db, after: Date): Promise<Array<
     .select({ task: tasks, payload: taskEvents.payload })
     .from(tasks)
     .innerJoin(taskEvents, and(eq(taskEvents.taskId, tasks.id), eq(taskEvents.kind, 'assigned')))
-    .where(and(eq(tasks.isOpen, 1), eq(tasks.extensionCount, 0), isNotNull(tasks.dueAt), gt(tasks.dueAt, after), like(taskEvents.payload, '%"dueRule"%')));
+    .where(
+      and(
+        eq(tasks.isOpen, 1),
+        eq(tasks.extensionCount, 0),
+        isNotNull(tasks.dueAt),
+        gt(tasks.dueAt, after),
+        like(taskEvents.payload, '%"dueRule"%'),
+        // A deadline someone set again with /改期 is theirs, not the rule's.
+        sql`NOT EXISTS (SELECT 1 FROM task_events d WHERE d.task_id = ${tasks.id} AND d.kind = 'due_changed')`,
+      ),
+    );
   const hydrated = await hydrate(
     db,
     rows.map((r) => r.task),

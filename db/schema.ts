@@ -36,6 +36,10 @@ export const tasks = sqliteTable(
     lastProgressText: text('last_progress_text'),
     lastReturn: text('last_return', { mode: 'json' }),
     pendingExtension: text('pending_extension', { mode: 'json' }),
+    /** The last edit (改期, 转办, 加协办, 减协办, 修改) as its ledger event, JSON, for the cards. */
+    lastEdit: text('last_edit', { mode: 'json' }),
+    /** The chat message the task was made from, JSON { messageId, chatId, link }. */
+    origin: text('origin', { mode: 'json' }),
     extensionCount: integer('extension_count').notNull().default(0),
     returnCount: integer('return_count').notNull().default(0),
     chaseCount: integer('chase_count').notNull().default(0),

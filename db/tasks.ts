@@ -1,7 +1,18 @@
 /** Reading tasks, and the one way to change them: commitChange (db/commit.ts). */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { isOpen } from '../bot/domain/roles.js';
-import type { Assignee, Category, PendingExtension, PersonProgress, Priority, ReturnNote, Task, TaskState } from '../bot/domain/types.js';
+import type {
+  Assignee,
+  Category,
+  EditNote,
+  OriginMessage,
+  PendingExtension,
+  PersonProgress,
+  Priority,
+  ReturnNote,
+  Task,
+  TaskState,
+} from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { botMessages, taskAssignees, tasks } from './schema.js';
 
@@ -38,6 +49,21 @@ export function toReturnNote(v: unknown): ReturnNote | null {
   return { reason: String(p.reason ?? ''), by: String(p.by ?? ''), at: new Date(p.at as string) };
 }
 
+/** The tasks.last_edit column (JSON). */
+export function toEditNote(v: unknown): EditNote | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  const payload = p.payload && typeof p.payload === 'object' ? (p.payload as Record<string, unknown>) : {};
+  return { kind: String(p.kind ?? '') as EditNote['kind'], actorId: String(p.actorId ?? ''), payload, at: new Date(p.at as string) };
+}
+
+/** The tasks.origin column (JSON). */
+export function toOrigin(v: unknown): OriginMessage | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  return typeof p.messageId === 'string' ? { messageId: p.messageId, chatId: String(p.chatId ?? ''), link: String(p.link ?? '') } : null;
+}
+
 export function toTask(row: TaskRow, assignees: AssigneeRow[]): Task {
   return {
     id: row.id,
@@ -64,6 +90,8 @@ export function toTask(row: TaskRow, assignees: AssigneeRow[]): Task {
     lastProgressText: row.lastProgressText,
     returned: toReturnNote(row.lastReturn),
     pendingExtension: toPending(row.pendingExtension),
+    lastEdit: toEditNote(row.lastEdit),
+    origin: toOrigin(row.origin),
     extensionCount: row.extensionCount,
     returnCount: row.returnCount,
     chaseCount: row.chaseCount,
@@ -107,6 +135,8 @@ export function toRow(t: Task): Omit<TaskRow, 'id'> {
           requestedAt: t.pendingExtension.requestedAt.toISOString(),
         }
       : null,
+    lastEdit: t.lastEdit ? { kind: t.lastEdit.kind, actorId: t.lastEdit.actorId, payload: t.lastEdit.payload, at: t.lastEdit.at.toISOString() } : null,
+    origin: t.origin ? { messageId: t.origin.messageId, chatId: t.origin.chatId, link: t.origin.link } : null,
     extensionCount: t.extensionCount,
     returnCount: t.returnCount,
     chaseCount: t.chaseCount,

@@ -9,6 +9,7 @@ import type { BotContext } from '../bot/context.js';
 import { announcement, notices, refusalError } from '../bot/cards/announce.js';
 import type { CardView } from '../bot/cards/primitives.js';
 import { cardUpdates } from '../bot/cards/task.js';
+import { editMessages, movedPeople } from '../bot/cards/edits.js';
 import { leadOf } from '../bot/domain/roles.js';
 import { decide, isRefusal, type Action } from '../bot/domain/task.js';
 import type { ChatSettings, Task } from '../bot/domain/types.js';
@@ -88,7 +89,13 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   const saved = await ctx.commit({
     task: { value: result.task, expectedVersion: task.version },
     events: result.events,
-    messages: (s) => (s ? [...cardUpdates(s, view), ...notices(s, task, action, view)] : []),
+    messages: (s) => {
+      if (!s) return [];
+      // Someone new to the task gets their own card (editMessages) rather than an update of none.
+      const { joined } = movedPeople(s, task);
+      const updates = cardUpdates(s, view).filter((m) => !(m.kind === 'card_update' && m.assignee && joined.includes(m.assignee)));
+      return [...updates, ...notices(s, task, action, view), ...editMessages(s, task, action, ctx.actor, view)];
+    },
   });
   return { task: saved ?? result.task, view };
 }

@@ -15,10 +15,25 @@ import type { CardActionEvent, CommandHandler, MessageEvent, ReplyHandler } from
 import { getTaskByMessageId } from '../db/tasks.js';
 import { applyAction, loadTask } from './act.js';
 
-type ActionVerb = 'accept' | 'progress' | 'done' | 'approve' | 'reject' | 'extend' | 'approve_extension' | 'reject_extension' | 'chase' | 'cancel';
+type ActionVerb =
+  | 'accept'
+  | 'progress'
+  | 'done'
+  | 'approve'
+  | 'reject'
+  | 'extend'
+  | 'approve_extension'
+  | 'reject_extension'
+  | 'chase'
+  | 'cancel'
+  | 'due'
+  | 'reassign'
+  | 'add_co'
+  | 'remove_co'
+  | 'edit';
 type VerbCommand<V extends ActionVerb> = Extract<Command, { verb: V }>;
 
-/** Typed commands: /签收 /进展 /办结 /通过 /退回 /延期 /同意延期 /驳回延期 /催办 /撤销 (and their English verbs). */
+/** Typed commands: /签收 /进展 /办结 /通过 /退回 /延期 /同意延期 /驳回延期 /催办 /撤销, the edits /改期 /转办 /加协办 /减协办 /修改 (and their English verbs). */
 export const VERB_ACTIONS: { [V in ActionVerb]: (cmd: VerbCommand<V>) => Action } = {
   accept: () => ({ kind: 'accept' }),
   progress: (cmd) => ({ kind: 'progress', text: cmd.text, percent: cmd.percent }),
@@ -30,6 +45,12 @@ export const VERB_ACTIONS: { [V in ActionVerb]: (cmd: VerbCommand<V>) => Action 
   reject_extension: (cmd) => ({ kind: 'reject_extension', reason: cmd.reason }),
   chase: (cmd) => ({ kind: 'chase', note: cmd.note }),
   cancel: (cmd) => ({ kind: 'cancel', reason: cmd.reason }),
+  // Edits (/改期 /转办 /加协办 /减协办 /修改): whoever decides on the task (domain/roles.ts).
+  due: (cmd) => ({ kind: 'change_due', dueAt: cmd.dueAt, reason: cmd.reason }),
+  reassign: (cmd) => ({ kind: 'reassign', lead: cmd.lead, reason: cmd.reason }),
+  add_co: (cmd) => ({ kind: 'add_co', ids: cmd.ids }),
+  remove_co: (cmd) => ({ kind: 'remove_co', ids: cmd.ids }),
+  edit: (cmd) => ({ kind: 'edit', field: cmd.field, text: cmd.text }),
 };
 
 export const ACTION_VERBS = Object.keys(VERB_ACTIONS) as ActionVerb[];

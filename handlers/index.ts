@@ -36,6 +36,12 @@ export function registerHandlers(r: Router): void {
   r.command('reject_extension', verbHandler('reject_extension')); // 驳回延期
   r.command('chase', verbHandler('chase')); // 催办
   r.command('cancel', verbHandler('cancel')); // 撤销
+  // Edits, each a hash-chained event shown on the cards and in the 台账
+  r.command('due', verbHandler('due')); // 改期
+  r.command('reassign', verbHandler('reassign')); // 转办
+  r.command('add_co', verbHandler('add_co')); // 加协办
+  r.command('remove_co', verbHandler('remove_co')); // 减协办
+  r.command('edit', verbHandler('edit')); // 修改
   r.command('show', show); // 查看
   r.command('list', list); // 任务
   r.command('settings', settings); // 设置

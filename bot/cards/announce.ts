@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { t as translate } from '../i18n.js';
 import { escapeText, truncate } from './escape.js';
 import type { CardView } from './primitives.js';
+import { dueText } from './task.js';
 import { formatDateTime } from './time.js';
 
 /** A mention inside a text message (not a card): `<at user_id="ou_…">name</at>`. */
@@ -46,6 +47,16 @@ export function refusalError(r: Refusal, action: Action, task: Task, view: CardV
     case 'extension_pending':
     case 'extension_not_later':
       return new UserError(`task.refuse.${r.refused}`, { n, due: r.params?.dueAt ? formatDateTime(r.params.dueAt, view) : '' });
+    case 'due_unchanged':
+      return new UserError('task.refuse.due_unchanged', { n, due: r.params?.dueAt ? formatDateTime(r.params.dueAt, view) : '' });
+    case 'same_lead':
+    case 'already_assignee':
+    case 'not_co': {
+      const who = r.params?.userId ?? '';
+      return new UserError(`task.refuse.${r.refused}`, { n, who: view.names?.[who] ?? who });
+    }
+    case 'too_many_assignees':
+      return new UserError('task.refuse.too_many_assignees', { n, max: r.params?.max ?? 0 });
     case 'reason_required':
       return new UserError('task.refuse.reason_required', { n, usage: reasonUsage(view, action, n) });
     default:
@@ -169,5 +180,35 @@ export function announcement(next: Task, before: Task, action: Action, actor: st
       });
     case 'attach':
       return ctxT(view, `task.reply.evidence_${action.evidence.type}`, { n, name: safe(action.evidence.name) });
+    case 'change_due': {
+      const reason = action.reason ? ctxT(view, 'task.reply.reason_suffix', { reason: safe(action.reason) }) : '';
+      const left = dueText(next, view);
+      if (next.extensionCount > before.extensionCount) {
+        const original = next.originalDueAt ? formatDateTime(next.originalDueAt, view) : due;
+        return ctxT(view, 'task.reply.due_extended', { n, title, due, left, original, reason });
+      }
+      return ctxT(view, 'task.reply.due_changed', { n, title, due, left, reason });
+    }
+    case 'reassign': {
+      const from = leadOf(before);
+      return ctxT(view, 'task.reply.reassigned', {
+        n,
+        title,
+        to: atText(action.lead, view),
+        from: from ? atText(from, view) : '',
+        reason: action.reason ? ctxT(view, 'task.reply.reason_suffix', { reason: safe(action.reason) }) : '',
+      });
+    }
+    case 'add_co':
+    case 'remove_co':
+      return ctxT(view, `task.reply.${action.kind === 'add_co' ? 'co_added' : 'co_removed'}`, {
+        n,
+        title,
+        who: action.ids.map((id) => atText(id, view)).join(' '),
+      });
+    case 'edit':
+      return action.field === 'title'
+        ? ctxT(view, 'task.reply.edited_title', { n, title, previous: titleText(before) })
+        : ctxT(view, 'task.reply.edited_detail', { n, title, text: safe(next.detail) });
   }
 }

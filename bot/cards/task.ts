@@ -136,6 +136,10 @@ function fieldLines(task: Task, view: CardView, _audience: CardAudience): string
       (supervisor !== task.creatorId ? `${sep}**${L('supervisor')}**${c}${personMd(supervisor, view)}` : ''),
   );
   if (task.detail) lines.push(`**${L('detail')}**${c}${escapeMarkdown(truncate(task.detail, NOTE_SHOWN_MAX))}`);
+  if (task.origin && /^https:\/\/applink\.feishu\.cn\/[\w/?=&%.-]+$/.test(task.origin.link)) {
+    lines.push(`**${L('origin')}**${c}[${t(lang, 'task.card.origin_link')}](${task.origin.link})`);
+  }
+  if (task.lastEdit) lines.push(`**${L('last_edit')}**${c}${historyLine(task.lastEdit, view)}`);
   if (task.revisitAt && task.state === 'done') lines.push(`**${L('revisit')}**${c}${formatDateTime(task.revisitAt, view)}`);
   return lines;
 }
@@ -287,8 +291,9 @@ export function cardUpdates(task: Task, view: CardView): OutMessage[] {
 export function historyLine(e: Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 'at'>, view: CardView): string {
   const { lang } = view;
   const who = e.actorId === 'bot' ? t(lang, 'task.event.bot') : personMd(e.actorId, view);
-  const what = t(lang, `task.event.${e.kind}`);
   const p = e.payload ?? {};
+  // A /改期 past the deadline is an approved extension in the figures, worded as what was done.
+  const what = t(lang, e.kind === 'extension_approved' && p.rescheduled === true ? 'task.event.due_extended' : `task.event.${e.kind}`);
   const str = (k: string) => (typeof p[k] === 'string' && p[k] ? escapeMarkdown(truncate(String(p[k]), HISTORY_NOTE_MAX)) : '');
   const date = (k: string) => {
     const v = p[k];
@@ -313,7 +318,21 @@ export function historyLine(e: Pick<TaskEvent, 'kind' | 'actorId' | 'payload' | 
       if (str('reason')) extra.push(str('reason'));
       break;
     case 'extension_approved':
-      if (date('dueAt')) extra.push(t(lang, 'task.event.to', { due: date('dueAt') }));
+    case 'due_changed':
+      if (date('dueAt')) extra.push(t(lang, e.kind === 'due_changed' ? 'task.event.due_to' : 'task.event.to', { due: date('dueAt') }));
+      if (date('previousDueAt')) extra.push(t(lang, 'task.event.was', { due: date('previousDueAt') }));
+      if (str('reason')) extra.push(str('reason'));
+      break;
+    case 'reassigned':
+      extra.push(`${typeof p.from === 'string' ? personMd(p.from, view) : ''} → ${typeof p.to === 'string' ? personMd(p.to, view) : ''}`);
+      if (str('reason')) extra.push(str('reason'));
+      break;
+    case 'co_added':
+    case 'co_removed':
+      if (Array.isArray(p.ids)) extra.push(p.ids.map((id) => personMd(String(id), view)).join(lang === 'zh' ? '、' : ', '));
+      break;
+    case 'edited':
+      extra.push(`${t(lang, p.field === 'detail' ? 'task.card.detail' : 'task.card.title')} ${str('text')}`);
       break;
     case 'extension_rejected':
       if (str('reason')) extra.push(str('reason'));

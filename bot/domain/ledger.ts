@@ -272,7 +272,33 @@ export function summarizeEvent(kind: string, payload: Record<string, unknown>, n
     case 'extension_approved':
       parts.push(label('延至', 'to', date('dueAt')));
       parts.push(label('原时限', 'was', date('previousDueAt')));
+      // /改期 after the deadline: the decider moved it, and it counts as an approved extension.
+      if (p.rescheduled === true) parts.push(zh ? '逾期后改期，计为批准延期' : 'moved after the deadline: counted as an approved extension');
+      parts.push(reason());
       break;
+    case 'due_changed':
+      parts.push(label('改为', 'to', date('dueAt')));
+      parts.push(label('原时限', 'was', date('previousDueAt') || (zh ? '未设' : 'none')));
+      parts.push(zh ? '按时与否以新时限为准' : 'on time is judged against the new deadline');
+      parts.push(reason());
+      break;
+    case 'reassigned':
+      parts.push(label('原主办', 'from', str('from') ? nameOf(str('from')) : ''));
+      parts.push(label('新主办', 'to', str('to') ? nameOf(str('to')) : ''));
+      parts.push(reason());
+      break;
+    case 'co_added':
+      parts.push(label('加协办', 'added', names('ids').join(zh ? '、' : ', ')));
+      break;
+    case 'co_removed':
+      parts.push(label('减协办', 'removed', names('ids').join(zh ? '、' : ', ')));
+      break;
+    case 'edited': {
+      const field = p.field === 'detail' ? (zh ? '详情' : 'detail') : zh ? '事项' : 'title';
+      parts.push(label(field, field, str('text')));
+      parts.push(label('原为', 'was', str('previous')));
+      break;
+    }
     case 'extension_rejected':
       parts.push(label('申请延至', 'asked for', date('dueAt')));
       parts.push(reason());

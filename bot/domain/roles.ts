@@ -13,6 +13,9 @@
  * | 通过 / 退回 (review a submission) | the 交办人 or the 督办领导, never one of its own assignees;   |
  * |                                   | when that leaves nobody, the chat's admins (approversOf)      |
  * | 催办 / 撤销                        | the 交办人 or the 督办领导                                    |
+ * | edit: 改期 / 转办 / 加协办 / 减协办 / | the 交办人 or the 督办领导                                    |
+ * | 修改 (title, detail)              |                                                              |
+ * | 签收 by a reaction on the card    | 主办 or 协办; anyone else's reaction is ignored (mayAct accept)|
  * | decide an extension               | the 交办人 or the 督办领导                                    |
  * | answer a 回头看                   | the 交办人 or the 督办领导                                    |
  * | export the 台账                   | p2p: anyone (their own tasks); group: admins, 督办领导,       |
@@ -39,7 +42,12 @@ export type ActKind =
   | 'reject_extension'
   | 'chase'
   | 'cancel'
-  | 'attach';
+  | 'attach'
+  | 'change_due'
+  | 'reassign'
+  | 'add_co'
+  | 'remove_co'
+  | 'edit';
 
 /** The refusals that are about who asks, not about the task's state. */
 export type RoleRefusal = 'not_assignee' | 'not_lead' | 'not_creator_or_supervisor' | 'own_submission';
@@ -115,6 +123,12 @@ export function mayAct(roles: Roles, kind: ActKind): RoleRefusal | null {
       return roles.isManager && roles.isAssignee ? 'own_submission' : 'not_creator_or_supervisor';
     case 'chase':
     case 'cancel':
+    // Edits of who does what by when: whoever decides on the task.
+    case 'change_due':
+    case 'reassign':
+    case 'add_co':
+    case 'remove_co':
+    case 'edit':
     case 'approve_extension':
     case 'reject_extension':
       return roles.isManager ? null : 'not_creator_or_supervisor';

@@ -27,7 +27,15 @@ export type Action =
   | { kind: 'chase'; note: string | null }
   | { kind: 'cancel'; reason: string | null }
   /** A file, image or link an assignee replied to the task's card with, kept as evidence. */
-  | { kind: 'attach'; evidence: Evidence };
+  | { kind: 'attach'; evidence: Evidence }
+  /** /改期: before the deadline it moves the basis for on-time; after it, it is an approved extension. */
+  | { kind: 'change_due'; dueAt: Date; reason: string | null }
+  /** /转办: a new 主办; the old one leaves the task. */
+  | { kind: 'reassign'; lead: string; reason: string | null }
+  | { kind: 'add_co'; ids: string[] }
+  | { kind: 'remove_co'; ids: string[] }
+  /** /修改 标题|详情. */
+  | { kind: 'edit'; field: 'title' | 'detail'; text: string };
 
 export interface Evidence {
   type: 'file' | 'image' | 'link';
@@ -52,7 +60,20 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'chase',
   'cancel',
   'attach',
+  'change_due',
+  'reassign',
+  'add_co',
+  'remove_co',
+  'edit',
 ];
+
+/** The edits: who does what by when, changed by whoever decides on the task; each shown on its cards. */
+export const EDIT_KINDS: ReadonlySet<ActionKind> = new Set(['change_due', 'reassign', 'add_co', 'remove_co', 'edit']);
+
+/** At most this many assignees on a task (the parser's limit for /交办 too). */
+export const MAX_TASK_ASSIGNEES = 20;
+/** How much of an edited text the card's 最近变更 line keeps (the ledger event keeps it all). */
+const EDIT_NOTE_TEXT_MAX = 200;
 
 export type RefusalCode =
   /** accept / progress / extension asked by someone who is not 主办 or 协办. */
@@ -77,11 +98,22 @@ export type RefusalCode =
   | 'due_in_past'
   | 'revisit_in_past'
   | 'reason_required'
-  | 'text_required';
+  | 'text_required'
+  /** /改期 to the deadline it already has. */
+  | 'due_unchanged'
+  /** /转办 to the current 主办. */
+  | 'same_lead'
+  /** /加协办 of someone already on the task; params.userId says who. */
+  | 'already_assignee'
+  /** /减协办 of someone who is not a 协办 (the 主办 is changed with /转办); params.userId says who. */
+  | 'not_co'
+  | 'too_many_assignees'
+  /** /修改 to the text it already has. */
+  | 'text_unchanged';
 
 export interface Refusal {
   refused: RefusalCode;
-  params?: { state?: TaskState; dueAt?: Date };
+  params?: { state?: TaskState; dueAt?: Date; userId?: string; max?: number };
 }
 
 export interface Decision {
@@ -260,6 +292,57 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       next.chaseCount = task.chaseCount + 1;
       return { task: next, events: [ev('chased', { note: action.note?.trim() || null, manual: true })] };
     }
+    case 'change_due': {
+      if (task.dueAt && action.dueAt.getTime() === task.dueAt.getTime()) return refuse('due_unchanged', { dueAt: task.dueAt });
+      if (action.dueAt.getTime() <= now.getTime()) return refuse('due_in_past');
+      const reason = action.reason?.trim() || null;
+      next.dueAt = action.dueAt;
+      // Past the deadline the move is an extension the decider granted: on-time is still judged
+      // against the deadline that was missed. Before it, the new date is the deadline, full stop.
+      const overdue = task.dueAt !== null && task.dueAt.getTime() < now.getTime();
+      if (overdue) {
+        next.originalDueAt = task.originalDueAt ?? task.dueAt;
+        next.extensionCount = task.extensionCount + 1;
+        if (task.pendingExtension && !extensionIsLive(next, now)) next.pendingExtension = null;
+        return edited(next, ev('extension_approved', { dueAt: action.dueAt, previousDueAt: task.dueAt, requestedBy: actor, rescheduled: true, reason }));
+      }
+      next.originalDueAt = action.dueAt;
+      if (task.pendingExtension && !extensionIsLive(next, now)) next.pendingExtension = null;
+      return edited(next, ev('due_changed', { dueAt: action.dueAt, previousDueAt: task.dueAt, reason }));
+    }
+    case 'reassign': {
+      // A submission is the old lead's work, waiting for its review: decide it first.
+      if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
+      const from = task.assignees.find((a) => a.role === 'lead')?.userId ?? null;
+      if (from === action.lead) return refuse('same_lead', { userId: action.lead });
+      const co = next.assignees.filter((a) => a.role === 'co' && a.userId !== action.lead);
+      next.assignees = [{ userId: action.lead, role: 'lead', acceptedAt: null }, ...co];
+      return edited(next, ev('reassigned', { from, to: action.lead, reason: action.reason?.trim() || null }));
+    }
+    case 'add_co': {
+      const ids = [...new Set(action.ids)];
+      const already = ids.find((id) => task.assignees.some((a) => a.userId === id));
+      if (already) return refuse('already_assignee', { userId: already });
+      if (task.assignees.length + ids.length > MAX_TASK_ASSIGNEES) return refuse('too_many_assignees', { max: MAX_TASK_ASSIGNEES });
+      next.assignees.push(...ids.map((userId) => ({ userId, role: 'co' as const, acceptedAt: null })));
+      return edited(next, ev('co_added', { ids }));
+    }
+    case 'remove_co': {
+      const ids = [...new Set(action.ids)];
+      const stranger = ids.find((id) => !task.assignees.some((a) => a.userId === id && a.role === 'co'));
+      if (stranger) return refuse('not_co', { userId: stranger });
+      next.assignees = next.assignees.filter((a) => !ids.includes(a.userId));
+      return edited(next, ev('co_removed', { ids }));
+    }
+    case 'edit': {
+      const text = action.text.trim();
+      if (!text && action.field === 'title') return refuse('text_required');
+      const previous = action.field === 'title' ? task.title : task.detail;
+      if ((previous ?? '') === text) return refuse('text_unchanged');
+      if (action.field === 'title') next.title = text;
+      else next.detail = text || null;
+      return edited(next, ev('edited', { field: action.field, text, previous: previous ?? null }));
+    }
     case 'cancel': {
       next.state = 'cancelled';
       next.cancelledAt = now;
@@ -267,6 +350,16 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
       return { task: next, events: [ev('cancelled', { reason: action.reason?.trim() || null })] };
     }
   }
+}
+
+/** An edit's decision: its one event, also kept on the task (texts shortened) for the cards' 最近变更. */
+function edited(next: Task, event: Omit<TaskEvent, 'taskId'>): Decision {
+  const payload: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event.payload)) {
+    payload[k] = typeof v === 'string' && [...v].length > EDIT_NOTE_TEXT_MAX ? `${[...v].slice(0, EDIT_NOTE_TEXT_MAX).join('')}…` : v;
+  }
+  next.lastEdit = { kind: event.kind, actorId: event.actorId, payload, at: event.at };
+  return { task: next, events: [event] };
 }
 
 function clampPercent(p: number): number {

@@ -36,6 +36,21 @@ export interface ReturnNote {
   at: Date;
 }
 
+/** An edit's ledger event, kept on the task for its cards (text fields shortened). */
+export interface EditNote {
+  kind: TaskEventKind;
+  actorId: string;
+  payload: Record<string, unknown>;
+  at: Date;
+}
+
+/** A chat message a task was made from, and a link that opens its chat in Feishu. */
+export interface OriginMessage {
+  messageId: string;
+  chatId: string;
+  link: string;
+}
+
 export interface PendingExtension {
   dueAt: Date;
   reason: string;
@@ -81,6 +96,10 @@ export interface Task {
   submittedAt: Date | null;
   doneAt: Date | null;
   cancelledAt: Date | null;
+  /** The last edit (改期, 转办, 加协办, 减协办, 修改) as its ledger event, shown on the cards. */
+  lastEdit?: EditNote | null;
+  /** The message the task was made from (a reply with /交办 and no title), linked back from its cards. */
+  origin?: OriginMessage | null;
   /** The shared task card in the origin chat, once sent. */
   cardMessageId: string | null;
   cardSentAt: Date | null;
@@ -108,7 +127,16 @@ export type TaskEventKind =
   /** A file, image or link replied to a task card: payload { type, name, messageId, link }. */
   | 'evidence'
   /** The deadline recounted in working days after a holiday schedule was imported: payload { year, from, dueAt }. */
-  | 'due_recounted';
+  | 'due_recounted'
+  /** /改期 before the deadline: the basis for on-time moves too. payload { dueAt, previousDueAt, reason }. */
+  | 'due_changed'
+  /** /转办: payload { from, to, reason }. */
+  | 'reassigned'
+  /** /加协办, /减协办: payload { ids }. */
+  | 'co_added'
+  | 'co_removed'
+  /** /修改: payload { field: 'title' | 'detail', text, previous }. */
+  | 'edited';
 
 /** One line of the append-only log (the ledger). `actorId` is an open_id or 'bot'. */
 export interface TaskEvent {

@@ -351,6 +351,7 @@ export const task: Catalogue = {
       '**审核**　/通过 #12 [回头看 下周一]　/退回 #12 原因',
       '**延期**　/延期 #12 下周五 理由　→　/同意延期 #12　/驳回延期 #12',
       '**催办 / 撤销**　/催办 #12 [附言]　/撤销 #12 [原因]',
+      '**调整**　/改期 #12 下周五　/转办 #12 @新主办 [原因]　/加协办 #12 @孙七　/减协办 #12 @孙七　/修改 #12 标题|详情 …（交办人、督办领导）',
       '**查询**　/查看 #12　/任务 [我的|本群|逾期|全部] [第2页]　/统计　/台账',
       '/任务 全部：本群的任务、你交办/承办/督办的任务，以及你任群管理员或督办领导的群里的全部任务',
       '**设置**　/设置 督办领导 @王主任 免打扰 21:00-08:00（群管理员）',
@@ -365,6 +366,7 @@ export const task: Catalogue = {
       '**Review**　/approve #12 [revisit monday]　/reject #12 reason',
       '**Extend**　/extend #12 next friday reason　→　/同意延期 #12　/驳回延期 #12',
       '**Chase / cancel**　/chase #12 [note]　/cancel #12 [reason]',
+      '**Change**　/due #12 next friday　/reassign #12 @new-lead [reason]　/add #12 @Sun　/remove #12 @Sun　/edit #12 title|detail … (assigner, supervisor)',
       '**Look up**　/show #12　/list [mine|chat|overdue|all] [page 2]　/stats　/ledger',
       '/list all: tasks of this chat, tasks you assigned, work on or supervise, and every task of the chats you are an admin or the supervisor of',
       '**Settings**　/settings supervisor @Wang quiet 21:00-08:00 (chat admins)',
@@ -381,7 +383,7 @@ export const task: Catalogue = {
     en: "Hello, I'm duban: assign, chase, escalate and verify work right here. @-mention me with a command; the three used most:\n/assign @Alice Draft the annual report due friday: assign a task\n/list chat: this chat's tasks, red first\n/help: everything else",
   },
   'task.help.text': {
-    zh: '督办助手用法：/交办 @张三 标题 截止 周五；/签收 #12；/进展 #12 内容；/办结 #12；/通过 #12；/退回 #12 原因；/延期 #12 下周五 理由；/催办 #12；/撤销 #12；/查看 #12；/任务；/设置；回复任务卡片即汇报进展。',
-    en: 'duban: /assign @Alice title due friday; /accept #12; /progress #12 text; /done #12; /approve #12; /reject #12 reason; /extend #12 next friday reason; /chase #12; /cancel #12; /show #12; /list; /settings. Reply to a task card to report progress.',
+    zh: '督办助手用法：/交办 @张三 标题 截止 周五；/签收 #12；/进展 #12 内容；/办结 #12；/通过 #12；/退回 #12 原因；/延期 #12 下周五 理由；/催办 #12；/撤销 #12；/改期 #12 下周五；/转办 #12 @赵六；/加协办 #12 @孙七；/减协办 #12 @孙七；/修改 #12 标题 新标题；/查看 #12；/任务；/设置；回复任务卡片即汇报进展。',
+    en: 'duban: /assign @Alice title due friday; /accept #12; /progress #12 text; /done #12; /approve #12; /reject #12 reason; /extend #12 next friday reason; /chase #12; /cancel #12; /due #12 next friday; /reassign #12 @Bob; /add #12 @Sun; /remove #12 @Sun; /edit #12 title new title; /show #12; /list; /settings. Reply to a task card to report progress.',
   },
 };

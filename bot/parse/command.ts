@@ -58,6 +58,11 @@ export type Command =
   | { verb: 'chase'; taskNumber: number; note: string | null }
   | { verb: 'cancel'; taskNumber: number; reason: string | null }
   | { verb: 'show'; taskNumber: number }
+  | { verb: 'due'; taskNumber: number; dueAt: Date; reason: string | null }
+  | { verb: 'reassign'; taskNumber: number; lead: string; reason: string | null }
+  | { verb: 'add_co'; taskNumber: number; ids: string[] }
+  | { verb: 'remove_co'; taskNumber: number; ids: string[] }
+  | { verb: 'edit'; taskNumber: number; field: 'title' | 'detail'; text: string }
   | { verb: 'list'; scope: 'mine' | 'chat' | 'overdue' | 'all' | 'review'; page: number }
   | { verb: 'ledger'; period: 'month' | 'year' | 'all' }
   | { verb: 'stats'; period: 'week' | 'month' }
@@ -94,6 +99,11 @@ export const VERBS: Readonly<Record<Verb, readonly string[]>> = {
   chase: ['催办', 'chase'],
   cancel: ['撤销', 'cancel'],
   show: ['查看', 'show'],
+  due: ['改期', 'due'],
+  reassign: ['转办', 'reassign'],
+  add_co: ['加协办', 'add'],
+  remove_co: ['减协办', 'remove'],
+  edit: ['修改', 'edit'],
   list: ['任务', 'list'],
   ledger: ['台账', 'ledger'],
   stats: ['统计', 'stats'],
@@ -309,6 +319,34 @@ function parseArgs(verb: Verb, args: string, p: Prepared, ctx: ParseContext): Co
       const { taskNumber, rest } = takeTaskNumber(args, verb);
       return { verb, taskNumber, note: optionalNote(rest, p, verb) };
     }
+    case 'due': {
+      const { taskNumber, rest } = takeTaskNumber(args, verb);
+      const body = rest.replace(new RegExp(`^${SEP}+`), '');
+      if (!body) fail('missing_due', verb);
+      const found = parseTimePrefix(body, ctx);
+      if (!found) fail('bad_time', verb, { text: clip(body.split(/\s/)[0] ?? body) });
+      return { verb, taskNumber, dueAt: found.at, reason: optionalNote(stripReasonLabel(found.rest.replace(new RegExp(`^${SEP}+`), '')), p, verb) };
+    }
+    case 'reassign': {
+      const { taskNumber, rest } = takeTaskNumber(args, verb);
+      const { ids, rest: after } = takeMentions(rest, p);
+      if (ids.length === 0) fail('missing_assignee', verb);
+      if (ids.length > 1) fail('one_lead', verb, { count: ids.length });
+      return { verb, taskNumber, lead: ids[0]!, reason: optionalNote(stripReasonLabel(after), p, verb) };
+    }
+    case 'add_co':
+    case 'remove_co': {
+      const { taskNumber, rest } = takeTaskNumber(args, verb);
+      const { ids, rest: after } = takeMentions(rest, p);
+      if (ids.length === 0) fail('missing_assignee', verb);
+      if (ids.length > MAX_ASSIGNEES) fail('too_many_assignees', verb, { max: MAX_ASSIGNEES, count: ids.length });
+      // Only people: a word left over would be guessed at.
+      const extra = renderFree(after, p);
+      if (extra) fail('unexpected_text', verb, { text: clip(extra) });
+      return { verb, taskNumber, ids };
+    }
+    case 'edit':
+      return parseEdit(args, p, verb);
     case 'list':
       return parseList(args, verb);
     case 'ledger': {
@@ -357,6 +395,31 @@ function parseArgs(verb: Verb, args: string, p: Prepared, ctx: ParseContext): Co
     case 'help':
       return { verb };
   }
+}
+
+/** Every mention in `s`, in order and once each; the rest of the text with them taken out. */
+function takeMentions(s: string, p: Prepared): { ids: string[]; rest: string } {
+  const ids: string[] = [];
+  const rest = s.replace(MENTION_RE, (_, i: string) => {
+    const id = p.mentions[Number(i)]!.openId;
+    if (!ids.includes(id)) ids.push(id);
+    return ' ';
+  });
+  return { ids, rest };
+}
+
+/** `/修改 #N 标题 新标题` or `/修改 #N 详情 …` (`title` / `detail`; a colon after the field is fine). */
+function parseEdit(args: string, p: Prepared, verb: Verb): Command {
+  const { taskNumber, rest } = takeTaskNumber(args, verb);
+  const m = /^(标题|事项|title|详情|内容|detail|details)(?![A-Za-z])\s*[:：]?\s*/i.exec(rest);
+  if (!m) fail('missing_field', verb);
+  const field = /^(标题|事项|title)$/i.test(m[1]!) ? 'title' : 'detail';
+  const text = renderFree(rest.slice(m[0].length), p);
+  if (!text) fail(field === 'title' ? 'missing_title' : 'missing_text', verb);
+  const length = chars(text);
+  const max = field === 'title' ? MAX_TITLE_CHARS : MAX_NOTE_CHARS;
+  if (length > max) fail(field === 'title' ? 'title_too_long' : 'note_too_long', verb, { max, length });
+  return { verb: 'edit', taskNumber, field, text };
 }
 
 /** `理由：…` / `reason: …` — the label is not part of the reason. */

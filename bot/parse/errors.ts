@@ -20,7 +20,11 @@ export type ParseErrorCode =
   | 'bad_setting'
   | 'bad_scope'
   | 'empty_progress'
-  | 'missing_option';
+  | 'missing_option'
+  | 'one_lead'
+  | 'unexpected_text'
+  | 'missing_field'
+  | 'missing_text';
 
 export const PARSE_ERROR_CODES: readonly ParseErrorCode[] = [
   'unknown_verb',
@@ -40,6 +44,10 @@ export const PARSE_ERROR_CODES: readonly ParseErrorCode[] = [
   'bad_scope',
   'empty_progress',
   'missing_option',
+  'one_lead',
+  'unexpected_text',
+  'missing_field',
+  'missing_text',
 ];
 
 export class ParseError extends Error {

@@ -68,6 +68,11 @@ const ACTIONS: Record<ActionKind, Action> = {
     kind: 'attach',
     evidence: { type: 'file', name: '验收单.pdf', messageId: 'om_f', link: 'https://applink.feishu.cn/client/message/link/open?token=x' },
   },
+  change_due: { kind: 'change_due', dueAt: LATER, reason: null },
+  reassign: { kind: 'reassign', lead: OTHER, reason: null },
+  add_co: { kind: 'add_co', ids: [OTHER] },
+  remove_co: { kind: 'remove_co', ids: [CO] },
+  edit: { kind: 'edit', field: 'title', text: '修复东街路灯' },
 };
 
 type Role = 'creator' | 'supervisor' | 'chat_supervisor' | 'lead' | 'co' | 'other';
@@ -84,7 +89,19 @@ const STATES: TaskState[] = ['assigned', 'in_progress', 'submitted', 'done', 'ca
 
 // SPEC §3 "who may", as a table.
 const ASSIGNEE_ACTIONS: ActionKind[] = ['accept', 'progress', 'request_extension', 'attach'];
-const MANAGER_ACTIONS: ActionKind[] = ['approve', 'reject', 'approve_extension', 'reject_extension', 'chase', 'cancel'];
+const MANAGER_ACTIONS: ActionKind[] = [
+  'approve',
+  'reject',
+  'approve_extension',
+  'reject_extension',
+  'chase',
+  'cancel',
+  'change_due',
+  'reassign',
+  'add_co',
+  'remove_co',
+  'edit',
+];
 // States each action applies to (done and cancelled are closed for everything).
 const STATES_OK: Record<ActionKind, TaskState[]> = {
   accept: ['assigned', 'in_progress'],
@@ -98,6 +115,11 @@ const STATES_OK: Record<ActionKind, TaskState[]> = {
   chase: ['assigned', 'in_progress'],
   cancel: ['assigned', 'in_progress', 'submitted'],
   attach: ['assigned', 'in_progress', 'submitted'],
+  change_due: ['assigned', 'in_progress', 'submitted'],
+  reassign: ['assigned', 'in_progress'],
+  add_co: ['assigned', 'in_progress', 'submitted'],
+  remove_co: ['assigned', 'in_progress', 'submitted'],
+  edit: ['assigned', 'in_progress', 'submitted'],
 };
 const NEXT_STATE: Record<ActionKind, (s: TaskState) => TaskState> = {
   accept: () => 'in_progress',
@@ -111,6 +133,11 @@ const NEXT_STATE: Record<ActionKind, (s: TaskState) => TaskState> = {
   chase: (s) => s,
   cancel: () => 'cancelled',
   attach: (s) => (s === 'assigned' ? 'in_progress' : s),
+  change_due: (s) => s,
+  reassign: (s) => s,
+  add_co: (s) => s,
+  remove_co: (s) => s,
+  edit: (s) => s,
 };
 
 function expected(action: ActionKind, role: Role, state: TaskState, supervisorOnTask: boolean): RefusalCode | TaskState {
