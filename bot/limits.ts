@@ -1,63 +1,31 @@
 /**
  * Per-person limits on what the bot answers, so one member's burst cannot use up the app's
  * send quota while colleagues wait: at most `DUBAN_COMMANDS_PER_MINUTE` (10) messages to the
- * bot a minute per person, and at most one "不是指令" hint per person per 10 minutes. Counted in
- * the process (each Worker isolate counts its own), on the injected clock. Pure bookkeeping.
- * `DUBAN_HINT_EVERY_MINUTES=0` turns the hint limit off.
+ * bot a minute per person, one "too many" answer per person per minute, and at most one
+ * "不是指令" hint per person per `DUBAN_HINT_EVERY_MINUTES` (10; 0 turns it off). Sliding
+ * windows on the injected clock, counted in the database (db/person-uses.ts): every process
+ * on one database, and every Worker isolate, draws on one allowance per person.
  */
+import { takeUse } from '../db/person-uses.js';
+import type { Deps } from './deps.js';
 
-/** A sliding window of at most `limit` uses per key within `windowMs`. */
-export class PerPersonLimit {
-  private readonly uses = new Map<string, number[]>();
+export type LimitName = 'command' | 'refusal' | 'hint';
 
-  constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-    private readonly maxKeys = 50_000,
-  ) {}
-
-  /** Takes one use for `key` at `now`; false when the window is full (nothing is taken then). */
-  take(key: string, now: Date): boolean {
-    const t = now.getTime();
-    const kept = (this.uses.get(key) ?? []).filter((at) => at > t - this.windowMs && at <= t + this.windowMs);
-    if (kept.length >= this.limit) {
-      this.uses.set(key, kept);
-      return false;
-    }
-    kept.push(t);
-    // Oldest keys go first when the map is full: a limit forgets, it never grows without bound.
-    if (!this.uses.has(key) && this.uses.size >= this.maxKeys) this.uses.delete(this.uses.keys().next().value!);
-    this.uses.set(key, kept);
-    return true;
-  }
-
-  /** Uses left for `key` at `now` before the window is full. */
-  left(key: string, now: Date): number {
-    const t = now.getTime();
-    return this.limit - (this.uses.get(key) ?? []).filter((at) => at > t - this.windowMs && at <= t + this.windowMs).length;
+/** How many uses a window allows, and how long the window is; null when the limit is off. */
+export function limitOf(config: Deps['config'], name: LimitName): { limit: number; windowMs: number } | null {
+  switch (name) {
+    case 'command':
+      return { limit: config.DUBAN_COMMANDS_PER_MINUTE, windowMs: 60_000 };
+    case 'refusal':
+      return { limit: 1, windowMs: 60_000 };
+    case 'hint':
+      return config.DUBAN_HINT_EVERY_MINUTES > 0 ? { limit: 1, windowMs: config.DUBAN_HINT_EVERY_MINUTES * 60_000 } : null;
   }
 }
 
-/** The limits of one running bot (one per Deps: a test's bots do not share them). */
-export interface Limits {
-  commands: PerPersonLimit;
-  /** One "refused: too many" answer per person per window, then silence until it clears. */
-  refusals: PerPersonLimit;
-  hints: PerPersonLimit;
-}
-
-const byConfig = new WeakMap<object, Limits>();
-
-/** The limits for a configuration object (the same config, the same counters). */
-export function limitsFor(config: { DUBAN_COMMANDS_PER_MINUTE: number; DUBAN_HINT_EVERY_MINUTES: number }): Limits {
-  let l = byConfig.get(config);
-  if (!l) {
-    l = {
-      commands: new PerPersonLimit(config.DUBAN_COMMANDS_PER_MINUTE, 60_000),
-      refusals: new PerPersonLimit(1, 60_000),
-      hints: new PerPersonLimit(1, config.DUBAN_HINT_EVERY_MINUTES * 60_000),
-    };
-    byConfig.set(config, l);
-  }
-  return l;
+/** Takes one use of a person's limit at `now`: false when the window is full (nothing is taken then). */
+export async function takeLimit(deps: Pick<Deps, 'db' | 'config'>, name: LimitName, tenantKey: string, openId: string, now: Date): Promise<boolean> {
+  const l = limitOf(deps.config, name);
+  if (!l) return true;
+  return takeUse(deps.db, `${name}:${tenantKey}:${openId}`, l.limit, l.windowMs, now);
 }

@@ -15,7 +15,7 @@ import { UserError } from './errors.js';
 import { hasMessage, t } from './i18n.js';
 import type { IncomingEvent } from './lark/events.js';
 import { parseCommand, type Command } from './parse/command.js';
-import { limitsFor } from './limits.js';
+import { takeLimit } from './limits.js';
 import { ParseError } from './parse/errors.js';
 
 export type MessageEvent = Extract<IncomingEvent, { kind: 'message' }>;
@@ -154,11 +154,10 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   if (namesAnotherTenantsChat(deps, known, event.tenantKey)) return;
   // One member's burst must not crowd out everyone else: beyond the per-person limit, one
   // answer saying so, then silence until the minute has passed.
-  const limits = limitsFor(deps.config);
-  const who = `${event.tenantKey}:${event.sender}`;
-  if (!limits.commands.take(who, ctx.now)) {
+  const take = (name: 'command' | 'refusal' | 'hint') => takeLimit(deps, name, event.tenantKey, event.sender, ctx.now);
+  if (!(await take('command'))) {
     deps.log.info({ chat_id: event.chatId, sender: event.sender }, 'per-person command limit reached');
-    if (limits.refusals.take(who, ctx.now)) ctx.reply(t(ctx.lang, 'rate_limited', { limit: limits.commands.limit }));
+    if (await take('refusal')) ctx.reply(t(ctx.lang, 'rate_limited', { limit: deps.config.DUBAN_COMMANDS_PER_MINUTE }));
     return;
   }
   const settings = settingsOf(known);
@@ -184,7 +183,7 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
   if (isReply && r.replyHandler && (await r.replyHandler(ctx, event))) return;
   if (event.chatType === 'p2p' || mentionsBot) {
     // The "不是指令" hint at most once per person per 10 minutes: chatter gets one, not one each.
-    if (!limits.hints.take(who, ctx.now)) return;
+    if (!(await take('hint'))) return;
     if (r.fallback) await r.fallback(ctx, event);
     else ctx.reply(t(ctx.lang, 'not_a_command'));
   }

@@ -235,3 +235,17 @@ export const calendarOverrides = sqliteTable(
   },
   (t) => [index('calendar_year').on(t.year)],
 );
+
+/**
+ * One row per use of a per-person limit (bot/limits.ts): a message to the bot, a refusal, a
+ * hint. Counted here rather than in a process, so several processes on one database (and a
+ * Worker's isolates) share one allowance. Pruned with the inbox.
+ */
+export const personUses = sqliteTable(
+  'person_uses',
+  {
+    key: text('key').notNull(), // `<limit>:<tenant_key>:<open_id>`
+    at: ts('at').notNull(),
+  },
+  (t) => [index('person_uses_key_at').on(t.key, t.at)],
+);

@@ -15,6 +15,7 @@
 import { applyCalendarImports } from './calendar-imports.js';
 import type { Deps } from '../bot/deps.js';
 import { pruneInbox } from '../db/inbox.js';
+import { prunePersonUses } from '../db/person-uses.js';
 import { runChase } from './chase.js';
 import { drainOutbox } from './deliver.js';
 import { runRevisit } from './revisit.js';
@@ -72,11 +73,12 @@ export const JOBS: readonly Job[] = [
   },
   {
     name: 'housekeeping',
-    // 03:17 Asia/Shanghai: the inbox's dedupe rows past Lark's retry horizon.
+    // 03:17 Asia/Shanghai: the inbox's dedupe rows past Lark's retry horizon, per-person uses past a day.
     cron: '17 3 * * *',
     utcCron: '17 19 * * *',
     run: async (deps, now) => {
       await pruneInbox(deps.db, now);
+      await prunePersonUses(deps.db, now);
       return { pruned: true };
     },
   },
