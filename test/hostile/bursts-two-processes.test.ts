@@ -14,7 +14,7 @@ afterEach(async () => {
   office = undefined;
 });
 
-it('two bot processes on one database share a member\'s 10 messages a minute', { timeout: 120_000 }, async () => {
+it("two bot processes on one database share a member's 10 messages a minute", { timeout: 120_000 }, async () => {
   office = await createOffice({ groups: 1, staff: 2 });
   const limited = { DUBAN_COMMANDS_PER_MINUTE: '10' };
   const [a, b] = await Promise.all([office.startBot(limited), office.startBot(limited)]);
