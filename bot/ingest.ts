@@ -213,6 +213,8 @@ export async function backlog(deps: Deps): Promise<{ queued: number; processing:
  */
 function isForTheBot(deps: Deps, event: IncomingEvent): boolean {
   if (event.kind !== 'message' || event.chatType === 'p2p') return true;
+  // A sheet sent in a group (seen with im:message.group_msg) may be a batch intake (handlers/intake.ts).
+  if (event.attachment?.type === 'file' && /\.(xlsx|csv)$/i.test(event.attachment.name)) return true;
   return Boolean(event.parentId || event.rootId) || event.mentions.some((m) => m.openId === deps.botOpenId);
 }
 

@@ -28,6 +28,8 @@ export type CommandHandler<V extends Verb = Verb> = (ctx: BotContext, cmd: Extra
 export type ReplyHandler = (ctx: BotContext, event: MessageEvent) => Promise<boolean>;
 export type CardActionHandler = (ctx: BotContext, event: CardActionEvent) => Promise<CardAnswer>;
 export type FallbackHandler = (ctx: BotContext, event: MessageEvent) => Promise<void>;
+/** A file sent as a message that is no reply about a task. Returns false when it is not one the bot takes. */
+export type FileHandler = (ctx: BotContext, event: MessageEvent) => Promise<boolean>;
 export type BotAddedHandler = (ctx: BotContext, event: BotAddedEvent) => Promise<void>;
 
 export class Router {
@@ -35,6 +37,7 @@ export class Router {
   readonly cardActions = new Map<string, CardActionHandler>();
   replyHandler: ReplyHandler | null = null;
   fallback: FallbackHandler | null = null;
+  fileHandler: FileHandler | null = null;
   botAddedHandler: BotAddedHandler | null = null;
 
   command<V extends Verb>(verbs: V | V[], handler: CommandHandler<V>): this {
@@ -56,6 +59,12 @@ export class Router {
   reply(handler: ReplyHandler): this {
     if (this.replyHandler) throw new Error('reply handler registered twice');
     this.replyHandler = handler;
+    return this;
+  }
+
+  file(handler: FileHandler): this {
+    if (this.fileHandler) throw new Error('file handler registered twice');
+    this.fileHandler = handler;
     return this;
   }
 
@@ -181,6 +190,7 @@ async function routeMessage(ctx: BotContext, event: MessageEvent, r: Router): Pr
     return;
   }
   if (isReply && r.replyHandler && (await r.replyHandler(ctx, event))) return;
+  if (event.attachment?.type === 'file' && r.fileHandler && (await r.fileHandler(ctx, event))) return;
   if (event.chatType === 'p2p' || mentionsBot) {
     // The "不是指令" hint at most once per person per 10 minutes: chatter gets one, not one each.
     if (!(await take('hint'))) return;

@@ -124,6 +124,47 @@ export async function commitChange(db: Db, change: Change): Promise<{ task: Task
   }
 }
 
+/**
+ * Many new tasks in one transaction (a confirmed batch intake): `build` runs inside it (it may
+ * read, e.g. which rows are already present, so two confirmations racing cannot both insert),
+ * then every task, its events and the messages land together — or, when a claim is taken, none.
+ * Returns the saved tasks in order, or undefined when a claim was already taken.
+ */
+export async function commitBatch(
+  db: Db,
+  change: {
+    tenantKey: string;
+    now: Date;
+    claims?: ReadonlyArray<{ key: string; kind: string }>;
+    build: (tx: Tx) => Promise<ReadonlyArray<{ task: Task; events: ReadonlyArray<Omit<TaskEvent, 'taskId'>> }>>;
+    messages: (saved: readonly Task[]) => readonly OutMessage[];
+  },
+): Promise<Task[] | undefined> {
+  try {
+    return await db.transaction(async (tx) => {
+      for (const c of change.claims ?? []) {
+        const r = await tx
+          .insert(sends)
+          .values({ key: c.key, tenantKey: change.tenantKey, taskId: null, kind: c.kind, at: change.now })
+          .onConflictDoNothing()
+          .returning({ key: sends.key });
+        if (r.length === 0) throw new ClaimTakenError();
+      }
+      const saved: Task[] = [];
+      for (const { task, events } of await change.build(tx)) {
+        const s = await saveTask(tx, task, null, change.now);
+        if (events.length) await appendEvents(tx, change.tenantKey, s.id, events);
+        saved.push(s);
+      }
+      await enqueueMessages(tx, change.tenantKey, [...change.messages(saved)], change.now);
+      return saved;
+    });
+  } catch (err) {
+    if (err instanceof ClaimTakenError) return undefined;
+    throw err;
+  }
+}
+
 async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now: Date): Promise<Task> {
   const next: Task = { ...task, updatedAt: now, version: (expectedVersion ?? -1) + 1 };
   if (expectedVersion === null) {

@@ -14,6 +14,7 @@ import { settings } from './settings.js';
 import { list, show } from './show.js';
 import { digest } from './digest.js';
 import { ledger } from './ledger.js';
+import { cancelImport, confirmImport, fileMessage, importCommand } from './intake.js';
 import { stats } from './stats.js';
 
 /** The router with every handler registered; the entries build it once and pass it in. */
@@ -55,6 +56,11 @@ export function registerHandlers(r: Router): void {
   r.command('ledger', ledger); // 台账
   r.command('stats', stats); // 统计
   r.command('digest', digest); // 周报
+  // 导入: a sheet of tasks (分解立项) → preview → one transaction
+  r.command('import', importCommand); // 导入
+  r.file(fileMessage);
+  r.cardAction('import_confirm', confirmImport);
+  r.cardAction('import_cancel', cancelImport);
   r.otherwise(hint);
   r.botAdded(welcome); // joined a group: 欢迎 with the commands used most
 }

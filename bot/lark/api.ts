@@ -34,6 +34,30 @@ export interface LarkChat {
   managerIds: string[];
 }
 
+/** A message as `GET /open-apis/im/v1/messages/:message_id` returns it (the fields duban reads). */
+export interface LarkMessageInfo {
+  messageId: string;
+  chatId: string;
+  msgType: string;
+  /** The parsed `body.content`; null when it is not a JSON object. */
+  content: Record<string, unknown> | null;
+  senderId: string | null;
+}
+
+/** A chat member as `GET /open-apis/im/v1/chats/:chat_id/members` lists them. */
+export interface LarkChatMember {
+  openId: string;
+  name: string;
+}
+
+/** A message resource larger than the caller's bound: refused without reading it whole. */
+export class ResourceTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`resource larger than ${maxBytes} bytes`);
+    this.name = 'ResourceTooLargeError';
+  }
+}
+
 export interface LarkApi {
   botInfo(): Promise<{ openId: string; name: string }>;
   send(args: SendArgs): Promise<{ messageId: string }>;
@@ -46,6 +70,15 @@ export interface LarkApi {
   getUser(openId: string): Promise<LarkUser>;
   getDepartmentName(departmentId: string): Promise<string | null>;
   getChat(chatId: string): Promise<LarkChat>;
+  /** The chat's members (every page, at most `limit` of them). */
+  listChatMembers(chatId: string, limit?: number): Promise<LarkChatMember[]>;
+  /** One message: its type and content (what a reply's parent was). */
+  getMessage(messageId: string): Promise<LarkMessageInfo>;
+  /**
+   * A file or image of a message (im/v1 message-resource get), read as a stream and given up
+   * with ResourceTooLargeError past `maxBytes`.
+   */
+  downloadResource(messageId: string, fileKey: string, type: 'file' | 'image', maxBytes: number): Promise<Uint8Array>;
 }
 
 /**

@@ -13,7 +13,17 @@
 import { Readable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { larkBaseUrl } from '../config.js';
-import { LarkApiError, type LarkApi, type LarkChat, type LarkUser, type ReplyArgs, type SendArgs } from './api.js';
+import {
+  LarkApiError,
+  ResourceTooLargeError,
+  type LarkApi,
+  type LarkChat,
+  type LarkChatMember,
+  type LarkMessageInfo,
+  type LarkUser,
+  type ReplyArgs,
+  type SendArgs,
+} from './api.js';
 
 export interface LarkClientOptions {
   appId: string;
@@ -169,6 +179,62 @@ function namedStream(fileName: string, bytes: Uint8Array): Readable {
 }
 
 type Body = { code?: number; msg?: string; data?: any; [k: string]: any };
+
+/**
+ * Reads a response stream (Node's Readable, or a web ReadableStream on Workers) up to `maxBytes`,
+ * destroying it as soon as more arrives: a file is never held past the bound.
+ */
+async function readBounded(stream: unknown, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const take = (chunk: Uint8Array) => {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new ResourceTooLargeError(maxBytes);
+    chunks.push(chunk);
+  };
+  const web = stream as { getReader?: () => ReadableStreamDefaultReader<Uint8Array> };
+  if (typeof web.getReader === 'function') {
+    const reader = web.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        take(value);
+      }
+    } catch (err) {
+      await reader.cancel().catch(() => {});
+      throw err;
+    }
+  } else {
+    const node = stream as Readable;
+    try {
+      for await (const chunk of node) take(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
+    } finally {
+      node.destroy?.();
+    }
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** An error answer of a streamed call carries its JSON body as a stream: read a little of it for Lark's code. */
+async function streamedError(err: unknown): Promise<LarkApiError> {
+  const res = (err as { response?: { data?: unknown } })?.response;
+  const data = res?.data as { pipe?: unknown; getReader?: unknown } | null | undefined;
+  if (res && data && typeof data === 'object' && !Array.isArray(data) && (typeof data.pipe === 'function' || typeof data.getReader === 'function')) {
+    try {
+      res.data = new TextDecoder().decode(await readBounded(res.data, 64 * 1024));
+    } catch {
+      res.data = null;
+    }
+  }
+  return toLarkApiError(err);
+}
 
 /** A 200 answer can still be a refusal: Lark puts it in `code`. */
 function ok<T extends Body | null | undefined>(res: T): NonNullable<T> {
@@ -334,6 +400,71 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
         if (err instanceof LarkApiError && err.code === DEPARTMENT_NOT_FOUND) return null;
         throw err;
       }
+    },
+
+    async listChatMembers(chatId: string, limit = 5000): Promise<LarkChatMember[]> {
+      // im/v1 chat.members get: pages of at most 100, member_id_type open_id, a name for each
+      // (open.feishu.cn/document/server-docs/group/chat-member/get).
+      const out: LarkChatMember[] = [];
+      let pageToken = '';
+      for (let page = 0; page < Math.ceil(limit / 100); page++) {
+        const res = await call(() =>
+          client.request<Body>({
+            method: 'GET',
+            url: `/open-apis/im/v1/chats/${seg(chatId)}/members`,
+            params: { member_id_type: 'open_id', page_size: 100, ...(pageToken ? { page_token: pageToken } : {}) },
+          }),
+        );
+        const data = ok(res).data ?? {};
+        for (const m of (data.items ?? []) as Array<{ member_id?: string; name?: string }>) {
+          if (typeof m.member_id === 'string') out.push({ openId: m.member_id, name: typeof m.name === 'string' ? m.name : '' });
+        }
+        if (!data.has_more || typeof data.page_token !== 'string' || data.page_token === '' || out.length >= limit) break;
+        pageToken = data.page_token;
+      }
+      return out.slice(0, limit);
+    },
+
+    async getMessage(messageId: string): Promise<LarkMessageInfo> {
+      // im/v1 message get: `data.items[0]` with msg_type, chat_id, sender and body.content (a JSON
+      // string) — open.feishu.cn/document/server-docs/im-v1/message/get.
+      const res = await call(() => client.request<Body>({ method: 'GET', url: `/open-apis/im/v1/messages/${seg(messageId)}` }));
+      const item = ok(res).data?.items?.[0];
+      if (!item) throw new LarkApiError(200, -1, 'message.get answered without items');
+      let content: Record<string, unknown> | null = null;
+      try {
+        const parsed = JSON.parse(String(item.body?.content ?? ''));
+        content = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
+      } catch {
+        content = null;
+      }
+      return {
+        messageId: String(item.message_id ?? messageId),
+        chatId: String(item.chat_id ?? ''),
+        msgType: String(item.msg_type ?? ''),
+        content,
+        senderId: item.sender?.sender_type === 'user' && typeof item.sender?.id === 'string' ? item.sender.id : null,
+      };
+    },
+
+    async downloadResource(messageId: string, fileKey: string, type: 'file' | 'image', maxBytes: number): Promise<Uint8Array> {
+      // im/v1 message-resource get: the bytes as a stream, up to 100 MB, the bot in the message's
+      // chat, file_key and message_id matching (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get).
+      const res = await call(async () => {
+        try {
+          return await client.im.v1.messageResource.get({ path: { message_id: seg(messageId), file_key: seg(fileKey) }, params: { type } });
+        } catch (err) {
+          throw await streamedError(err);
+        }
+      });
+      const headers = res.headers as Record<string, unknown> | undefined;
+      const declared = Number(headers?.['content-length']);
+      const stream = res.getReadableStream();
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        (stream as Readable).destroy?.();
+        throw new ResourceTooLargeError(maxBytes);
+      }
+      return readBounded(stream, maxBytes);
     },
 
     async getChat(chatId: string): Promise<LarkChat> {

@@ -65,6 +65,7 @@ export type Command =
   | { verb: 'edit'; taskNumber: number; field: 'title' | 'detail'; text: string }
   | { verb: 'list'; scope: 'mine' | 'chat' | 'overdue' | 'all' | 'review'; page: number }
   | { verb: 'ledger'; period: 'month' | 'year' | 'all' }
+  | { verb: 'import'; template: boolean }
   | { verb: 'stats'; period: 'week' | 'month' }
   | { verb: 'digest'; subscribe: boolean }
   | { verb: 'settings'; changes: SettingsChange | null }
@@ -106,6 +107,7 @@ export const VERBS: Readonly<Record<Verb, readonly string[]>> = {
   edit: ['修改', 'edit'],
   list: ['任务', 'list'],
   ledger: ['台账', 'ledger'],
+  import: ['导入', 'import'],
   stats: ['统计', 'stats'],
   digest: ['周报', 'digest'],
   settings: ['设置', 'settings'],
@@ -371,6 +373,8 @@ function parseArgs(verb: Verb, args: string, p: Prepared, ctx: ParseContext): Co
       );
       return { verb, period };
     }
+    case 'import':
+      return { verb, template: pickWord(args, verb, { 模板: 'template', template: 'template' }, null) === 'template' };
     case 'stats': {
       const period = pickWord(
         args,
@@ -490,7 +494,7 @@ function parseList(args: string, verb: Verb): Command {
 const PRIORITY_RE = /!\s*(紧急|急|urgent|重要|high|important)(?![A-Za-z])/gi;
 const CATEGORY_FULL_RE = /#\s*(决策督查|专项督查|民生督查)/g;
 const CATEGORY_SHORT_RE = /#\s*(决策|专项|民生|decision|special|livelihood)(?![A-Za-z\u4E00-\u9FFF])/gi;
-const CATEGORIES: Record<string, Category> = {
+export const CATEGORIES: Readonly<Record<string, Category>> = {
   决策督查: 'decision',
   决策: 'decision',
   decision: 'decision',

@@ -148,6 +148,8 @@ export interface FakeMessage {
   time: Date;
   updatedAt: Date | null;
   recalled: boolean;
+  /** open_id of the person who sent it (messages people sent: userSays, userSendsFile). */
+  sender?: string;
 }
 
 export interface FakePatch {
@@ -215,6 +217,8 @@ const MSG_TYPES = new Set(['text', 'post', 'image', 'file', 'audio', 'media', 's
 const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
 const FILE_TYPES = new Set(['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream']);
 const FILE_LIMIT = 30 * 1024 * 1024;
+/** Message resources are served up to 100 MB (message-resource get page). */
+const RESOURCE_LIMIT = 100 * 1024 * 1024;
 const UUID_WINDOW_MS = 60 * 60 * 1000;
 const CARD_UPDATE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 const TOKEN_RENEW_BELOW_MS = 30 * 60 * 1000;
@@ -377,6 +381,8 @@ export class FakeLark {
   patches: FakePatch[] = [];
   urgents: FakeUrgent[] = [];
   files: FakeFile[] = [];
+  /** Files people sent in messages (userSendsFile), by file_key: what message-resource get serves. */
+  readonly resources = new Map<string, { messageId: string; fileName: string; bytes: Uint8Array }>();
   calls: FakeCall[] = [];
   /** Requests refused because they break one of Lark's rules (rules.ts): each one is a bug in the sender. */
   violations: { code: number; msg: string; time: Date }[] = [];
@@ -463,6 +469,7 @@ export class FakeLark {
     this.patches = [];
     this.urgents = [];
     this.files = [];
+    this.resources.clear();
     this.calls = [];
     this.refusedForFrequency = 0;
     this.violations = [];
@@ -585,8 +592,23 @@ export class FakeLark {
       time: this.now(),
       updatedAt: null,
       recalled: false,
+      sender: a.sender,
     };
     this.userMessages.push(msg);
+    return msg;
+  }
+
+  /**
+   * A file a person sent (message type `file`, content `{"file_key","file_name"}` — message
+   * content page): recorded like userSays, its bytes served by message-resource get.
+   */
+  userSendsFile(a: { sender: string; fileName: string; bytes: Uint8Array; chatId?: string; messageId?: string; parentId?: string }): FakeMessage {
+    const msg = this.userSays({ sender: a.sender, text: '', chatId: a.chatId, messageId: a.messageId, parentId: a.parentId });
+    const fileKey = fakeFileKey();
+    msg.msgType = 'file';
+    msg.content = { file_key: fileKey, file_name: a.fileName };
+    msg.sentContent = msg.content;
+    this.resources.set(fileKey, { messageId: msg.id, fileName: a.fileName, bytes: a.bytes });
     return msg;
   }
 
@@ -1029,6 +1051,36 @@ export class FakeLark {
       });
     });
 
+    // Message get (im/v1 message get): `data.items` holding the message; the bot must be in its
+    // chat (open.feishu.cn/document/server-docs/im-v1/message/get).
+    app.get('/open-apis/im/v1/messages/:id', (c) => {
+      const msg = this.findMessage(c.req.param('id'));
+      const chat = this.chats.get(msg.chatId);
+      if (!chat?.botIsMember) throw new LarkError(400, 230002, 'The bot can not be outside the group.');
+      return c.json({ code: 0, msg: 'success', data: { items: [this.messageData(msg)] } });
+    });
+
+    // Message resource get (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get):
+    // `type` image or file; the file_key must be the message's own; the bot and the message in
+    // one chat; cards and merged-forward messages refused with 234043; at most 100 MB.
+    app.get('/open-apis/im/v1/messages/:id/resources/:key', (c) => {
+      const type = c.req.query('type');
+      if (type !== 'image' && type !== 'file') throw this.refuse(new LarkError(400, 234001, 'Invalid request param: type.'));
+      const msg = this.messages.find((m) => m.id === c.req.param('id')) ?? this.userMessages.find((m) => m.id === c.req.param('id'));
+      if (!msg) throw new LarkError(400, 234003, 'File not in msg.');
+      if (msg.msgType === 'interactive' || msg.msgType === 'merge_forward') throw new LarkError(400, 234043, 'Unsupported message type.');
+      const chat = this.chats.get(msg.chatId);
+      if (!chat?.botIsMember) throw new LarkError(400, 234004, 'App not in chat.');
+      const key = c.req.param('key');
+      const res = this.resources.get(key);
+      if (!res || res.messageId !== msg.id) throw new LarkError(400, 234003, 'File not in msg.');
+      if (res.bytes.byteLength > RESOURCE_LIMIT) throw new LarkError(400, 234037, 'Downloaded file size exceeds limit.');
+      c.header('content-type', 'application/octet-stream');
+      c.header('content-length', String(res.bytes.byteLength));
+      c.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(res.fileName)}`);
+      return c.body(res.bytes as unknown as ArrayBuffer);
+    });
+
     app.all('/open-apis/*', (c) => c.json({ code: 404, msg: '404 page not found' }, 404));
     return app;
   }
@@ -1334,7 +1386,9 @@ export class FakeLark {
       deleted: false,
       updated: m.updatedAt !== null,
       chat_id: m.chatId,
-      sender: { id: this.appId, id_type: 'app_id', sender_type: 'app', tenant_key: this.tenantKey },
+      sender: m.sender
+        ? { id: m.sender, id_type: 'open_id', sender_type: 'user', tenant_key: this.tenantKey }
+        : { id: this.appId, id_type: 'app_id', sender_type: 'app', tenant_key: this.tenantKey },
       body: { content: JSON.stringify(m.sentContent) },
       mentions: [],
     };
