@@ -4,10 +4,10 @@
  */
 import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { FigureEvent, FigureTaskCore, Period } from '../bot/domain/figures.js';
-import type { Task } from '../bot/domain/types.js';
+import type { Assignee, Task } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { chats, sends, taskAssignees, taskEvents, tasks, users } from './schema.js';
-import { hydrate, toPending } from './tasks.js';
+import { hydrate, toPending, toProgress } from './tasks.js';
 
 /** Event kinds the figures count (extensions, returns, chases). */
 export const COUNTED_EVENT_KINDS = ['extension_approved', 'returned', 'chased', 'escalated'] as const;
@@ -43,6 +43,28 @@ export async function loadFigureTasks(db: Db | Tx, tenantKey: string, since: Dat
     out.push(...(await hydrate(db, rows)));
   }
   return out.sort((a, b) => a.number - b.number);
+}
+
+/**
+ * Each person's latest word on these tasks (assignees who reported, in position order): what the
+ * digest cards show under the few tasks they list. One query per CHUNK ids.
+ */
+export async function progressOfTasks(db: Db | Tx, taskIds: readonly number[]): Promise<Map<number, Assignee[]>> {
+  const out = new Map<number, Assignee[]>();
+  const ids = [...new Set(taskIds)];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db
+      .select()
+      .from(taskAssignees)
+      .where(and(inArray(taskAssignees.taskId, ids.slice(i, i + CHUNK)), sql`${taskAssignees.progress} IS NOT NULL`))
+      .orderBy(asc(taskAssignees.taskId), asc(taskAssignees.position));
+    for (const a of rows) {
+      const list = out.get(a.taskId) ?? [];
+      list.push({ userId: a.userId, role: a.role as Assignee['role'], acceptedAt: a.acceptedAt, progress: toProgress(a.progress) });
+      out.set(a.taskId, list);
+    }
+  }
+  return out;
 }
 
 /** A task as the digests read it: only the columns figures and the leader card use, its lead (leadOf) resolved. */

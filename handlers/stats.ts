@@ -51,6 +51,8 @@ export const stats: CommandHandler<'stats'> = async (ctx, cmd) => {
     names: directory.names,
     chatNames: chat?.name ? { [chat.chatId]: chat.name } : {},
     departmentNames: directory.departmentNames,
+    // Each person's latest word under the tasks listed (the tasks come with their assignees).
+    progress: new Map(tasks.map((t) => [t.id, t.assignees.filter((a) => a.progress)])),
   };
   const scope = inGroup ? (chat?.name ?? ctx.t('digest_this_chat')) : ctx.t('stats_mine');
   const card = statsCard(figures, scope, periodLabel, view);

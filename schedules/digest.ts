@@ -31,6 +31,7 @@ import {
   FirstItems,
   isActiveIn,
   isoWeekKey,
+  reviewWaitedWorkdaysOf,
   TrendTally,
   weekStartYmd,
   type FigureCalendar,
@@ -44,7 +45,17 @@ import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage } from '../bot/dom
 import { DIGEST_SHOWN, leaderDigestCard, weeklySummaryCard, type DigestView, type ExceptionTask, type LeaderDigestInput } from '../bot/cards/digest.js';
 import { settingsOf, type ChatRow } from '../db/chats.js';
 import { commitChange } from '../db/commit.js';
-import { chatsOfTasksBy, claimedKeys, figureTaskPages, listChats, listTenants, loadDirectory, FIGURE_PAGE_SIZE, type Directory } from '../db/figures.js';
+import {
+  chatsOfTasksBy,
+  claimedKeys,
+  figureTaskPages,
+  listChats,
+  listTenants,
+  loadDirectory,
+  progressOfTasks,
+  FIGURE_PAGE_SIZE,
+  type Directory,
+} from '../db/figures.js';
 import { listSubscribers } from '../db/subscriptions.js';
 
 const TREND_WEEKS = 8;
@@ -96,7 +107,7 @@ export class LeaderTally {
     readonly leaderId: string,
     private readonly period: Period,
     private readonly now: Date,
-    calendar: FigureCalendar,
+    private readonly calendar: FigureCalendar,
     departmentOf: (userId: string) => string | null | undefined,
     /** chat id → its configured supervisor, for "the leader decides". */
     private readonly chatSupervisor: ReadonlyMap<string, string | null>,
@@ -116,7 +127,7 @@ export class LeaderTally {
     const ref = (): ExceptionTask => ({ taskId: t.id, number: t.number, title: t.title, chatId: t.chatId, leadId: lead });
     if (t.dueAt && t.dueAt.getTime() >= period.from.getTime() && t.dueAt.getTime() < now.getTime()) this.newlyRed.add({ ...ref(), dueAt: t.dueAt });
     if (!decidesOn(t, leaderId, { supervisorId: this.chatSupervisor.get(t.chatId) ?? null })) return;
-    if (t.state === 'submitted') this.waiting.add(ref());
+    if (t.state === 'submitted') this.waiting.add({ ...ref(), waitedWorkdays: reviewWaitedWorkdaysOf(t, now, this.calendar) ?? 0 });
     const p = t.pendingExtension;
     if (p && extensionIsLive(t, now)) this.extensionRequests.add({ ...ref(), dueAt: p.dueAt, reason: p.reason, requestedBy: p.requestedBy });
   }
@@ -294,11 +305,16 @@ async function sendWeek(
         await commitChange(deps.db, { tenantKey, now: sentAt, claims: [{ key: chatKey(chatId), kind: 'digest_empty' }], messages: [] });
         continue;
       }
+      const figures = tally.result();
+      const progress = await progressOfTasks(
+        deps.db,
+        [...figures.red, ...figures.review].map((x) => x.taskId),
+      );
       const message: OutMessage = {
         kind: 'send',
         to: { type: 'chat_id', id: chatId },
         msgType: 'interactive',
-        content: weeklySummaryCard(tally.result(), chatId, view),
+        content: weeklySummaryCard(figures, chatId, { ...view, progress }),
       };
       const done = await commitChange(deps.db, {
         tenantKey,
@@ -311,7 +327,13 @@ async function sendWeek(
   }
 
   for (const tally of leaderTallies) {
-    const card = leaderDigestCard(tally.result(), view);
+    const input = tally.result();
+    const listed = [...input.newlyRed, ...input.waiting, ...input.extensionRequests, ...input.figures.red];
+    const progress = await progressOfTasks(
+      deps.db,
+      listed.map((x) => x.taskId),
+    );
+    const card = leaderDigestCard(input, { ...view, progress });
     const done = await commitChange(deps.db, {
       tenantKey,
       now: sentAt,

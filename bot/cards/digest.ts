@@ -13,8 +13,9 @@
  * largest rows, and `fitDigestCard` trims table rows further when a card still does not fit.
  */
 import { t } from '../i18n.js';
-import type { Lang } from '../domain/types.js';
-import type { Counts, DueItem, Figures, RedItem, WeekRate } from '../domain/figures.js';
+import type { Assignee, Lang } from '../domain/types.js';
+import type { Counts, DueItem, Figures, RedItem, ReviewItem, WeekRate } from '../domain/figures.js';
+import { personProgress } from '../domain/ledger.js';
 import { scoreFormula, scoreOf } from '../domain/score.js';
 import { escapeInline, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
@@ -48,6 +49,27 @@ export interface DigestView {
   chatNames?: Record<string, string>;
   /** department id → name. */
   departmentNames?: Record<string, string>;
+  /** task id → its assignees who reported progress (each person's latest word), for the tasks listed. */
+  progress?: ReadonlyMap<number, readonly Assignee[]>;
+}
+
+/** Characters of each person's latest word a digest line shows. */
+const PROGRESS_SHOWN = 40;
+/** People whose word a digest line shows (the lead first). */
+const PROGRESS_PEOPLE = 3;
+
+/**
+ * The line under a listed task: each person's latest word with their name, the lead's with its
+ * percent (bot/domain/ledger.ts personProgress); '' when nobody reported.
+ */
+function progressSuffix(taskId: number, view: DigestView): string {
+  const people = view.progress?.get(taskId);
+  if (!people?.length) return '';
+  const shown = people
+    .slice(0, PROGRESS_PEOPLE)
+    .map((a) => (a.progress ? { ...a, progress: { ...a.progress, text: truncate(a.progress.text, PROGRESS_SHOWN) } } : a));
+  const text = personProgress({ assignees: shown }, (u) => personName(u, view), view.lang);
+  return text ? `\n  ${t(view.lang, 'digest_progress', { text: escapeInline(text) })}` : '';
 }
 
 // ───────────────────────── formatting ─────────────────────────
@@ -97,7 +119,19 @@ export function figureLines(c: Counts, lang: Lang): string {
 function redLine(r: RedItem, view: DigestView, withChat: boolean): string {
   const params = { number: r.number, title: titleMd(r.title), lead: escapeInline(personName(r.leadId, view)), days: r.overdueWorkdays };
   const line = t(view.lang, r.overdueWorkdays > 1 ? 'digest_red_item' : r.overdueWorkdays === 1 ? 'digest_red_item_one' : 'digest_red_item_today', params);
-  return `- ${line}${withChat ? ` · ${escapeInline(truncate(chatName(r.chatId, view), 20))}` : ''}`;
+  return `- ${line}${withChat ? ` · ${escapeInline(truncate(chatName(r.chatId, view), 20))}` : ''}${progressSuffix(r.taskId, view)}`;
+}
+
+/** 待审核: the submissions waiting for their reviewer, with the working days waited. */
+function reviewBlock(review: readonly ReviewItem[], total: number, view: DigestView): string {
+  const { lang } = view;
+  const lines = [`**${t(lang, 'digest_review_title', { n: total })}**`];
+  for (const r of review.slice(0, RED_SHOWN)) {
+    const params = { number: r.number, title: titleMd(r.title), lead: escapeInline(personName(r.leadId, view)), days: r.waitedWorkdays };
+    lines.push(`- ${t(lang, r.waitedWorkdays === 1 ? 'digest_review_item_one' : 'digest_review_item', params)}${progressSuffix(r.taskId, view)}`);
+  }
+  if (total > RED_SHOWN) lines.push(t(lang, 'digest_more', { n: total - RED_SHOWN }));
+  return lines.join('\n');
 }
 
 /** The red list; `total` is how many there are (the list may hold only the first of them). */
@@ -208,6 +242,7 @@ export function weeklySummaryCard(f: Figures, chatId: string, view: DigestView):
     md(`${period}\n${figureLines(f.totals, lang)}`),
     hr(),
     md(redBlock(f.red, f.totals.overdue, view, false)),
+    ...(f.reviewTotal ? [md(reviewBlock(f.review, f.reviewTotal, view))] : []),
     md(dueBlock(f.dueNextWeek, f.totals.dueNextWeek, view)),
   ];
   if (f.byAssignee.length) {
@@ -233,6 +268,8 @@ export interface ExceptionTask {
   title: string;
   chatId: string;
   leadId: string | null;
+  /** Working days a submission has waited for review (the waiting list). */
+  waitedWorkdays?: number;
 }
 
 export interface LeaderDigestInput {
@@ -274,18 +311,25 @@ function exceptionElements(input: LeaderDigestInput, view: DigestView): Card[] {
   }
   for (const e of input.waiting) {
     items.push({
-      text: t(lang, 'leader_waiting', { number: e.number, title: titleMd(e.title), lead: escapeInline(personName(e.leadId, view)) }),
+      text:
+        t(lang, e.waitedWorkdays === 1 ? 'leader_waiting_one' : 'leader_waiting', {
+          number: e.number,
+          title: titleMd(e.title),
+          lead: escapeInline(personName(e.leadId, view)),
+          days: e.waitedWorkdays ?? 0,
+        }) + progressSuffix(e.taskId, view),
       buttons: [button(B('show'), action('show', e), 'primary')],
     });
   }
   for (const e of input.newlyRed) {
     items.push({
-      text: t(lang, 'leader_newly_red', {
-        number: e.number,
-        title: titleMd(e.title),
-        lead: escapeInline(personName(e.leadId, view)),
-        due: shortDateTime(e.dueAt, view),
-      }),
+      text:
+        t(lang, 'leader_newly_red', {
+          number: e.number,
+          title: titleMd(e.title),
+          lead: escapeInline(personName(e.leadId, view)),
+          due: shortDateTime(e.dueAt, view),
+        }) + progressSuffix(e.taskId, view),
       buttons: [button(B('chase'), action('chase', e), 'primary'), button(B('show'), action('show', e))],
     });
   }
@@ -398,6 +442,7 @@ export function statsCard(f: Figures, scopeLabel: string, periodLabel: string, v
     md(figureLines(f.totals, lang)),
     hr(),
     md(redBlock(f.red, f.totals.overdue, view, false)),
+    ...(f.reviewTotal ? [md(reviewBlock(f.review, f.reviewTotal, view))] : []),
     md(dueBlock(f.dueNextWeek, f.totals.dueNextWeek, view)),
   ];
   if (f.byAssignee.length) {

@@ -89,6 +89,18 @@ export interface RedItem {
   overdueWorkdays: number;
 }
 
+/** A submitted task waiting for its reviewer: the clock is the reviewer's (SPEC §2). */
+export interface ReviewItem {
+  taskId: number;
+  number: number;
+  title: string;
+  chatId: string;
+  leadId: string | null;
+  submittedAt: Date;
+  /** Working days since the submission (0 on its day). */
+  waitedWorkdays: number;
+}
+
 export interface DueItem {
   taskId: number;
   number: number;
@@ -108,6 +120,9 @@ export interface Figures {
   red: RedItem[];
   /** Open tasks due next week, soonest first: all totals.dueNextWeek of them, or the first ones. */
   dueNextWeek: DueItem[];
+  /** Submitted tasks waiting for their reviewer, longest wait first: all `reviewTotal`, or the first ones. */
+  review: ReviewItem[];
+  reviewTotal: number;
   byAssignee: Array<{ userId: string } & Counts>;
   byDepartment: Array<{ departmentId: string } & Counts>;
   byChat: Array<{ chatId: string } & Counts>;
@@ -167,6 +182,12 @@ function memoWorkdaysBetween(calendar: FigureCalendar, from: string, to: string)
 export function overdueWorkdaysOf(task: Pick<Task, 'state' | 'dueAt'>, now: Date, calendar: FigureCalendar): number | null {
   if (!isOpen(task) || task.state === 'submitted' || !task.dueAt || task.dueAt.getTime() >= now.getTime()) return null;
   return Math.max(0, memoWorkdaysBetween(calendar, calendar.localDate(task.dueAt), calendar.localDate(now)));
+}
+
+/** Working days a submitted task has waited for its reviewer at `now`, or null when it is not submitted. */
+export function reviewWaitedWorkdaysOf(task: Pick<Task, 'state' | 'submittedAt'>, now: Date, calendar: FigureCalendar): number | null {
+  if (task.state !== 'submitted' || !task.submittedAt) return null;
+  return Math.max(0, memoWorkdaysBetween(calendar, calendar.localDate(task.submittedAt), calendar.localDate(now)));
 }
 
 // ---- local calendar arithmetic on 'YYYY-MM-DD' (time-zone free: the zone is in localDate/at) ----
@@ -290,10 +311,14 @@ export interface TallyLimits {
   red?: number;
   /** Keep only the first items due next week; totals.dueNextWeek still counts them all. */
   dueNextWeek?: number;
+  /** Keep only the first submissions waiting for review; reviewTotal still counts them all. */
+  review?: number;
 }
 
 const redOrder = (a: RedItem, b: RedItem) => b.overdueWorkdays - a.overdueWorkdays || a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number;
 const dueOrder = (a: DueItem, b: DueItem) => a.dueAt.getTime() - b.dueAt.getTime() || a.number - b.number;
+const reviewOrder = (a: ReviewItem, b: ReviewItem) =>
+  b.waitedWorkdays - a.waitedWorkdays || a.submittedAt.getTime() - b.submittedAt.getTime() || a.number - b.number;
 
 /**
  * computeFigures one task at a time, so a caller can feed tasks as they stream in and drop
@@ -309,6 +334,7 @@ export class FigureTally {
   private readonly chats = new Map<string, Counts>();
   private readonly red: FirstItems<RedItem>;
   private readonly dueNext: FirstItems<DueItem>;
+  private readonly review: FirstItems<ReviewItem>;
   /** Chat and lead of the tasks added since the last release, for their events. */
   private seen = new Map<number, { chatId: string; lead: string | null }>();
   private readonly nextWeek: Period;
@@ -325,6 +351,7 @@ export class FigureTally {
     this.nextWeek = nextWeekOf(now, calendar);
     this.red = new FirstItems(redOrder, limits.red);
     this.dueNext = new FirstItems(dueOrder, limits.dueNextWeek);
+    this.review = new FirstItems(reviewOrder, limits.review);
   }
 
   private bucket(map: Map<string, Counts>, key: string): Counts {
@@ -373,6 +400,18 @@ export class FigureTally {
         overdueWorkdays: overdueDays,
       });
     }
+    const waited = reviewWaitedWorkdaysOf(task, now, calendar);
+    if (waited !== null) {
+      this.review.add({
+        taskId: task.id,
+        number: task.number,
+        title: task.title,
+        chatId: task.chatId,
+        leadId: lead,
+        submittedAt: task.submittedAt!,
+        waitedWorkdays: waited,
+      });
+    }
     if (dueNextWeek) {
       this.dueNext.add({ taskId: task.id, number: task.number, title: task.title, chatId: task.chatId, leadId: lead, dueAt: task.dueAt! });
     }
@@ -402,6 +441,8 @@ export class FigureTally {
       totals: finish({ ...this.totals }),
       red: this.red.list(),
       dueNextWeek: this.dueNext.list(),
+      review: this.review.list(),
+      reviewTotal: this.review.count,
       byAssignee: list(this.people, 'userId'),
       byDepartment: list(this.depts, 'departmentId'),
       byChat: list(this.chats, 'chatId'),

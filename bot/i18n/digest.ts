@@ -47,9 +47,23 @@ export const digest: Catalogue = {
     en: '🔴 Newly overdue #{number} {title} · lead {lead} · due {due}',
   },
   leader_waiting: {
-    zh: '📝 待审核 #{number} {title} · {lead} 已提交办结',
-    en: '📝 To review #{number} {title} · {lead} submitted it as done',
+    zh: '📝 待审核 #{number} {title} · {lead} 已提交办结，已等待 {days} 个工作日',
+    en: '📝 To review #{number} {title} · {lead} submitted it as done; waiting {days} working days',
   },
+  leader_waiting_one: {
+    zh: '📝 待审核 #{number} {title} · {lead} 已提交办结，已等待 1 个工作日',
+    en: '📝 To review #{number} {title} · {lead} submitted it as done; waiting 1 working day',
+  },
+  digest_review_title: { zh: '📝 待审核（{n}）', en: '📝 Waiting for review ({n})' },
+  digest_review_item: {
+    zh: '#{number} {title} · 主办 {lead} · 已等待审核 {days} 个工作日',
+    en: '#{number} {title} · lead {lead} · {days} working days waiting for review',
+  },
+  digest_review_item_one: {
+    zh: '#{number} {title} · 主办 {lead} · 已等待审核 1 个工作日',
+    en: '#{number} {title} · lead {lead} · 1 working day waiting for review',
+  },
+  digest_progress: { zh: '最新进展：{text}', en: 'Latest: {text}' },
   leader_extension: {
     zh: '⏳ 延期申请 #{number} {title} · {lead} 申请延至 {due}：{reason}',
     en: '⏳ Extension request #{number} {title} · {lead} asks for {due}: {reason}',

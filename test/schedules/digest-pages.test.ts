@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDaysYmd, computeFigures, isActiveIn, onTimeTrend, weekStartYmd, type Period } from '../../bot/domain/figures.js';
+import { addDaysYmd, computeFigures, isActiveIn, onTimeTrend, reviewWaitedWorkdaysOf, weekStartYmd, type Period } from '../../bot/domain/figures.js';
 import { isOpen as isOpenTask, leadOf } from '../../bot/domain/roles.js';
 import type { Task } from '../../bot/domain/types.js';
 import { leaderDigestCard, weeklySummaryCard, type DigestView, type LeaderDigestInput } from '../../bot/cards/digest.js';
@@ -177,7 +177,7 @@ function wholeTenantLeaderInput(
       .filter((t) => t.dueAt && t.dueAt.getTime() >= period.from.getTime() && t.dueAt.getTime() < NOW.getTime())
       .sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime())
       .map((t) => ({ ...ref(t), dueAt: t.dueAt! })),
-    waiting: open.filter((t) => t.state === 'submitted' && decides(t)).map(ref),
+    waiting: open.filter((t) => t.state === 'submitted' && decides(t)).map((t) => ({ ...ref(t), waitedWorkdays: reviewWaitedWorkdaysOf(t, NOW, cal) ?? 0 })),
     extensionRequests: open
       .filter((t) => t.pendingExtension && decides(t))
       .map((t) => ({ ...ref(t), dueAt: t.pendingExtension!.dueAt, reason: t.pendingExtension!.reason, requestedBy: t.pendingExtension!.requestedBy })),
@@ -202,6 +202,7 @@ async function wholeTenantCards(): Promise<Record<string, unknown>> {
     names: directory.names,
     chatNames: Object.fromEntries(chats.filter((c) => c.name).map((c) => [c.chatId, c.name!])),
     departmentNames: directory.departmentNames,
+    progress: new Map(tasks.map((t) => [t.id, t.assignees.filter((a) => a.progress)])),
   };
   const cards: Record<string, unknown> = {};
   for (const chat of chats) {
