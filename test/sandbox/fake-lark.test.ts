@@ -3,7 +3,7 @@
  * passes here is what the sender sees from Lark.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LarkApiError, type LarkApi } from '../../bot/lark/api.js';
+import { LarkApiError, ResourceTooLargeError, type LarkApi } from '../../bot/lark/api.js';
 import { createLarkApi } from '../../bot/lark/sdk-client.js';
 import { FakeLark, fakeChatId, fakeOpenId } from '../../bot/sandbox/fake-lark/server.js';
 
@@ -297,6 +297,49 @@ describe('FakeLark through the SDK client', () => {
     expect([...lark.files[0]!.bytes]).toEqual([...bytes]);
     await api.send({ receiveIdType: 'chat_id', receiveId: chatId, msgType: 'file', content: JSON.stringify({ file_key: fileKey }), uuid: 'u-file' });
     expect(lark.textOf(lark.messages[0]!)).toBe(`[file ${fileKey}]`);
+  });
+
+  it('serves a file a person sent through message-resource get, refusing what Lark refuses', async () => {
+    const bytes = new Uint8Array([0x50, 0x4b, 0x05, 0x06, 9, 8, 7]);
+    const msg = lark.userSendsFile({ sender: member, chatId, fileName: '分解表.xlsx', bytes });
+    expect(msg.content).toEqual({ file_key: expect.stringMatching(/^file_v3_/), file_name: '分解表.xlsx' });
+    const info = await api.getMessage(msg.id);
+    expect(info).toEqual({ messageId: msg.id, chatId, msgType: 'file', content: msg.content, senderId: member });
+    const key = msg.content.file_key as string;
+    expect([...(await api.downloadResource(msg.id, key, 'file', 100))]).toEqual([...bytes]);
+    // The bound is the caller's: past it the download stops.
+    await expect(api.downloadResource(msg.id, key, 'file', 3)).rejects.toBeInstanceOf(ResourceTooLargeError);
+    // file_key and message_id must match; cards are refused; the bot must be in the chat.
+    const other = lark.userSendsFile({ sender: member, chatId, fileName: 'b.csv', bytes });
+    expect(await failure(api.downloadResource(msg.id, other.content.file_key, 'file', 100))).toMatchObject({ status: 400, code: 234003 });
+    const { messageId: card } = await api.send({
+      receiveIdType: 'chat_id',
+      receiveId: chatId,
+      msgType: 'interactive',
+      content: JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'x' }] } }),
+      uuid: 'u-card-res',
+    });
+    expect(await failure(api.downloadResource(card, key, 'file', 100))).toMatchObject({ code: 234043 });
+    lark.removeBot(chatId);
+    try {
+      expect(await failure(api.downloadResource(msg.id, key, 'file', 100))).toMatchObject({ code: 234004 });
+    } finally {
+      lark.chats.get(chatId)!.botIsMember = true;
+    }
+    // `type` is required: image or file.
+    const token = (await (await fetch(`${url}/open-apis/auth/v3/tenant_access_token/internal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app_id: lark.appId, app_secret: lark.appSecret }),
+    }).then((r) => r.json())) as { tenant_access_token: string }).tenant_access_token;
+    const res = await fetch(`${url}/open-apis/im/v1/messages/${msg.id}/resources/${key}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { code: number }).code).toBe(234001);
+    expect(lark.violations.map((v) => v.code)).toEqual([234001]);
+    expect(await api.listChatMembers(chatId)).toEqual([
+      { openId: lead, name: '王主任' },
+      { openId: member, name: '李科员' },
+    ]);
   });
 
   it('looks up users, departments and chats', async () => {
