@@ -246,6 +246,25 @@
   }
   $('#send').addEventListener('click', send);
 
+  // A sheet sent as a file message (the bot previews it as a batch import).
+  $('#file-input').addEventListener('change', async (e) => {
+    const file = e.target.files && e.target.files[0];
+    e.target.value = '';
+    if (!file) return;
+    try {
+      const base64 = await new Promise((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+        reader.onerror = () => reject(reader.error);
+        reader.readAsDataURL(file);
+      });
+      await post('/sandbox/api/file', { as: data.as, chat: data.chat, name: file.name, base64 });
+      refresh();
+    } catch (err) {
+      toast(String(err.message || err), 'error');
+    }
+  });
+
   // ── the conversation: reply links, card buttons, forms ──
   list.addEventListener('click', async (e) => {
     const reply = e.target.closest('[data-reply]');

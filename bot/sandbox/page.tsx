@@ -62,6 +62,7 @@ const TEXT = {
     clock_hint: '拨动时钟会在新时间运行定时任务（提醒、催办、督办、回头看、周报）。',
     placeholder: '输入消息或命令，如 /交办 @张三 起草通知 截止 明天',
     send: '发送',
+    send_file: '发送表格（.xlsx / .csv）：批量导入督办事项',
     mention: '@ 提及',
     mention_bot: '@督办',
     reply: '回复',
@@ -106,6 +107,7 @@ const TEXT = {
     clock_hint: 'Moving the clock runs the scheduled jobs at the new time (reminders, chasing, escalation, revisits, digests).',
     placeholder: 'Type a message or a command, e.g. /assign @Zhang San draft the notice due tomorrow',
     send: 'Send',
+    send_file: 'Send a sheet (.xlsx / .csv): import tasks in a batch',
     mention: '@ Mention',
     mention_bot: '@Duban',
     reply: 'Reply',
@@ -362,6 +364,10 @@ export function pageHtml(model: PageModel): string {
                 <button type="button" id="at-btn" class="at-btn" title={T.mention_pick} aria-haspopup="listbox">
                   @
                 </button>
+                <label class="file-btn" title={T.send_file}>
+                  📎
+                  <input type="file" id="file-input" accept=".xlsx,.csv" hidden />
+                </label>
                 <textarea id="composer-input" rows={2} placeholder={T.placeholder} autocomplete="off"></textarea>
                 <button type="button" id="send" class="send">
                   {T.send}
@@ -461,6 +467,7 @@ button:disabled { opacity:.5; cursor:progress; }
 .compose-row textarea { flex:1; font:inherit; padding:6px 8px; border:1px solid var(--line); border-radius:6px; resize:vertical; min-height:38px; }
 .send { background:var(--brand); color:#fff; border-color:var(--brand); }
 .at-btn { font-weight:700; color:var(--brand); }
+.file-btn { font:inherit; border:1px solid var(--line); background:#fff; border-radius:6px; padding:5px 8px; cursor:pointer; }
 .mention-bot { font-size:12px; color:var(--muted); }
 .at-picker { position:absolute; bottom:100%; left:12px; background:#fff; border:1px solid var(--line); border-radius:8px; box-shadow:0 4px 16px rgba(0,0,0,.12); padding:4px; display:flex; flex-direction:column; min-width:220px; z-index:5; }
 .at-picker button { display:flex; gap:8px; align-items:center; background:none; border:none; padding:6px 8px; font:inherit; text-align:left; cursor:pointer; border-radius:4px; }

@@ -36,7 +36,7 @@ import { tasks } from '../../db/schema.js';
 import { applyCalendarImports } from '../../schedules/calendar-imports.js';
 import { runJob } from '../../schedules/jobs.js';
 import { FakeLark, type FakeMessage } from './fake-lark/server.js';
-import { botAddedEvent, cardActionEvent, messageEvent, signedRequest } from './fake-lark/events.js';
+import { botAddedEvent, cardActionEvent, messageEvent, otherMessageEvent, signedRequest } from './fake-lark/events.js';
 import { renderMessageBody, renderUserText, type RenderContext } from './render.js';
 import { GROUPS, PEOPLE, SANDBOX_APP, personByKey, seedOffice, seedWeek, type SandboxPerson, type SeedDriver } from './seed.js';
 import { pageHtml, messagesHtml, type ChatView, type PageModel, type ShownMessage } from './page.js';
@@ -110,6 +110,8 @@ interface UserMessage {
   rootId: string | null;
   time: number;
   seq: number;
+  /** A file the person sent (message type `file`); its bytes live in the fake Lark's resources. */
+  file?: { key: string; name: string; size: number };
 }
 
 /** The card a callback answer put in place of the clicked one, until a later PATCH. */
@@ -382,6 +384,53 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     );
   }
 
+  /**
+   * A person sends a file into a chat, as Lark delivers it: a `file` message whose content is
+   * `{"file_key","file_name"}`, its bytes served by message-resource get. In a group the event is
+   * delivered as with the scope to read all group messages (im:message.group_msg).
+   */
+  async function sendFile(personKey: string, chatKey: string, name: string, bytes: Uint8Array): Promise<void> {
+    const person = personByKey(personKey);
+    if (!person) throw new Error(`unknown person ${personKey}`);
+    const chat = resolveChat(person, chatKey);
+    const recorded = fake.userSendsFile({
+      sender: person.openId,
+      chatId: chat.chatId,
+      fileName: name,
+      bytes,
+      messageId: `om_${randomBytes(16).toString('hex')}`,
+    });
+    recorded.time = clock.now();
+    const msg: UserMessage = {
+      id: recorded.id,
+      chatId: chat.chatId,
+      chatType: chat.type,
+      sender: person.openId,
+      text: '',
+      mentions: [],
+      parentId: null,
+      rootId: null,
+      time: clock.now().getTime(),
+      seq: ++seq,
+      file: { key: String(recorded.content.file_key), name, size: bytes.byteLength },
+    };
+    userMessages.push(msg);
+    bump();
+    await postEnvelope(
+      otherMessageEvent({
+        appId: SANDBOX_APP.appId,
+        tenantKey: SANDBOX_APP.tenantKey,
+        messageId: msg.id,
+        chatId: msg.chatId,
+        chatType: msg.chatType,
+        sender: { openId: person.openId, userId: person.key },
+        messageType: 'file',
+        content: recorded.content,
+        time: msg.time,
+      }),
+    );
+  }
+
   async function click(
     personKey: string,
     messageId: string,
@@ -509,8 +558,8 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
         senderName: nameOf(m.sender) ?? m.sender,
         time: m.time,
         order: 1e9 + m.seq,
-        html: `<div class="text">${renderUserText(m.text, m.mentions, ctx)}</div>`,
-        file: null,
+        html: m.file ? '' : `<div class="text">${renderUserText(m.text, m.mentions, ctx)}</div>`,
+        file: m.file ?? null,
         urgentTo: [],
         replyTo: m.parentId ? quoteOf(m.parentId) : null,
         updated: false,
@@ -619,6 +668,20 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
       return c.json({ error: (err as Error).message }, 400);
     }
   });
+  app.post('/sandbox/api/file', async (c) => {
+    const body = await c.req.json().catch(() => null);
+    const name = typeof body?.name === 'string' ? body.name.trim().slice(0, 200) : '';
+    if (!name || typeof body.base64 !== 'string') return c.json({ error: 'no file' }, 400);
+    // Lark takes files up to 100 MB; the sandbox keeps what it is sent in memory, so it stops at 20 MB.
+    if (body.base64.length > Math.ceil((20 * 2 ** 20 * 4) / 3) + 4)
+      return c.json({ error: lang() === 'zh' ? '沙盒只接收 20 MB 以内的文件' : 'The sandbox takes files up to 20 MB' }, 400);
+    try {
+      await sendFile(String(body.as), String(body.chat), name, new Uint8Array(Buffer.from(body.base64, 'base64')));
+      return c.json({ ok: true });
+    } catch (err) {
+      return c.json({ error: (err as Error).message }, 400);
+    }
+  });
   app.post('/sandbox/api/action', async (c) => {
     const body = await c.req.json().catch(() => null);
     if (!body || typeof body.messageId !== 'string' || !body.value || typeof body.value !== 'object') return c.json({ error: 'bad action' }, 400);
@@ -646,7 +709,8 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     return c.json({ ok: true, clock: formatLocal(now, tz, lang(), true) });
   });
   app.get('/sandbox/files/:key', (c) => {
-    const f = fake.files.find((x) => x.fileKey === c.req.param('key'));
+    const sent = fake.resources.get(c.req.param('key'));
+    const f = fake.files.find((x) => x.fileKey === c.req.param('key')) ?? (sent ? { fileName: sent.fileName, bytes: sent.bytes } : undefined);
     if (!f) return c.text('not found', 404);
     const type = /\.xlsx$/i.test(f.fileName) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/octet-stream';
     c.header('content-type', type);
@@ -781,6 +845,7 @@ function addDay(ymd: string): string {
 
 /** Records a person's message in the fake Lark (its time is the one the page shows). */
 function tellFake(fake: FakeLark, m: UserMessage): void {
+  // A file's bytes are not kept in the transcript: after a restart it shows, and is no longer served.
   const recorded = fake.userSays({ sender: m.sender, text: m.text, chatId: m.chatId, messageId: m.id, parentId: m.parentId ?? undefined });
   recorded.time = new Date(m.time);
 }

@@ -327,11 +327,13 @@ describe('FakeLark through the SDK client', () => {
       lark.chats.get(chatId)!.botIsMember = true;
     }
     // `type` is required: image or file.
-    const token = (await (await fetch(`${url}/open-apis/auth/v3/tenant_access_token/internal`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ app_id: lark.appId, app_secret: lark.appSecret }),
-    }).then((r) => r.json())) as { tenant_access_token: string }).tenant_access_token;
+    const token = (
+      (await await fetch(`${url}/open-apis/auth/v3/tenant_access_token/internal`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app_id: lark.appId, app_secret: lark.appSecret }),
+      }).then((r) => r.json())) as { tenant_access_token: string }
+    ).tenant_access_token;
     const res = await fetch(`${url}/open-apis/im/v1/messages/${msg.id}/resources/${key}`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: number }).code).toBe(234001);

@@ -4,6 +4,7 @@
  * Then the seeded sandbox itself, without a browser: the office week, the page, the clock,
  * a restart.
  */
+import ExcelJS from 'exceljs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -549,5 +550,29 @@ describe('the seeded sandbox (no browser)', () => {
     expect(sb.fake.patches.length).toBeGreaterThan(0);
     const failed = await sb.deps.handle.client.execute("select count(*) as n from outbox where status = 'failed'");
     expect(Number(failed.rows[0]!.n)).toBe(0);
+  }, 60_000);
+
+  it('lets a person send a sheet to the bot: the file shows in the chat, the preview card follows, 确认导入 creates the tasks', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('导入');
+    ws.addRow(['事项', '主办', '协办', '时限']);
+    ws.addRow(['整理督查档案', '张三', '赵六', '2027-01-15']);
+    ws.addRow(['汇总季度报表', '孙七', '', '']);
+    const base64 = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+    const post = (path: string, body: unknown) =>
+      fetch(`${sb.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/sandbox/api/file', { as: 'li', chat: 'office', name: '分解表.xlsx', base64 })).status).toBe(200);
+    await sb.settle();
+    const page = await (await fetch(`${sb.url}/sandbox/messages?as=li&chat=office`)).json();
+    expect(page.html).toContain('分解表.xlsx');
+    expect(page.html).toContain('导入预览');
+    const preview = sb.fake.messages.filter((m) => m.msgType === 'interactive' && /导入预览/.test(sb.fake.textOf(m))).at(-1)!;
+    expect(sb.fake.textOf(preview)).toContain('可导入 **2** 项');
+    const value = JSON.parse(JSON.stringify(preview.content).match(/\{"a":"import_confirm"[^}]*\}/)![0]);
+    const before = (await listTasksInChat(sb.deps.db, SANDBOX_APP.tenantKey, GROUPS[0]!.chatId)).length;
+    expect((await post('/sandbox/api/action', { as: 'li', messageId: preview.id, value })).status).toBe(200);
+    await sb.settle();
+    expect((await listTasksInChat(sb.deps.db, SANDBOX_APP.tenantKey, GROUPS[0]!.chatId)).length).toBe(before + 2);
+    expect(sb.fake.violations).toEqual([]);
   }, 60_000);
 });
