@@ -8,7 +8,7 @@ import { commitChange, type Change } from '../db/commit.js';
 import { markProcessed } from '../db/inbox.js';
 import type { Deps } from './deps.js';
 import type { Lang, OutMessage, Task } from './domain/types.js';
-import { t } from './i18n.js';
+import { t, type MessageKey } from './i18n.js';
 import type { IncomingEvent } from './lark/events.js';
 
 export interface CardAnswer {
@@ -28,7 +28,7 @@ export interface BotContext {
   lang: Lang;
   /** The incoming message id, when the event is a message (replies thread onto it). */
   messageId: string | null;
-  t(key: string, params?: Record<string, string | number>): string;
+  t(key: MessageKey, params?: Record<string, string | number>): string;
   /** Queue a text answer to the incoming message (or to the chat for card actions). */
   reply(text: string): void;
   /** Queue any message. */
@@ -79,7 +79,7 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
     messageId,
     committed: false,
     pending,
-    t: (key: string, params?: Record<string, string | number>) => t(lang, key, params),
+    t: (key: MessageKey, params?: Record<string, string | number>) => t(lang, key, params),
     reply(text: string) {
       if (messageId) pending.push({ kind: 'reply', messageId, chatId: chatId ?? undefined, msgType: 'text', content: { text } });
       else if (chatId) pending.push({ kind: 'send', to: { type: 'chat_id', id: chatId }, msgType: 'text', content: { text } });

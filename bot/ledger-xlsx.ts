@@ -19,7 +19,7 @@ import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { Lang } from './domain/types.js';
 import type { EventLogRow, LedgerRow } from './domain/ledger.js';
-import { hasMessage, t } from './i18n.js';
+import { hasMessage, t, type MessageKey } from './i18n.js';
 import { nextTurn } from './turn.js';
 
 export const LIGHT_FILL: Record<'red' | 'yellow' | 'green', string> = {
@@ -146,7 +146,7 @@ export async function buildLedgerXlsx(
  */
 export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, options: LedgerXlsxOptions = {}): Promise<Uint8Array> {
   const local = wallClock(options.timeZone ?? 'Asia/Shanghai');
-  const tr = (key: string) => t(lang, key);
+  const tr = (key: MessageKey) => t(lang, key);
   const maxBytes = options.maxBytes ?? Infinity;
   const sink = openSink((await import('exceljs')).default);
   const wb = sink.wb;

@@ -12,7 +12,7 @@ import { escapeText } from './cards/escape.js';
 import { createContext, flush, type BotContext, type CardAnswer } from './context.js';
 import type { Deps } from './deps.js';
 import { UserError } from './errors.js';
-import { hasMessage, t } from './i18n.js';
+import { hasMessage, t, type MessageKey } from './i18n.js';
 import type { IncomingEvent } from './lark/events.js';
 import { parseCommand, type Command } from './parse/command.js';
 import { takeLimit } from './limits.js';
@@ -124,11 +124,16 @@ export function explain(lang: 'zh' | 'en', err: UserError | ParseError): string 
   const params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, typeof v === 'string' ? escapeText(v) : v]));
   if (err instanceof UserError) {
     const text = t(lang, err.key, params);
-    return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
+    return withUsage(lang, text, err.usage);
   }
-  const key = `parse_error.${err.code}`;
-  const text = hasMessage(key) ? t(lang, key, params) : t(lang, 'not_a_command');
-  return err.usage && hasMessage(`usage.${err.usage}`) ? `${text}\n${t(lang, `usage.${err.usage}`)}` : text;
+  // Every ParseErrorCode has its sentence: a code without one fails the type check here.
+  const key: MessageKey = `parse_error.${err.code}`;
+  return withUsage(lang, t(lang, key, params), err.usage);
+}
+
+function withUsage(lang: 'zh' | 'en', text: string, verb: string | undefined): string {
+  const usage = `usage.${verb}`;
+  return verb && hasMessage(usage) ? `${text}\n${t(lang, usage)}` : text;
 }
 
 async function route(r: Router, ctx: BotContext, event: IncomingEvent): Promise<CardAnswer | void> {

@@ -9,6 +9,7 @@ import type { ListFilter } from '../bot/cards/list.js';
 import type { Card } from '../bot/cards/primitives.js';
 import { assigneeCard, taskCard, taskDetailCard } from '../bot/cards/task.js';
 import { UserError } from '../bot/errors.js';
+import type { KeyTail } from '../bot/i18n.js';
 import type { CardActionEvent, CardActionHandler } from '../bot/router.js';
 import { listEvents } from '../db/events.js';
 import { extensionLapsed } from '../bot/cards/announce.js';
@@ -34,7 +35,8 @@ export const taskButton: CardActionHandler = async (ctx, event) => {
   const toast =
     action.kind === 'approve_extension' && extensionLapsed(task, saved)
       ? ({ type: 'warning', content: ctx.t('task.toast.extension_expired', { n: saved.number }) } as const)
-      : ({ type: 'success', content: ctx.t(`task.toast.${action.kind}`, { n: saved.number }) } as const);
+      : // Every action a button maps to has its toast.
+        ({ type: 'success', content: ctx.t(`task.toast.${action.kind as KeyTail<'task.toast.'>}`, { n: saved.number }) } as const);
   // A chase message (督办 card, decisions, reminders) is redrawn as itself, with this task as it now stands.
   if (event.value.v === 'b') {
     const batch = await briefingCardFor(ctx, event.value.b);

@@ -4,6 +4,7 @@
  * (bot/domain/roles.ts oversees and answersFor), so subscribing reveals nothing new to anyone.
  */
 import { DEFAULT_SETTINGS } from '../bot/domain/types.js';
+import type { KeyTail } from '../bot/i18n.js';
 import type { CommandHandler } from '../bot/router.js';
 import { isSubscribed, subscribe, unsubscribe } from '../db/subscriptions.js';
 
@@ -15,7 +16,7 @@ export const digest: CommandHandler<'digest'> = async (ctx, cmd) => {
   const { deps, tenantKey, actor, now } = ctx;
   const subscribed = await isSubscribed(deps.db, tenantKey, actor);
   // The leader digest goes out at the office's digest day and time (schedules/digest.ts).
-  const when = { day: ctx.t(`digest_weekday_${DEFAULT_SETTINGS.digestWeekday}`), time: DEFAULT_SETTINGS.digestTime };
+  const when = { day: ctx.t(`digest_weekday_${String(DEFAULT_SETTINGS.digestWeekday) as KeyTail<'digest_weekday_'>}`), time: DEFAULT_SETTINGS.digestTime };
   if (cmd.subscribe) {
     if (subscribed) return ctx.reply(ctx.t('digest_sub_already', when));
     ctx.reply(ctx.t('digest_sub_ok', when));

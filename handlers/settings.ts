@@ -8,6 +8,7 @@ import { escapeText } from '../bot/cards/escape.js';
 import { mayConfigureChat } from '../bot/domain/roles.js';
 import type { ChatSettings } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
+import type { KeyTail } from '../bot/i18n.js';
 import type { CommandHandler } from '../bot/router.js';
 import type { SettingsChange } from '../bot/parse/command.js';
 import { getChat, saveChatSettings, settingsOf } from '../db/chats.js';
@@ -48,10 +49,10 @@ async function describe(ctx: BotContext, s: ChatSettings, only?: Array<keyof Cha
     assigners: s.assigners ? s.assigners.map(name).join(ctx.t('task.settings.name_separator')) : ctx.t('task.settings.anyone'),
     work: `${s.workStart}-${s.workEnd}`,
     quiet: s.quiet ? `${s.quiet.start}-${s.quiet.end}` : ctx.t('task.settings.off'),
-    digest: `${s.digestWeekday >= 1 && s.digestWeekday <= 7 ? ctx.t(`task.settings.weekday.${s.digestWeekday}`) : ''} ${s.digestTime}`,
+    digest: `${s.digestWeekday >= 1 && s.digestWeekday <= 7 ? ctx.t(`task.settings.weekday.${String(s.digestWeekday) as KeyTail<'task.settings.weekday.'>}`) : ''} ${s.digestTime}`,
   };
   if (!only) return ctx.t('task.settings.current', parts);
-  const item = (key: string, value: string | number) => ctx.t(`task.settings.item.${key}`, { value });
+  const item = (key: KeyTail<'task.settings.item.'>, value: string | number) => ctx.t(`task.settings.item.${key}`, { value });
   const out: string[] = [];
   if (only.includes('supervisorId')) out.push(item('supervisor', parts.supervisor));
   if (only.includes('assigners')) out.push(item('assigners', parts.assigners));

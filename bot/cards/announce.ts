@@ -7,7 +7,7 @@ import type { Action, Refusal } from '../domain/task.js';
 import { approversOf, leadOf, reviewersOf } from '../domain/roles.js';
 import type { OutMessage, Task } from '../domain/types.js';
 import { UserError } from '../errors.js';
-import { t as translate } from '../i18n.js';
+import { t as translate, type MessageKey } from '../i18n.js';
 import { escapeText, truncate } from './escape.js';
 import type { CardView } from './primitives.js';
 import { dueText } from './task.js';
@@ -67,14 +67,14 @@ export function refusalError(r: Refusal, action: Action, task: Task, view: CardV
 function tVerb(view: CardView, action: Action): string {
   return ctxT(view, `task.verb.${action.kind}`);
 }
-function stateName(view: CardView, state: string): string {
+function stateName(view: CardView, state: Task['state']): string {
   return ctxT(view, `task.state.${state}`);
 }
 function reasonUsage(view: CardView, action: Action, n: number): string {
   return ctxT(view, action.kind === 'request_extension' ? 'task.usage.reason.extend' : 'task.usage.reason.reject', { n });
 }
 
-function ctxT(view: Pick<CardView, 'lang'>, key: string, params?: Record<string, string | number>): string {
+function ctxT(view: Pick<CardView, 'lang'>, key: MessageKey, params?: Record<string, string | number>): string {
   return translate(view.lang, key, params);
 }
 

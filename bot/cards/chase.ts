@@ -23,7 +23,7 @@ import type { LightCalendar } from '../domain/light.js';
 import type { Reminder, ReminderKind } from '../domain/policy.js';
 import { leadOf } from '../domain/roles.js';
 import type { Lang, OutMessage, Task } from '../domain/types.js';
-import { t } from '../i18n.js';
+import { t, type KeyTail, type MessageKey } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
 import { dueText as leftText, offDayFlag } from './task.js';
 
@@ -314,7 +314,8 @@ function revisitItem(it: BatchItem, view: ChaseView): string {
 
 function mineLine(it: BatchItem, view: ChaseView): string {
   const { task } = it;
-  return t(view.lang, `chase.batch.mine.${it.kind}`, {
+  // sectionOf files only a person's own reminders under 'mine'.
+  return t(view.lang, `chase.batch.mine.${it.kind as KeyTail<'chase.batch.mine.'>}`, {
     n: task.number,
     title: escapeInline(truncate(task.title, 60)),
     due: dueLeft(task, view),
@@ -323,7 +324,7 @@ function mineLine(it: BatchItem, view: ChaseView): string {
 
 function buttonsOf(it: BatchItem, view: ChaseView, ref: string): ReturnType<typeof button>[] {
   const base = { task: it.task.id, n: it.task.number, v: 'b', b: ref };
-  const l = (k: string) => t(view.lang, k);
+  const l = (k: MessageKey) => t(view.lang, k);
   switch (it.kind) {
     case 'escalate':
       return [button(l('chase.button.chase'), { a: 'chase', ...base }, 'danger'), button(l('chase.button.show'), { a: 'show', ...base })];

@@ -12,7 +12,7 @@
  * Lark refuses cards over 30 KB: lists are capped with "…and N more", tables keep their
  * largest rows, and `fitDigestCard` trims table rows further when a card still does not fit.
  */
-import { t } from '../i18n.js';
+import { t, type KeyTail } from '../i18n.js';
 import type { Assignee, Lang } from '../domain/types.js';
 import type { Counts, DueItem, Figures, RedItem, ReviewItem, WeekRate } from '../domain/figures.js';
 import { personProgress } from '../domain/ledger.js';
@@ -295,7 +295,7 @@ const action = (a: 'chase' | 'approve_extension' | 'show', e: ExceptionTask) => 
 
 function exceptionElements(input: LeaderDigestInput, view: DigestView): Card[] {
   const { lang } = view;
-  const B = (k: string) => t(lang, `leader_btn_${k}`);
+  const B = (k: KeyTail<'leader_btn_'>) => t(lang, `leader_btn_${k}`);
   const items: Array<{ text: string; buttons: Card[] }> = [];
   for (const e of input.extensionRequests) {
     items.push({

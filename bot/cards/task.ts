@@ -11,7 +11,7 @@
  * Lark refuses cards over 30 KB; the detail card drops the oldest history to stay under it.
  * @example taskCard(task, { lang: 'zh', now, tz: 'Asia/Shanghai', calendar, settings })
  */
-import { t } from '../i18n.js';
+import { t, type KeyTail } from '../i18n.js';
 import type { Light, OutMessage, Task, TaskEvent } from '../domain/types.js';
 import { lightWithReason, type LightCalendar } from '../domain/light.js';
 import { provisionalYearOf } from '../domain/calendar.js';
@@ -91,7 +91,7 @@ export type CardAudience = 'group' | 'assignee' | 'detail';
 /** The fields block shared by the group card, the p2p card and the detail card. */
 function fieldLines(task: Task, view: CardView, _audience: CardAudience): string[] {
   const { lang } = view;
-  const L = (k: string) => t(lang, `task.card.${k}`);
+  const L = (k: KeyTail<'task.card.'>) => t(lang, `task.card.${k}`);
   const lead = task.assignees.find((a) => a.role === 'lead');
   const co = task.assignees.filter((a) => a.role === 'co');
   // The group card mentions everyone on its first line; here names suffice.
@@ -207,7 +207,7 @@ function extensionLines(task: Task, view: CardView): string[] {
 /** The buttons that fit the state; who may press them is checked on click. */
 export function taskButtons(task: Task, view: Pick<CardView, 'lang'>, audience: CardAudience): Card[] {
   const { lang } = view;
-  const B = (k: string) => t(lang, `task.btn.${k}`);
+  const B = (k: KeyTail<'task.btn.'>) => t(lang, `task.btn.${k}`);
   const els: Card[] = [];
   if (!isOpen(task)) return els;
   const row: Card[] = [];

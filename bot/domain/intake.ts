@@ -14,6 +14,7 @@
  * 事项, the same 来源 (both compared with whitespace collapsed) and the same 主办. Two rows of one
  * sheet with the same identity: the second is refused as a repeat.
  */
+import type { KeyTail } from '../i18n.js';
 import { CATEGORIES, MAX_ASSIGNEES, MAX_TITLE_CHARS, MAX_NOTE_CHARS } from '../parse/command.js';
 import { ParseError } from '../parse/errors.js';
 import { parseTime, workdaySpanOf, type TimeContext } from '../parse/time.js';
@@ -68,7 +69,8 @@ export interface Member {
 
 /** A problem on a row: an i18n key under `intake.problem.` with its parameters. */
 export interface RowProblem {
-  key: string;
+  /** Its sentence is `intake.problem.<key>`. */
+  key: KeyTail<'intake.problem.'>;
   params?: Record<string, string | number>;
 }
 

@@ -1,11 +1,9 @@
-import type { Catalogue } from '../i18n.js';
-
 /**
  * Sentences of the automatic 提醒 / 催办 / 督办 / 回头看 messages (SPEC §4) and the missing
  * calendar warning. {n} is a task number, {title} is already made safe by the caller, {due}
  * and {at} are formatted local times, {mention} is a mention the bot writes itself.
  */
-export const chase: Catalogue = {
+export const chase = {
   'chase.overdue_cc': {
     zh: '{mention} 请交办人关注。',
     en: "{mention} for the assigner's attention.",

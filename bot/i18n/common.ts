@@ -1,7 +1,5 @@
-import type { Catalogue } from '../i18n.js';
-
 /** Sentences of the platform edge and the error boundary. */
-export const common: Catalogue = {
+export const common = {
   internal_error: {
     zh: '抱歉，处理这条消息时出了点问题，已记录，请稍后再试。',
     en: 'Sorry, something went wrong handling that message. It has been logged; please try again shortly.',

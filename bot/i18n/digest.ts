@@ -1,7 +1,5 @@
-import type { Catalogue } from '../i18n.js';
-
 /** Sentences of the weekly summary, the leader digest, /统计, /周报 and the 台账 export. */
-export const digest: Catalogue = {
+export const digest = {
   // ---- shared figure lines ----
   digest_period: { zh: '{from} 至 {to}', en: '{from} to {to}' },
   digest_figures: {

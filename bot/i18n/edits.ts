@@ -1,10 +1,8 @@
-import type { Catalogue } from '../i18n.js';
-
 /**
  * Edits of a task (/改期 /转办 /加协办 /减协办 /修改), a task made from a replied-to message,
  * and 签收 by a reaction. {n} is a task number; {title}, {who}, {reason} are made safe by the caller.
  */
-export const edits: Catalogue = {
+export const edits = {
   // Parse errors and usage lines.
   'parse_error.one_lead': { zh: '主办只能是一个人，这里提到了 {count} 位。', en: 'A task has one lead; {count} people were mentioned.' },
   'parse_error.unexpected_text': { zh: '只需 @ 要调整的人，无法理解“{text}”。', en: 'Only @-mention the people; "{text}" was not understood.' },

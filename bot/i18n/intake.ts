@@ -1,7 +1,5 @@
-import type { Catalogue } from '../i18n.js';
-
 /** Batch intake from a sheet (/导入) and its template. */
-export const intake: Catalogue = {
+export const intake = {
   'usage.import': {
     zh: '用法：回复一条 .xlsx/.csv 文件消息 /导入；/导入 模板 获取模板',
     en: 'Usage: reply to an .xlsx/.csv file message with /import; /import template for the template',

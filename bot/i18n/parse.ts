@@ -1,10 +1,8 @@
-import type { Catalogue } from '../i18n.js';
-
 /**
  * What the bot answers to a command it could not read (`parse_error.<code>`, see
  * bot/parse/errors.ts), and the usage line of each verb (`usage.<verb>`) shown under it.
  */
-export const parse: Catalogue = {
+export const parse = {
   'parse_error.unknown_verb': {
     zh: '没有“/{verb}”这个指令。发送 /帮助 查看全部指令。',
     en: 'There is no command "/{verb}". Send /help to see them all.',

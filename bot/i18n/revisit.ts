@@ -1,7 +1,5 @@
-import type { Catalogue } from '../i18n.js';
-
 /** 回头看 answers. */
-export const revisit: Catalogue = {
+export const revisit = {
   'revisit.verb': { zh: '回复回头看', en: 'answer the follow-up check of' },
   'revisit.not_done': { zh: '#{n} 不是已办结的事项，无需回头看。', en: '#{n} is not a done task; there is nothing to follow up.' },
   'revisit.already': { zh: '#{n} 的回头看已经回复过了。', en: 'The follow-up check of #{n} was already answered.' },

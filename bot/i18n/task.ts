@@ -1,11 +1,9 @@
-import type { Catalogue } from '../i18n.js';
-
 /**
  * Sentences of 交办 → 签收 → 进展 → 办结 → 通过/退回, extensions, 催办, 撤销, /查看, /任务,
  * /设置 and /帮助. Refusals name the task and say who may act or what to do instead.
  * {n} is a task number, {verb} one of task.verb.*, {title} is already made safe by the caller.
  */
-export const task: Catalogue = {
+export const task = {
   // Verbs as they appear inside refusals ("只有…可以{verb} #12").
   'task.verb.accept': { zh: '签收', en: 'accept' },
   'task.verb.progress': { zh: '汇报进展', en: 'report progress on' },
@@ -17,6 +15,7 @@ export const task: Catalogue = {
   'task.verb.reject_extension': { zh: '驳回延期', en: 'reject the extension of' },
   'task.verb.chase': { zh: '催办', en: 'chase' },
   'task.verb.cancel': { zh: '撤销', en: 'cancel' },
+  'task.verb.attach': { zh: '提交佐证材料', en: 'add evidence to' },
 
   // Refusals of decide().
   'task.refuse.not_assignee': { zh: '只有承办人可以{verb} #{n}。', en: 'Only the assignees can {verb} #{n}.' },
@@ -184,6 +183,7 @@ export const task: Catalogue = {
   'task.toast.extension_expired': { zh: '#{n} 的延期申请已过期，请申请人重新申请', en: 'The extension request for #{n} has expired; ask again' },
   'task.toast.chase': { zh: '已催办 #{n}', en: 'Chased #{n}' },
   'task.toast.cancel': { zh: '已撤销 #{n}', en: 'Cancelled #{n}' },
+  'task.toast.attach': { zh: '已记录佐证材料', en: 'Evidence recorded' },
 
   // States, categories, priorities, lights.
   'task.state.assigned': { zh: '待签收', en: 'Awaiting acceptance' },

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc } from 'drizzle-orm';
 import { MAX_BODY_BYTES } from '../../bot/app.js';
-import { t } from '../../bot/i18n.js';
+import { t, type MessageKey } from '../../bot/i18n.js';
 import { outbox } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
@@ -46,7 +46,7 @@ async function assign(text: string, mention: Array<Person | string> = ['zhang'])
   return task;
 }
 const parseError = (code: string, params: Record<string, string | number>, usage: string) =>
-  `${t('zh', `parse_error.${code}`, params)}\n${t('zh', `usage.${usage}`)}`;
+  `${t('zh', `parse_error.${code}` as MessageKey, params)}\n${t('zh', `usage.${usage}` as MessageKey)}`;
 
 describe('limits', () => {
   it('a title of 200 characters is kept; 201 gets the sentence and writes nothing', async () => {

@@ -5,7 +5,7 @@
  * works gets a fresh task in the state its verb needs, so cases never depend on each other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { t } from '../../bot/i18n.js';
+import { t, type MessageKey } from '../../bot/i18n.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { PEOPLE, TENANT } from '../helpers/app.js';
 import {
@@ -90,7 +90,7 @@ interface OtherVerb {
   text: string;
   p2p?: boolean;
   /** What a refusal says (catalogue key), per role; absent = works. */
-  refusedFor?: Partial<Record<Role, string>>;
+  refusedFor?: Partial<Record<Role, MessageKey>>;
 }
 
 const OTHER_VERBS: OtherVerb[] = [

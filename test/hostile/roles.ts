@@ -5,7 +5,7 @@
  */
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { hasMessage, t } from '../../bot/i18n.js';
+import { hasMessage, t, type MessageKey } from '../../bot/i18n.js';
 import { outbox, taskEvents } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { GROUP, OTHER_GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
@@ -36,7 +36,7 @@ export const CAST: Record<Role, { who: Person; chatId: string; tenantKey: string
 export type Fixture = 'assigned' | 'submitted' | 'extension';
 
 /** 'ok', or the catalogue key (and params beyond n/verb) of the refusal. */
-export type Expect = 'ok' | { key: string; params?: Record<string, string | number> };
+export type Expect = 'ok' | { key: MessageKey; params?: Record<string, string | number> };
 
 const NA: Expect = { key: 'task.refuse.not_assignee' };
 const NM: Expect = { key: 'task.refuse.not_creator_or_supervisor' };
@@ -109,7 +109,8 @@ export async function queuedSince(bot: TestBot, s: Snapshot): Promise<Array<Reco
 
 /** The exact sentence a refusal answers with. */
 export function sentence(e: Exclude<Expect, 'ok'>, n: number | string, verbKind: string): string {
-  const verb = hasMessage(`task.verb.${verbKind}`) ? t('zh', `task.verb.${verbKind}`) : '';
+  const verbKey = `task.verb.${verbKind}`;
+  const verb = hasMessage(verbKey) ? t('zh', verbKey) : '';
   return t('zh', e.key, { n, verb, ...(e.params ?? {}) });
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkCalendar } from '../../../bot/domain/calendar.js';
-import { hasMessage, t } from '../../../bot/i18n.js';
+import { hasMessage, t, type MessageKey } from '../../../bot/i18n.js';
 import type { Mention } from '../../../bot/lark/events.js';
 import { parseCommand, parseReply, VERBS, type Command, type ParseContext } from '../../../bot/parse/command.js';
 import { PARSE_ERROR_CODES, ParseError } from '../../../bot/parse/errors.js';
@@ -337,8 +337,8 @@ describe('parseCommand limits and details', () => {
         const got = cmd instanceof ParseError ? cmd.usage : (cmd as Command).verb;
         expect(got, alias).toBe(verb);
       }
-      expect(t('zh', `usage.${verb}`)).toMatch(/^用法：/);
-      expect(t('en', `usage.${verb}`)).toMatch(/^Usage: /);
+      expect(t('zh', `usage.${verb}` as MessageKey)).toMatch(/^用法：/);
+      expect(t('en', `usage.${verb}` as MessageKey)).toMatch(/^Usage: /);
     }
   });
 
