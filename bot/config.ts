@@ -62,6 +62,13 @@ const Schema = z
       .default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Processes sending for this app on one database (bot processes, and job commands run beside them). */
+    /** Leave approval definition codes to subscribe to (comma-separated), besides those named with /设置 请假审批. */
+    LARK_LEAVE_APPROVALS: z
+      .string()
+      .default('')
+      .refine((v) => v.split(',').every((c) => !c.trim() || /^[A-Za-z0-9-]{4,64}$/.test(c.trim())), {
+        message: 'use approval codes separated by commas, such as 7C468A54-8745-2245-9675-08B7C63E7A85',
+      }),
     DUBAN_SENDERS: z.coerce.number({ message: 'use the number of processes sending for this app, such as 2' }).int().min(1).max(50).default(1),
   })
   .superRefine((v, ctx) => {

@@ -11,6 +11,7 @@ import { intake } from './i18n/intake.js';
 import { digest } from './i18n/digest.js';
 import { edits } from './i18n/edits.js';
 import { form } from './i18n/form.js';
+import { leave } from './i18n/leave.js';
 import { parse } from './i18n/parse.js';
 import { revisit } from './i18n/revisit.js';
 import { task } from './i18n/task.js';
@@ -23,7 +24,7 @@ export interface Message {
 export type Catalogue = Record<string, Message>;
 
 /** Every area's catalogue. A new area file is added here; its keys then type-check everywhere. */
-const AREAS = { common, chase, task, parse, digest, revisit, form, edits, intake } satisfies Record<string, Catalogue>;
+const AREAS = { common, chase, task, parse, digest, revisit, form, edits, intake, leave } satisfies Record<string, Catalogue>;
 type Areas = typeof AREAS;
 
 /** Every message key there is. */

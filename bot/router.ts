@@ -21,6 +21,9 @@ import { ParseError } from './parse/errors.js';
 export type MessageEvent = Extract<IncomingEvent, { kind: 'message' }>;
 export type CardActionEvent = Extract<IncomingEvent, { kind: 'cardAction' }>;
 export type BotAddedEvent = Extract<IncomingEvent, { kind: 'botAdded' }>;
+/** Events that are no one's message: leave approvals and read receipts. */
+export type SystemEvent = Extract<IncomingEvent, { kind: 'leaveApproved' | 'leaveReverted' | 'messageRead' }>;
+export type SystemHandler = (ctx: BotContext, event: SystemEvent) => Promise<void>;
 
 type Verb = Command['verb'];
 export type CommandHandler<V extends Verb = Verb> = (ctx: BotContext, cmd: Extract<Command, { verb: V }>, event: MessageEvent) => Promise<void>;
@@ -39,6 +42,7 @@ export class Router {
   fallback: FallbackHandler | null = null;
   fileHandler: FileHandler | null = null;
   botAddedHandler: BotAddedHandler | null = null;
+  readonly systemHandlers = new Map<SystemEvent['kind'], SystemHandler>();
 
   command<V extends Verb>(verbs: V | V[], handler: CommandHandler<V>): this {
     for (const verb of Array.isArray(verbs) ? verbs : [verbs]) {
@@ -77,6 +81,14 @@ export class Router {
   botAdded(handler: BotAddedHandler): this {
     if (this.botAddedHandler) throw new Error('botAdded handler registered twice');
     this.botAddedHandler = handler;
+    return this;
+  }
+
+  system(kinds: SystemEvent['kind'] | Array<SystemEvent['kind']>, handler: SystemHandler): this {
+    for (const k of Array.isArray(kinds) ? kinds : [kinds]) {
+      if (this.systemHandlers.has(k)) throw new Error(`${k} handler registered twice`);
+      this.systemHandlers.set(k, handler);
+    }
     return this;
   }
 
@@ -152,6 +164,13 @@ async function route(r: Router, ctx: BotContext, event: IncomingEvent): Promise<
       await upsertChat(deps.db, { chatId: event.chatId, tenantKey: event.tenantKey, chatType: 'group', name: event.chatName }, ctx.now);
       if (r.botAddedHandler) await r.botAddedHandler(ctx, event);
       return;
+    case 'leaveApproved':
+    case 'leaveReverted':
+    case 'messageRead': {
+      const handler = r.systemHandlers.get(event.kind);
+      if (handler) await handler(ctx, event);
+      return;
+    }
     case 'ignored':
       return;
   }

@@ -249,3 +249,91 @@ export const personUses = sqliteTable(
   },
   (t) => [index('person_uses_key_at').on(t.key, t.at)],
 );
+
+/**
+ * Leaves (请假): from Lark's leave approvals (`instance_code` set) or `/请假`. A person is away
+ * from `start_at` up to `end_at` (exclusive) unless `ended_at` (a revert or /销假) came first.
+ * `briefed_at` marks the one end-of-leave briefing.
+ */
+export const leaves = sqliteTable(
+  'leaves',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantKey: text('tenant_key').notNull(),
+    userId: text('user_id').notNull(),
+    startAt: ts('start_at').notNull(),
+    endAt: ts('end_at').notNull(),
+    /** open_ids who receive the absent person's reminders, JSON string[]; [] = the person's standing deputies. */
+    deputies: text('deputies', { mode: 'json' }).notNull().default(sql`'[]'`),
+    source: text('source').notNull(), // 'approval' | 'command'
+    instanceCode: text('instance_code'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    endedAt: ts('ended_at'),
+    briefedAt: ts('briefed_at'),
+  },
+  (t) => [uniqueIndex('leaves_instance').on(t.tenantKey, t.instanceCode), index('leaves_user').on(t.tenantKey, t.userId), index('leaves_end').on(t.endAt)],
+);
+
+/** A person's standing deputies (/设置 代理人 @a @b): they act for them while they are away. */
+export const deputies = sqliteTable(
+  'deputies',
+  {
+    tenantKey: text('tenant_key').notNull(),
+    userId: text('user_id').notNull(),
+    deputies: text('deputies', { mode: 'json' }).notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantKey, t.userId] })],
+);
+
+/** Leave approval definitions the app subscribed to (/设置 请假审批 <code>, LARK_LEAVE_APPROVALS). */
+export const leaveApprovals = sqliteTable(
+  'leave_approvals',
+  {
+    tenantKey: text('tenant_key').notNull(),
+    approvalCode: text('approval_code').notNull(),
+    subscribedAt: ts('subscribed_at'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantKey, t.approvalCode] })],
+);
+
+/**
+ * The bot's 催办 and 督办 messages, once Lark gave them an id: what each was about and to whom,
+ * so a read receipt (message_read_v1, read_users) can be tied to the tasks it chased.
+ */
+export const reminderMessages = sqliteTable(
+  'reminder_messages',
+  {
+    messageId: text('message_id').notNull(),
+    taskId: integer('task_id').notNull(),
+    tenantKey: text('tenant_key').notNull(),
+    /** 'chase' (催办, group or p2p) | 'escalate' (督办 card). */
+    kind: text('kind').notNull(),
+    /** The group the message is in, null for p2p. */
+    chatId: text('chat_id'),
+    /** open_ids the message is for (the mentioned leads, the card's recipient), JSON string[]. */
+    recipients: text('recipients', { mode: 'json' }).notNull(),
+    sentAt: ts('sent_at').notNull(),
+    /** When read_users was last asked (group messages, up to 7 days). */
+    polledAt: ts('polled_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.taskId] }),
+    index('reminder_messages_task').on(t.taskId, t.sentAt),
+    index('reminder_messages_sent').on(t.sentAt),
+  ],
+);
+
+/** Who read which of the bot's messages and when (first read). */
+export const messageReads = sqliteTable(
+  'message_reads',
+  {
+    messageId: text('message_id').notNull(),
+    readerId: text('reader_id').notNull(),
+    readAt: ts('read_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.readerId] })],
+);

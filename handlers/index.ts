@@ -16,6 +16,7 @@ import { digest } from './digest.js';
 import { ledger } from './ledger.js';
 import { cancelImport, confirmImport, fileMessage, importCommand } from './intake.js';
 import { stats } from './stats.js';
+import { backCommand, deputiesCommand, leaveApprovalCommand, leaveApproved, leaveCommand, leaveReverted } from './leave.js';
 
 /** The router with every handler registered; the entries build it once and pass it in. */
 export function createRouter(): Router {
@@ -61,6 +62,13 @@ export function registerHandlers(r: Router): void {
   r.file(fileMessage);
   r.cardAction('import_confirm', confirmImport);
   r.cardAction('import_cancel', cancelImport);
+  // 请假 / 销假 / 代理人 / 请假审批, and Lark's leave approvals (SPEC §4)
+  r.command('leave', leaveCommand); // 请假
+  r.command('back', backCommand); // 销假
+  r.command('deputies', deputiesCommand); // 代理人
+  r.command('leave_approval', leaveApprovalCommand); // 请假审批
+  r.system('leaveApproved', leaveApproved);
+  r.system('leaveReverted', leaveReverted);
   r.otherwise(hint);
   r.botAdded(welcome); // joined a group: 欢迎 with the commands used most
 }

@@ -26,7 +26,11 @@
 import type { Deps } from '../bot/deps.js';
 import { batchRef, briefingCard, calendarMissingMessages, chatChaseText, itemOf, type BatchItem, type ChaseView } from '../bot/cards/chase.js';
 import { addDays } from '../bot/domain/calendar.js';
-import { buzzWorthy, missingCalendarYears, planReminders, type Reminder } from '../bot/domain/policy.js';
+import { buzzWorthy, missingCalendarYears, planReminders, routeAroundLeave, type Reminder } from '../bot/domain/policy.js';
+import { leaveNote } from '../bot/cards/leave.js';
+import { leadOf } from '../bot/domain/roles.js';
+import { absencesIn } from '../db/leave.js';
+import { runLeaveDuties } from './leave.js';
 import type { ChatSettings, OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
 import { buzzKey, commitChange } from '../db/commit.js';
 import { appendEvents } from '../db/events.js';
@@ -102,7 +106,10 @@ export async function runChase(deps: Deps, now: Date): Promise<ChaseResult> {
     loadChaseCandidates(deps.db, windows),
     loadRevisitCandidates(deps.db, new Date(now.getTime() - REVISIT_LOOKBACK_DAYS * DAY), now),
   ]);
-  return sendReminders(deps, [...due, ...revisits], now);
+  const result = await sendReminders(deps, [...due, ...revisits], now);
+  // Leave: pending approval subscriptions, and the one briefing of whoever is back.
+  await runLeaveDuties(deps, now);
+  return result;
 }
 
 /** Display names for the people on these tasks' cards (directory cache). */
@@ -227,6 +234,14 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     });
   }
 
+  // Leave: nobody away is chased; their deputies receive it, acting for them (policy.ts).
+  const away = new Map<string, Awaited<ReturnType<typeof absencesIn>>>();
+  for (const tenantKey of new Set(plans.map((p) => p.task.tenantKey))) away.set(tenantKey, await absencesIn(deps.db, tenantKey, now, (d) => cal.localDate(d)));
+  plans = plans.flatMap((p) => {
+    const r = routeAroundLeave(p.r, away.get(p.task.tenantKey)!);
+    return r ? [{ task: p.task, r }] : [];
+  });
+
   // Years without calendar data, per chat: a one-time notice to the admins.
   const notices = new Map<string, { tenantKey: string; chatId: string; year: number; admins: string[] }>();
   for (const task of unique) {
@@ -318,7 +333,19 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
       const out: OutMessage[] = [];
       for (const b of batches) {
         const buzzed = [...buzz].filter(([, x]) => x === b).map(([u]) => u);
-        const items: BatchItem[] = b.plans.map((p) => itemOf(p.task, p.r, chasedNow.has(p.task.id)));
+        const items: BatchItem[] = b.plans.map((p) => {
+          const item = itemOf(p.task, p.r, chasedNow.has(p.task.id));
+          const lead = leadOf(p.task);
+          const leadAway = lead ? away.get(tenantKey)?.get(lead) : undefined;
+          const note = leaveNote(
+            p.r.actingFor ?? [],
+            leadAway && !p.r.actingFor ? leadAway.lastDay : null,
+            names,
+            lang,
+            b.to.type === 'chat_id' ? 'text' : 'md',
+          );
+          return { ...item, ...(p.r.kind === 'overdue' && p.r.actingFor ? { mention: p.r.userIds[0] } : {}), ...(note ? { note } : {}) };
+        });
         const ids = new Set(b.plans.map((p) => p.task.id));
         // A message about one task is a reply target for progress on it.
         const taskId = ids.size === 1 ? { taskId: b.plans[0]!.task.id } : {};

@@ -43,6 +43,10 @@ export interface BatchItem {
   mentionCreator?: boolean;
   /** This run's 催办 bumps the task's count: the card shows the count after it. */
   chasedNow?: boolean;
+  /** Who the group 催办 mentions for it instead of the lead (the deputy of a lead on leave). */
+  mention?: string;
+  /** A line the caller made safe: "代 张三（请假至 12月25日）", "主办请假至 …", the read marks. */
+  note?: string;
 }
 
 /**
@@ -123,7 +127,7 @@ export function chatChaseText(items: readonly BatchItem[], view: ChaseView): str
   const { lang } = view;
   const byLead = new Map<string, BatchItem[]>();
   for (const it of items) {
-    const lead = leadOf(it.task) ?? '';
+    const lead = it.mention ?? leadOf(it.task) ?? '';
     byLead.set(lead, [...(byLead.get(lead) ?? []), it]);
   }
   const lines: string[] = [t(lang, 'chase.batch.group_title', { count: items.length })];
@@ -140,7 +144,7 @@ export function chatChaseText(items: readonly BatchItem[], view: ChaseView): str
           title: textSafe(it.task.title, 60),
           days: overdueDaysOf(it.task, view),
           due: dueText(it.task, view),
-        }),
+        }) + (it.note ? ` · ${it.note}` : ''),
       );
     }
   }
@@ -279,7 +283,7 @@ function escalateItem(it: BatchItem, view: ChaseView): string {
     creator: personOf(task.creatorId, view),
     due: dueLeft(task, view),
     chased: chasedTimes(task.chaseCount + (it.chasedNow ? 1 : 0), view.lang),
-  })}\n${progressOf(task, view)}`;
+  })}\n${progressOf(task, view)}${it.note ? `\n${it.note}` : ''}`;
 }
 
 function decideItem(it: BatchItem, view: ChaseView): string {
@@ -315,11 +319,13 @@ function revisitItem(it: BatchItem, view: ChaseView): string {
 function mineLine(it: BatchItem, view: ChaseView): string {
   const { task } = it;
   // sectionOf files only a person's own reminders under 'mine'.
-  return t(view.lang, `chase.batch.mine.${it.kind as KeyTail<'chase.batch.mine.'>}`, {
-    n: task.number,
-    title: escapeInline(truncate(task.title, 60)),
-    due: dueLeft(task, view),
-  });
+  return (
+    t(view.lang, `chase.batch.mine.${it.kind as KeyTail<'chase.batch.mine.'>}`, {
+      n: task.number,
+      title: escapeInline(truncate(task.title, 60)),
+      due: dueLeft(task, view),
+    }) + (it.note ? ` · ${it.note}` : '')
+  );
 }
 
 function buttonsOf(it: BatchItem, view: ChaseView, ref: string): ReturnType<typeof button>[] {

@@ -46,6 +46,7 @@
  * @example planReminders(task, [], DEFAULT_SETTINGS, calendar, new Date('2026-12-02T09:30:00+08:00'))
  * // → [{ kind: 'overdue', slot: 'overdue:1:2026-12-01T18:00', key: 't:12:overdue:1:2026-12-01T18:00', to: 'chat', … }]
  */
+import type { Absence } from './leave.js';
 import { leadOf, supervisorOf } from './roles.js';
 import type { ChatSettings, Task, TaskEvent } from './types.js';
 
@@ -85,6 +86,8 @@ export interface Reminder {
   overdueDays?: number;
   /** Working days a decision (review, extension) has waited. */
   waitedDays?: number;
+  /** People on leave this reminder was meant for; its recipients act for them (routeAroundLeave). */
+  actingFor?: Array<{ userId: string; lastDay: string }>;
 }
 
 /** What the policy needs from a task's log: when each person last reported progress. */
@@ -326,4 +329,55 @@ export function missingCalendarYears(task: Pick<Task, 'dueAt' | 'revisitAt' | 'c
   const years = new Set<number>([Number(calendar.localDate(now).slice(0, 4))]);
   for (const d of [task.dueAt, task.revisitAt]) if (d) years.add(Number(calendar.localDate(d).slice(0, 4)));
   return [...years].filter((y) => !calendar.hasData(y)).sort();
+}
+
+/**
+ * Leave (SPEC §4: "a person on leave is not chased — their deputy is, if one is set"). Each
+ * recipient who is away is replaced by their deputies, who act for them (`actingFor`); the task
+ * stays the absent person's. A reminder left with nobody to receive it is not sent, and its slot
+ * stays unclaimed. The key does not change: a slot reaches the deputy or nobody, never both.
+ * @example routeAroundLeave(r, new Map([['ou_zhang', { userId: 'ou_zhang', deputies: ['ou_zhao'], … }]]))
+ * // → { …r, userIds: ['ou_zhao'], actingFor: [{ userId: 'ou_zhang', lastDay: '2026-12-25' }] }
+ */
+export function routeAroundLeave(r: Reminder, away: ReadonlyMap<string, Absence>): Reminder | null {
+  if (away.size === 0 || !r.userIds.some((u) => away.has(u))) return r;
+  const userIds: string[] = [];
+  const actingFor: Array<{ userId: string; lastDay: string }> = [];
+  for (const u of r.userIds) {
+    const a = away.get(u);
+    if (!a) {
+      if (!userIds.includes(u)) userIds.push(u);
+      continue;
+    }
+    actingFor.push({ userId: u, lastDay: a.lastDay });
+    for (const d of a.deputies) if (!userIds.includes(d)) userIds.push(d);
+  }
+  if (!userIds.length) return null;
+  return { ...r, userIds, urgentTo: r.urgentTo.filter((u) => !away.has(u)), actingFor };
+}
+
+/**
+ * When the one end-of-leave briefing goes out: the first working morning (`dueTomorrowTime`,
+ * 09:30) at or after the moment the person is back, and only inside working time.
+ * @example leaveBriefingDue(new Date('2026-12-26T00:00:00+08:00'), now, settings, calendar) // → true on Mon 28 Dec from 09:30
+ */
+export function leaveBriefingAt(backAt: Date, settings: Pick<ChatSettings, 'dueTomorrowTime'>, calendar: PolicyCalendar): Date {
+  let ymd = calendar.localDate(backAt);
+  if (!calendar.isWorkday(ymd) || calendar.at(ymd, settings.dueTomorrowTime).getTime() < backAt.getTime()) ymd = calendar.addWorkdays(ymd, 1);
+  return calendar.at(ymd, settings.dueTomorrowTime);
+}
+
+export function leaveBriefingDue(
+  backAt: Date,
+  now: Date,
+  settings: Pick<ChatSettings, 'dueTomorrowTime' | 'workStart' | 'workEnd' | 'quiet'>,
+  calendar: PolicyCalendar,
+): boolean {
+  if (!calendar.isWorkingTime(now, { start: settings.workStart, end: settings.workEnd }, settings.quiet)) return false;
+  return now.getTime() >= leaveBriefingAt(backAt, settings, calendar).getTime();
+}
+
+/** Whether a deadline fell while the person was away: the briefing and the card suggest 延期 for it. */
+export function dueFellDuringLeave(dueAt: Date | null, leave: { startAt: Date; backAt: Date }): boolean {
+  return dueAt !== null && dueAt.getTime() >= leave.startAt.getTime() && dueAt.getTime() < leave.backAt.getTime();
 }

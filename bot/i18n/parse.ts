@@ -101,5 +101,12 @@ export const parse = {
     zh: '用法：/设置 [督办领导 @某人] [交办人 @甲 @乙|所有人] [管理员 @某人] [工作时间 09:00-18:00] [免打扰 21:00-08:00|关闭] [周报 周五 16:00]',
     en: 'Usage: /settings [supervisor @x] [assigners @a @b|all] [admins @x] [hours 09:00-18:00] [quiet 21:00-08:00|off] [digest friday 16:00]',
   },
+  'usage.leave': {
+    zh: '用法：/请假 [@本人] 起始日-结束日 [@代理人]，例如：/请假 12月20日-12月25日 @张三',
+    en: 'Usage: /leave [@person] <first day>-<last day> [@deputy], e.g. /leave dec 20 to dec 25 @someone',
+  },
+  'usage.back': { zh: '用法：/销假 [@本人]', en: 'Usage: /back [@person]' },
+  'usage.deputies': { zh: '用法：/设置 代理人 @甲 [@乙]，或 /设置 代理人 无', en: 'Usage: /settings deputies @a [@b], or /settings deputies none' },
+  'usage.leave_approval': { zh: '用法：/设置 请假审批 审批定义Code', en: 'Usage: /settings leave-approval <approval code>' },
   'usage.help': { zh: '用法：/帮助', en: 'Usage: /help' },
 };

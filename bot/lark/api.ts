@@ -79,6 +79,20 @@ export interface LarkApi {
    * with ResourceTooLargeError past `maxBytes`.
    */
   downloadResource(messageId: string, fileKey: string, type: 'file' | 'image', maxBytes: number): Promise<Uint8Array>;
+  /**
+   * Subscribes the app to an approval definition's events (leave_approvalV2 …):
+   * POST /open-apis/approval/v4/approvals/:approval_code/subscribe, scope approval:approval
+   * (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/subscribe).
+   * Once per app and code; a repeat answering "subscription existed" is taken as done.
+   */
+  subscribeApproval(approvalCode: string): Promise<void>;
+  /**
+   * Who read one of the bot's messages: GET /open-apis/im/v1/messages/:message_id/read_users
+   * ?user_id_type=open_id&page_size≤100 → items [{ user_id_type, user_id, timestamp (ms), tenant_key }],
+   * has_more, page_token. Only the bot's own messages of the last 7 days, and the bot must still be
+   * in the chat (open.feishu.cn/document/server-docs/im-v1/message/read_users).
+   */
+  readUsers(messageId: string): Promise<Array<{ openId: string; readAt: Date }>>;
 }
 
 /**

@@ -47,6 +47,12 @@ export type IncomingEvent =
       formValue: Record<string, unknown>;
     })
   | (Base & { kind: 'botAdded'; chatId: string; operator: string | null; chatName: string | null })
+  /** leave_approvalV2: an approved leave (local times 'YYYY-MM-DD HH:MM:SS'). */
+  | (Base & { kind: 'leaveApproved'; instanceCode: string; approvalCode: string | null; userId: string; start: string; end: string })
+  /** leave_approval_revert: an approved leave withdrawn. */
+  | (Base & { kind: 'leaveReverted'; instanceCode: string; approvalCode: string | null })
+  /** im.message.message_read_v1: a person read the bot's p2p messages. */
+  | (Base & { kind: 'messageRead'; reader: string; readAt: number; messageIds: string[] })
   | (Base & { kind: 'ignored'; eventType: string });
 
 export interface Attachment {
@@ -114,8 +120,48 @@ function id(kind: IdKind, v: unknown, what: string): string | null {
   return s;
 }
 
-/** Normalizes a decoded schema-2.0 envelope; throws MalformedEventError on a shape Lark never sends. */
+/**
+ * The approval app's leave events are old-style (schema 1.0) callbacks: `{ ts, uuid, token,
+ * type: 'event_callback', event: { type: 'leave_approvalV2' | 'leave_approval' |
+ * 'leave_approval_revert', … } }`, where `uuid` is the event's id and `ts` seconds with a
+ * fraction (open.feishu.cn/document/server-docs/approval-v4/event/special-event/leave). An
+ * approval sends both leave_approval and leave_approvalV2 (different uuids, one instance_code):
+ * only V2 is read, the other is ignored. V2 names the applicant by `open_id` (and `user_id`).
+ */
+function normalizeV1(envelope: Json): IncomingEvent {
+  const event = envelope.event;
+  if (!event || typeof event !== 'object') throw new MalformedEventError('event_callback without event');
+  const eventId = id('token', envelope.uuid, 'uuid');
+  const eventType = str(event.type);
+  if (!eventId || !eventType) throw new MalformedEventError('event_callback without uuid or type');
+  const base = { eventId, tenantKey: id('token', event.tenant_key, 'tenant_key') ?? 'default', createdAt: Math.round(Number(envelope.ts) * 1000) || 0 };
+  const code = (v: unknown, what: string) => {
+    const c = str(v);
+    if (c !== null && !/^[A-Za-z0-9-]{1,100}$/.test(c)) throw new MalformedEventError(`${what} is not an approval code`);
+    return c;
+  };
+  switch (eventType) {
+    case 'leave_approvalV2': {
+      const instanceCode = code(event.instance_code, 'instance_code');
+      const userId = id('open_id', event.open_id, 'open_id');
+      const start = str(event.leave_start_time);
+      const end = str(event.leave_end_time);
+      if (!instanceCode || !userId || !start || !end) throw new MalformedEventError('leave_approvalV2 without instance, applicant or times');
+      return { ...base, kind: 'leaveApproved', instanceCode, approvalCode: code(event.approval_code, 'approval_code'), userId, start, end };
+    }
+    case 'leave_approval_revert': {
+      const instanceCode = code(event.instance_code, 'instance_code');
+      if (!instanceCode) throw new MalformedEventError('leave_approval_revert without instance_code');
+      return { ...base, kind: 'leaveReverted', instanceCode, approvalCode: code(event.approval_code, 'approval_code') };
+    }
+    default:
+      return { ...base, kind: 'ignored', eventType };
+  }
+}
+
+/** Normalizes a decoded schema-2.0 envelope (or a 1.0 event_callback, see normalizeV1); throws MalformedEventError on a shape Lark never sends. */
 export function normalizeEvent(envelope: Json): IncomingEvent {
+  if (envelope?.schema === undefined && envelope?.type === 'event_callback') return normalizeV1(envelope);
   const header = envelope?.header;
   const event = envelope?.event;
   if (!header || typeof header !== 'object' || !event || typeof event !== 'object') {
@@ -195,6 +241,16 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
       const chatId = id('chat_id', event.chat_id, 'chat_id');
       if (!chatId) throw new MalformedEventError('bot added without chat_id');
       return { ...base, kind: 'botAdded', chatId, operator: id('open_id', event.operator_id?.open_id, 'operator'), chatName: str(event.name) };
+    }
+    case 'im.message.message_read_v1': {
+      // open.feishu.cn/document/server-docs/im-v1/message/events/message_read: reader.reader_id.open_id,
+      // reader.read_time (ms, a string), message_id_list — the bot's p2p messages the user read.
+      const reader = id('open_id', event.reader?.reader_id?.open_id, 'reader');
+      const readAt = Number(event.reader?.read_time);
+      const list: unknown[] = Array.isArray(event.message_id_list) ? event.message_id_list : [];
+      if (!reader || !Number.isFinite(readAt) || readAt <= 0) throw new MalformedEventError('message_read without reader or read_time');
+      const messageIds = list.map((m) => id('message_id', m, 'message_id')).filter((m): m is string => m !== null);
+      return { ...base, kind: 'messageRead', reader, readAt, messageIds: messageIds.slice(0, 200) };
     }
     default:
       return { ...base, kind: 'ignored', eventType };

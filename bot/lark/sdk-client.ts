@@ -247,6 +247,13 @@ function ok<T extends Body | null | undefined>(res: T): NonNullable<T> {
  * Creates the SDK-backed LarkApi. Reads no environment: pass what loadConfig() produced.
  * @example createLarkApi({ appId: cfg.LARK_APP_ID, appSecret: cfg.LARK_APP_SECRET, domain: cfg.LARK_DOMAIN })
  */
+/**
+ * A repeated subscribe is reported answering "subscription existed" with a non-zero code; the
+ * code itself is not on the stored copy of the page, so the message is what is matched.
+ */
+const SUBSCRIPTION_EXISTED = /subscription existed/i;
+const READ_USERS_MAX_PAGES = 10;
+
 export function createLarkApi(opts: LarkClientOptions): LarkApi {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const baseUrl = larkBaseUrl(opts.domain);
@@ -465,6 +472,37 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
         throw new ResourceTooLargeError(maxBytes);
       }
       return readBounded(stream, maxBytes);
+    },
+
+    async subscribeApproval(approvalCode: string) {
+      try {
+        ok(await call(() => client.approval.v4.approval.subscribe({ path: { approval_code: seg(approvalCode) } })));
+      } catch (err) {
+        if (err instanceof LarkApiError && SUBSCRIPTION_EXISTED.test(err.message)) return;
+        throw err;
+      }
+    },
+
+    async readUsers(messageId: string) {
+      const out: Array<{ openId: string; readAt: Date }> = [];
+      let pageToken: string | undefined;
+      // 100 a page is the documented maximum; a chat of a few hundred people is a handful of pages.
+      for (let page = 0; page < READ_USERS_MAX_PAGES; page++) {
+        const res = await call(() =>
+          client.im.v1.message.readUsers({
+            path: { message_id: seg(messageId) },
+            params: { user_id_type: 'open_id', page_size: 100, ...(pageToken ? { page_token: pageToken } : {}) },
+          }),
+        );
+        const data = ok(res).data;
+        for (const item of data?.items ?? []) {
+          const at = Number(item.timestamp);
+          if (item.user_id && Number.isFinite(at)) out.push({ openId: item.user_id, readAt: new Date(at) });
+        }
+        if (!data?.has_more || !data.page_token) break;
+        pageToken = data.page_token;
+      }
+      return out;
     },
 
     async getChat(chatId: string): Promise<LarkChat> {

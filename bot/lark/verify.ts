@@ -117,7 +117,9 @@ export function verifyRequest(rawBody: string, headers: SignatureHeaders, opts: 
     if (typeof body.challenge !== 'string') throw new MalformedRequestError('challenge missing');
     return { kind: 'challenge', challenge: body.challenge };
   }
-  if (body.schema !== '2.0' || typeof body.header !== 'object' || body.header === null) {
+  // The approval app's leave events are 1.0 callbacks (type event_callback, uuid, event.type).
+  const v1 = body.schema === undefined && body.type === 'event_callback' && typeof body.event === 'object' && body.event !== null;
+  if (!v1 && (body.schema !== '2.0' || typeof body.header !== 'object' || body.header === null)) {
     throw new MalformedRequestError('not a schema 2.0 event');
   }
   return { kind: 'envelope', envelope: body };

@@ -17,7 +17,7 @@
 import type { Category, Priority } from '../domain/types.js';
 import type { Mention } from '../lark/events.js';
 import { ParseError, type ParseErrorCode } from './errors.js';
-import { findDeadlinePhrase, parseTimePrefix, type TimeContext, workdaySpanOf } from './time.js';
+import { findDeadlinePhrase, parseTime, parseTimePrefix, type TimeContext, workdaySpanOf } from './time.js';
 
 export type SettingsChange = {
   supervisorId?: string | null;
@@ -69,6 +69,14 @@ export type Command =
   | { verb: 'stats'; period: 'week' | 'month' }
   | { verb: 'digest'; subscribe: boolean }
   | { verb: 'settings'; changes: SettingsChange | null }
+  /** 请假: `person` null = the sender; the days from `from` to `to` (local dates, inclusive). */
+  | { verb: 'leave'; person: string | null; from: string; to: string; deputies: string[] }
+  /** 销假: the leave of `person` (null = the sender) ends now. */
+  | { verb: 'back'; person: string | null }
+  /** The sender's standing deputies (/设置 代理人 @a @b, or 无 to clear). */
+  | { verb: 'deputies'; ids: string[] }
+  /** A leave approval definition to subscribe to (/设置 请假审批 <code>). */
+  | { verb: 'leave_approval'; code: string }
   | { verb: 'help' };
 
 export type Verb = Command['verb'];
@@ -111,6 +119,10 @@ export const VERBS: Readonly<Record<Verb, readonly string[]>> = {
   stats: ['统计', 'stats'],
   digest: ['周报', 'digest'],
   settings: ['设置', 'settings'],
+  leave: ['请假', 'leave'],
+  back: ['销假', 'back'],
+  deputies: ['代理人', 'deputies'],
+  leave_approval: ['请假审批', 'leave-approval', 'leave_approval'],
   help: ['帮助', 'help'],
 };
 
@@ -394,8 +406,45 @@ function parseArgs(verb: Verb, args: string, p: Prepared, ctx: ParseContext): Co
       if (!choice) fail('missing_option', verb);
       return { verb, subscribe: choice === 'on' };
     }
-    case 'settings':
+    case 'settings': {
+      // `/设置 代理人 …` and `/设置 请假审批 …` are the commands of their own name.
+      const own = /^(代理人|deputies|请假审批|leave[-_ ]approval)(?![A-Za-z])\s*[:：]?\s*/i.exec(args);
+      if (own) return parseArgs(/^(代理人|deputies)$/i.test(own[1]!) ? 'deputies' : 'leave_approval', args.slice(own[0].length), p, ctx);
       return { verb, changes: parseSettings(args, p, verb) };
+    }
+    case 'leave':
+      return parseLeave(args, p, ctx);
+    case 'back': {
+      const ids = [...args.matchAll(MENTION_RE)].map((m) => p.mentions[Number(m[1])]!.openId);
+      if (
+        ids.length > 1 ||
+        args
+          .replace(MENTION_RE, '')
+          .replace(new RegExp(`${SEP}+`, 'g'), '')
+          .trim()
+      )
+        fail('bad_setting', verb, { text: clip(renderFree(args, p)) });
+      return { verb, person: ids[0] ?? null };
+    }
+    case 'deputies': {
+      if (NONE_WORDS.test(args.replace(new RegExp(`^${SEP}+`), ''))) return { verb, ids: [] };
+      const ids = [...new Set([...args.matchAll(MENTION_RE)].map((m) => p.mentions[Number(m[1])]!.openId))];
+      if (
+        !ids.length ||
+        args
+          .replace(MENTION_RE, '')
+          .replace(new RegExp(`${SEP}+`, 'g'), '')
+          .trim()
+      )
+        fail('missing_assignee', verb);
+      return { verb, ids };
+    }
+    case 'leave_approval': {
+      // An approval definition code: letters, digits and '-' (e.g. 7C468A54-8745-2245-9675-08B7C63E7A85).
+      const code = args.trim();
+      if (!/^[A-Za-z0-9-]{4,64}$/.test(code)) fail('bad_setting', verb, { text: clip(renderFree(args, p) || '?') });
+      return { verb, code: code.toUpperCase() };
+    }
     case 'help':
       return { verb };
   }
@@ -653,6 +702,68 @@ function hhmm(h: string, m: string | undefined): string | null {
   const minute = m === undefined ? 0 : Number(m);
   if (hour > 23 || minute > 59) return null;
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+/** Range separators of a leave: 12月20日-12月25日, 12月20日至25日, 周一到周三, dec 20 to dec 25. */
+const RANGE_SPLIT = /\s*(?:至|到|~|～|—|－|\s-\s|\bto\b)\s*|(?<=[日号])\s*-\s*/i;
+/** How far back a leave may start (it is often recorded a day or two late). */
+const LEAVE_BACK_DAYS = 31;
+
+/**
+ * `/请假 [@本人] <起>-<止> [代理人] [@代理人…]`: mentions before the days are the person on
+ * leave (an admin recording it), mentions after them the deputies. One day alone is a one-day
+ * leave. The start may lie up to a month back; the end may not be past.
+ */
+function parseLeave(args: string, p: Prepared, ctx: ParseContext): Command {
+  const verb = 'leave';
+  const at = (i: string) => p.mentions[Number(i)]!.openId;
+  let s = args.trim();
+  let person: string | null = null;
+  const lead = /^\uE000(\d+)\uE001/.exec(s);
+  if (lead) {
+    person = at(lead[1]!);
+    s = s.slice(lead[0].length).replace(new RegExp(`^${SEP}+`), '');
+  }
+  const firstMention = s.search(/\uE000/);
+  const daysText = (firstMention < 0 ? s : s.slice(0, firstMention))
+    .replace(/(?:代理人|代理|deputies|deputy)\s*[:：]?\s*$/i, '')
+    .replace(new RegExp(`${SEP}+$`), '')
+    .trim();
+  const rest = firstMention < 0 ? '' : s.slice(firstMention);
+  const deputies = [...new Set([...rest.matchAll(MENTION_RE)].map((m) => at(m[1]!)))].filter((d) => d !== person);
+  if (
+    rest
+      .replace(MENTION_RE, '')
+      .replace(new RegExp(`${SEP}+`, 'g'), '')
+      .trim()
+  )
+    fail('bad_setting', verb, { text: clip(renderFree(rest, p)) });
+  if (!daysText) fail('missing_due', verb);
+  const cal = ctx.calendar;
+  const back = { now: new Date(ctx.now.getTime() - LEAVE_BACK_DAYS * 86_400_000), calendar: cal, endOfDay: '23:59', lang: ctx.lang };
+  const day = (text: string, from: Date | null): string => {
+    const c = from ? { ...back, now: from } : back;
+    let d: Date;
+    try {
+      d = parseTime(text, c);
+    } catch (err) {
+      if (!from && err instanceof ParseError && err.code === 'time_in_past') fail('time_in_past', verb, { text: clip(text) });
+      throw err;
+    }
+    return cal.localDate(d);
+  };
+  const parts = daysText.split(RANGE_SPLIT).filter(Boolean);
+  if (parts.length > 2) fail('bad_time', verb, { text: clip(daysText) });
+  const from = day(parts[0]!, null);
+  // The end is read after the start ("12月20日至25日" → the 25th of December).
+  const endText = parts[1] ?? parts[0]!;
+  const to =
+    parts[1] && /^[0-9]{1,2}[日号]$/.test(endText)
+      ? `${from.slice(0, 8)}${endText.replace(/[日号]/, '').padStart(2, '0')}`
+      : day(endText, cal.at(from, '00:00'));
+  if (to < from) fail('bad_time', verb, { text: clip(daysText) });
+  if (to < cal.localDate(ctx.now)) fail('time_in_past', verb, { text: clip(daysText) });
+  return { verb, person, from, to, deputies };
 }
 
 function parseSettings(args: string, p: Prepared, verb: Verb): SettingsChange | null {

@@ -243,6 +243,105 @@ export function botAddedEvent(o: BotAddedEventOptions): Json {
   );
 }
 
+export interface LeaveEventOptions {
+  uuid?: string;
+  tenantKey?: string;
+  appId?: string;
+  /** The verification token (signedRequest can set it too). */
+  token?: string;
+  time?: Date | number;
+  approvalCode: string;
+  instanceCode: string;
+}
+
+/**
+ * The approval app's events are 1.0 callbacks (open.feishu.cn/document/server-docs/approval-v4/event/special-event/leave):
+ * `{ ts, uuid, token, type: 'event_callback', event: { type, app_id, tenant_key, … } }`.
+ */
+function callbackV1(event: Json, o: Omit<LeaveEventOptions, 'approvalCode' | 'instanceCode'>): Json {
+  const t = o.time === undefined ? Date.now() : typeof o.time === 'number' ? o.time : o.time.getTime();
+  return {
+    ts: (t / 1000).toFixed(7),
+    uuid: o.uuid ?? hex(16),
+    token: o.token ?? '',
+    type: 'event_callback',
+    event: { app_id: o.appId ?? 'cli_a1b2c3d4e5f60718', tenant_key: o.tenantKey ?? 'tenant_fake', ...event },
+  };
+}
+
+/** leave_approvalV2: an approved leave; times are local 'YYYY-MM-DD HH:MM:SS', the end exclusive for day units. */
+export function leaveApprovalV2Event(
+  o: LeaveEventOptions & { openId: string; start: string; end: string; unit?: 'DAY' | 'HALF_DAY' | 'HOUR'; reason?: string },
+): Json {
+  const t = o.time === undefined ? Date.now() : typeof o.time === 'number' ? o.time : o.time.getTime();
+  const range = JSON.stringify([[o.start, o.end]]).replace(/"/g, '');
+  return callbackV1(
+    {
+      type: 'leave_approvalV2',
+      approval_code: o.approvalCode,
+      instance_code: o.instanceCode,
+      user_id: o.openId.slice(3, 11),
+      open_id: o.openId,
+      origin_instance_code: '',
+      start_time: Math.floor(t / 1000) - 3600,
+      end_time: Math.floor(t / 1000),
+      i18n_resources: '[{is_default=true,locale=zh_cn,texts={@i18n@1=年假}}]',
+      leave_name: '@i18n@1',
+      leave_unit: o.unit ?? 'DAY',
+      leave_start_time: o.start,
+      leave_end_time: o.end,
+      leave_detail: range,
+      leave_range: range,
+      leave_interval: 86_400,
+      leave_reason: o.reason ?? '年假',
+      leave_certification: [],
+    },
+    o,
+  );
+}
+
+/** leave_approval (the older twin sent with every V2): same instance_code, another uuid. */
+export function leaveApprovalV1Event(o: LeaveEventOptions & { openId: string; start: string; end: string }): Json {
+  return callbackV1(
+    {
+      type: 'leave_approval',
+      approval_code: o.approvalCode,
+      instance_code: o.instanceCode,
+      employee_id: o.openId.slice(3, 11),
+      open_id: o.openId,
+      leave_type: '年假',
+      leave_start_time: o.start,
+      leave_end_time: o.end,
+      leave_interval: 86_400,
+      leave_unit: 1,
+      leave_reason: '年假',
+    },
+    o,
+  );
+}
+
+/** leave_approval_revert: an approved leave withdrawn. */
+export function leaveApprovalRevertEvent(o: LeaveEventOptions): Json {
+  const t = o.time === undefined ? Date.now() : typeof o.time === 'number' ? o.time : o.time.getTime();
+  return callbackV1(
+    { type: 'leave_approval_revert', approval_code: o.approvalCode, instance_code: o.instanceCode, operate_time: String(Math.floor(t / 1000)) },
+    o,
+  );
+}
+
+/** im.message.message_read_v1: the reader read the bot's p2p messages (open.feishu.cn/document/server-docs/im-v1/message/events/message_read). */
+export function messageReadEvent(o: EnvelopeOptions & { reader: UserRef; messageIds: string[]; readAt?: Date }): Json {
+  const tenantKey = o.tenantKey ?? 'tenant_fake';
+  return envelope(
+    'im.message.message_read_v1',
+    {
+      reader: { reader_id: userIdOf(o.reader), read_time: o.readAt ? String(o.readAt.getTime()) : ms(o.time), tenant_key: tenantKey },
+      message_id_list: o.messageIds,
+    },
+    { ...o, tenantKey },
+  );
+}
+
 /** The body Lark posts when the request URL is saved. */
 export function urlVerification(challenge: string, token: string): Json {
   return { challenge, token, type: 'url_verification' };

@@ -383,6 +383,11 @@ export class FakeLark {
   files: FakeFile[] = [];
   /** Files people sent in messages (userSendsFile), by file_key: what message-resource get serves. */
   readonly resources = new Map<string, { messageId: string; fileName: string; bytes: Uint8Array }>();
+  /** Who read which message and when (a person opening the chat): read_users answers from it. */
+  readonly reads = new Map<string, Map<string, Date>>();
+  /** Approval definitions that exist in the tenant, and those the app subscribed to. */
+  readonly approvalDefinitions = new Set<string>();
+  readonly approvalSubscriptions = new Set<string>();
   calls: FakeCall[] = [];
   /** Requests refused because they break one of Lark's rules (rules.ts): each one is a bug in the sender. */
   violations: { code: number; msg: string; time: Date }[] = [];
@@ -783,6 +788,23 @@ export class FakeLark {
 
   // ---- HTTP -----------------------------------------------------------------------------------
 
+  /** An approval definition of the tenant (its code as the admin console shows it). */
+  addApprovalDefinition(code: string): void {
+    this.approvalDefinitions.add(code.toUpperCase());
+  }
+
+  /**
+   * A person reads one of the bot's messages (opening the chat). Only the first read counts, as
+   * in read_users. Returns the message for the caller to build the p2p read event.
+   */
+  markRead(openId: string, messageId: string, at: Date = this.now()): FakeMessage {
+    const msg = this.findMessage(messageId);
+    const byUser = this.reads.get(msg.id) ?? new Map<string, Date>();
+    if (!byUser.has(openId)) byUser.set(openId, at);
+    this.reads.set(msg.id, byUser);
+    return msg;
+  }
+
   private routes(): Hono<Env> {
     const app = new Hono<Env>();
 
@@ -946,6 +968,48 @@ export class FakeLark {
     app.patch('/open-apis/im/v1/messages/:id/urgent_app', urgent('app'));
     app.patch('/open-apis/im/v1/messages/:id/urgent_sms', urgent('sms'));
     app.patch('/open-apis/im/v1/messages/:id/urgent_phone', urgent('phone'));
+
+    // read_users (open.feishu.cn/document/server-docs/im-v1/message/read_users): user_id_type is
+    // required (open_id, union_id, user_id); page_size 1–100; only the bot's own messages sent
+    // within 7 days, with the bot still in the chat; only those who read are listed.
+    app.get('/open-apis/im/v1/messages/:id/read_users', (c) => {
+      const userIdType = c.req.query('user_id_type');
+      if (!userIdType) throw this.refuse(fieldErr('user_id_type', 'is required'));
+      if (!['open_id', 'union_id', 'user_id'].includes(userIdType)) throw this.refuse(fieldErr('user_id_type', 'must be open_id, union_id or user_id'));
+      const size = c.req.query('page_size');
+      const pageSize = size === undefined ? 20 : Number(size);
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw this.refuse(fieldErr('page_size', 'must be 1 to 100'));
+      const msg = this.findMessage(c.req.param('id')!);
+      if (!this.messages.includes(msg))
+        throw this.refuse(new LarkError(400, 230027, 'Lack of necessary permissions: only messages this bot sent can be queried.'));
+      if (this.now().getTime() - msg.time.getTime() > 7 * 86_400_000)
+        throw this.refuse(new LarkError(400, 230001, 'Your request contains an invalid request parameter: the message was sent more than 7 days ago.'));
+      const chat = this.chats.get(msg.chatId)!;
+      this.checkChatWritable(chat);
+      const all = [...(this.reads.get(msg.id) ?? new Map<string, Date>())].sort((a, b) => a[1].getTime() - b[1].getTime());
+      const from = Number(c.req.query('page_token') ?? 0) || 0;
+      const page = all.slice(from, from + pageSize);
+      const hasMore = from + pageSize < all.length;
+      const idOf = (openId: string) => (userIdType === 'open_id' ? openId : userIdType === 'union_id' ? `on_${openId.slice(3)}` : openId.slice(3, 11));
+      return c.json({
+        code: 0,
+        msg: 'success',
+        data: {
+          items: page.map(([u, at]) => ({ user_id_type: userIdType, user_id: idOf(u), timestamp: String(at.getTime()), tenant_key: this.tenantKey })),
+          has_more: hasMore,
+          ...(hasMore ? { page_token: String(from + pageSize) } : {}),
+        },
+      });
+    });
+
+    // Approval subscription (approval-v4/approval/subscribe): the definition must exist in the
+    // tenant. Subscribing once is enough; a repeat changes nothing.
+    app.post('/open-apis/approval/v4/approvals/:code/subscribe', (c) => {
+      const code = decodeURIComponent(c.req.param('code')!).toUpperCase();
+      if (!this.approvalDefinitions.has(code)) throw this.refuse(new LarkError(400, 1390002, 'approval code not found'));
+      this.approvalSubscriptions.add(code);
+      return c.json({ code: 0, msg: 'success', data: {} });
+    });
 
     // File upload (im/v1 file create page): multipart, file_type one of opus/mp4/pdf/doc/xls/ppt/stream,
     // a file name, a file of 1 byte to 30 MB.
