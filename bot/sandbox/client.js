@@ -248,7 +248,7 @@
 
   // A sheet sent as a file message (the bot previews it as a batch import).
   $('#file-input').addEventListener('change', async (e) => {
-    const file = e.target.files && e.target.files[0];
+    const file = e.target.files?.[0];
     e.target.value = '';
     if (!file) return;
     try {

@@ -220,6 +220,19 @@ describe('batch intake', () => {
     expect(lastText()).toContain('表头缺少「事项、主办」列');
     await sendFile('leader', 'fake.xlsx', new TextEncoder().encode('not a zip at all'));
     expect(lastText()).toContain('不是有效的 .xlsx 表格');
+    // A zip whose directory claims parts unpacking past the bound is refused before anything is inflated.
+    const bomb = zipClaiming(40 * 1024 * 1024);
+    await sendFile('leader', 'bomb.xlsx', bomb);
+    expect(lastText()).toContain('表格解压后超过 32 MB，无法导入');
+    // Formulas (a CSV cell starting with =) and overlong cells are problems on their rows.
+    const hostile = `事项,主办,详情\n"=HYPERLINK(""http://x"",""y"")",张三,\n超长详情,张三,${'长'.repeat(2001)}\n正常事项,张三,ok\n`;
+    await sendFile('leader', 'hostile.csv', new TextEncoder().encode(hostile));
+    const h = bot.fake.textOf(lastPreview());
+    expect(h).toContain('读取 3 行：可导入 **1** 项，已存在 0 项，有问题 2 行');
+    expect(h).toContain('第 2 行：事项是公式，请改为数值');
+    expect(h).toContain('详情超过 2000 字');
+    await sendFile('leader', 'twice.csv', new TextEncoder().encode('事项,主办,主办人\n甲,张三,赵六\n'));
+    expect(lastText()).toContain('表头中「主办人」出现了两次');
     const gbk = Buffer.from([...iconvGbk('事项,主办\n'), ...iconvGbk('核对名单,张三\n')]);
     await sendFile('leader', 'gbk.csv', gbk);
     expect(bot.fake.textOf(lastPreview())).toContain('读取 1 行：可导入 **1** 项');
@@ -228,6 +241,24 @@ describe('batch intake', () => {
     expect(bot.fake.violations).toEqual([]);
   });
 });
+
+/** A minimal zip: one stored entry, its central directory claiming `size` bytes unpacked. */
+function zipClaiming(size: number): Uint8Array {
+  const name = Buffer.from('xl/worksheets/sheet1.xml');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt32LE(size, 24);
+  central.writeUInt16LE(name.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + name.length, 12);
+  end.writeUInt32LE(30 + name.length, 16);
+  return new Uint8Array(Buffer.concat([local, name, central, name, end]));
+}
 
 /** GBK bytes of a few Chinese words (a table, so the test needs no encoder library). */
 function iconvGbk(s: string): number[] {
