@@ -2,7 +2,7 @@
  * The user directory's table: names and departments as last read from the contact API, and the
  * names seen in mentions. Reading Lark and deciding when an entry is stale is bot/directory.ts's.
  */
-import { inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { users } from './schema.js';
 
@@ -39,4 +39,10 @@ export async function saveUser(
     .insert(users)
     .values({ ...entry, fetchedAt: now })
     .onConflictDoUpdate({ target: users.openId, set: { name, departmentId, departmentName, fetchedAt: now } });
+}
+
+/** People of the tenant the bot knows, by name: the choices of a form's person selectors in p2p (at most `limit`). */
+export async function colleaguesOf(db: Db | Tx, tenantKey: string, limit: number): Promise<string[]> {
+  const rows = await db.select({ openId: users.openId }).from(users).where(eq(users.tenantKey, tenantKey)).orderBy(asc(users.name)).limit(limit);
+  return rows.map((r) => r.openId);
 }

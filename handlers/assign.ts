@@ -1,59 +1,96 @@
 /**
- * /交办 /assign @主办 [@协办…] 标题 [截止 …] [!紧急|!重要] [#类别] [来源 …]. Writes the task
- * and its first ledger event, and in the same transaction queues the shared task card in the
- * chat (@-mentioning the assignees; 加急 for 紧急) and a p2p card to each assignee.
+ * /交办 /assign @主办 [@协办…] 标题 [截止 …] [!紧急|!重要] [#类别] [来源 …], and the 交办 form
+ * (handlers/assign-form.ts): both end in createTask. It writes the task and its first ledger
+ * event, and in the same transaction queues the shared task card in the chat (@-mentioning the
+ * assignees; 加急 for 紧急) and a p2p card to each assignee.
  */
 import { assigneeCard, taskCard } from '../bot/cards/task.js';
+import type { CardView } from '../bot/cards/primitives.js';
+import type { BotContext } from '../bot/context.js';
 import { mayAssign } from '../bot/domain/roles.js';
 import { newTask } from '../bot/domain/task.js';
-import type { OutMessage } from '../bot/domain/types.js';
+import type { Category, ChatSettings, OutMessage, Priority, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import { settingsForDecision } from '../bot/chat-admins.js';
+import { recordBotMessage } from '../db/tasks.js';
 import { cardViewFor } from './act.js';
 
-export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
-  const settings = await settingsForDecision(ctx.deps, ctx.tenantKey, event.chatId);
-  if (!mayAssign(ctx.actor, settings)) {
-    throw new UserError('task.not_assigner');
-  }
+export interface TaskRequest {
+  chatId: string;
+  lead: string;
+  co: string[];
+  title: string;
+  detail?: string | null;
+  dueAt: Date | null;
+  dueWorkdays?: number | null;
+  priority: Priority;
+  category: Category | null;
+  source: string | null;
+  /** 督办领导 of this task; null falls back to the chat's, whoever that is when it matters. */
+  supervisorId?: string | null;
+}
+
+/** The chat's settings for deciding, once the actor is known to be one who may assign there. */
+export async function assignerSettings(ctx: BotContext, chatId: string): Promise<ChatSettings> {
+  const settings = await settingsForDecision(ctx.deps, ctx.tenantKey, chatId);
+  if (!mayAssign(ctx.actor, settings)) throw new UserError('task.not_assigner');
+  return settings;
+}
+
+/**
+ * The one way a task is created. `onCard`: the message that becomes the task's shared card
+ * (the submitted 交办 form turns into it), so no second card is sent to the chat; the 加急 of a
+ * 紧急 task then rides on each assignee's p2p card, spending the same daily budget.
+ */
+export async function createTask(
+  ctx: BotContext,
+  req: TaskRequest,
+  settings: ChatSettings,
+  onCard?: { messageId: string },
+): Promise<{ task: Task; view: CardView }> {
   const { task, events } = newTask({
     tenantKey: ctx.tenantKey,
     number: 0, // given by the store, in the same transaction
-    title: cmd.title,
-    category: cmd.category,
-    source: cmd.source,
-    priority: cmd.priority,
+    title: req.title,
+    detail: req.detail ?? null,
+    category: req.category,
+    source: req.source,
+    priority: req.priority,
     creatorId: ctx.actor,
-    supervisorId: null, // falls back to the chat's 督办领导, whoever that is when it matters
-    chatId: event.chatId,
-    leadId: cmd.lead,
-    coIds: cmd.co,
-    dueAt: cmd.dueAt,
+    supervisorId: req.supervisorId ?? null,
+    chatId: req.chatId,
+    leadId: req.lead,
+    coIds: req.co,
+    dueAt: req.dueAt,
     dueRule:
-      cmd.dueAt && cmd.dueWorkdays
-        ? { workdays: cmd.dueWorkdays, from: ctx.deps.calendar.localDate(ctx.now), time: ctx.deps.calendar.localTime(cmd.dueAt) }
+      req.dueAt && req.dueWorkdays
+        ? { workdays: req.dueWorkdays, from: ctx.deps.calendar.localDate(ctx.now), time: ctx.deps.calendar.localTime(req.dueAt) }
         : null,
     now: ctx.now,
   });
   const view = await cardViewFor(ctx, [task], settings);
-  await ctx.commit({
+  let savedId = 0;
+  const saved = await ctx.commit({
     task: { value: task, expectedVersion: null },
     events,
     messages: (saved) => {
       if (!saved) return [];
+      savedId = saved.id;
       const assignees = saved.assignees.map((a) => a.userId);
-      const out: OutMessage[] = [
-        {
+      const urgent = saved.priority === 'urgent';
+      const out: OutMessage[] = [];
+      if (!onCard) {
+        out.push({
           kind: 'send',
           to: { type: 'chat_id', id: saved.chatId },
           msgType: 'interactive',
           content: taskCard(saved, view),
           taskId: saved.id,
           purpose: 'task_card',
-          ...(saved.priority === 'urgent' ? { urgentTo: assignees } : {}),
-        },
-      ];
+          ...(urgent ? { urgentTo: assignees } : {}),
+        });
+      }
       for (const id of assignees) {
         out.push({
           kind: 'send',
@@ -62,9 +99,27 @@ export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
           content: assigneeCard(saved, id, view),
           taskId: saved.id,
           purpose: 'assignee_card',
+          ...(urgent && onCard ? { urgentTo: [id] } : {}),
         });
       }
       return out;
     },
+    ...(onCard
+      ? {
+          also: (tx) =>
+            recordBotMessage(
+              tx,
+              { messageId: onCard.messageId, tenantKey: ctx.tenantKey, taskId: savedId, chatId: req.chatId, cardFor: null, groupCard: true },
+              ctx.now,
+            ),
+        }
+      : {}),
   });
+  if (!saved) throw new Error('the new task was not saved');
+  return { task: saved, view };
+}
+
+export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
+  const settings = await assignerSettings(ctx, event.chatId);
+  await createTask(ctx, { ...cmd, chatId: event.chatId }, settings);
 };

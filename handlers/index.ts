@@ -5,6 +5,7 @@
 import { Router } from '../bot/router.js';
 import { progressByReply, TASK_BUTTONS, verbHandler } from './actions.js';
 import { assign } from './assign.js';
+import { assignFormCommand, assignFormSubmit } from './assign-form.js';
 import { approve } from './approve.js';
 import { done } from './done.js';
 import { listButton, showButton, taskButton } from './card-actions.js';
@@ -28,6 +29,8 @@ export function createRouter(): Router {
 export function registerHandlers(r: Router): void {
   // 交办 → 签收 → 进展 → 办结 → 通过/退回, 延期, 催办, 撤销 (SPEC §2–§3)
   r.command('assign', assign); // 交办
+  r.command('assign_form', assignFormCommand); // /交办 without 主办 or 事项: the 交办 form
+  r.cardAction('assign_form', assignFormSubmit); // the 交办 form submitted
   r.command('accept', verbHandler('accept')); // 签收
   r.command('progress', verbHandler('progress')); // 进展
   r.command('done', done); // 办结

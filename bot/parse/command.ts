@@ -47,6 +47,14 @@ export type Command =
       category: Category | null;
       source: string | null;
     }
+  | {
+      /**
+       * /交办 without a 主办 or without a 事项 (nothing after the verb, or only part of it): what
+       * was given, for the 交办 form to start from. Unreadable pieces are still refused.
+       */
+      verb: 'assign_form';
+      draft: AssignDraft;
+    }
   | { verb: 'accept'; taskNumber: number }
   | { verb: 'progress'; taskNumber: number; text: string; percent: number | null }
   | { verb: 'done'; taskNumber: number; note: string | null }
@@ -81,6 +89,18 @@ export type Command =
 
 export type Verb = Command['verb'];
 
+/** What a /交办 gave, each piece possibly missing (see the `assign_form` command). */
+export interface AssignDraft {
+  lead: string | null;
+  co: string[];
+  title: string;
+  dueAt: Date | null;
+  dueWorkdays?: number | null;
+  priority: Priority;
+  category: Category | null;
+  source: string | null;
+}
+
 export type ParseContext = TimeContext & { botOpenId: string };
 
 export type ReplyIntent = { kind: 'done' } | { kind: 'progress'; text: string; percent: number | null };
@@ -95,7 +115,7 @@ const MAX_KEYWORD_TRIES = 8;
  * Every verb with its Chinese and English spellings; the first is the canonical one shown in
  * help. English is matched case-insensitively.
  */
-export const VERBS: Readonly<Record<Verb, readonly string[]>> = {
+export const VERBS: Readonly<Record<Exclude<Verb, 'assign_form'>, readonly string[]>> = {
   assign: ['交办', 'assign'],
   accept: ['签收', 'accept'],
   progress: ['进展', 'progress'],
@@ -127,8 +147,8 @@ export const VERBS: Readonly<Record<Verb, readonly string[]>> = {
 };
 
 /** Longest spelling first, so 同意延期 wins over 延期 and approve-extension over approve. */
-const VERB_ALIASES: Array<{ alias: string; verb: Verb; latin: boolean }> = Object.entries(VERBS)
-  .flatMap(([verb, aliases]) => aliases.map((alias) => ({ alias, verb: verb as Verb, latin: /^[a-z]/.test(alias) })))
+const VERB_ALIASES: Array<{ alias: string; verb: Exclude<Verb, 'assign_form'>; latin: boolean }> = Object.entries(VERBS)
+  .flatMap(([verb, aliases]) => aliases.map((alias) => ({ alias, verb: verb as Exclude<Verb, 'assign_form'>, latin: /^[a-z]/.test(alias) })))
   .sort((a, b) => b.alias.length - a.alias.length);
 
 // Private-use characters stand in for mentions and removed keywords while the text is taken apart.
@@ -263,7 +283,7 @@ export function parseCommand(text: string, mentions: Mention[], ctx: ParseContex
   const p = prepare(text, mentions, ctx.botOpenId);
   if (!p.text.startsWith('/')) return null;
   const afterSlash = p.text.slice(1).replace(/^\s+/, '');
-  let verb: Verb | undefined;
+  let verb: Exclude<Verb, 'assign_form'> | undefined;
   let args = '';
   for (const a of VERB_ALIASES) {
     if (afterSlash.slice(0, a.alias.length).toLowerCase() !== a.alias) continue;
@@ -287,7 +307,7 @@ export function parseCommand(text: string, mentions: Mention[], ctx: ParseContex
   }
 }
 
-function parseArgs(verb: Verb, args: string, p: Prepared, ctx: ParseContext): Command {
+function parseArgs(verb: Exclude<Verb, 'assign_form'>, args: string, p: Prepared, ctx: ParseContext): Command {
   switch (verb) {
     case 'assign':
       return parseAssign(args, p, ctx);
@@ -572,7 +592,6 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
     if (!ids.includes(id)) ids.push(id);
     return ' ';
   });
-  if (ids.length === 0) fail('missing_assignee', verb);
   if (ids.length > MAX_ASSIGNEES) fail('too_many_assignees', verb, { max: MAX_ASSIGNEES, count: ids.length });
 
   // Flags anywhere. A removed flag leaves a marker: a time or a source runs up to it.
@@ -669,9 +688,15 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
     .trim()
     .replace(new RegExp(`^${SEP}+|${SEP}+$`, 'g'), '')
     .trim();
-  if (!title) fail('missing_title', verb);
   const length = chars(title);
   if (length > MAX_TITLE_CHARS) fail('title_too_long', verb, { max: MAX_TITLE_CHARS, length });
+  // No 主办 or no 事项: the form asks for what is missing, starting from what was given.
+  if (ids.length === 0 || !title) {
+    return {
+      verb: 'assign_form',
+      draft: { lead: ids[0] ?? null, co: ids.slice(1), title, dueAt, ...(dueWorkdays ? { dueWorkdays } : {}), priority, category, source },
+    };
+  }
   return { verb, lead: ids[0]!, co: ids.slice(1), title, dueAt, ...(dueWorkdays ? { dueWorkdays } : {}), priority, category, source };
 }
 

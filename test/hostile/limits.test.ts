@@ -175,8 +175,9 @@ describe('characters people really type', () => {
     expect((await getTaskByNumber(bot.deps.db, TENANT, n))!.state).toBe('submitted');
   });
 
-  it('a full-width ＠name typed by hand is no mention: the answer asks for one', async () => {
+  it('a full-width ＠name typed by hand is no mention: the answer is the form, asking for the 主办', async () => {
     expect(await assign('/交办 ＠张三 整理档案', [])).toBeNull();
-    expect(await lastText()).toBe(parseError('missing_assignee', {}, 'assign'));
+    const [last] = await bot.deps.db.select({ body: outbox.body }).from(outbox).orderBy(desc(outbox.id)).limit(1);
+    expect(bot.fake.cardText(JSON.parse(last!.body).content)).toContain('请补全 「主办」');
   });
 });

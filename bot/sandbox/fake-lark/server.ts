@@ -744,7 +744,7 @@ export class FakeLark {
    */
   formSubmission(o: { messageId: string; button?: string; values: Record<string, unknown> }): FormSubmission {
     const msg = this.messages.find((m) => m.id === o.messageId);
-    if (!msg || msg.msgType !== 'interactive') throw new Error(`no card ${o.messageId} was sent`);
+    if (msg?.msgType !== 'interactive') throw new Error(`no card ${o.messageId} was sent`);
     const chat = this.chats.get(msg.chatId);
     return submitForm(msg.content, { button: o.button, values: o.values, chatMembers: chat && chat.chatType === 'group' ? new Set(chat.members) : null });
   }
@@ -756,7 +756,7 @@ export class FakeLark {
    */
   cardAnswered(messageId: string, card: unknown): void {
     const msg = this.messages.find((m) => m.id === messageId);
-    if (!msg || msg.msgType !== 'interactive') throw new Error(`no card ${messageId} was sent`);
+    if (msg?.msgType !== 'interactive') throw new Error(`no card ${messageId} was sent`);
     const bad = checkCard(card);
     // 200672/200673: the client could not use the answer's card (card callback page, error codes).
     if (bad) throw new Error(`the callback's card is refused: ${this.refuse(bad).msg}`);

@@ -31,6 +31,12 @@ const assign = (over: Partial<Extract<Command, { verb: 'assign' }>>): Command =>
   ...over,
 });
 
+/** /交办 without a 主办 or a 事项: the form, with what was given. */
+const draft = (over: Partial<Extract<Command, { verb: 'assign_form' }>['draft']>): Command => ({
+  verb: 'assign_form',
+  draft: { lead: null, co: [], title: '', dueAt: null, priority: 'normal', category: null, source: null, ...over },
+});
+
 type Expected = Command | null | { error: string; usage?: string };
 const E = (error: string, usage?: string) => ({ error, usage });
 
@@ -80,10 +86,12 @@ const CASES: Array<[input: string, expected: Expected]> = [
   ['/交办 @_user_2 @_user_1 修复路灯', assign({ title: '修复路灯' })],
   ['/ 交办 @_user_2 修复路灯', assign({ title: '修复路灯' })],
   ['/交办 @_user_2\n修复路灯\n截止 周五', assign({ title: '修复路灯', dueAt: sh('2026-11-27 18:00') })],
-  ['/交办 修复路灯', E('missing_assignee', 'assign')],
-  ['/交办 @_user_5 修复路灯', E('missing_assignee', 'assign')],
-  ['/交办 @_user_2', E('missing_title', 'assign')],
-  ['/交办 @_user_2 !紧急 截止 周五', E('missing_title', 'assign')],
+  ['/交办', draft({})],
+  ['/交办 修复路灯', draft({ title: '修复路灯' })],
+  ['/交办 @_user_5 修复路灯', draft({ title: '@_user_5 修复路灯' })],
+  ['/交办 @_user_2', draft({ lead: 'ou_zhang' })],
+  ['/交办 @_user_2 !紧急 截止 周五', draft({ lead: 'ou_zhang', priority: 'urgent', dueAt: sh('2026-11-27 18:00') })],
+  ['/交办 @_user_2 @_user_3 #民生 来源 市政办〔2026〕3号', draft({ lead: 'ou_zhang', co: ['ou_li'], category: 'livelihood', source: '市政办〔2026〕3号' })],
   ['/交办 @_user_2 修复 截止 garbage', E('bad_time', 'assign')],
   ['/交办 @_user_2 修复 截止 昨天', E('time_in_past', 'assign')],
   ['/交办 @_user_2 修复 截止', E('missing_due', 'assign')],
@@ -335,7 +343,8 @@ describe('parseCommand limits and details', () => {
           }
         })();
         const got = cmd instanceof ParseError ? cmd.usage : (cmd as Command).verb;
-        expect(got, alias).toBe(verb);
+        // /交办 without a 主办 is the 交办 form.
+        expect(got === 'assign_form' ? 'assign' : got, alias).toBe(verb);
       }
       expect(t('zh', `usage.${verb}` as MessageKey)).toMatch(/^用法：/);
       expect(t('en', `usage.${verb}` as MessageKey)).toMatch(/^Usage: /);
