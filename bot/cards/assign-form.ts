@@ -7,7 +7,7 @@
  * Components as their pages describe them (bot/cards/form.ts).
  */
 import type { Category, Lang, Priority } from '../domain/types.js';
-import { t } from '../i18n.js';
+import { t, type KeyTail } from '../i18n.js';
 import {
   datePicker,
   fieldLabel,
@@ -94,7 +94,7 @@ export function assignFieldLabel(field: AssignField, lang: Lang): string {
 export function assignFormCard(values: AssignFormValues, o: AssignFormOptions): Card {
   const { lang } = o;
   const L = (f: AssignField) => assignFieldLabel(f, lang);
-  const P = (k: string) => t(lang, `form.assign.placeholder.${k}`);
+  const P = (k: KeyTail<'form.assign.placeholder.'>) => t(lang, `form.assign.placeholder.${k}`);
   const F = ASSIGN_FIELDS;
   const people = o.people?.length ? o.people : undefined;
   const keep = (id: string | null | undefined) => (id && (!people || people.includes(id)) ? id : null);
