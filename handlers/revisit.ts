@@ -9,14 +9,15 @@ import { mayAnswerRevisit } from '../bot/domain/roles.js';
 import type { OutMessage } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import { atText, titleText } from '../bot/cards/announce.js';
+import { readTaskValue } from '../bot/cards/payload.js';
 import { cardViewFor, loadTask } from './act.js';
 import { briefingCardFor } from './briefing.js';
 
 export const revisitButton: CardActionHandler = async (ctx, event) => {
-  const holds = event.value.a === 'revisit_ok';
-  const id = event.value.task;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new UserError('card_unknown_action');
-  const task = await loadTask(ctx, { id });
+  const press = readTaskValue(event.value, ['revisit_ok', 'revisit_redo'] as const);
+  if (!press) throw new UserError('card_unknown_action');
+  const holds = press.a === 'revisit_ok';
+  const task = await loadTask(ctx, { id: press.taskId });
   const view = await cardViewFor(ctx, [task]);
   const verb = ctx.t('revisit.verb');
   if (!mayAnswerRevisit(task, ctx.actor, { supervisorId: view.chatSupervisorId ?? null })) {
@@ -31,7 +32,7 @@ export const revisitButton: CardActionHandler = async (ctx, event) => {
     messages: [message],
     claims: [{ key: `t:${task.id}:revisit-answer:${task.revisitAt?.toISOString() ?? 'none'}`, kind: 'revisit_answer', taskId: task.id }],
   });
-  const card = event.value.v === 'b' ? await briefingCardFor(ctx, event.value.b) : null;
+  const card = press.place === 'briefing' ? await briefingCardFor(ctx, press.batch) : null;
   const redraw = card ? { card: { type: 'raw', data: card } as unknown as Record<string, unknown> } : {};
   if (!saved) return { toast: { type: 'info', content: ctx.t('revisit.already', { n: task.number }) }, ...redraw };
   return { toast: { type: 'success', content: ctx.t(holds ? 'revisit.toast_holds' : 'revisit.toast_rework', { n: task.number }) }, ...redraw };

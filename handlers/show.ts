@@ -4,7 +4,8 @@
  * pages as there are. 待我审批 (review) is what waits for the asker's decision across their chats.
  */
 import type { BotContext } from '../bot/context.js';
-import { pageOfList, taskListCard, type ListFilter } from '../bot/cards/list.js';
+import { pageOfList, taskListCard } from '../bot/cards/list.js';
+import type { ListFilter } from '../bot/cards/payload.js';
 import type { Card } from '../bot/cards/primitives.js';
 import { taskDetailCard } from '../bot/cards/task.js';
 import { maySee, mayShowIn } from '../bot/domain/roles.js';

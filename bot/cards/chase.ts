@@ -25,6 +25,7 @@ import { leadOf } from '../domain/roles.js';
 import type { Lang, OutMessage, Task } from '../domain/types.js';
 import { t, type KeyTail, type MessageKey } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
+import { taskValue, type CardActionName } from './payload.js';
 import { dueText as leftText, offDayFlag } from './task.js';
 
 export interface ChaseView {
@@ -329,25 +330,22 @@ function mineLine(it: BatchItem, view: ChaseView): string {
 }
 
 function buttonsOf(it: BatchItem, view: ChaseView, ref: string): ReturnType<typeof button>[] {
-  const base = { task: it.task.id, n: it.task.number, v: 'b', b: ref };
+  const value = (a: CardActionName) => taskValue(a, it.task, 'briefing', ref);
   const l = (k: MessageKey) => t(view.lang, k);
   switch (it.kind) {
     case 'escalate':
-      return [button(l('chase.button.chase'), { a: 'chase', ...base }, 'danger'), button(l('chase.button.show'), { a: 'show', ...base })];
+      return [button(l('chase.button.chase'), value('chase'), 'danger'), button(l('chase.button.show'), value('show'))];
     case 'review':
     case 'review_escalate':
-      return [button(l('chase.button.approve'), { a: 'approve', ...base }, 'primary'), button(l('chase.button.show'), { a: 'show', ...base })];
+      return [button(l('chase.button.approve'), value('approve'), 'primary'), button(l('chase.button.show'), value('show'))];
     case 'extension':
     case 'extension_escalate':
       return [
-        button(l('chase.button.approve_extension'), { a: 'approve_extension', ...base }, 'primary'),
-        button(l('chase.button.reject_extension'), { a: 'reject_extension', ...base }),
+        button(l('chase.button.approve_extension'), value('approve_extension'), 'primary'),
+        button(l('chase.button.reject_extension'), value('reject_extension')),
       ];
     case 'revisit':
-      return [
-        button(l('chase.button.revisit_ok'), { a: 'revisit_ok', ...base }, 'primary'),
-        button(l('chase.button.revisit_redo'), { a: 'revisit_redo', ...base }, 'danger'),
-      ];
+      return [button(l('chase.button.revisit_ok'), value('revisit_ok'), 'primary'), button(l('chase.button.revisit_redo'), value('revisit_redo'), 'danger')];
     default:
       return [];
   }

@@ -20,6 +20,7 @@ import { scoreFormula, scoreOf } from '../domain/score.js';
 import { escapeInline, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
 import { shortDate, shortDateTime } from './time.js';
+import { taskValue } from './payload.js';
 import { button as cardButton, buttonRow, md, shell, type Card } from './primitives.js';
 
 export { cardBytes };
@@ -291,7 +292,7 @@ export interface LeaderDigestInput {
   exceptionTotal?: number;
 }
 
-const action = (a: 'chase' | 'approve_extension' | 'show', e: ExceptionTask) => ({ a, task: e.taskId, n: e.number });
+const action = (a: 'chase' | 'approve_extension' | 'show', e: ExceptionTask) => taskValue(a, { id: e.taskId, number: e.number });
 
 function exceptionElements(input: LeaderDigestInput, view: DigestView): Card[] {
   const { lang } = view;

@@ -8,6 +8,7 @@ import type { IntakePlan, RowProblem } from '../domain/intake.js';
 import type { Task } from '../domain/types.js';
 import { t } from '../i18n.js';
 import { escapeInline, plainText, truncate } from './escape.js';
+import { listValue } from './payload.js';
 import { formatDateTime, type TimeView } from './time.js';
 
 /** Lines shown per section of the preview (problems, present, to be created). */
@@ -159,7 +160,7 @@ export function intakeAssigneeCard(tasks: readonly Task[], assignee: string, who
         md(t(lang, 'intake.p2p.intro', { who: escapeInline(who), chat: clip(chatName, 30), n: tasks.length })),
         md(lines.join('\n')),
         md(t(lang, 'intake.p2p.hint')),
-        buttonRow([button(t(lang, 'intake.p2p.btn'), { a: 'list', f: 'mine', p: 1 }, 'primary')]),
+        buttonRow([button(t(lang, 'intake.p2p.btn'), listValue('mine', 1), 'primary')]),
       ],
     },
   };

@@ -8,12 +8,11 @@ import type { Light, Task } from '../domain/types.js';
 import { lightWithReason, type LightFields } from '../domain/light.js';
 import { formatDateTime } from './time.js';
 import { escapeInline, truncate } from './escape.js';
+import { listValue, type ListFilter } from './payload.js';
 import { button, buttonRow, fitCard, md, personMd, shell, type Card, type CardView } from './primitives.js';
 import { dueText, LIGHT_ICON } from './task.js';
 
 export const LIST_PAGE_SIZE = 10;
-
-export type ListFilter = 'mine' | 'chat' | 'overdue' | 'all' | 'review';
 
 const LIGHT_RANK: Record<Light, number> = { red: 0, yellow: 1, green: 2 };
 
@@ -86,8 +85,8 @@ export function taskListCard(list: ListPage, tasks: readonly Task[], filter: Lis
     });
     els.push(md(rows.join('\n')));
     const nav: Card[] = [];
-    if (page > 1) nav.push(button(t(lang, 'task.btn.prev'), { a: 'list', f: filter, p: page - 1 }));
-    if (page < pages) nav.push(button(t(lang, 'task.btn.next'), { a: 'list', f: filter, p: page + 1 }));
+    if (page > 1) nav.push(button(t(lang, 'task.btn.prev'), listValue(filter, page - 1)));
+    if (page < pages) nav.push(button(t(lang, 'task.btn.next'), listValue(filter, page + 1)));
     if (nav.length) els.push(buttonRow(nav));
   }
   return fitCard(shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: list.red ? 'red' : 'blue' }, els));

@@ -6,8 +6,8 @@
  * names. Every piece of user text goes through escape.ts. The pieces every card is built of
  * are primitives.ts; the /任务 list is list.ts, /帮助 help.ts.
  *
- * Button payloads are `{ a: <action>, task: <id>, n: <number> }`; the handler never trusts
- * them (the task is reloaded, the clicker's permission re-checked by domain/task.ts).
+ * Button payloads are payload.ts's `taskValue`; the handler never trusts them (the task is
+ * reloaded, the clicker's permission re-checked by roles.ts).
  * Lark refuses cards over 30 KB; the detail card drops the oldest history to stay under it.
  * @example taskCard(task, { lang: 'zh', now, tz: 'Asia/Shanghai', calendar, settings })
  */
@@ -20,14 +20,12 @@ import { extensionIsLive } from '../domain/task.js';
 import { formatDateTime } from './time.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
+import { taskValue, type CardActionName } from './payload.js';
 import { button, buttonRow, colon, fitCard, form, md, paren, personMd, shell, type Card, type CardView } from './primitives.js';
 
 export const TITLE_MAX = 200;
 const NOTE_SHOWN_MAX = 500;
 const HISTORY_NOTE_MAX = 200;
-
-/** Button actions a card can carry; card-actions.ts maps each to a domain Action. */
-export type CardActionName = 'accept' | 'progress' | 'submit' | 'approve' | 'reject' | 'approve_extension' | 'reject_extension' | 'chase' | 'show' | 'list';
 
 /** Names of the inputs inside the forms, read back from `form_value`. */
 export const FORM_FIELDS = { progressText: 'progress_text', rejectReason: 'reject_reason' } as const;
@@ -75,14 +73,8 @@ export function offDayFlag(dueAt: Date, view: Pick<CardView, 'lang' | 'calendar'
   return paren(view.lang, t(view.lang, 'task.due.off_day'));
 }
 
-/** `v` says which card the button sits on (group / p2p / detail) so the answer re-renders the same one. */
-const VIEW_CODE: Record<CardAudience, string> = { group: 'g', assignee: 'p', detail: 'd' };
-const payload = (task: Task, a: CardActionName, audience: CardAudience): Record<string, unknown> => ({
-  a,
-  task: task.id,
-  n: task.number,
-  v: VIEW_CODE[audience],
-});
+/** The button's value says which card it sits on, so the answer re-renders the same one. */
+const payload = (task: Task, a: CardActionName, audience: CardAudience) => taskValue(a, task, audience);
 
 // ───────────────────────── the task card ─────────────────────────
 
