@@ -67,7 +67,13 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
   const chatId = event.kind === 'message' ? event.chatId : event.kind === 'cardAction' ? event.chatId : event.kind === 'botAdded' ? event.chatId : null;
   const messageId = event.kind === 'message' ? event.messageId : null;
   const actor =
-    event.kind === 'message' ? event.sender : event.kind === 'cardAction' ? event.operator : event.kind === 'botAdded' ? (event.operator ?? '') : '';
+    event.kind === 'message'
+      ? event.sender
+      : event.kind === 'cardAction' || event.kind === 'reaction'
+        ? event.operator
+        : event.kind === 'botAdded'
+          ? (event.operator ?? '')
+          : '';
   const ctx = {
     deps,
     tenantKey: event.tenantKey,

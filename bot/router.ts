@@ -24,6 +24,7 @@ export type BotAddedEvent = Extract<IncomingEvent, { kind: 'botAdded' }>;
 /** Events that are no one's message: leave approvals and read receipts. */
 export type SystemEvent = Extract<IncomingEvent, { kind: 'leaveApproved' | 'leaveReverted' | 'messageRead' }>;
 export type SystemHandler = (ctx: BotContext, event: SystemEvent) => Promise<void>;
+export type ReactionEvent = Extract<IncomingEvent, { kind: 'reaction' }>;
 
 type Verb = Command['verb'];
 export type CommandHandler<V extends Verb = Verb> = (ctx: BotContext, cmd: Extract<Command, { verb: V }>, event: MessageEvent) => Promise<void>;
@@ -34,6 +35,8 @@ export type FallbackHandler = (ctx: BotContext, event: MessageEvent) => Promise<
 /** A file sent as a message that is no reply about a task. Returns false when it is not one the bot takes. */
 export type FileHandler = (ctx: BotContext, event: MessageEvent) => Promise<boolean>;
 export type BotAddedHandler = (ctx: BotContext, event: BotAddedEvent) => Promise<void>;
+/** A reaction on a message; it answers nothing (a reaction that means nothing is ignored). */
+export type ReactionHandler = (ctx: BotContext, event: ReactionEvent) => Promise<void>;
 
 export class Router {
   readonly commands = new Map<Verb, CommandHandler<any>>();
@@ -43,6 +46,7 @@ export class Router {
   fileHandler: FileHandler | null = null;
   botAddedHandler: BotAddedHandler | null = null;
   readonly systemHandlers = new Map<SystemEvent['kind'], SystemHandler>();
+  reactionHandler: ReactionHandler | null = null;
 
   command<V extends Verb>(verbs: V | V[], handler: CommandHandler<V>): this {
     for (const verb of Array.isArray(verbs) ? verbs : [verbs]) {
@@ -89,6 +93,12 @@ export class Router {
       if (this.systemHandlers.has(k)) throw new Error(`${k} handler registered twice`);
       this.systemHandlers.set(k, handler);
     }
+    return this;
+  }
+
+  reaction(handler: ReactionHandler): this {
+    if (this.reactionHandler) throw new Error('reaction handler registered twice');
+    this.reactionHandler = handler;
     return this;
   }
 
@@ -171,6 +181,9 @@ async function route(r: Router, ctx: BotContext, event: IncomingEvent): Promise<
       if (handler) await handler(ctx, event);
       return;
     }
+    case 'reaction':
+      if (r.reactionHandler) await r.reactionHandler(ctx, event);
+      return;
     case 'ignored':
       return;
   }

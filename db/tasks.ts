@@ -243,3 +243,12 @@ export async function recordBotMessage(
     .onConflictDoNothing();
   if (groupCard) await tx.update(tasks).set({ cardMessageId: m.messageId, cardSentAt: now }).where(eq(tasks.id, m.taskId));
 }
+
+/** Whose p2p task card the message is (null when it is none). */
+export async function assigneeCardOwner(db: Db | Tx, tenantKey: string, messageId: string): Promise<string | null> {
+  const [m] = await db
+    .select({ cardFor: botMessages.cardFor })
+    .from(botMessages)
+    .where(and(eq(botMessages.messageId, messageId), eq(botMessages.tenantKey, tenantKey)));
+  return m?.cardFor ?? null;
+}

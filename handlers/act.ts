@@ -19,7 +19,8 @@ import { settingsForDecision } from '../bot/chat-admins.js';
 import { getTaskById, getTaskByNumber } from '../db/tasks.js';
 import { lookupUsers } from '../bot/directory.js';
 
-export type Via = 'command' | 'reply' | 'card';
+/** How the action came: a typed command, a reply to a bot message, a card button, or a reaction on a card (answered by the bot's own reaction). */
+export type Via = 'command' | 'reply' | 'card' | 'reaction';
 
 /** Loads a task of the event's tenant; another tenant's task is "not found", never shown. */
 export async function loadTask(ctx: BotContext, ref: { number: number } | { id: number }): Promise<Task> {
@@ -80,7 +81,7 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
     const urgentTo = result.task.priority === 'urgent' && lead ? { urgentTo: [lead] } : {};
     ctx.send({ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id, ...urgentTo });
     if (via === 'command' && ctx.chatId !== task.chatId) ctx.reply(ctx.t('task.toast.chase', { n: task.number }));
-  } else if (text) {
+  } else if (text && via !== 'reaction') {
     if (via !== 'card') ctx.reply(text);
     else if (action.kind !== 'accept' && action.kind !== 'progress') {
       ctx.send({ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id });

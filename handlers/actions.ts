@@ -102,6 +102,21 @@ export const progressByReply: ReplyHandler = async (ctx, event) => {
   return true;
 };
 
+/**
+ * Reactions that sign for a task when its lead (or a co-assignee) puts one on the task card:
+ * OK, DONE and THUMBSUP of Lark's emoji list (表情文案说明,
+ * https://open.feishu.cn/document/server-docs/im-v1/message-reaction/emojis-introduce). Any other
+ * reaction means nothing.
+ */
+export const SIGN_REACTIONS: ReadonlySet<string> = new Set(['OK', 'DONE', 'THUMBSUP']);
+/** The bot's own reaction confirming a 签收 by reaction. */
+export const SIGNED_REACTION = 'DONE';
+
+/** A reaction on a task card → its Action, or null when it means nothing. */
+export function reactionAction(emoji: string): Action | null {
+  return SIGN_REACTIONS.has(emoji) ? { kind: 'accept', reaction: emoji } : null;
+}
+
 /** Button names that change a task; each maps to a domain Action. */
 export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject', 'approve_extension', 'reject_extension', 'chase'] as const;
 export type TaskButton = (typeof TASK_BUTTONS)[number];

@@ -10,6 +10,7 @@ import { approve } from './approve.js';
 import { done } from './done.js';
 import { listButton, showButton, taskButton } from './card-actions.js';
 import { help, hint, welcome } from './help.js';
+import { signByReaction } from './reaction.js';
 import { revisitButton } from './revisit.js';
 import { settings } from './settings.js';
 import { list, show } from './show.js';
@@ -73,5 +74,6 @@ export function registerHandlers(r: Router): void {
   r.system('leaveApproved', leaveApproved);
   r.system('leaveReverted', leaveReverted);
   r.otherwise(hint);
+  r.reaction(signByReaction); // 签收 by an OK / DONE / 👍 on the task card
   r.botAdded(welcome); // joined a group: 欢迎 with the commands used most
 }

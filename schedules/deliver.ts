@@ -333,6 +333,9 @@ export class OutboxSender {
       case 'urgent':
         await lark.urgentApp(msg.messageId, msg.openIds);
         return null;
+      case 'reaction':
+        await lark.addReaction(msg.messageId, msg.emojiType);
+        return null;
       case 'file': {
         const { fileKey } = await lark.uploadFile(msg.fileName, 'xls', row.bytes ?? new Uint8Array());
         return (

@@ -247,6 +247,7 @@ export function summarizeEvent(kind: string, payload: Record<string, unknown>, n
     }
     case 'accepted':
       if (p.implied) parts.push(zh ? '随进展或办结签收' : 'signed by reporting');
+      if (typeof p.reaction === 'string') parts.push(zh ? `以表情回复 ${p.reaction} 签收` : `signed with a ${p.reaction} reaction`);
       break;
     case 'progress':
       if (typeof p.percent === 'number') parts.push(`${p.percent}%`);

@@ -15,7 +15,8 @@ import { mayAct, rolesOf, type ChatRoles } from './roles.js';
 import type { Assignee, Category, Priority, Task, TaskEvent, TaskState } from './types.js';
 
 export type Action =
-  | { kind: 'accept' }
+  /** 签收; `reaction` when it was an emoji on the task card (kept in the ledger). */
+  | { kind: 'accept'; reaction?: string }
   | { kind: 'progress'; text: string; percent: number | null }
   /** 办结, with the file or image it was sent with, kept as evidence. */
   | { kind: 'submit'; note: string | null; evidence?: Evidence }
@@ -168,13 +169,13 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
   const next: Task = { ...task, assignees: task.assignees.map((a) => ({ ...a })), updatedAt: now };
 
   /** 签收 of `actor`, explicit or implied by a progress report or 办结. */
-  const signFor = (implied: boolean): Array<Omit<TaskEvent, 'taskId'>> => {
+  const signFor = (implied: boolean, reaction?: string): Array<Omit<TaskEvent, 'taskId'>> => {
     const me = next.assignees.find((a) => a.userId === actor);
     if (!me || me.acceptedAt) return [];
     me.acceptedAt = now;
     if (next.state === 'assigned') next.state = 'in_progress';
     if (!next.acceptedAt) next.acceptedAt = now;
-    return [ev('accepted', implied ? { implied: true } : {})];
+    return [ev('accepted', implied ? { implied: true } : reaction ? { reaction } : {})];
   };
 
   switch (action.kind) {
@@ -185,7 +186,7 @@ export function decide(task: Task, action: Action, actor: string, now: Date, ctx
     case 'accept': {
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });
       if (who.assignee!.acceptedAt) return refuse('already_accepted');
-      return { task: next, events: signFor(false) };
+      return { task: next, events: signFor(false, action.reaction) };
     }
     case 'progress': {
       if (task.state === 'submitted') return refuse('wrong_state', { state: task.state });

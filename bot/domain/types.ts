@@ -187,6 +187,8 @@ export type OutMessage =
    */
   | { kind: 'card_update'; taskId: number; chatId: string; card: Record<string, unknown>; assignee?: string }
   | { kind: 'file'; to: Recipient; fileName: string; bytes: Uint8Array; taskId?: number }
+  /** The bot's own reaction on a message (confirming a 签收 by reaction). */
+  | { kind: 'reaction'; messageId: string; emojiType: string; taskId?: number }
   /** 加急 on a message the bot already sent. */
   | { kind: 'urgent'; messageId: string; openIds: string[]; taskId?: number };
 

@@ -42,6 +42,8 @@ export interface LarkMessageInfo {
   /** The parsed `body.content`; null when it is not a JSON object. */
   content: Record<string, unknown> | null;
   senderId: string | null;
+  /** The mentions its `@_user_N` keys stand for (a post's `at` elements, a text's placeholders). */
+  mentions?: Array<{ key: string; openId: string; name: string }>;
 }
 
 /** A chat member as `GET /open-apis/im/v1/chats/:chat_id/members` lists them. */
@@ -66,6 +68,8 @@ export interface LarkApi {
   patchCard(messageId: string, content: string): Promise<void>;
   /** 加急 in app (urgent_app). */
   urgentApp(messageId: string, openIds: string[]): Promise<void>;
+  /** A reaction of the bot's on a message (im/v1/messages/:message_id/reactions). */
+  addReaction(messageId: string, emojiType: string): Promise<void>;
   uploadFile(fileName: string, fileType: 'xls' | 'stream', bytes: Uint8Array): Promise<{ fileKey: string }>;
   getUser(openId: string): Promise<LarkUser>;
   getDepartmentName(departmentId: string): Promise<string | null>;

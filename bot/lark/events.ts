@@ -53,6 +53,8 @@ export type IncomingEvent =
   | (Base & { kind: 'leaveReverted'; instanceCode: string; approvalCode: string | null })
   /** im.message.message_read_v1: a person read the bot's p2p messages. */
   | (Base & { kind: 'messageRead'; reader: string; readAt: number; messageIds: string[] })
+  /** A person's reaction added to a message in one of the bot's chats (im.message.reaction.created_v1). */
+  | (Base & { kind: 'reaction'; messageId: string; emoji: string; operator: string })
   | (Base & { kind: 'ignored'; eventType: string });
 
 export interface Attachment {
@@ -251,6 +253,18 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
       if (!reader || !Number.isFinite(readAt) || readAt <= 0) throw new MalformedEventError('message_read without reader or read_time');
       const messageIds = list.map((m) => id('message_id', m, 'message_id')).filter((m): m is string => m !== null);
       return { ...base, kind: 'messageRead', reader, readAt, messageIds: messageIds.slice(0, 200) };
+    }
+    case 'im.message.reaction.created_v1': {
+      // Event page: https://open.feishu.cn/document/server-docs/im-v1/message-reaction/event/created
+      // — { message_id, reaction_type: { emoji_type }, operator_type: 'user' | 'app', user_id: { open_id, … }, action_time }.
+      // An app's reaction (the bot's own confirmation among them) is nobody's 签收.
+      if (event.operator_type !== 'user') return { ...base, kind: 'ignored', eventType: `${eventType}:${String(event.operator_type)}` };
+      const messageId = id('message_id', event.message_id, 'message_id');
+      const operator = id('open_id', event.user_id?.open_id, 'operator');
+      const emoji = str(event.reaction_type?.emoji_type);
+      if (!messageId || !operator || !emoji) throw new MalformedEventError('bad reaction event');
+      if (!/^[A-Za-z0-9_]{1,64}$/.test(emoji)) throw new MalformedEventError('emoji_type is not an emoji type');
+      return { ...base, kind: 'reaction', messageId, emoji, operator };
     }
     default:
       return { ...base, kind: 'ignored', eventType };

@@ -372,6 +372,12 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
       );
     },
 
+    // Add a reaction: https://open.feishu.cn/document/server-docs/im-v1/message-reaction/create
+    // (scope im:message or im:message.reactions:write_only; body { reaction_type: { emoji_type } }).
+    async addReaction(messageId: string, emojiType: string) {
+      ok(await call(() => client.im.v1.messageReaction.create({ path: { message_id: seg(messageId) }, data: { reaction_type: { emoji_type: emojiType } } })));
+    },
+
     async uploadFile(fileName: string, fileType: 'xls' | 'stream', bytes: Uint8Array) {
       // file.create returns only `data` (null when a 200 carries code ≠ 0).
       const data = await call(() =>
@@ -451,6 +457,11 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
         msgType: String(item.msg_type ?? ''),
         content,
         senderId: item.sender?.sender_type === 'user' && typeof item.sender?.id === 'string' ? item.sender.id : null,
+        mentions: Array.isArray(item.mentions)
+          ? (item.mentions as Body[])
+              .filter((m) => typeof m?.key === 'string' && typeof m?.id === 'string')
+              .map((m) => ({ key: String(m.key), openId: String(m.id), name: typeof m.name === 'string' ? m.name : '' }))
+          : [],
       };
     },
 

@@ -15,7 +15,7 @@ import { createRouter } from '../../handlers/index.js';
 import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { createLogger } from '../../bot/log.js';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
-import { cardActionEvent, messageEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
+import { cardActionEvent, messageEvent, reactionEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 
 export const ENCRYPT_KEY = 'test-encrypt-key';
 export const VERIFICATION_TOKEN = 'test-verification-token';
@@ -84,6 +84,8 @@ export interface TestBot {
     button?: string;
     tenantKey?: string;
   }): Promise<{ status: number; body: any }>;
+  /** A person's reaction on a message (im.message.reaction.created_v1); the fake records it too. */
+  react(opts: { from: Person | string; messageId: string; emoji: string; tenantKey?: string }): Promise<Response>;
   /** Waits until deferred work and the outbox are done. */
   settle(): Promise<void>;
   /** Stops the bot and starts it again on the same database (a restart). */
@@ -215,6 +217,20 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
       const body = await res.json().catch(() => null);
       if (body?.card?.type === 'raw') fake.cardAnswered(o.messageId, body.card.data);
       return { status: res.status, body };
+    },
+    async react(o) {
+      seq += 1;
+      const r = fake.userReacts({ messageId: o.messageId, from: openIdOf(o.from), emojiType: o.emoji });
+      return post(
+        reactionEvent({
+          messageId: r.messageId,
+          emojiType: r.emojiType,
+          operator: r.operator,
+          tenantKey: o.tenantKey ?? TENANT,
+          eventId: `ev_react_${seq}_${Date.now()}`,
+          time: clock.now(),
+        }),
+      );
     },
     async settle() {
       await deps.settle();

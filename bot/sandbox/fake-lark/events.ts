@@ -342,6 +342,35 @@ export function messageReadEvent(o: EnvelopeOptions & { reader: UserRef; message
   );
 }
 
+export interface ReactionEventOptions extends EnvelopeOptions {
+  messageId: string;
+  /** An emoji_type of Lark's list (表情文案说明), e.g. 'OK', 'DONE', 'THUMBSUP'. */
+  emojiType: string;
+  /** Who reacted: a person, or the app itself (operator_type 'app'). */
+  operator: UserRef | { app: string };
+  actionTime?: Date | number;
+}
+
+/**
+ * im.message.reaction.created_v1 as Lark posts it (event page:
+ * https://open.feishu.cn/document/server-docs/im-v1/message-reaction/event/created): the message,
+ * `reaction_type.emoji_type`, `operator_type` and `user_id` of the one who reacted, `action_time` in ms.
+ */
+export function reactionEvent(o: ReactionEventOptions): Json {
+  const app = typeof o.operator === 'object' && 'app' in o.operator ? o.operator.app : null;
+  return envelope(
+    'im.message.reaction.created_v1',
+    {
+      message_id: o.messageId,
+      reaction_type: { emoji_type: o.emojiType },
+      operator_type: app ? 'app' : 'user',
+      ...(app ? {} : { user_id: userIdOf(o.operator as UserRef) }),
+      action_time: ms(o.actionTime ?? o.time),
+    },
+    o,
+  );
+}
+
 /** The body Lark posts when the request URL is saved. */
 export function urlVerification(challenge: string, token: string): Json {
   return { challenge, token, type: 'url_verification' };

@@ -148,8 +148,19 @@ export interface FakeMessage {
   time: Date;
   updatedAt: Date | null;
   recalled: boolean;
-  /** open_id of the person who sent it (messages people sent: userSays, userSendsFile). */
+  /** A person's message: who sent it, and its mentions (`@_user_N` keys in the content). Absent for the bot's own. */
   sender?: string;
+  mentions?: Array<{ key: string; openId: string; name: string }>;
+}
+
+export interface FakeReaction {
+  reactionId: string;
+  messageId: string;
+  emojiType: string;
+  /** An open_id, or the app id for the bot's own. */
+  operatorId: string;
+  operatorType: 'user' | 'app';
+  time: Date;
 }
 
 export interface FakePatch {
@@ -197,6 +208,7 @@ export const fakeDepartmentId = (): string => `od-${hex(16)}`;
 const fakeUnionId = (): string => `on_${hex(16)}`;
 const fakeFileKey = (): string => `file_v3_00${hex(1)}_${randomUUID()}g`;
 const fakeToken = (): string => `t-g${hex(20)}`;
+const fakeReactionId = (): string => `ZCaCIjUBVVWSrm5L-3ZTw${hex(12)}`;
 
 // ---------------------------------------------------------------------------------------------
 // Internals
@@ -215,6 +227,11 @@ class LarkError extends Error {
 
 const MSG_TYPES = new Set(['text', 'post', 'image', 'file', 'audio', 'media', 'sticker', 'interactive', 'share_chat', 'share_user', 'system']);
 const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
+/**
+ * The shape of an emoji_type of Lark's list (表情文案说明,
+ * https://open.feishu.cn/document/server-docs/im-v1/message-reaction/emojis-introduce): OK, THUMBSUP, DONE, JIAYI…
+ */
+const EMOJI_TYPE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const FILE_TYPES = new Set(['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream']);
 const FILE_LIMIT = 30 * 1024 * 1024;
 /** Message resources are served up to 100 MB (message-resource get page). */
@@ -380,6 +397,8 @@ export class FakeLark {
   readonly userMessages: FakeMessage[] = [];
   patches: FakePatch[] = [];
   urgents: FakeUrgent[] = [];
+  /** Reactions on messages, people's (userReacts) and the bot's (POST …/reactions). */
+  reactions: FakeReaction[] = [];
   files: FakeFile[] = [];
   /** Files people sent in messages (userSendsFile), by file_key: what message-resource get serves. */
   readonly resources = new Map<string, { messageId: string; fileName: string; bytes: Uint8Array }>();
@@ -470,6 +489,7 @@ export class FakeLark {
   /** Forgets records, faults, rate windows, uuids and the clock offset; keeps users, chats and tokens. */
   reset(): void {
     this.messages = [];
+    this.reactions = [];
     this.userMessages.length = 0;
     this.patches = [];
     this.urgents = [];
@@ -568,7 +588,7 @@ export class FakeLark {
 
   /** A user recalls nothing; the bot's own message is recalled (230011 on reply/patch). */
   recall(messageId: string): void {
-    const m = this.messages.find((x) => x.id === messageId);
+    const m = this.messages.find((x) => x.id === messageId) ?? this.userMessages.find((x) => x.id === messageId);
     if (m) m.recalled = true;
   }
 
@@ -577,7 +597,17 @@ export class FakeLark {
    * A message a person typed: Lark knows it, so the bot may reply to it. Kept apart from
    * `messages`, which holds only what the bot sent.
    */
-  userSays(a: { sender: string; text: string; chatId?: string; messageId?: string; parentId?: string }): FakeMessage {
+  userSays(a: {
+    sender: string;
+    text: string;
+    chatId?: string;
+    messageId?: string;
+    parentId?: string;
+    /** Another message type (post, file, image…) and its content as Lark stores it; default a text with `text`. */
+    msgType?: string;
+    content?: Record<string, unknown>;
+    mentions?: Array<{ key: string; openId: string; name: string }>;
+  }): FakeMessage {
     const chatId = a.chatId ?? this.p2pChatOf(a.sender);
     const chat = this.chats.get(chatId);
     if (!chat) throw new Error(`userSays: unknown chat ${chatId}`);
@@ -588,9 +618,9 @@ export class FakeLark {
       chatType: chat.chatType,
       receiveIdType: 'chat_id',
       receiveId: chatId,
-      msgType: 'text',
-      content: { text: a.text },
-      sentContent: { text: a.text },
+      msgType: a.msgType ?? 'text',
+      content: a.content ?? { text: a.text },
+      sentContent: a.content ?? { text: a.text },
       uuid: null,
       replyTo: parent?.id ?? null,
       rootId: parent ? (parent.rootId ?? parent.id) : null,
@@ -598,6 +628,7 @@ export class FakeLark {
       updatedAt: null,
       recalled: false,
       sender: a.sender,
+      mentions: a.mentions ?? [],
     };
     this.userMessages.push(msg);
     return msg;
@@ -615,6 +646,21 @@ export class FakeLark {
     msg.sentContent = msg.content;
     this.resources.set(fileKey, { messageId: msg.id, fileName: a.fileName, bytes: a.bytes });
     return msg;
+  }
+
+  /**
+   * A person reacts to a message in a chat they are in: recorded like Lark does, and returned as
+   * the im.message.reaction.created_v1 fields (give them to `reactionEvent`).
+   */
+  userReacts(a: { messageId: string; from: string; emojiType: string }): { messageId: string; emojiType: string; operator: string; time: Date } {
+    const msg = this.messages.find((m) => m.id === a.messageId) ?? this.userMessages.find((m) => m.id === a.messageId);
+    if (!msg) throw new Error(`userReacts: unknown message ${a.messageId}`);
+    const chat = this.chats.get(msg.chatId)!;
+    if (!chat.members.includes(a.from)) throw new Error(`userReacts: ${a.from} is not in ${chat.chatId}`);
+    if (!EMOJI_TYPE.test(a.emojiType)) throw new Error(`userReacts: ${a.emojiType} is not an emoji_type`);
+    const time = this.now();
+    this.reactions.push({ reactionId: fakeReactionId(), messageId: msg.id, emojiType: a.emojiType, operatorId: a.from, operatorType: 'user', time });
+    return { messageId: msg.id, emojiType: a.emojiType, operator: a.from, time };
   }
 
   p2pChatOf(openId: string): string {
@@ -943,6 +989,32 @@ export class FakeLark {
       msg.updatedAt = this.now();
       this.patches.push({ messageId: msg.id, content: card, time: this.now() });
       return c.json({ code: 0, msg: 'success', data: {} });
+    });
+
+    // Add a reaction (https://open.feishu.cn/document/server-docs/im-v1/message-reaction/create): body
+    // { reaction_type: { emoji_type } } with an emoji_type of Lark's list; not on a recalled message; the
+    // bot must be in the chat. Answers the reaction with the app as its operator.
+    app.post('/open-apis/im/v1/messages/:id/reactions', async (c) => {
+      const msg = this.findMessage(c.req.param('id'));
+      const body = await this.jsonBody(c);
+      const emojiType = body.reaction_type?.emoji_type;
+      if (typeof emojiType !== 'string' || emojiType === '') throw this.refuse(fieldErr('reaction_type.emoji_type', 'is required'));
+      if (!EMOJI_TYPE.test(emojiType)) throw this.refuse(fieldErr('reaction_type.emoji_type', 'is not an emoji_type of the emoji list'));
+      const chat = this.chats.get(msg.chatId)!;
+      this.checkChatWritable(chat);
+      const time = this.now();
+      const reaction: FakeReaction = { reactionId: fakeReactionId(), messageId: msg.id, emojiType, operatorId: this.appId, operatorType: 'app', time };
+      this.reactions.push(reaction);
+      return c.json({
+        code: 0,
+        msg: 'success',
+        data: {
+          reaction_id: reaction.reactionId,
+          operator: { operator_id: this.appId, operator_type: 'app' },
+          action_time: String(time.getTime()),
+          reaction_type: { emoji_type: emojiType },
+        },
+      });
     });
 
     const urgent = (kind: FakeUrgent['kind']) => async (c: Ctx) => {
@@ -1447,14 +1519,15 @@ export class FakeLark {
       msg_type: m.msgType,
       create_time: String(m.time.getTime()),
       update_time: String((m.updatedAt ?? m.time).getTime()),
-      deleted: false,
+      deleted: m.recalled,
       updated: m.updatedAt !== null,
       chat_id: m.chatId,
       sender: m.sender
         ? { id: m.sender, id_type: 'open_id', sender_type: 'user', tenant_key: this.tenantKey }
         : { id: this.appId, id_type: 'app_id', sender_type: 'app', tenant_key: this.tenantKey },
-      body: { content: JSON.stringify(m.sentContent) },
-      mentions: [],
+      // A recalled message keeps its id; its content is gone (message get page: deleted: true).
+      body: { content: m.recalled ? JSON.stringify({ text: 'This message was recalled' }) : JSON.stringify(m.content ?? m.sentContent) },
+      mentions: (m.mentions ?? []).map((x) => ({ key: x.key, id: x.openId, id_type: 'open_id', name: x.name, tenant_key: this.tenantKey })),
     };
   }
 }

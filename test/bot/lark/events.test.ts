@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeEvent, type IncomingEvent } from '../../../bot/lark/events.js';
+import { MalformedEventError, normalizeEvent, type IncomingEvent } from '../../../bot/lark/events.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/lark/${name}`, import.meta.url), 'utf8'));
 const normalized = (name: string) => normalizeEvent(fixture(name));
@@ -99,5 +99,29 @@ describe('card.action.trigger and bot added', () => {
       operator: LEAD,
       chatName: '东城区督办工作群',
     });
+  });
+});
+
+describe('im.message.reaction.created_v1', () => {
+  it('a person’s reaction: the message, the emoji_type and who reacted', () => {
+    expect(normalized('reaction-created.json')).toEqual({
+      eventId: '5e3702a84e847582be8db7fb73283c02',
+      tenantKey: '2ca1d211f64f6438',
+      createdAt: 1608725989000,
+      kind: 'reaction',
+      messageId: 'om_dc13264520392913993dd051dba21dcf',
+      emoji: 'OK',
+      operator: 'ou_84aad35d084aa403a838cf73ee18467',
+    });
+  });
+
+  it('an app’s reaction (the bot’s own confirmation) is ignored; a malformed one refused', () => {
+    const app = fixture('reaction-created.json');
+    app.event.operator_type = 'app';
+    delete app.event.user_id;
+    expect(normalizeEvent(app)).toMatchObject({ kind: 'ignored' });
+    const bad = fixture('reaction-created.json');
+    bad.event.reaction_type = {};
+    expect(() => normalizeEvent(bad)).toThrow(MalformedEventError);
   });
 });
