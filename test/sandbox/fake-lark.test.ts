@@ -304,7 +304,7 @@ describe('FakeLark through the SDK client', () => {
     const msg = lark.userSendsFile({ sender: member, chatId, fileName: '分解表.xlsx', bytes });
     expect(msg.content).toEqual({ file_key: expect.stringMatching(/^file_v3_/), file_name: '分解表.xlsx' });
     const info = await api.getMessage(msg.id);
-    expect(info).toEqual({ messageId: msg.id, chatId, msgType: 'file', content: msg.content, senderId: member });
+    expect(info).toEqual({ messageId: msg.id, chatId, msgType: 'file', content: msg.content, senderId: member, mentions: [] });
     const key = msg.content.file_key as string;
     expect([...(await api.downloadResource(msg.id, key, 'file', 100))]).toEqual([...bytes]);
     // The bound is the caller's: past it the download stops.
@@ -342,6 +342,52 @@ describe('FakeLark through the SDK client', () => {
       { openId: lead, name: '王主任' },
       { openId: member, name: '李科员' },
     ]);
+  });
+
+  it('reads back a person’s rich-text message with its mentions (message get)', async () => {
+    const post = {
+      title: '',
+      content: [
+        [
+          { tag: 'at', user_id: '@_user_1', user_name: '张三' },
+          { tag: 'text', text: ' 请整理会议纪要' },
+        ],
+      ],
+    };
+    const msg = lark.userSays({
+      sender: member,
+      chatId,
+      text: '',
+      msgType: 'post',
+      content: post,
+      mentions: [{ key: '@_user_1', openId: member, name: '张三' }],
+    });
+    expect(await api.getMessage(msg.id)).toEqual({
+      messageId: msg.id,
+      chatId,
+      msgType: 'post',
+      content: post,
+      senderId: member,
+      mentions: [{ key: '@_user_1', openId: member, name: '张三' }],
+    });
+    expect(await failure(api.getMessage('om_nosuchmessage'))).toMatchObject({ code: 230001 });
+  });
+
+  it('adds the bot’s reaction as documented and refuses what Lark refuses', async () => {
+    const { messageId } = await api.send({
+      receiveIdType: 'chat_id',
+      receiveId: chatId,
+      msgType: 'text',
+      content: JSON.stringify({ text: 'x' }),
+      uuid: 'u-react',
+    });
+    await api.addReaction(messageId, 'DONE');
+    expect(lark.reactions).toEqual([expect.objectContaining({ messageId, emojiType: 'DONE', operatorType: 'app' })]);
+    // An emoji_type of the list's shape, a message that exists and is not recalled.
+    expect(await failure(api.addReaction(messageId, '👍'))).toMatchObject({ code: 99992402 });
+    expect(await failure(api.addReaction('om_nosuchmessage', 'OK'))).toMatchObject({ code: 230001 });
+    lark.recall(messageId);
+    expect(await failure(api.addReaction(messageId, 'OK'))).toMatchObject({ code: 230011 });
   });
 
   it('looks up users, departments and chats', async () => {
