@@ -72,6 +72,37 @@ export interface LedgerXlsxOptions {
   timeZone?: string;
   /** Give up with LedgerTooLargeError once the file is larger than this many bytes. */
   maxBytes?: number;
+  /**
+   * Give up with LedgerTooLargeError before a page whose cells would take the sheets past this
+   * many bytes of content goes in (default: the writer's, MAX_CONTENT_BYTES).
+   */
+  maxContentBytes?: number;
+}
+
+/**
+ * The most content (the cells' text in UTF-8, plus a little per cell for its XML) a workbook
+ * takes, per writer, checked page by page before each page goes in: the same bound on every
+ * runtime, set by what the writer holds. The streaming writer (Node) holds one page and the
+ * compressed file: its bound is the time spent, and the file limit usually decides first (the
+ * compressed file is about a tenth of the content).
+ * The in-memory workbook (Workers' exceljs build) holds every cell as objects, ≈ 8× the content
+ * (measured: 1.5 MB of content, 12.6 MB of heap; 6.1 MB, 49.7 MB): 6 MB keeps it near 50 MB of
+ * a Worker's 128 MB, about 4,000 tasks with four events each.
+ */
+export const MAX_CONTENT_BYTES = { streaming: 256 * 2 ** 20, inMemory: 6 * 2 ** 20 } as const;
+/** Per cell beyond its text: its reference, style and type in the sheet's XML. */
+const CELL_OVERHEAD_BYTES = 16;
+
+/** UTF-8 length of a cell's text; numbers and dates count as a short number. */
+function cellBytes(v: unknown): number {
+  if (typeof v !== 'string') return 8 + CELL_OVERHEAD_BYTES;
+  let n = v.length;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // Two bytes below U+0800, three above (a surrogate pair: 2 × 2 = the 4 bytes it takes).
+    if (c >= 0x80) n += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdfff ? 1 : 2;
+  }
+  return n + CELL_OVERHEAD_BYTES;
 }
 
 /** Shifts instants to wall-clock "UTC" dates of a zone, memoising the offset per hour. */
@@ -110,10 +141,16 @@ function styleHeader(row: ExcelJS.Row): void {
   });
 }
 
-/** The workbook would be larger than `maxBytes` (Lark takes files up to 30 MB). */
+/**
+ * The workbook would be larger than `maxBytes` (Lark takes files up to 30 MB: `file`), or its
+ * content more than the writer takes (`content`, MAX_CONTENT_BYTES).
+ */
 export class LedgerTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`ledger workbook larger than ${maxBytes} bytes`);
+  constructor(
+    readonly maxBytes: number,
+    readonly bound: 'file' | 'content' = 'file',
+  ) {
+    super(`ledger workbook ${bound} larger than ${maxBytes} bytes`);
     this.name = 'LedgerTooLargeError';
   }
 }
@@ -141,14 +178,22 @@ export async function buildLedgerXlsx(
 /**
  * Builds the .xlsx from batches of rows, one sheet after the other: on Node each batch goes
  * into the zip before the next is asked for, so a ledger of any size is written holding one
- * page of rows (and the compressed file). Throws LedgerTooLargeError as soon as the file
- * passes `maxBytes`.
+ * page of rows (and the compressed file). Throws LedgerTooLargeError before a page that would
+ * take the content past its bound goes in (on every runtime), and as soon as the file passes
+ * `maxBytes` (per page on Node; Workers' in-memory workbook has no size until it is written).
  */
 export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, options: LedgerXlsxOptions = {}): Promise<Uint8Array> {
   const local = wallClock(options.timeZone ?? 'Asia/Shanghai');
   const tr = (key: MessageKey) => t(lang, key);
   const maxBytes = options.maxBytes ?? Infinity;
   const sink = openSink((await import('exceljs')).default);
+  const maxContent = options.maxContentBytes ?? MAX_CONTENT_BYTES[sink.streaming ? 'streaming' : 'inMemory'];
+  let content = 0;
+  /** A page's rows go in only if the content stays within the bound: nothing is built past it. */
+  const admit = (rows: readonly unknown[][]) => {
+    for (const r of rows) for (const v of r) content += cellBytes(v);
+    if (content > maxContent) throw new LedgerTooLargeError(maxContent, 'content');
+  };
   const wb = sink.wb;
   wb.creator = 'duban';
   let written = 0;
@@ -173,27 +218,29 @@ export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, opti
   ) as Record<keyof typeof LIGHT_FILL, ExcelJS.Fill>;
 
   for await (const batch of source.rows) {
-    for (const r of batch) {
+    const values = batch.map((r) => [
+      r.index,
+      `#${r.number}`,
+      r.title,
+      r.category ? tr(`ledger_category_${r.category}`) : '',
+      r.source ?? '',
+      r.creator,
+      r.lead,
+      r.co.join('、'),
+      local(r.assignedAt),
+      local(r.dueAt),
+      tr(`ledger_state_${r.state}`),
+      r.light ? lightLabel[r.light] : '',
+      r.latestProgress,
+      local(r.doneAt),
+      yesNo(r.onTime),
+      r.extensions,
+      r.chases,
+    ]);
+    admit(values);
+    for (const [i, r] of batch.entries()) {
       await pace();
-      const row = main.addRow([
-        r.index,
-        `#${r.number}`,
-        r.title,
-        r.category ? tr(`ledger_category_${r.category}`) : '',
-        r.source ?? '',
-        r.creator,
-        r.lead,
-        r.co.join('、'),
-        local(r.assignedAt),
-        local(r.dueAt),
-        tr(`ledger_state_${r.state}`),
-        r.light ? lightLabel[r.light] : '',
-        r.latestProgress,
-        local(r.doneAt),
-        yesNo(r.onTime),
-        r.extensions,
-        r.chases,
-      ]);
+      const row = main.addRow(values[i]!);
       for (const c of [9, 10, 14]) row.getCell(c).numFmt = DATE_FORMAT;
       row.getCell(3).alignment = wrap;
       row.getCell(13).alignment = wrap;
@@ -210,15 +257,19 @@ export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, opti
   log.getRow(1).commit();
   const kindLabels = new Map<string, string>();
   for await (const batch of source.events) {
-    for (const e of batch) {
-      await pace();
+    const values = batch.map((e) => {
       let label = kindLabels.get(e.kind);
       if (label === undefined) {
         const key = `ledger_event_${e.kind}`;
         label = hasMessage(key) ? tr(key) : e.kind;
         kindLabels.set(e.kind, label);
       }
-      const row = log.addRow([`#${e.number}`, e.seq, local(e.at), label, e.actor, e.detail, e.hash]);
+      return [`#${e.number}`, e.seq, local(e.at), label, e.actor, e.detail, e.hash];
+    });
+    admit(values);
+    for (const v of values) {
+      await pace();
+      const row = log.addRow(v);
       row.getCell(3).numFmt = DATE_FORMAT;
       row.commit();
     }
@@ -233,11 +284,11 @@ export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, opti
 type AnyWorkbook = ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter;
 
 /** The streaming writer when this exceljs build has one (Node), else the in-memory workbook. */
-function openSink(excel: typeof ExcelJS): { wb: AnyWorkbook; size(): number; finish(): Promise<Uint8Array> } {
+function openSink(excel: typeof ExcelJS): { wb: AnyWorkbook; streaming: boolean; size(): number; finish(): Promise<Uint8Array> } {
   const Writer = (excel as { stream?: typeof ExcelJS.stream }).stream?.xlsx?.WorkbookWriter;
   if (!Writer) {
     const wb = new excel.Workbook();
-    return { wb, size: () => 0, finish: async () => new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer) };
+    return { wb, streaming: false, size: () => 0, finish: async () => new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer) };
   }
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
@@ -253,6 +304,7 @@ function openSink(excel: typeof ExcelJS): { wb: AnyWorkbook; size(): number; fin
   const wb = new Writer({ stream, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 6 } } });
   return {
     wb,
+    streaming: true,
     size: () => size,
     async finish() {
       await wb.commit();

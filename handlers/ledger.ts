@@ -11,7 +11,8 @@
  * answered (deps.defer), so 10,000 tasks never hold up Lark's 3-second window, and it goes out
  * through the outbox as a file message (uploaded, then sent). It is read and written in pages
  * (ledgerWorkbook): bounded memory and short queries for a ledger of any size. A workbook
- * over Lark's 30 MB file limit is not queued; the chat is told to export a shorter period.
+ * over Lark's 30 MB file limit, or with more content than the runtime's writer takes (checked
+ * page by page before each goes in), is not queued; the chat is told to export a shorter period.
  */
 import type { BotContext } from '../bot/context.js';
 import { periodOf } from '../bot/domain/figures.js';
@@ -75,6 +76,8 @@ export interface LedgerExportOptions {
   pageSize?: number;
   /** The largest file sent (default LEDGER_MAX_BYTES); a larger one is refused with a message. */
   maxBytes?: number;
+  /** The most content the workbook takes (default the writer's bound, bot/ledger-xlsx.ts MAX_CONTENT_BYTES). */
+  maxContentBytes?: number;
 }
 
 /** Builds the workbook and queues it as a file message; a failure is logged and told to the chat. */
@@ -86,9 +89,10 @@ export async function exportLedger(deps: Deps, job: LedgerJob, opts: LedgerExpor
     message = { kind: 'file', to, fileName, bytes };
   } catch (err) {
     const tooLarge = err instanceof LedgerTooLargeError;
-    if (tooLarge) deps.log.warn({ job: 'ledger', max_bytes: err.maxBytes }, 'ledger export too large to send');
+    if (tooLarge) deps.log.warn({ job: 'ledger', max_bytes: err.maxBytes, bound: err.bound }, 'ledger export too large');
     else deps.log.error({ err, job: 'ledger' }, 'ledger export failed');
-    const text = tooLarge ? t(lang, 'ledger_too_large', { mb: Math.round((err.maxBytes / 2 ** 20) * 10) / 10 }) : t(lang, 'ledger_failed');
+    const mb = tooLarge ? Math.round((err.maxBytes / 2 ** 20) * 10) / 10 : 0;
+    const text = tooLarge ? t(lang, err.bound === 'file' ? 'ledger_too_large' : 'ledger_too_much', { mb }) : t(lang, 'ledger_failed');
     message = { kind: 'send', to, msgType: 'text', content: { text } };
   }
   await commitChange(deps.db, { tenantKey: scope.tenantKey, now, messages: [message] });
@@ -130,5 +134,6 @@ export async function ledgerWorkbook(
   return writeLedgerXlsx({ rows: rows(), events: events() }, lang, {
     timeZone: deps.config.DUBAN_TZ,
     maxBytes: opts.maxBytes ?? LEDGER_MAX_BYTES,
+    ...(opts.maxContentBytes ? { maxContentBytes: opts.maxContentBytes } : {}),
   });
 }

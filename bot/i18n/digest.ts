@@ -132,6 +132,10 @@ export const digest = {
     zh: '台账文件超过 {mb} MB，飞书无法发送。请分段导出：/台账 本月 或 /台账 本年。',
     en: 'The ledger file would be larger than {mb} MB, more than Lark accepts. Please export a shorter period: /ledger month or /ledger year.',
   },
+  ledger_too_much: {
+    zh: '台账内容超过 {mb} MB，超出一次导出的上限。请分段导出：/台账 本月 或 /台账 本年。',
+    en: 'The ledger holds more than {mb} MB of content, more than one export takes. Please export a shorter period: /ledger month or /ledger year.',
+  },
   ledger_period_month: { zh: '本月', en: 'this month' },
   ledger_period_year: { zh: '本年', en: 'this year' },
   ledger_period_all: { zh: '全部', en: 'all' },

@@ -229,6 +229,24 @@ describe('buildLedgerXlsx', () => {
     expect(dump(batched)).toEqual(dump(whole));
   });
 
+  it('gives up before a page that would take the content past its bound goes in: later pages are never read', async () => {
+    let pagesRead = 0;
+    function* pages() {
+      for (let i = 0; i < 10; i++) {
+        pagesRead++;
+        yield rows;
+      }
+    }
+    const oneRow = rows.reduce((n, r) => n + Object.values(r).length, 0);
+    // Room for about two pages of content: the third is refused before it is written.
+    const err = await writeLedgerXlsx({ rows: pages(), events: [log] }, 'zh', { maxContentBytes: oneRow * 80 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LedgerTooLargeError);
+    expect((err as LedgerTooLargeError).bound).toBe('content');
+    expect(pagesRead).toBeLessThan(10);
+    // The same rows within the bound are written.
+    expect((await writeLedgerXlsx({ rows: [rows], events: [log] }, 'zh', { maxContentBytes: 1 << 20 })).length).toBeGreaterThan(2048);
+  });
+
   it('gives up once the file passes maxBytes', async () => {
     await expect(buildLedgerXlsx(rows, log, 'zh', { maxBytes: 2048 })).rejects.toBeInstanceOf(LedgerTooLargeError);
     expect((await buildLedgerXlsx(rows, log, 'zh', { maxBytes: 1 << 20 })).length).toBeGreaterThan(2048);

@@ -188,4 +188,17 @@ describe('the 台账 in pages', () => {
     expect(said[1]).toMatch(/^The ledger file would be larger than .+ MB, more than Lark accepts\. Please export a shorter period/);
     expect(bot.fake.files).toHaveLength(0);
   });
+
+  it('a ledger with more content than the writer takes is refused page by page, with its own sentence', async () => {
+    await seedOffice();
+    const job = { scope: { tenantKey: TENANT, chatId: GROUP }, to: { type: 'chat_id' as const, id: GROUP }, fileName: 'x.xlsx', now: NOW };
+    await exportLedger(bot.deps, { ...job, lang: 'zh' }, { pageSize: 1, maxContentBytes: 600 });
+    await exportLedger(bot.deps, { ...job, lang: 'en' }, { pageSize: 1, maxContentBytes: 600 });
+    await bot.settle();
+    const said = await saidTo(bot, GROUP);
+    expect(said).toHaveLength(2);
+    expect(said[0]).toMatch(/^台账内容超过 .+ MB，超出一次导出的上限。请分段导出：\/台账 本月 或 \/台账 本年。$/);
+    expect(said[1]).toMatch(/^The ledger holds more than .+ MB of content, more than one export takes/);
+    expect(bot.fake.files).toHaveLength(0);
+  });
 });
