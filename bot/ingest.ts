@@ -5,7 +5,7 @@
  * else: the router (bot/router.ts) dispatches each event inside its error boundary. The entry
  * builds the router from handlers/index.ts and passes it in.
  */
-import { claimEvent, inboxBacklog, leaseUnprocessed } from '../db/inbox.js';
+import { claimEvent, INBOX_LEASE_MS, inboxBacklog, leaseUnprocessed, renewLeases } from '../db/inbox.js';
 import type { Deps } from './deps.js';
 import { t } from './i18n.js';
 import { normalizeEvent, type IncomingEvent } from './lark/events.js';
@@ -68,6 +68,12 @@ const WORKERS = 1;
 const QUEUE_BOUND = 1_000;
 const QUEUE_AGE_BOUND_MS = 20_000;
 const INBOX_BATCH = 50;
+/**
+ * Leases of the events held here are renewed this often, well inside their length: an event
+ * that waits in the queue (or in a slow handler) longer than a lease stays this process's, so
+ * another process on the database never leases it meanwhile and does the work a second time.
+ */
+const LEASE_RENEW_MS = INBOX_LEASE_MS / 4;
 
 /**
  * Work that was acknowledged but not yet done, per process (per request on Workers). Acks come
@@ -91,6 +97,12 @@ class Backlog {
   private inbox = false;
   /** Later events go to the inbox until it is drained, so order of arrival holds. */
   private spilled = false;
+  /** The events being processed right now. */
+  private readonly current = new Set<string>();
+  /** Queued events whose lease lapsed before it was renewed: left to whoever leases them. */
+  private readonly lapsed = new Set<string>();
+  private renewer: ReturnType<typeof setInterval> | null = null;
+  private renewing = false;
   get length(): number {
     return this.waiting.length - this.head;
   }
@@ -132,14 +144,67 @@ class Backlog {
   }
 
   private take(): IncomingEvent | undefined {
-    if (this.head >= this.waiting.length) return undefined;
-    const next = this.waiting[this.head]!.event;
-    this.waiting[this.head++] = undefined as never;
-    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
+    while (this.head < this.waiting.length) {
+      const next = this.waiting[this.head]!.event;
+      this.waiting[this.head++] = undefined as never;
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      if (!this.lapsed.delete(next.eventId)) return next;
     }
-    return next;
+    return undefined;
+  }
+
+  /** While events are held here, their leases are renewed on a timer (stopped when none are). */
+  private holdLeases(deps: Deps): void {
+    if (this.renewer) return;
+    this.renewer = setInterval(() => void this.renew(deps), LEASE_RENEW_MS);
+    (this.renewer as { unref?: () => void }).unref?.();
+  }
+
+  private releaseLeases(): void {
+    if (this.renewer) clearInterval(this.renewer);
+    this.renewer = null;
+  }
+
+  /**
+   * Renews the lease of every event queued or being processed here. One whose lease lapsed
+   * anyway (the loop was held longer than a lease) is no longer this process's: it is dropped
+   * from the queue and left in the inbox, where the next lease (here or elsewhere) takes it once.
+   */
+  private async renew(deps: Deps): Promise<void> {
+    if (this.renewing) return;
+    this.renewing = true;
+    try {
+      const ids = [...this.current];
+      for (let i = this.head; i < this.waiting.length; i++) {
+        const id = this.waiting[i]!.event.eventId;
+        if (!this.lapsed.has(id)) ids.push(id);
+      }
+      if (ids.length === 0) return;
+      const now = deps.clock.now();
+      const renewed = await renewLeases(deps.db, ids, now, new Date(now.getTime() + INBOX_LEASE_MS));
+      let lost = 0;
+      const asked = new Set(ids);
+      // Events queued meanwhile were claimed just now; only those asked about can have lapsed.
+      for (let i = this.head; i < this.waiting.length; i++) {
+        const id = this.waiting[i]!.event.eventId;
+        if (asked.has(id) && !renewed.has(id) && !this.lapsed.has(id)) {
+          this.lapsed.add(id);
+          lost++;
+        }
+      }
+      if (lost > 0) {
+        deps.log.warn({ events: lost }, 'inbox leases lapsed before renewal; left to the next lease');
+        this.inbox = true;
+      }
+    } catch (err) {
+      // The database is unavailable: the next renewal tries again, well inside the lease.
+      deps.log.warn({ err }, 'inbox lease renewal failed');
+    } finally {
+      this.renewing = false;
+    }
   }
 
   /** Starts workers up to the bound; resolves with the number of events they leased from the inbox. */
@@ -147,7 +212,10 @@ class Backlog {
     const runs: Promise<number>[] = [];
     while (this.workers < WORKERS && (this.length > this.workers || (this.inbox && this.workers === 0))) {
       this.workers++;
-      const run = this.work(deps, router).finally(() => this.workers--);
+      this.holdLeases(deps);
+      const run = this.work(deps, router).finally(() => {
+        if (--this.workers === 0 && this.length === 0) this.releaseLeases();
+      });
       runs.push(run);
       deps.defer(() => run);
     }
@@ -162,7 +230,12 @@ class Backlog {
       for (let wait = this.acksAnswered(); wait; wait = this.acksAnswered()) await wait;
       const event = this.take();
       if (event) {
-        await router.process(deps, event);
+        this.current.add(event.eventId);
+        try {
+          await router.process(deps, event);
+        } finally {
+          this.current.delete(event.eventId);
+        }
         continue;
       }
       // The queue in memory is empty: older work may wait in the inbox. One worker leases it.

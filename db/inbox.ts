@@ -8,6 +8,11 @@ import { inbox } from './schema.js';
 
 /** Kept well past Lark's ~7.1 h retry horizon. */
 export const INBOX_RETENTION_MS = 7 * 24 * 3600_000;
+/**
+ * How long a claim or a lease keeps an event this process's: past it, another process (or this
+ * one after a restart) may lease it. Renewed while the event waits or is processed (bot/ingest.ts).
+ */
+export const INBOX_LEASE_MS = 60_000;
 /** Rows per INSERT: 9 columns each stays far below SQLite's 32,766 bound variables. */
 const MAX_BATCH = 500;
 
@@ -34,7 +39,7 @@ const queues = new WeakMap<Db, { waiting: Claim[]; running: boolean }>();
  * lock, one statement and one commit serve dozens of events; alone, a claim waits one turn.
  */
 export function claimEvent(db: Db, e: IncomingEvent, now: Date, opts: { processed?: boolean; leaseMs?: number } = {}): Promise<boolean> {
-  const leaseMs = opts.leaseMs ?? 60_000;
+  const leaseMs = opts.leaseMs ?? INBOX_LEASE_MS;
   const messageId = e.kind === 'message' ? e.messageId : null;
   const at = now.getTime();
   const args: InValue[] = [
@@ -107,7 +112,7 @@ export async function markProcessed(db: Db, eventId: string, now: Date, error?: 
 }
 
 /** Events a crash left unprocessed, leased to this caller for another try. */
-export async function leaseUnprocessed(db: Db, now: Date, limit = 50, leaseMs = 60_000): Promise<IncomingEvent[]> {
+export async function leaseUnprocessed(db: Db, now: Date, limit = 50, leaseMs = INBOX_LEASE_MS): Promise<IncomingEvent[]> {
   const t = now.getTime();
   const rows = await db.all<{ payload: string }>(sql`
     UPDATE inbox SET lease_until = ${t + leaseMs}, attempts = attempts + 1
@@ -118,6 +123,25 @@ export async function leaseUnprocessed(db: Db, now: Date, limit = 50, leaseMs = 
     )
     RETURNING payload`);
   return rows.map((r) => JSON.parse(r.payload) as IncomingEvent);
+}
+
+/**
+ * Renews the leases of events this process holds (queued or being processed) until
+ * `until`: only rows still unprocessed whose lease has not run out, since a lapsed lease may
+ * be another process's by now. Returns the ids renewed; the others are no longer this
+ * process's to process.
+ */
+export async function renewLeases(db: Db, eventIds: readonly string[], now: Date, until: Date): Promise<Set<string>> {
+  const renewed = new Set<string>();
+  for (let i = 0; i < eventIds.length; i += MAX_BATCH) {
+    const ids = eventIds.slice(i, i + MAX_BATCH);
+    const r = await db.$client.execute({
+      sql: `UPDATE inbox SET lease_until = ? WHERE processed_at IS NULL AND lease_until >= ? AND event_id IN (${ids.map(() => '?').join(', ')}) RETURNING event_id`,
+      args: [until.getTime(), now.getTime(), ...ids],
+    });
+    for (const row of r.rows) renewed.add(String(row.event_id));
+  }
+  return renewed;
 }
 
 /** How far behind processing is, across every process on this database: events claimed, not yet processed. */

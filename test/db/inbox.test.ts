@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { IncomingEvent } from '../../bot/lark/events.js';
 import type { DbHandle } from '../../db/client.js';
-import { claimEvent } from '../../db/inbox.js';
+import { claimEvent, INBOX_LEASE_MS, leaseUnprocessed, markProcessed, renewLeases } from '../../db/inbox.js';
 import { openDb } from '../../db/node.js';
 
 let dir: string;
@@ -75,5 +75,21 @@ describe('claimEvent', () => {
     const claimed = await Promise.all(Array.from({ length: 4_000 }, (_, i) => claimEvent(handle.db, message(`ev-${i}`, `om_${i}`), now)));
     expect(claimed.every(Boolean)).toBe(true);
     expect(await rows()).toBe(4_000);
+  });
+});
+
+describe('renewLeases', () => {
+  it('renews only the leases still held: not one that lapsed (another process may hold it now), not a processed event', async () => {
+    const later = (ms: number) => new Date(now.getTime() + ms);
+    for (const id of ['held', 'lapsed', 'done']) await claimEvent(handle.db, message(`ev-${id}`, `om_${id}`), now);
+    await markProcessed(handle.db, 'ev-done', now);
+    // `lapsed` was taken over: its lease ran out and another process leased it.
+    await handle.db.run(sql`update inbox set lease_until = ${now.getTime() - 1} where event_id = 'ev-lapsed'`);
+    const t = later(INBOX_LEASE_MS / 2);
+    const renewed = await renewLeases(handle.db, ['ev-held', 'ev-lapsed', 'ev-done'], t, later(INBOX_LEASE_MS * 2));
+    expect([...renewed]).toEqual(['ev-held']);
+    // Past the first lease, the renewed event is still nobody else's; the lapsed one is free.
+    const leased = await leaseUnprocessed(handle.db, later(INBOX_LEASE_MS + 1));
+    expect(leased.map((e) => e.eventId)).toEqual(['ev-lapsed']);
   });
 });
