@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   outbox: async () => (await import('./outbox.js')).benchOutbox,
   memory: async () => (await import('./memory.js')).benchMemory,
   far: async () => (await import('./far.js')).benchFar,
+  'rate-state': async () => (await import('./rate-state.js')).benchRateState,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
