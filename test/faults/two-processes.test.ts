@@ -7,6 +7,7 @@
  * each process keeps to its share of the app's rate limits, so Lark refuses none.
  */
 import { afterEach, expect, it } from 'vitest';
+import { addDays, WorkCalendar, weekdayOf } from '../../bot/domain/calendar.js';
 import { newTask } from '../../bot/domain/task.js';
 import { commitChange } from '../../db/commit.js';
 import { openDb } from '../../db/node.js';
@@ -37,6 +38,23 @@ afterEach(async () => {
 const GROUPS = 8;
 const OVERDUE = 40;
 
+/**
+ * A working week (Monday to Friday, all working days) starting at least three days after the
+ * real clock, and over before the assignments' deadlines (laterDay, three weeks out).
+ * The bot processes run their own chase every five minutes on the real clock: tasks of a week
+ * that has not come yet owe them nothing, so only the two job runs, at that week's Friday, chase
+ * (with a week already past, a test crossing a five-minute mark got a second 催办 from a bot).
+ */
+function weekAhead(): { monday: string; wednesday: string; friday: string } {
+  const cal = new WorkCalendar({ tz: 'Asia/Shanghai' });
+  let monday = addDays(cal.localDate(new Date()), 3);
+  while (weekdayOf(monday) !== 1) monday = addDays(monday, 1);
+  while (![0, 1, 2, 3, 4].every((d) => cal.isWorkday(addDays(monday, d)))) monday = addDays(monday, 7);
+  return { monday, wednesday: addDays(monday, 2), friday: addDays(monday, 4) };
+}
+const WEEK = weekAhead();
+const CHASE_AT = `${WEEK.friday}T09:30:00+08:00`;
+
 /** Unsigned tasks due Wednesday 18:00: at Friday 09:30 each is owed a 催办, a 督办 and a 待签收 reminder. */
 async function seedOverdue(o: Office, url: string): Promise<string[]> {
   const handle = await openDb(url);
@@ -44,7 +62,7 @@ async function seedOverdue(o: Office, url: string): Promise<string[]> {
   try {
     for (let i = 0; i < OVERDUE; i++) {
       const g = o.groups[i % GROUPS]!;
-      const created = new Date('2026-11-23T10:00:00+08:00');
+      const created = new Date(`${WEEK.monday}T10:00:00+08:00`);
       const { task, events } = newTask({
         tenantKey: TENANT,
         number: 0,
@@ -57,7 +75,7 @@ async function seedOverdue(o: Office, url: string): Promise<string[]> {
         chatId: g.chatId,
         leadId: g.staff[i % g.staff.length]!.openId,
         coIds: [],
-        dueAt: new Date('2026-11-25T18:00:00+08:00'),
+        dueAt: new Date(`${WEEK.wednesday}T18:00:00+08:00`),
         now: created,
       });
       await commitChange(handle.db, { tenantKey: TENANT, now: created, task: { value: task, expectedVersion: null }, events });
@@ -84,10 +102,7 @@ it('two bot processes and two chase runs on one libSQL server: each event proces
   // A load balancer's share each, and every fifth event delivered to both (Lark retrying on the other).
   const toA = envelopes.filter((_, i) => i % 2 === 0 || i % 5 === 0);
   const toB = envelopes.filter((_, i) => i % 2 === 1 || i % 5 === 0);
-  const chases = [
-    startJob(['chase', '--now', '2026-11-27T09:30:00+08:00'], { ...office.env, ...remote }),
-    startJob(['chase', '--now', '2026-11-27T09:30:00+08:00'], { ...office.env, ...remote }),
-  ];
+  const chases = [startJob(['chase', '--now', CHASE_AT], { ...office.env, ...remote }), startJob(['chase', '--now', CHASE_AT], { ...office.env, ...remote })];
   const [ra, rb] = await Promise.all([deliverLikeLark(a!, toA, { concurrency: 8 }), deliverLikeLark(b!, toB, { concurrency: 8 })]);
   const done = await Promise.all(chases.map((c) => c.done));
   for (const d of done) expect(d.code, d.stderr).toBe(0);
