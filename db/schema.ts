@@ -175,6 +175,20 @@ export const botMessages = sqliteTable(
 );
 
 /**
+ * The tasks a message about several tasks lists (a group 催办 or a briefing of the chase): a reply
+ * to it is progress on the one task it names, or on the sender's own one among them.
+ */
+export const botMessageTasks = sqliteTable(
+  'bot_message_tasks',
+  {
+    messageId: text('message_id').notNull(),
+    tenantKey: text('tenant_key').notNull(),
+    taskId: integer('task_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.taskId] })],
+);
+
+/**
  * Claimed reminder slots (task 12, overdue-day-3 …) and one-time notices. The unique key is
  * the at-most-once guarantee across instances, crashes and reruns.
  */

@@ -14,7 +14,7 @@ import type {
   TaskState,
 } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
-import { botMessages, taskAssignees, tasks } from './schema.js';
+import { botMessages, botMessageTasks, taskAssignees, tasks } from './schema.js';
 
 type TaskRow = typeof tasks.$inferSelect;
 type AssigneeRow = typeof taskAssignees.$inferSelect;
@@ -225,6 +225,37 @@ export async function groupCardOf(db: Db | Tx, taskId: number): Promise<{ chatId
     .from(tasks)
     .where(eq(tasks.id, taskId));
   return task ?? null;
+}
+
+/** Records the tasks a message about several tasks lists (see bot_message_tasks). */
+export async function recordBatchMessage(tx: Db | Tx, m: { messageId: string; tenantKey: string; taskIds: readonly number[] }): Promise<void> {
+  const ids = [...new Set(m.taskIds)].filter((id) => Number.isSafeInteger(id) && id > 0);
+  if (!ids.length) return;
+  await tx
+    .insert(botMessageTasks)
+    .values(ids.map((taskId) => ({ messageId: m.messageId, tenantKey: m.tenantKey, taskId })))
+    .onConflictDoNothing();
+}
+
+/** The tasks a message about several tasks lists, in number order; [] for any other message. */
+export async function tasksOfBatchMessage(db: Db | Tx, tenantKey: string, messageId: string): Promise<Task[]> {
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.tenantKey, tenantKey),
+        inArray(
+          tasks.id,
+          db
+            .select({ id: botMessageTasks.taskId })
+            .from(botMessageTasks)
+            .where(and(eq(botMessageTasks.messageId, messageId), eq(botMessageTasks.tenantKey, tenantKey))),
+        ),
+      ),
+    )
+    .orderBy(asc(tasks.number));
+  return hydrate(db, rows);
 }
 
 /**

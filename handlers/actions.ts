@@ -9,10 +9,12 @@ import { FORM_FIELDS } from '../bot/cards/task.js';
 import type { Action, Evidence } from '../bot/domain/task.js';
 import { UserError } from '../bot/errors.js';
 import { formOf } from '../bot/lark/form.js';
-import { extractPercent, MAX_NOTE_CHARS, normalizeText, parseReply, type Command } from '../bot/parse/command.js';
+import { extractPercent, MAX_NOTE_CHARS, normalizeText, parseReply, replyTaskRefs, type Command } from '../bot/parse/command.js';
 import { ParseError } from '../bot/parse/errors.js';
 import type { CardActionEvent, CommandHandler, MessageEvent, ReplyHandler } from '../bot/router.js';
-import { getTaskByMessageId } from '../db/tasks.js';
+import { leadOf } from '../bot/domain/roles.js';
+import type { Task } from '../bot/domain/types.js';
+import { getTaskByMessageId, tasksOfBatchMessage } from '../db/tasks.js';
 import { applyAction, loadTask } from './act.js';
 
 type ActionVerb =
@@ -90,6 +92,24 @@ export function replyAction(event: MessageEvent, botOpenId: string): Action {
   return intent.kind === 'done' ? { kind: 'submit', note: null } : { kind: 'progress', text: intent.text, percent: intent.percent };
 }
 
+/**
+ * Which of the tasks a message lists a reply is about: the one it names (`#N`), else the only one
+ * the sender leads, else the only one they are on; null when that leaves none or several.
+ */
+export function replyTarget(listed: readonly Task[], named: readonly number[], sender: string): Task | null {
+  if (named.length) {
+    const hits = listed.filter((t) => named.includes(t.number));
+    return hits.length === 1 && named.length === 1 ? hits[0]! : null;
+  }
+  const leads = listed.filter((t) => leadOf(t) === sender);
+  if (leads.length) return leads.length === 1 ? leads[0]! : null;
+  const on = listed.filter((t) => t.assignees.some((a) => a.userId === sender));
+  return on.length === 1 ? on[0]! : null;
+}
+
+/** Tasks an "which one?" answer offers: the sender's own among the listed, else all of them. */
+const ASK_SHOWN = 5;
+
 /** Returns false when the replied-to message is not about a task (the router then hints). */
 export const progressByReply: ReplyHandler = async (ctx, event) => {
   const { db } = ctx.deps;
@@ -97,8 +117,25 @@ export const progressByReply: ReplyHandler = async (ctx, event) => {
   for (const id of [event.parentId, event.rootId]) {
     if (id && !task) task = await getTaskByMessageId(db, ctx.tenantKey, id);
   }
-  if (!task) return false;
-  await applyAction(ctx, task, replyAction(event, ctx.deps.botOpenId), 'reply');
+  if (task) {
+    await applyAction(ctx, task, replyAction(event, ctx.deps.botOpenId), 'reply');
+    return true;
+  }
+  // A message about several tasks (the group 催办, a briefing): the reply says which.
+  let listed: Task[] = [];
+  for (const id of [event.parentId, event.rootId]) {
+    if (id && !listed.length) listed = await tasksOfBatchMessage(db, ctx.tenantKey, id);
+  }
+  if (!listed.length) return false;
+  const refs = replyTaskRefs(event.text);
+  const target = replyTarget(listed, refs.numbers, ctx.actor);
+  if (!target) {
+    const own = listed.filter((t) => t.assignees.some((a) => a.userId === ctx.actor));
+    const offer = (own.length ? own : listed).slice(0, ASK_SHOWN);
+    ctx.reply(ctx.t('task.reply.which_task', { list: offer.map((t) => `#${t.number}`).join(ctx.lang === 'zh' ? '、' : ', '), n: offer[0]!.number }));
+    return true;
+  }
+  await applyAction(ctx, target, replyAction({ ...event, text: refs.text }, ctx.deps.botOpenId), 'reply');
   return true;
 };
 

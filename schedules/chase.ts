@@ -347,8 +347,9 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
           return { ...item, ...(p.r.kind === 'overdue' && p.r.actingFor ? { mention: p.r.userIds[0] } : {}), ...(note ? { note } : {}) };
         });
         const ids = new Set(b.plans.map((p) => p.task.id));
-        // A message about one task is a reply target for progress on it.
-        const taskId = ids.size === 1 ? { taskId: b.plans[0]!.task.id } : {};
+        // A message about one task is a reply target for progress on it; one about several lists
+        // them, and a reply names its task (handlers/actions.ts progressByReply).
+        const taskId = ids.size === 1 ? { taskId: b.plans[0]!.task.id } : { taskIds: [...ids] };
         const content = b.to.type === 'chat_id' ? { text: chatChaseText(items, view) } : briefingCard(items, view, batchRef(items));
         out.push({
           kind: 'send',

@@ -4,7 +4,7 @@
  * platform's reset hint or an exponential backoff), or marks them failed for good (bot removed
  * from the chat, user resigned, bad card) with the reason. Rows to one recipient go in order.
  */
-import { groupCardOf, latestAssigneeCard, recordBotMessage } from '../db/tasks.js';
+import { groupCardOf, latestAssigneeCard, recordBatchMessage, recordBotMessage } from '../db/tasks.js';
 import {
   enqueueMessages,
   hasNewerCardUpdate,
@@ -396,7 +396,10 @@ export class OutboxSender {
           now,
         );
       }
-      if (row.taskId === null) return;
+      if (row.taskId === null) {
+        if (msg.kind === 'send' && msg.taskIds?.length) await recordBatchMessage(tx, { messageId, tenantKey: row.tenantKey, taskIds: msg.taskIds });
+        return;
+      }
       const chatId =
         msg.kind === 'send' || msg.kind === 'file' ? (msg.to.type === 'chat_id' ? msg.to.id : null) : msg.kind === 'reply' ? (msg.chatId ?? null) : null;
       const cardFor = msg.kind === 'send' && msg.purpose === 'assignee_card' ? msg.to.id : msg.kind === 'card_update' ? (msg.assignee ?? null) : null;

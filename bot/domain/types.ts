@@ -161,6 +161,8 @@ export type OutMessage =
       msgType: 'text' | 'interactive' | 'post';
       content: Record<string, unknown>;
       taskId?: number;
+      /** The tasks a message about several tasks lists (a chase batch): a reply to it names one of them. */
+      taskIds?: number[];
       /**
        * 'task_card' marks the shared card of a task in its chat (its message id is saved on the
        * task); 'assignee_card' an assignee's p2p card (recorded so it is updated in place too).

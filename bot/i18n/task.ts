@@ -109,6 +109,10 @@ export const task = {
     zh: '已交办 #{n}「{title}」，主办：{lead}，时限：{due}。',
     en: 'Assigned #{n} "{title}" to {lead}, due {due}.',
   },
+  'task.reply.which_task': {
+    zh: '这条消息列了几项事项，请写明是哪一项（{list}），例如回复：#{n} 已完成初稿',
+    en: 'That message lists several tasks. Say which one ({list}), for example: #{n} first draft done',
+  },
   'task.reply.accepted': { zh: '{who} 已签收 #{n}「{title}」。', en: '{who} accepted #{n} "{title}".' },
   'task.reply.progress': { zh: '已记录 #{n} 的进展{percent}。', en: 'Progress on #{n} recorded{percent}.' },
   'task.reply.evidence_file': { zh: '已将文件“{name}”记为 #{n} 的佐证材料。', en: 'File "{name}" kept as evidence on #{n}.' },

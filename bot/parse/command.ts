@@ -914,6 +914,32 @@ function parseSettings(args: string, p: Prepared, verb: Verb): SettingsChange | 
 
 const DONE_WORDS = new Set(['完成', '已完成', '完成了', '办结', '已办结', 'done']);
 
+/** Task numbers a reply names: `#12` or `＃12`, anywhere in it. */
+const REPLY_REF_RE = /#\s*([0-9]{1,9})(?![0-9A-Za-z_])/g;
+
+/**
+ * A reply to a message that lists several tasks names the one it is about — `#12 初稿已完成`,
+ * `初稿已完成（#12）`. The numbers named (each once, in order), and the text without them, for
+ * parseReply.
+ *
+ * @example replyTaskRefs('#12 初稿已完成') // → { numbers: [12], text: '初稿已完成' }
+ */
+export function replyTaskRefs(text: string): { numbers: number[]; text: string } {
+  const numbers: number[] = [];
+  const rest = normalizeText(text).replace(REPLY_REF_RE, (_, n: string) => {
+    const v = Number(n);
+    if (!numbers.includes(v)) numbers.push(v);
+    return ' ';
+  });
+  return {
+    numbers,
+    text: rest
+      .replace(/[（(]\s*[)）]/g, '')
+      .replace(/[^\S\n]+/g, ' ')
+      .trim(),
+  };
+}
+
 /**
  * A reply to one of the bot's task cards or messages (SPEC §3): `完成`/`办结`/`done` alone —
  * ignoring punctuation, spaces and mentions — submits the task; anything else is a progress

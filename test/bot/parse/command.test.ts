@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkCalendar } from '../../../bot/domain/calendar.js';
 import { hasMessage, t, type MessageKey } from '../../../bot/i18n.js';
 import type { Mention } from '../../../bot/lark/events.js';
-import { parseCommand, parseReply, VERBS, type Command, type ParseContext } from '../../../bot/parse/command.js';
+import { parseCommand, parseReply, replyTaskRefs, VERBS, type Command, type ParseContext } from '../../../bot/parse/command.js';
 import { PARSE_ERROR_CODES, ParseError } from '../../../bot/parse/errors.js';
 
 const sh = (local: string): Date => new Date(`${local.replace(' ', 'T')}:00+08:00`);
@@ -357,6 +357,22 @@ describe('parseCommand limits and details', () => {
       expect(t('zh', `parse_error.${code}`).length).toBeGreaterThan(0);
       expect(t('en', `parse_error.${code}`).length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('replyTaskRefs', () => {
+  it.each([
+    ['#12 初稿已完成', [12], '初稿已完成'],
+    ['＃12 初稿已完成', [12], '初稿已完成'],
+    ['初稿已完成（#12）', [12], '初稿已完成'],
+    ['完成 #3', [3], '完成'],
+    ['#3 #5 都在推进', [3, 5], '都在推进'],
+    ['#3 和 #3', [3], '和'],
+    ['正在推进', [], '正在推进'],
+    ['#专项 不是编号', [], '#专项 不是编号'],
+    ['#12a 不是编号', [], '#12a 不是编号'],
+  ])('%s', (text, numbers, rest) => {
+    expect(replyTaskRefs(text)).toEqual({ numbers, text: rest });
   });
 });
 
