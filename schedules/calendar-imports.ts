@@ -10,7 +10,7 @@ import { cardUpdates } from '../bot/cards/task.js';
 import { WorkCalendar } from '../bot/domain/calendar.js';
 import type { Deps } from '../bot/deps.js';
 import { t } from '../bot/i18n.js';
-import { formatLocal } from '../bot/parse/time.js';
+import { localDateTime } from '../bot/cards/time.js';
 import { loadOverrides, openTasksWithDueRules } from '../db/calendar.js';
 import { commitChange } from '../db/commit.js';
 import { claimedKeys, settingsForChats } from '../db/reminders.js';
@@ -47,7 +47,7 @@ export async function applyCalendarImports(deps: Deps, now: Date): Promise<{ rec
     const s = settings.get(task.chatId);
     if (!s) continue;
     const moved = { ...task, dueAt: due, originalDueAt: due };
-    const text = t(lang, 'calendar.due_recounted', { year, number: task.number, from: formatLocal(task.dueAt!, calendar), to: formatLocal(due, calendar) });
+    const text = t(lang, 'calendar.due_recounted', { year, number: task.number, from: localDateTime(task.dueAt!, calendar), to: localDateTime(due, calendar) });
     const done = await commitChange(deps.db, {
       tenantKey: task.tenantKey,
       now,

@@ -4,7 +4,7 @@
  * and send whoever is back from leave ONE briefing of what waits, at the first working morning
  * back (bot/domain/policy.ts `leaveBriefingDue`), claimed `leave:<id>:briefing` once.
  */
-import { formatWhen } from '../bot/cards/chase.js';
+import { monthDayTime } from '../bot/cards/time.js';
 import { leaveBriefingCard } from '../bot/cards/leave.js';
 import type { Deps } from '../bot/deps.js';
 import { dueFellDuringLeave, leaveBriefingDue } from '../bot/domain/policy.js';
@@ -72,7 +72,7 @@ async function sendBriefings(deps: Deps, now: Date): Promise<number> {
       { firstDay: cal.localDate(leave.startAt), lastDay: cal.localDate(new Date(backAt.getTime() - 1)) },
       {
         lang,
-        when: (d) => formatWhen(d, { lang, calendar: cal }),
+        when: (d) => monthDayTime(d, { lang, calendar: cal }),
       },
     );
     const done = await commitChange(deps.db, {

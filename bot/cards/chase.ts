@@ -26,6 +26,7 @@ import type { Lang, OutMessage, Task } from '../domain/types.js';
 import { t, type KeyTail, type MessageKey } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
 import { taskValue, type CardActionName } from './payload.js';
+import { monthDayTime } from './time.js';
 import { dueText as leftText, offDayFlag } from './task.js';
 
 export interface ChaseView {
@@ -74,17 +75,8 @@ export function textSafe(text: string, max = 100): string {
   return escapeText(plainText(text, max));
 }
 
-/** '2026-12-01T10:00Z' → '12月1日 18:00' / 'Dec 1 18:00' in the office's time zone. */
-export function formatWhen(d: Date, view: Pick<ChaseView, 'lang' | 'calendar'>): string {
-  const [, m, day] = view.calendar.localDate(d).split('-').map(Number);
-  const time = view.calendar.localTime(d);
-  if (view.lang === 'zh') return `${m}月${day}日 ${time}`;
-  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m! - 1];
-  return `${month} ${day} ${time}`;
-}
-
 function dueText(task: Task, view: ChaseView): string {
-  return task.dueAt ? formatWhen(task.dueAt, view) + offDayFlag(task.dueAt, view) : t(view.lang, 'chase.no_due');
+  return task.dueAt ? monthDayTime(task.dueAt, view) + offDayFlag(task.dueAt, view) : t(view.lang, 'chase.no_due');
 }
 
 /**
@@ -253,7 +245,7 @@ function progressOf(task: Task, view: ChaseView): string {
         return t(view.lang, a.role === 'lead' ? 'chase.escalate.progress_lead' : 'chase.escalate.progress_co', {
           who: personOf(a.userId, view),
           percent: p.percent !== null ? ` ${p.percent}%` : '',
-          at: formatWhen(p.at, view),
+          at: monthDayTime(p.at, view),
           text: escapeMarkdown(truncate(p.text, 120)),
         });
       })
@@ -261,7 +253,7 @@ function progressOf(task: Task, view: ChaseView): string {
   }
   if (task.lastProgressAt) {
     return t(view.lang, 'chase.escalate.progress', {
-      at: formatWhen(task.lastProgressAt, view),
+      at: monthDayTime(task.lastProgressAt, view),
       text: escapeMarkdown(truncate(task.lastProgressText ?? '', 120)),
     });
   }
@@ -293,7 +285,7 @@ function decideItem(it: BatchItem, view: ChaseView): string {
   if (it.kind === 'review' || it.kind === 'review_escalate') {
     return t(view.lang, 'chase.batch.review', {
       ...base,
-      at: task.submittedAt ? formatWhen(task.submittedAt, view) : '—',
+      at: task.submittedAt ? monthDayTime(task.submittedAt, view) : '—',
       creator: personOf(task.creatorId, view),
     });
   }
@@ -301,7 +293,7 @@ function decideItem(it: BatchItem, view: ChaseView): string {
   return t(view.lang, 'chase.batch.extension', {
     ...base,
     due: dueLeft(task, view),
-    asked: ext ? formatWhen(ext.dueAt, view) : '—',
+    asked: ext ? monthDayTime(ext.dueAt, view) : '—',
     reason: ext ? escapeMarkdown(truncate(ext.reason, 120)) : '',
     creator: personOf(task.creatorId, view),
   });
@@ -312,8 +304,8 @@ function revisitItem(it: BatchItem, view: ChaseView): string {
   return t(view.lang, 'chase.revisit.body', {
     n: task.number,
     title: escapeInline(truncate(task.title, 100)),
-    done: task.doneAt ? formatWhen(task.doneAt, view) : '—',
-    at: task.revisitAt ? formatWhen(task.revisitAt, view) : '—',
+    done: task.doneAt ? monthDayTime(task.doneAt, view) : '—',
+    at: task.revisitAt ? monthDayTime(task.revisitAt, view) : '—',
   });
 }
 

@@ -6,16 +6,11 @@ import type { Lang } from '../domain/types.js';
 import { t } from '../i18n.js';
 import { textSafe } from './chase.js';
 import { escapeInline } from './escape.js';
-
-/** 'YYYY-MM-DD' → 12月25日 / 12/25. */
-export function dayLabel(ymd: string, lang: Lang): string {
-  const [, m, d] = ymd.split('-').map(Number);
-  return lang === 'zh' ? `${m}月${d}日` : `${m}/${d}`;
-}
+import { shortDay } from './time.js';
 
 /** "请假至 12月25日". */
 export function awayUntil(lastDay: string, lang: Lang): string {
-  return t(lang, 'leave.away_until', { last: dayLabel(lastDay, lang) });
+  return t(lang, 'leave.away_until', { last: shortDay(lastDay, lang) });
 }
 
 /**
@@ -31,7 +26,7 @@ export function leaveNote(
 ): string {
   const safe = (s: string) => (target === 'text' ? textSafe(s, 40) : escapeInline(s));
   if (actingFor.length) {
-    return actingFor.map((a) => t(lang, 'leave.acting_for', { who: safe(names[a.userId] ?? a.userId), last: dayLabel(a.lastDay, lang) })).join(' ');
+    return actingFor.map((a) => t(lang, 'leave.acting_for', { who: safe(names[a.userId] ?? a.userId), last: shortDay(a.lastDay, lang) })).join(' ');
   }
   if (leadAwayUntil) return `${t(lang, 'task.card.lead')}${awayUntil(leadAwayUntil, lang)}`;
   return '';
@@ -55,8 +50,8 @@ export function leaveBriefingCard(
   view: BriefingView,
 ): Record<string, unknown> {
   const { lang } = view;
-  const from = dayLabel(leave.firstDay, lang);
-  const to = dayLabel(leave.lastDay, lang);
+  const from = shortDay(leave.firstDay, lang);
+  const to = shortDay(leave.lastDay, lang);
   const elements: unknown[] = [];
   if (!tasks.length) elements.push({ tag: 'markdown', content: t(lang, 'leave.briefing.none', { from, to }) });
   else {

@@ -1,6 +1,9 @@
 /**
- * Dates and times as the cards and replies write them, in the office's time zone: one cached
- * Intl formatter per zone and the few shapes the cards use.
+ * Dates and times as the cards, replies, reminders and the sandbox write them, in the office's
+ * time zone: one cached Intl formatter per zone and every shape the bot shows. The shapes
+ * differ on purpose and are kept as they are: task cards `12月4日（周五）18:00` / `Fri 4 Dec
+ * 18:00`, digests `Fri 12/4 18:00`, reminders `12月4日 18:00` / `Dec 4 18:00`, parse errors and
+ * calendar notices `2026-12-04 18:00`, the sandbox's clock `12月4日 周五 18:00`.
  */
 import type { Lang } from '../domain/types.js';
 
@@ -59,5 +62,42 @@ export function shortDateTime(d: Date, view: Pick<TimeView, 'lang' | 'tz'>): str
 /** `12月4日` / `12/4`. */
 export function shortDate(d: Date, view: Pick<TimeView, 'lang' | 'tz'>): string {
   const p = partsOf(d, view.tz);
-  return view.lang === 'zh' ? `${p.month}月${p.day}日` : `${p.month}/${p.day}`;
+  return monthDay(Number(p.month), Number(p.day), view.lang);
+}
+
+/** A calendar day 'YYYY-MM-DD' as `12月25日` / `12/25` (leave's first and last days). */
+export function shortDay(ymd: string, lang: Lang): string {
+  const [, m, d] = ymd.split('-').map(Number);
+  return monthDay(m!, d!, lang);
+}
+
+function monthDay(m: number, d: number, lang: Lang): string {
+  return lang === 'zh' ? `${m}月${d}日` : `${m}/${d}`;
+}
+
+/** The office's local date and time of an instant (the working calendar knows the zone). */
+export interface LocalClock {
+  localDate(d: Date): string;
+  localTime(d: Date): string;
+}
+
+/** `12月4日 18:00` / `Dec 4 18:00`: the reminders' and briefings' form. */
+export function monthDayTime(d: Date, view: { lang: Lang; calendar: LocalClock }): string {
+  const [, m, day] = view.calendar.localDate(d).split('-').map(Number);
+  const time = view.calendar.localTime(d);
+  if (view.lang === 'zh') return `${m}月${day}日 ${time}`;
+  return `${EN_MONTH[m! - 1]} ${day} ${time}`;
+}
+
+/** `2026-12-04 18:00` in either language: how a refused time and a recounted deadline are quoted. */
+export function localDateTime(d: Date, calendar: LocalClock): string {
+  return `${calendar.localDate(d)} ${calendar.localTime(d)}`;
+}
+
+/** `11月26日 周四 09:50` / `Thu 26 Nov 09:50`, the year too when asked: the sandbox's clock and message times. */
+export function clockLabel(d: Date, tz: string, lang: Lang, withYear = false): string {
+  const p = partsOf(d, tz);
+  const hm = `${p.hour}:${p.minute}`;
+  if (lang === 'zh') return `${withYear ? `${p.year}年` : ''}${p.month}月${p.day}日 周${ZH_WEEKDAY[p.weekday!] ?? ''} ${hm}`;
+  return `${p.weekday} ${p.day} ${EN_MONTH[Number(p.month) - 1]}${withYear ? ` ${p.year}` : ''} ${hm}`;
 }

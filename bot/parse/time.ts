@@ -47,6 +47,7 @@ import {
   ymdToDays,
   type WorkCalendar,
 } from '../domain/calendar.js';
+import { localDateTime } from '../cards/time.js';
 import { ParseError } from './errors.js';
 
 export interface TimeContext {
@@ -725,18 +726,13 @@ export function workdaySpanOf(text: string): number | null {
   return null;
 }
 
-/** 'YYYY-MM-DD HH:MM' in the calendar's zone: how errors and cards show an instant. */
-export function formatLocal(d: Date, calendar: WorkCalendar): string {
-  return `${calendar.localDate(d)} ${calendar.localTime(d)}`;
-}
-
 function checkFuture(at: Date, text: string, ctx: TimeContext): Date {
   if (at.getTime() <= ctx.now.getTime()) {
-    throw new ParseError('time_in_past', { text: text.trim(), time: formatLocal(at, ctx.calendar) });
+    throw new ParseError('time_in_past', { text: text.trim(), time: localDateTime(at, ctx.calendar) });
   }
   const latest = latestAllowedDate(ctx.calendar.localDate(ctx.now));
   if (ctx.calendar.localDate(at) > latest) {
-    throw new ParseError('time_too_far', { text: clip(text.trim()), time: formatLocal(at, ctx.calendar), years: MAX_YEARS_AHEAD, latest });
+    throw new ParseError('time_too_far', { text: clip(text.trim()), time: localDateTime(at, ctx.calendar), years: MAX_YEARS_AHEAD, latest });
   }
   return at;
 }

@@ -13,7 +13,7 @@
  *  - the simulated clock (SandboxClock) is the bot's clock and the fake's; moving it runs the
  *    scheduled jobs at the new time, like `npm run job -- <name> --now <time>`.
  */
-import { partsOf } from '../cards/time.js';
+import { clockLabel } from '../cards/time.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -526,7 +526,7 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
   const personFrom = (key: string | undefined): SandboxPerson => personByKey(key ?? '') ?? PEOPLE[0]!;
 
   const shownMessages = (chat: ChatView, viewer: SandboxPerson): ShownMessage[] => {
-    const ctx: RenderContext = { nameOf, lang: lang(), formatTime: (ms) => formatLocal(new Date(ms), tz, lang()) };
+    const ctx: RenderContext = { nameOf, lang: lang(), formatTime: (ms) => clockLabel(new Date(ms), tz, lang()) };
     const patchesSince = (id: string, n: number) => fake.patches.slice(n).some((p) => p.messageId === id);
     const bot: ShownMessage[] = fake.messages
       .filter((m) => m.chatId === chat.chatId && !m.recalled)
@@ -607,7 +607,7 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
       chats: chatsOf(me),
       chat,
       botName: nameOf(SANDBOX_APP.botOpenId)!,
-      clockText: formatLocal(clock.now(), tz, lang(), true),
+      clockText: clockLabel(clock.now(), tz, lang(), true),
       clockIso: clock.now().toISOString(),
       messages: shownMessages(chat, me),
       counts: chatCounts(me),
@@ -702,11 +702,11 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
       const bad = lang() === 'zh' ? '请选择今天之后两年内的日期' : 'Pick a date after today, within two years';
       if (!at || at.getTime() <= clock.now().getTime() || at.getTime() - clock.now().getTime() > 731 * 24 * 3600_000) return c.json({ error: bad }, 400);
       const now = await moveClock(at);
-      return c.json({ ok: true, clock: formatLocal(now, tz, lang(), true) });
+      return c.json({ ok: true, clock: clockLabel(now, tz, lang(), true) });
     }
     if (!['next_morning', 'plus_day', 'plus_2h', 'friday_16'].includes(op)) return c.json({ error: 'unknown clock step' }, 400);
     const now = await moveClock(op);
-    return c.json({ ok: true, clock: formatLocal(now, tz, lang(), true) });
+    return c.json({ ok: true, clock: clockLabel(now, tz, lang(), true) });
   });
   app.get('/sandbox/files/:key', (c) => {
     const sent = fake.resources.get(c.req.param('key'));
@@ -848,21 +848,6 @@ function tellFake(fake: FakeLark, m: UserMessage): void {
   // A file's bytes are not kept in the transcript: after a restart it shows, and is no longer served.
   const recorded = fake.userSays({ sender: m.sender, text: m.text, chatId: m.chatId, messageId: m.id, parentId: m.parentId ?? undefined });
   recorded.time = new Date(m.time);
-}
-
-// ───────────────────────── time on the page ─────────────────────────
-
-const ZH_WEEK = ['日', '一', '二', '三', '四', '五', '六'];
-const EN_WEEK = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-/** `11月19日 周四 09:50` / `Thu 19 Nov 09:50` in the office's zone. */
-export function formatLocal(d: Date, tz: string, lang: 'zh' | 'en', withYear = false): string {
-  const parts = partsOf(d, tz);
-  const wd = EN_WEEK.indexOf(parts.weekday!);
-  const hm = `${parts.hour}:${parts.minute}`;
-  if (lang === 'zh') return `${withYear ? `${parts.year}年` : ''}${parts.month}月${parts.day}日 周${ZH_WEEK[wd]} ${hm}`;
-  const month = new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'short' }).format(d);
-  return `${parts.weekday} ${parts.day} ${month}${withYear ? ` ${parts.year}` : ''} ${hm}`;
 }
 
 // ───────────────────────── transcript (a kept sandbox) ─────────────────────────

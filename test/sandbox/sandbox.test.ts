@@ -23,7 +23,8 @@ import {
   safeUrl,
   type RenderContext,
 } from '../../bot/sandbox/render.js';
-import { SandboxClock, formatLocal, startSandbox, type Sandbox } from '../../bot/sandbox/server.js';
+import { clockLabel } from '../../bot/cards/time.js';
+import { SandboxClock, startSandbox, type Sandbox } from '../../bot/sandbox/server.js';
 import { createRouter } from '../../handlers/index.js';
 import { GROUPS, PEOPLE, SANDBOX_APP, addDaysYmd, personByKey, seedWeek } from '../../bot/sandbox/seed.js';
 import { WorkCalendar } from '../../bot/domain/calendar.js';
@@ -462,8 +463,8 @@ describe('the sandbox clock, calendar and office', () => {
 
   it('formats the simulated time in the office zone', () => {
     const d = new Date('2026-11-26T01:50:00Z');
-    expect(formatLocal(d, 'Asia/Shanghai', 'zh')).toBe('11月26日 周四 09:50');
-    expect(formatLocal(d, 'Asia/Shanghai', 'en', true)).toBe('Thu 26 Nov 2026 09:50');
+    expect(clockLabel(d, 'Asia/Shanghai', 'zh')).toBe('11月26日 周四 09:50');
+    expect(clockLabel(d, 'Asia/Shanghai', 'en', true)).toBe('Thu 26 Nov 2026 09:50');
   });
 });
 
@@ -485,7 +486,7 @@ describe('the seeded sandbox (no browser)', () => {
     const { deps } = sb;
     const tasks = await listTasksInChat(deps.db, SANDBOX_APP.tenantKey, GROUPS[0]!.chatId);
     const now = sb.clock.now();
-    expect(formatLocal(now, 'Asia/Shanghai', 'zh')).toMatch(/^11月26日 周四 09:5\d$/);
+    expect(clockLabel(now, 'Asia/Shanghai', 'zh')).toMatch(/^11月26日 周四 09:5\d$/);
     const settings = await getChatSettings(deps.db, GROUPS[0]!.chatId);
     const summary = tasks
       .sort((a, b) => a.number - b.number)
@@ -524,7 +525,7 @@ describe('the seeded sandbox (no browser)', () => {
 
   it('moves the clock to Friday 16:00: the weekly summary in the group, the leader digest with its chart', async () => {
     const at = await sb.moveClock('friday_16');
-    expect(formatLocal(at, 'Asia/Shanghai', 'zh')).toMatch(/^11月27日 周五 16:0\d$/);
+    expect(clockLabel(at, 'Asia/Shanghai', 'zh')).toMatch(/^11月27日 周五 16:0\d$/);
     const group = sb.fake.messagesTo(GROUPS[0]!.chatId).filter((m) => m.msgType === 'interactive');
     expect(group.some((m) => /综合办公室工作群/.test(sb.fake.textOf(m)) && /按时率/.test(sb.fake.textOf(m)))).toBe(true);
     const leader = sb.fake.messagesTo(personByKey('wang')!.openId);
