@@ -5,6 +5,7 @@
  * same createTask as the command, and the form card turns into the task card. A refusal names
  * the field in a toast and answers the form again as it was typed.
  */
+import { assignFromMessage } from './assign-message.js';
 import { ASSIGN_FIELDS, assignFieldLabel, assignFormCard, DUE_SHORTCUTS, type AssignField, type AssignFormValues } from '../bot/cards/assign-form.js';
 import { taskCard } from '../bot/cards/task.js';
 import type { BotContext, CardAnswer } from '../bot/context.js';
@@ -57,6 +58,8 @@ export async function sendAssignForm(ctx: BotContext, to: { type: 'chat_id' | 'o
 
 /** `/交办` with nothing, or with only part of what a task needs: the form, filled in. */
 export const assignFormCommand: CommandHandler<'assign_form'> = async (ctx, cmd, event) => {
+  // A reply naming a 主办 and no 事项: the replied-to message is the task (handlers/assign-message.ts).
+  if (event.parentId && cmd.draft.lead && !cmd.draft.title) return assignFromMessage(ctx, { ...cmd.draft, lead: cmd.draft.lead }, event);
   await assignerSettings(ctx, event.chatId);
   const values = valuesOfDraft(ctx, cmd.draft);
   const missing = [...(cmd.draft.lead ? [] : ['lead' as const]), ...(cmd.draft.title ? [] : ['title' as const])];

@@ -8,8 +8,8 @@ import { assigneeCard, taskCard } from '../bot/cards/task.js';
 import type { CardView } from '../bot/cards/primitives.js';
 import type { BotContext } from '../bot/context.js';
 import { mayAssign } from '../bot/domain/roles.js';
-import { newTask } from '../bot/domain/task.js';
-import type { Category, ChatSettings, OutMessage, Priority, Task } from '../bot/domain/types.js';
+import { newTask, type Evidence } from '../bot/domain/task.js';
+import type { Category, ChatSettings, OriginMessage, OutMessage, Priority, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import { settingsForDecision } from '../bot/chat-admins.js';
@@ -29,6 +29,10 @@ export interface TaskRequest {
   source: string | null;
   /** 督办领导 of this task; null falls back to the chat's, whoever that is when it matters. */
   supervisorId?: string | null;
+  /** The message the task was made from (handlers/assign-message.ts), linked back from its cards. */
+  origin?: OriginMessage | null;
+  /** A file or image that message carried: evidence on the task from the start. */
+  evidence?: Evidence | null;
 }
 
 /** The chat's settings for deciding, once the actor is known to be one who may assign there. */
@@ -63,6 +67,7 @@ export async function createTask(
     leadId: req.lead,
     coIds: req.co,
     dueAt: req.dueAt,
+    origin: req.origin ?? null,
     dueRule:
       req.dueAt && req.dueWorkdays
         ? { workdays: req.dueWorkdays, from: ctx.deps.calendar.localDate(ctx.now), time: ctx.deps.calendar.localTime(req.dueAt) }
@@ -73,7 +78,9 @@ export async function createTask(
   let savedId = 0;
   const saved = await ctx.commit({
     task: { value: task, expectedVersion: null },
-    events,
+    events: req.evidence
+      ? [...events, { kind: 'evidence', actorId: ctx.actor, at: ctx.now, payload: { ...req.evidence, name: req.evidence.name.slice(0, 200) } }]
+      : events,
     messages: (saved) => {
       if (!saved) return [];
       savedId = saved.id;

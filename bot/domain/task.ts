@@ -12,7 +12,7 @@
  * @example decide(task, { kind: 'accept' }, 'ou_lead', now) // → { task: {...state:'in_progress'}, events: [accepted] }
  */
 import { mayAct, rolesOf, type ChatRoles } from './roles.js';
-import type { Assignee, Category, Priority, Task, TaskEvent, TaskState } from './types.js';
+import type { Assignee, Category, OriginMessage, Priority, Task, TaskEvent, TaskState } from './types.js';
 
 export type Action =
   /** 签收; `reaction` when it was an emoji on the task card (kept in the ledger). */
@@ -383,6 +383,8 @@ export interface NewTaskInput {
   dueAt: Date | null;
   /** How a deadline given in working days was counted: kept so an imported holiday schedule can recount it. */
   dueRule?: DueRule | null;
+  /** The chat message the task was made from (a /交办 replying to it with no title). */
+  origin?: OriginMessage | null;
   now: Date;
 }
 
@@ -436,6 +438,7 @@ export function newTask(input: NewTaskInput): Decision {
     submittedAt: null,
     doneAt: null,
     cancelledAt: null,
+    ...(input.origin ? { origin: input.origin } : {}),
     cardMessageId: null,
     cardSentAt: null,
     version: 0,
@@ -454,6 +457,7 @@ export function newTask(input: NewTaskInput): Decision {
           co: assignees.filter((a) => a.role === 'co').map((a) => a.userId),
           dueAt: input.dueAt,
           ...(input.dueRule ? { dueRule: input.dueRule } : {}),
+          ...(input.origin ? { origin: input.origin.messageId } : {}),
           priority: input.priority,
           category: input.category,
           source: input.source,

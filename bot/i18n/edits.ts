@@ -66,6 +66,27 @@ export const edits = {
     en: '{who} changed the co-assignees of #{n} "{title}" on {at}; nothing more is needed from you.',
   },
 
+  // A task from a replied-to message.
+  'task.origin.unreadable': {
+    zh: '读不到所回复的那条消息（可能已删除，或我不在那个群里），请直接写上事项标题。',
+    en: 'I cannot read the message you replied to (it may be gone, or I am not in that chat); please write the title.',
+  },
+  'task.origin.later': {
+    zh: '暂时读不到所回复的消息，请稍后再试，或直接写上事项标题。',
+    en: 'I could not read that message just now; try again, or write the title.',
+  },
+  'task.origin.recalled': { zh: '所回复的消息已撤回，请直接写上事项标题。', en: 'That message was recalled; please write the title.' },
+  'task.origin.not_a_person': {
+    zh: '这条是机器人的消息，不能直接变成任务；请回复同事的消息，或写上事项标题。',
+    en: "That is a bot's message, not a colleague's; reply to a colleague's message, or write the title.",
+  },
+  'task.origin.unsupported': {
+    zh: '所回复的消息（{type}）里读不出事项，请直接写上事项标题。',
+    en: 'Nothing to read as a task in the message you replied to ({type}); please write the title.',
+  },
+  'task.origin.image_title': { zh: '图片所示事项', en: 'As shown in the image' },
+  'task.origin.file_title': { zh: '文件所述事项', en: 'As described in the file' },
+
   // History and the ledger's event sheet.
   'task.event.due_changed': { zh: '改期', en: 'deadline changed' },
   'task.event.due_extended': { zh: '逾期改期（计为延期）', en: 'deadline moved after it passed (an extension)' },

@@ -350,6 +350,7 @@ export const task = {
     zh: [
       '**交办**　/交办 @主办 [@协办] 标题 截止 周五 [!紧急] [#决策督查] [来源 文号]',
       '例：/交办 @张三 @李四 起草年度总结 截止 12月1日 !重要 来源 办〔2026〕12号',
+      '回复同事的一条消息发 /交办 @张三 截止 周五（不写标题）：那条消息就是任务，文件或图片记为佐证',
       '**签收**　/签收 #12　　**进展**　/进展 #12 已完成初稿 完成60%',
       '**办结**　/办结 #12 [说明]　　或直接回复任务卡片“完成”',
       '**审核**　/通过 #12 [回头看 下周一]　/退回 #12 原因',
@@ -360,11 +361,12 @@ export const task = {
       '/任务 全部：本群的任务、你交办/承办/督办的任务，以及你任群管理员或督办领导的群里的全部任务',
       '**设置**　/设置 督办领导 @王主任 免打扰 21:00-08:00（群管理员）',
       '时间可以写：明天、周五、下周一、月底、3个工作日内、12月1日下午3点、2026-12-01 18:00',
-      '回复任务卡片即汇报进展。',
+      '回复任务卡片即汇报进展；在任务卡片上点 OK、DONE 或 👍 表情即签收。',
     ].join('\n'),
     en: [
       '**Assign**　/assign @lead [@co] title due friday [!urgent] [#decision] [source ref. no.]',
       'e.g. /assign @Alice @Bob Draft the annual report due 2026-12-01 !high',
+      "Reply to a colleague's message with /assign @Alice due friday (no title): that message is the task; a file or image is kept as evidence",
       '**Accept**　/accept #12　　**Progress**　/progress #12 first draft done 60%',
       '**Submit**　/done #12 [note]　or reply "done" to the task card',
       '**Review**　/approve #12 [revisit monday]　/reject #12 reason',
@@ -375,7 +377,7 @@ export const task = {
       '/list all: tasks of this chat, tasks you assigned, work on or supervise, and every task of the chats you are an admin or the supervisor of',
       '**Settings**　/settings supervisor @Wang quiet 21:00-08:00 (chat admins)',
       'Times: tomorrow, friday, in 3 days, 3 workdays, 2026-12-01 18:00',
-      'Reply to a task card to report progress.',
+      'Reply to a task card to report progress; an OK, DONE or 👍 reaction on it accepts the task.',
     ].join('\n'),
   },
   'task.hint.p2p_open_tasks': {

@@ -44,6 +44,8 @@ export interface LarkMessageInfo {
   senderId: string | null;
   /** The mentions its `@_user_N` keys stand for (a post's `at` elements, a text's placeholders). */
   mentions?: Array<{ key: string; openId: string; name: string }>;
+  /** Recalled: Lark keeps the id but not what was said. */
+  deleted?: boolean;
 }
 
 /** A chat member as `GET /open-apis/im/v1/chats/:chat_id/members` lists them. */

@@ -72,7 +72,7 @@ type Json = Record<string, any>;
  * A `post` sent with languages (`{ zh_cn: {…} }`) is read from its first language. The title is
  * left out: it is a heading, not what was said.
  */
-function postText(content: Json, out: { image?: string } = {}): string {
+export function postText(content: Json, out: { image?: string } = {}): string {
   const body = Array.isArray(content?.content) ? content : (Object.values(content ?? {}).find((v) => Array.isArray((v as Json)?.content)) as Json | undefined);
   if (!body) return '';
   const lines: string[] = [];

@@ -462,6 +462,7 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
               .filter((m) => typeof m?.key === 'string' && typeof m?.id === 'string')
               .map((m) => ({ key: String(m.key), openId: String(m.id), name: typeof m.name === 'string' ? m.name : '' }))
           : [],
+        deleted: item.deleted === true,
       };
     },
 
