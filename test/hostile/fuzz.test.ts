@@ -18,7 +18,7 @@ import { ENCRYPT_KEY, GROUP, PEOPLE, TENANT, VERIFICATION_TOKEN, testBot, type T
 import { cardActionEvent, encrypt, messageEvent, sign, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 import { rowCounts } from './support.js';
 
-/** Cases per property; they add up to 10,300. */
+/** Cases per property; they add up to 10,340. */
 export const FUZZ_CASES = {
   rawRequests: 3_000,
   signedGarbage: 2_000,
@@ -28,6 +28,7 @@ export const FUZZ_CASES = {
   farDates: 300,
   chunkedBodies: 100,
   oddIds: 200,
+  bursts: 40,
 } as const;
 
 let bot: TestBot;
@@ -399,6 +400,63 @@ describe('webhook fuzz', () => {
 
   it('nothing rejected unhandled during the fuzz', () => {
     expect(rejections).toEqual([]);
+  });
+});
+
+describe('bursts from one member', () => {
+  it(`n messages to the bot within a minute: the first 10 answered, the 11th told why, the rest silent (${FUZZ_CASES.bursts} cases)`, async () => {
+    const limited = await testBot({ now: '2026-11-23T10:00:00+08:00', env: { DUBAN_COMMANDS_PER_MINUTE: '10' } });
+    limited.deps.kickOutbox = () => {};
+    const refusal = t('zh', 'rate_limited', { limit: 10 });
+    let member = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.constantFrom('/帮助', '/任务', '/任务 我的', '/统计', '你好', '/查看 #1', '/交办'), { minLength: 1, maxLength: 25 }),
+          async (texts) => {
+            // A fresh member each case: each has a whole allowance.
+            const sender = `ou_fuzz_burst_${++member}`;
+            const ids = texts.map((_, i) => `om_fuzz_burst_${member}_${i}`);
+            for (const [i, text] of texts.entries()) {
+              const env = messageEvent({
+                text,
+                chatId: `oc_p2p_burst_${member}`,
+                chatType: 'p2p',
+                sender,
+                mentions: [],
+                tenantKey: TENANT,
+                eventId: `ev_fuzz_burst_${member}_${i}`,
+                messageId: ids[i]!,
+                time: limited.clock.now(),
+              });
+              const { body, headers } = signedRequest(env, {
+                encryptKey: ENCRYPT_KEY,
+                verificationToken: VERIFICATION_TOKEN,
+                timestamp: Math.floor(limited.clock.now().getTime() / 1000),
+              });
+              const r = await limited.app.request('/lark/events', { method: 'POST', body, headers });
+              expect(r.status).toBe(200);
+            }
+            await limited.settle();
+            const rows = await limited.deps.db
+              .select({ body: outbox.body })
+              .from(outbox)
+              .where(like(outbox.body, `%om_fuzz_burst_${member}_%`));
+            const answered = new Map<string, string[]>();
+            for (const r of rows) {
+              const m = JSON.parse(r.body) as { messageId?: string; content?: { text?: string } };
+              if (m.messageId && ids.includes(m.messageId)) answered.set(m.messageId, [...(answered.get(m.messageId) ?? []), m.content?.text ?? '']);
+            }
+            expect([...answered.keys()].sort()).toEqual(ids.slice(0, 11).sort());
+            if (texts.length > 10) expect(answered.get(ids[10]!)).toEqual([refusal]);
+            for (const id of ids.slice(0, 10)) expect(answered.get(id)).not.toContain(refusal);
+          },
+        ),
+        { numRuns: FUZZ_CASES.bursts },
+      );
+    } finally {
+      await limited.close();
+    }
   });
 });
 
