@@ -10,7 +10,7 @@ import { chats, sends, taskAssignees, taskEvents, tasks, users } from './schema.
 import { hydrate, toPending, toProgress } from './tasks.js';
 
 /** Event kinds the figures count (extensions, returns, chases). */
-export const COUNTED_EVENT_KINDS = ['extension_approved', 'returned', 'chased', 'escalated'] as const;
+export const COUNTED_EVENT_KINDS = ['extension_approved', 'returned', 'chased'] as const;
 
 const CHUNK = 500;
 

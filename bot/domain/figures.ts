@@ -128,7 +128,12 @@ export interface Figures {
   byChat: Array<{ chatId: string } & Counts>;
 }
 
-const CHASE_KINDS = new Set(['chased', 'escalated']);
+/**
+ * 催办次数 (SPEC §6), the one count: every 催办 sent — the daily group 催办 and a /催办 or its
+ * button — is one 'chased' event and one more in tasks.chase_count (cards, /查看, the ledger).
+ * A 督办 card to the supervisor is not a 催办 of the task.
+ */
+const CHASE_KINDS = new Set(['chased']);
 
 export function emptyCounts(): Counts {
   return {

@@ -116,7 +116,7 @@ const events: FigureEvent[] = [
   { taskId: 3, kind: 'chased', at: bj('2026-11-27T09:30') }, // last week: not counted
   { taskId: 3, kind: 'chased', at: bj('2026-12-02T09:30') },
   { taskId: 3, kind: 'chased', at: bj('2026-12-03T09:30') },
-  { taskId: 3, kind: 'escalated', at: bj('2026-12-03T09:31') },
+  { taskId: 3, kind: 'escalated', at: bj('2026-12-03T09:31') }, // 督办 is not 催办
   { taskId: 3, kind: 'reminded', at: bj('2026-12-01T09:30') }, // 提醒 is not 催办
   { taskId: 99, kind: 'chased', at: bj('2026-12-05T09:30') }, // a task not among the figures' tasks: ignored
 ];
@@ -179,7 +179,7 @@ describe('computeFigures', () => {
       dueNextWeek: 1, // #4
       extensions: 1,
       returns: 1,
-      chases: 3, // 2 chased + 1 escalated this week
+      chases: 2, // 2 chased this week; a 督办 (escalated) is not a 催办
     });
   });
 
@@ -230,7 +230,7 @@ describe('computeFigures', () => {
       dueNextWeek: 0,
       extensions: 0,
       returns: 0,
-      chases: 3,
+      chases: 2,
     });
     expect(figures.byAssignee.map((p) => p.userId)).toEqual(['ou_li', 'ou_wang', 'ou_zhang']);
   });
