@@ -69,7 +69,7 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
   const actor =
     event.kind === 'message'
       ? event.sender
-      : event.kind === 'cardAction' || event.kind === 'reaction'
+      : event.kind === 'cardAction' || event.kind === 'reaction' || event.kind === 'menu'
         ? event.operator
         : event.kind === 'botAdded'
           ? (event.operator ?? '')
@@ -78,7 +78,8 @@ export function createContext(deps: Deps, event: IncomingEvent): BotContext & { 
     deps,
     tenantKey: event.tenantKey,
     chatId,
-    chatType: event.kind === 'message' ? event.chatType : 'group',
+    // The menu is the p2p chat's (its event names no chat): answers go to the person.
+    chatType: event.kind === 'message' ? event.chatType : event.kind === 'menu' ? 'p2p' : 'group',
     actor,
     now: deps.clock.now(),
     lang,

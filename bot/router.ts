@@ -21,6 +21,7 @@ import { ParseError } from './parse/errors.js';
 export type MessageEvent = Extract<IncomingEvent, { kind: 'message' }>;
 export type CardActionEvent = Extract<IncomingEvent, { kind: 'cardAction' }>;
 export type BotAddedEvent = Extract<IncomingEvent, { kind: 'botAdded' }>;
+export type MenuEvent = Extract<IncomingEvent, { kind: 'menu' }>;
 /** Events that are no one's message: leave approvals and read receipts. */
 export type SystemEvent = Extract<IncomingEvent, { kind: 'leaveApproved' | 'leaveReverted' | 'messageRead' }>;
 export type SystemHandler = (ctx: BotContext, event: SystemEvent) => Promise<void>;
@@ -37,6 +38,7 @@ export type FileHandler = (ctx: BotContext, event: MessageEvent) => Promise<bool
 export type BotAddedHandler = (ctx: BotContext, event: BotAddedEvent) => Promise<void>;
 /** A reaction on a message; it answers nothing (a reaction that means nothing is ignored). */
 export type ReactionHandler = (ctx: BotContext, event: ReactionEvent) => Promise<void>;
+export type MenuHandler = (ctx: BotContext, event: MenuEvent) => Promise<void>;
 
 export class Router {
   readonly commands = new Map<Verb, CommandHandler<any>>();
@@ -45,6 +47,7 @@ export class Router {
   fallback: FallbackHandler | null = null;
   fileHandler: FileHandler | null = null;
   botAddedHandler: BotAddedHandler | null = null;
+  readonly menuItems = new Map<string, MenuHandler>();
   readonly systemHandlers = new Map<SystemEvent['kind'], SystemHandler>();
   reactionHandler: ReactionHandler | null = null;
 
@@ -79,6 +82,15 @@ export class Router {
   otherwise(handler: FallbackHandler): this {
     if (this.fallback) throw new Error('fallback registered twice');
     this.fallback = handler;
+    return this;
+  }
+
+  /** An item of the p2p menu, by the event key set for it in the developer console. */
+  menu(eventKeys: string | string[], handler: MenuHandler): this {
+    for (const k of Array.isArray(eventKeys) ? eventKeys : [eventKeys]) {
+      if (this.menuItems.has(k)) throw new Error(`menu item ${k} registered twice`);
+      this.menuItems.set(k, handler);
+    }
     return this;
   }
 
@@ -184,6 +196,12 @@ async function route(r: Router, ctx: BotContext, event: IncomingEvent): Promise<
     case 'reaction':
       if (r.reactionHandler) await r.reactionHandler(ctx, event);
       return;
+    case 'menu': {
+      // An event key the bot does not know (a menu item added in the console later): say so, change nothing.
+      const handler = r.menuItems.get(event.eventKey);
+      if (!handler) throw new UserError('menu.unknown_item');
+      return handler(ctx, event);
+    }
     case 'ignored':
       return;
   }

@@ -46,8 +46,9 @@ async function peopleFor(ctx: BotContext, chatType: 'group' | 'p2p'): Promise<st
   return chatType === 'p2p' ? colleaguesOf(ctx.deps.db, ctx.tenantKey, P2P_PEOPLE) : [];
 }
 
+/** A chat the bot knows as a group is one; any other (a p2p chat with the bot, never stored) is treated as p2p. */
 async function chatTypeOf(ctx: BotContext, chatId: string): Promise<'group' | 'p2p'> {
-  return (await getChat(ctx.deps.db, chatId))?.chatType === 'p2p' ? 'p2p' : 'group';
+  return (await getChat(ctx.deps.db, chatId))?.chatType === 'group' ? 'group' : 'p2p';
 }
 
 /** The form as a fresh message in a chat (the menu in p2p, the 新建 button of a list). */
@@ -55,6 +56,18 @@ export async function sendAssignForm(ctx: BotContext, to: { type: 'chat_id' | 'o
   const card = assignFormCard({}, { lang: ctx.lang, people: await peopleFor(ctx, chatType) });
   ctx.send({ kind: 'send', to, msgType: 'interactive', content: card });
 }
+
+/** 新建 on a /任务 card: the form as a new message in that chat, for whoever may assign there. */
+export const newTaskButton: CardActionHandler = async (ctx): Promise<CardAnswer> => {
+  if (!ctx.chatId) {
+    await sendAssignForm(ctx, { type: 'open_id', id: ctx.actor }, 'p2p');
+    return { toast: { type: 'info', content: ctx.t('form.sent') } };
+  }
+  const chatType = await chatTypeOf(ctx, ctx.chatId);
+  if (chatType === 'group') await assignerSettings(ctx, ctx.chatId);
+  await sendAssignForm(ctx, { type: 'chat_id', id: ctx.chatId }, chatType);
+  return { toast: { type: 'info', content: ctx.t('form.sent') } };
+};
 
 /** `/交办` with nothing, or with only part of what a task needs: the form, filled in. */
 export const assignFormCommand: CommandHandler<'assign_form'> = async (ctx, cmd, event) => {

@@ -5,7 +5,8 @@
 import { Router } from '../bot/router.js';
 import { progressByReply, TASK_BUTTONS, verbHandler } from './actions.js';
 import { assign } from './assign.js';
-import { assignFormCommand, assignFormSubmit } from './assign-form.js';
+import { assignFormCommand, assignFormSubmit, newTaskButton } from './assign-form.js';
+import { registerMenu } from './menu.js';
 import { approve } from './approve.js';
 import { done } from './done.js';
 import { listButton, showButton, taskButton } from './card-actions.js';
@@ -32,6 +33,7 @@ export function registerHandlers(r: Router): void {
   r.command('assign', assign); // 交办
   r.command('assign_form', assignFormCommand); // /交办 without 主办 or 事项: the 交办 form
   r.cardAction('assign_form', assignFormSubmit); // the 交办 form submitted
+  r.cardAction('new_task', newTaskButton); // 新建 on a /任务 card: the 交办 form
   r.command('accept', verbHandler('accept')); // 签收
   r.command('progress', verbHandler('progress')); // 进展
   r.command('done', done); // 办结
@@ -73,6 +75,7 @@ export function registerHandlers(r: Router): void {
   r.command('leave_approval', leaveApprovalCommand); // 请假审批
   r.system('leaveApproved', leaveApproved);
   r.system('leaveReverted', leaveReverted);
+  registerMenu(r); // the p2p menu: 新建督办, 我的任务, 待我审批, 本周统计, 帮助
   r.otherwise(hint);
   r.reaction(signByReaction); // 签收 by an OK / DONE / 👍 on the task card
   r.botAdded(welcome); // joined a group: 欢迎 with the commands used most

@@ -63,6 +63,11 @@ export function pageOfList(entries: readonly ListEntry[], page: number, view: Ca
   };
 }
 
+/** 新建: opens the 交办 form (handlers/assign-form.ts). */
+function newTaskButton(lang: CardView['lang']): Card {
+  return button(t(lang, 'form.btn.new_task'), { a: 'new_task' }, 'primary');
+}
+
 /** The /任务 card: one page of open tasks (`tasks` holds at least that page's), red first, with 上一页/下一页. */
 export function taskListCard(list: ListPage, tasks: readonly Task[], filter: ListFilter, view: CardView): Card {
   const { lang } = view;
@@ -87,7 +92,9 @@ export function taskListCard(list: ListPage, tasks: readonly Task[], filter: Lis
     const nav: Card[] = [];
     if (page > 1) nav.push(button(t(lang, 'task.btn.prev'), listValue(filter, page - 1)));
     if (page < pages) nav.push(button(t(lang, 'task.btn.next'), listValue(filter, page + 1)));
-    if (nav.length) els.push(buttonRow(nav));
+    nav.push(newTaskButton(lang));
+    els.push(buttonRow(nav));
   }
+  if (!list.total) els.push(buttonRow([newTaskButton(lang)]));
   return fitCard(shell({ title: { tag: 'plain_text', content: t(lang, `task.list.title.${filter}`) }, template: list.red ? 'red' : 'blue' }, els));
 }

@@ -2,6 +2,14 @@
 export const form = {
   'form.bad_value': { zh: '「{field}」的内容无法识别，请重新选择。', en: 'The value of "{field}" cannot be read; please pick it again.' },
 
+  'menu.unknown_item': {
+    zh: '这个菜单项还没有对应的功能，请联系管理员检查机器人菜单的设置。',
+    en: 'This menu item does nothing yet; ask an admin to check the bot menu settings.',
+  },
+
+  'form.btn.new_task': { zh: '新建', en: 'New' },
+  'form.sent': { zh: '已发出新建督办表单，填好后点“交办”。', en: 'The new-task form is below; fill it in and press Assign.' },
+
   // the 交办 form
   'form.assign.card_title': { zh: '新建督办', en: 'New task' },
   'form.assign.submit': { zh: '交办', en: 'Assign' },

@@ -47,6 +47,8 @@ export type IncomingEvent =
       formValue: Record<string, unknown>;
     })
   | (Base & { kind: 'botAdded'; chatId: string; operator: string | null; chatName: string | null })
+  /** A click on the bot's p2p menu (an item whose action is "推送事件"): who, and the item's event key. */
+  | (Base & { kind: 'menu'; operator: string; eventKey: string })
   /** leave_approvalV2: an approved leave (local times 'YYYY-MM-DD HH:MM:SS'). */
   | (Base & { kind: 'leaveApproved'; instanceCode: string; approvalCode: string | null; userId: string; start: string; end: string })
   /** leave_approval_revert: an approved leave withdrawn. */
@@ -265,6 +267,14 @@ export function normalizeEvent(envelope: Json): IncomingEvent {
       if (!messageId || !operator || !emoji) throw new MalformedEventError('bad reaction event');
       if (!/^[A-Za-z0-9_]{1,64}$/.test(emoji)) throw new MalformedEventError('emoji_type is not an emoji type');
       return { ...base, kind: 'reaction', messageId, emoji, operator };
+    }
+    case 'application.bot.menu_v6': {
+      // { operator: { operator_name, operator_id: { union_id, user_id, open_id } }, event_key (1–30 characters), timestamp }
+      // (机器人自定义菜单事件: https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/application-v6/bot/events/menu).
+      const operator = id('open_id', event.operator?.operator_id?.open_id, 'operator');
+      const eventKey = str(event.event_key);
+      if (!operator || !eventKey || eventKey.length > 30) throw new MalformedEventError('menu event without operator or event_key');
+      return { ...base, kind: 'menu', operator, eventKey };
     }
     default:
       return { ...base, kind: 'ignored', eventType };

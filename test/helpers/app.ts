@@ -15,7 +15,7 @@ import { createRouter } from '../../handlers/index.js';
 import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { createLogger } from '../../bot/log.js';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
-import { cardActionEvent, messageEvent, reactionEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
+import { cardActionEvent, menuEvent, messageEvent, reactionEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
 
 export const ENCRYPT_KEY = 'test-encrypt-key';
 export const VERIFICATION_TOKEN = 'test-verification-token';
@@ -86,6 +86,8 @@ export interface TestBot {
   }): Promise<{ status: number; body: any }>;
   /** A person's reaction on a message (im.message.reaction.created_v1); the fake records it too. */
   react(opts: { from: Person | string; messageId: string; emoji: string; tenantKey?: string }): Promise<Response>;
+  /** A click on the bot's p2p menu (application.bot.menu_v6) with that item's event key. */
+  menu(opts: { from: Person | string; eventKey: string; tenantKey?: string }): Promise<Response>;
   /** Waits until deferred work and the outbox are done. */
   settle(): Promise<void>;
   /** Stops the bot and starts it again on the same database (a restart). */
@@ -228,6 +230,18 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
           operator: r.operator,
           tenantKey: o.tenantKey ?? TENANT,
           eventId: `ev_react_${seq}_${Date.now()}`,
+          time: clock.now(),
+        }),
+      );
+    },
+    async menu(o) {
+      seq += 1;
+      return post(
+        menuEvent({
+          operator: openIdOf(o.from),
+          eventKey: o.eventKey,
+          tenantKey: o.tenantKey ?? TENANT,
+          eventId: `ev_menu_${seq}_${Date.now()}`,
           time: clock.now(),
         }),
       );

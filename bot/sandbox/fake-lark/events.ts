@@ -220,6 +220,33 @@ export function cardActionEvent(o: CardActionEventOptions): Json {
   );
 }
 
+export interface MenuEventOptions extends EnvelopeOptions {
+  operator: UserRef;
+  /** The item's event key as set in the developer console (1–30 characters). */
+  eventKey: string;
+  /** operator_name is sent only with application:application.bot.operator_name:readonly. */
+  operatorName?: string;
+}
+
+/**
+ * application.bot.menu_v6: a click on a p2p menu item whose action is "推送事件". The body holds
+ * operator { operator_name?, operator_id { union_id, user_id, open_id } }, event_key and
+ * timestamp (seconds) — and no chat (机器人自定义菜单事件:
+ * https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/application-v6/bot/events/menu).
+ */
+export function menuEvent(o: MenuEventOptions): Json {
+  if (o.eventKey.length < 1 || o.eventKey.length > 30) throw new Error('menuEvent: an event key has 1 to 30 characters');
+  return envelope(
+    'application.bot.menu_v6',
+    {
+      operator: { ...(o.operatorName ? { operator_name: o.operatorName } : {}), operator_id: userIdOf(o.operator) },
+      event_key: o.eventKey,
+      timestamp: String(Math.floor(Number(ms(o.time)) / 1000)),
+    },
+    o,
+  );
+}
+
 export interface BotAddedEventOptions extends EnvelopeOptions {
   chatId: string;
   name?: string;
