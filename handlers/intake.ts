@@ -13,6 +13,7 @@
  * creates nothing. Which rows are already present is asked again inside that transaction.
  */
 import type { BotContext, CardAnswer } from '../bot/context.js';
+import { readImportValue } from '../bot/cards/payload.js';
 import { intakeAssigneeCard, intakeClosedCard, intakePreviewCard, type IntakeRef } from '../bot/cards/intake.js';
 import { settingsForDecision } from '../bot/chat-admins.js';
 import type { Deps } from '../bot/deps.js';
@@ -32,7 +33,6 @@ import type { Lang, OutMessage, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import { t } from '../bot/i18n.js';
 import { readSheet, SheetError, sheetKindOf, templateXlsx, type SheetKind } from '../bot/intake-sheet.js';
-import { isLarkId } from '../bot/lark/events.js';
 import { LarkApiError, ResourceTooLargeError, type LarkChatMember } from '../bot/lark/api.js';
 import type { CardActionHandler, CommandHandler, FileHandler } from '../bot/router.js';
 import { getChat, settingsOf } from '../db/chats.js';
@@ -183,17 +183,11 @@ async function preview(job: Job, kind: SheetKind, ref: IntakeRef, quiet: boolean
   }
 }
 
-const refOf = (v: Record<string, unknown>): { messageId: string; fileKey: string; n: number; name: string } => {
-  const { m, k, n, f } = v;
-  if (!isLarkId('message_id', m)) throw new UserError('card_unknown_action');
-  if (v.a === 'import_confirm' && (typeof k !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(k))) throw new UserError('card_unknown_action');
-  return {
-    messageId: m,
-    fileKey: typeof k === 'string' ? k : '',
-    n: typeof n === 'number' && Number.isSafeInteger(n) ? n : 0,
-    name: typeof f === 'string' ? f.slice(0, 100) : '',
-  };
-};
+function refOf(value: Record<string, unknown>): { messageId: string; fileKey: string; n: number; name: string } {
+  const press = readImportValue(value);
+  if (!press) throw new UserError('card_unknown_action');
+  return { messageId: press.messageId, fileKey: press.fileKey, n: press.ready, name: press.fileName };
+}
 
 /** 确认导入: the preview's buttons go at once; the import runs after the answer and posts its summary. */
 export const confirmImport: CardActionHandler = async (ctx, event): Promise<CardAnswer> => {

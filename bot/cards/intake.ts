@@ -8,30 +8,14 @@ import type { IntakePlan, RowProblem } from '../domain/intake.js';
 import type { Task } from '../domain/types.js';
 import { t } from '../i18n.js';
 import { escapeInline, plainText, truncate } from './escape.js';
-import { listValue } from './payload.js';
+import { button, buttonRow, fitCard, md, shell, type Card } from './primitives.js';
+import { importValue, listValue } from './payload.js';
 import { formatDateTime, type TimeView } from './time.js';
 
 /** Lines shown per section of the preview (problems, present, to be created). */
 export const PREVIEW_LINES = 10;
 /** Tasks listed on one assignee's card. */
 const P2P_LINES = 30;
-
-type Card = Record<string, unknown>;
-
-const md = (content: string) => ({ tag: 'markdown', content });
-
-function button(label: string, value: Record<string, unknown>, type: 'primary' | 'default' | 'danger' = 'default') {
-  return { tag: 'button', text: { tag: 'plain_text', content: label }, type, behaviors: [{ type: 'callback', value }] };
-}
-
-function buttonRow(buttons: ReturnType<typeof button>[]) {
-  return {
-    tag: 'column_set',
-    flex_mode: 'flow',
-    horizontal_spacing: '8px',
-    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
-  };
-}
 
 const clip = (s: string, n: number) => escapeInline(truncate(s, n));
 
@@ -57,7 +41,7 @@ function problemText(problems: readonly RowProblem[], lang: TimeView['lang']): s
 
 export function intakePreviewCard(plan: IntakePlan, ref: IntakeRef, who: string, view: IntakeView, opts: { gbk?: boolean } = {}): Card {
   const { lang } = view;
-  const elements: unknown[] = [];
+  const elements: Card[] = [];
   const summary = t(lang, 'intake.preview.summary', {
     rows: plan.rows.length,
     ready: plan.ready,
@@ -107,36 +91,27 @@ export function intakePreviewCard(plan: IntakePlan, ref: IntakeRef, who: string,
     elements.push(md(t(lang, 'intake.preview.confirm_hint', { n: plan.ready })));
     elements.push(
       buttonRow([
-        button(
-          t(lang, 'intake.btn.confirm', { n: plan.ready }),
-          { a: 'import_confirm', m: ref.messageId, k: ref.fileKey, n: plan.ready, f: truncate(ref.fileName, 100) },
-          'primary',
-        ),
-        button(t(lang, 'intake.btn.cancel'), { a: 'import_cancel', m: ref.messageId, f: truncate(ref.fileName, 100) }),
+        button(t(lang, 'intake.btn.confirm', { n: plan.ready }), importValue('import_confirm', ref, plan.ready), 'primary'),
+        button(t(lang, 'intake.btn.cancel'), importValue('import_cancel', ref, plan.ready)),
       ]),
     );
   } else {
     elements.push(md(t(lang, 'intake.preview.nothing')));
   }
-  return {
-    schema: '2.0',
-    config: { update_multi: true },
-    header: {
-      title: { tag: 'plain_text', content: plainText(t(lang, 'intake.preview.title', { name: ref.fileName }), 80) },
-      template: plan.problems ? 'orange' : 'blue',
-    },
-    body: { elements },
-  };
+  return fitCard(
+    shell(
+      {
+        title: { tag: 'plain_text', content: plainText(t(lang, 'intake.preview.title', { name: ref.fileName }), 80) },
+        template: plan.problems ? 'orange' : 'blue',
+      },
+      elements,
+    ),
+  );
 }
 
 /** The preview once answered: its buttons gone, one line saying what happens. */
 export function intakeClosedCard(title: string, text: string): Card {
-  return {
-    schema: '2.0',
-    config: { update_multi: true },
-    header: { title: { tag: 'plain_text', content: plainText(title, 80) }, template: 'grey' },
-    body: { elements: [md(escapeInline(text))] },
-  };
+  return shell({ title: { tag: 'plain_text', content: plainText(title, 80) }, template: 'grey' }, [md(escapeInline(text))]);
 }
 
 /** One assignee's list of the tasks a confirmed import gave them (one message per person). */
@@ -151,17 +126,12 @@ export function intakeAssigneeCard(tasks: readonly Task[], assignee: string, who
     }),
   );
   if (tasks.length > P2P_LINES) lines.push(t(lang, 'intake.p2p.more', { n: tasks.length - P2P_LINES }));
-  return {
-    schema: '2.0',
-    config: { update_multi: true },
-    header: { title: { tag: 'plain_text', content: t(lang, 'intake.p2p.title', { n: tasks.length }) }, template: 'blue' },
-    body: {
-      elements: [
-        md(t(lang, 'intake.p2p.intro', { who: escapeInline(who), chat: clip(chatName, 30), n: tasks.length })),
-        md(lines.join('\n')),
-        md(t(lang, 'intake.p2p.hint')),
-        buttonRow([button(t(lang, 'intake.p2p.btn'), listValue('mine', 1), 'primary')]),
-      ],
-    },
-  };
+  return fitCard(
+    shell({ title: { tag: 'plain_text', content: t(lang, 'intake.p2p.title', { n: tasks.length }) }, template: 'blue' }, [
+      md(t(lang, 'intake.p2p.intro', { who: escapeInline(who), chat: clip(chatName, 30), n: tasks.length })),
+      md(lines.join('\n')),
+      md(t(lang, 'intake.p2p.hint')),
+      buttonRow([button(t(lang, 'intake.p2p.btn'), listValue('mine', 1), 'primary')]),
+    ]),
+  );
 }

@@ -78,3 +78,34 @@ export function readListValue(value: ButtonValue): { filter: ListFilter; page: n
   const page = typeof value.p === 'number' ? value.p : 1;
   return { filter, page };
 }
+
+/** The buttons of a batch intake's preview (bot/cards/intake.ts): the file message, its file key, the rows it would create, the file's name. */
+export type ImportAction = 'import_confirm' | 'import_cancel';
+
+export function importValue(a: ImportAction, ref: { messageId: string; fileKey: string; fileName: string }, ready: number): ButtonValue {
+  return { a, m: ref.messageId, k: ref.fileKey, n: ready, f: Array.from(ref.fileName).slice(0, 100).join('') };
+}
+
+export interface ImportPress {
+  a: ImportAction;
+  messageId: string;
+  fileKey: string;
+  /** Rows the preview showed as ready (for the answer's wording only: the import plans again). */
+  ready: number;
+  fileName: string;
+}
+
+/** Null unless the message id has Lark's shape (om_…) and the file key is a plain token. */
+export function readImportValue(value: ButtonValue): ImportPress | null {
+  const { a, m, k, n, f } = value;
+  if (a !== 'import_confirm' && a !== 'import_cancel') return null;
+  if (typeof m !== 'string' || !/^om_[A-Za-z0-9_-]{1,100}$/.test(m)) return null;
+  if (typeof k !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(k)) return null;
+  return {
+    a,
+    messageId: m,
+    fileKey: k,
+    ready: typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0,
+    fileName: typeof f === 'string' ? Array.from(f).slice(0, 100).join('') : '',
+  };
+}
