@@ -12,6 +12,25 @@ export async function loadOverrides(db: Db): Promise<CalendarOverride[]> {
   return rows.map((r) => ({ date: r.date, kind: r.kind as 'holiday' | 'workday', name: r.name }));
 }
 
+/** `calendar import`: each day stored in one transaction, a day already there replaced. */
+export async function saveOverrides(db: Db, days: readonly CalendarOverride[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const d of days) {
+      const row = { date: d.date, year: Number(d.date.slice(0, 4)), kind: d.kind, name: d.name ?? null };
+      await tx
+        .insert(calendarOverrides)
+        .values(row)
+        .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: row.kind, name: row.name, year: row.year } });
+    }
+  });
+}
+
+/** How many holidays and 调休 days are imported for `year`. */
+export async function countOverridesOf(db: Db, year: number): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)` }).from(calendarOverrides).where(eq(calendarOverrides.year, year));
+  return Number(r?.n ?? 0);
+}
+
 export async function loadCalendar(handle: DbHandle, tz: string): Promise<WorkCalendar> {
   return new WorkCalendar({ tz, overrides: await loadOverrides(handle.db) });
 }

@@ -35,6 +35,15 @@ const toLeave = (r: typeof leaves.$inferSelect): LeaveRow => ({
 export const backAtOf = (l: Pick<Leave, 'endAt' | 'endedAt'>): Date => new Date(Math.min(l.endAt.getTime(), l.endedAt?.getTime() ?? Infinity));
 
 /** Leaves of these people that are active at `now` or ended within `recentDays`. */
+/** The leave an approval instance recorded, if any. */
+export async function leaveOfInstance(db: Db | Tx, tenantKey: string, instanceCode: string): Promise<LeaveRow | null> {
+  const [row] = await db
+    .select()
+    .from(leaves)
+    .where(and(eq(leaves.tenantKey, tenantKey), eq(leaves.instanceCode, instanceCode)));
+  return row ? toLeave(row) : null;
+}
+
 export async function leavesOf(db: Db | Tx, tenantKey: string, userIds: readonly string[], now: Date, recentDays = 14): Promise<LeaveRow[]> {
   const out: LeaveRow[] = [];
   const unique = [...new Set(userIds)];

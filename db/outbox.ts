@@ -4,7 +4,7 @@
  * `uuid`, so a resend after a crash between sending and marking is dropped by Lark.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { OutMessage } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { outbox } from './schema.js';
@@ -159,6 +159,15 @@ export async function nextDueAt(db: Db): Promise<Date | null> {
     .from(outbox)
     .where(eq(outbox.status, 'pending'));
   return r?.at ? new Date(Number(r.at)) : null;
+}
+
+/** Pending messages due by `until` (the sandbox waits for these before it shows the page). */
+export async function pendingDueBy(db: Db, until: Date): Promise<number> {
+  const [r] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, until)));
+  return Number(r?.n ?? 0);
 }
 
 export async function pendingCount(db: Db): Promise<number> {

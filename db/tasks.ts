@@ -176,6 +176,12 @@ export async function getTaskById(db: Db | Tx, id: number): Promise<Task | null>
   return (await hydrate(db, rows))[0] ?? null;
 }
 
+/** Whether the database holds any task at all (the sandbox seeds an empty office only). */
+export async function hasAnyTask(db: Db | Tx): Promise<boolean> {
+  const [row] = await db.select({ id: tasks.id }).from(tasks).limit(1);
+  return Boolean(row);
+}
+
 export async function getTaskByNumber(db: Db | Tx, tenantKey: string, number: number): Promise<Task | null> {
   const rows = await db
     .select()

@@ -12,9 +12,7 @@ import { approvalLeaveRange } from '../bot/domain/leave.js';
 import { UserError } from '../bot/errors.js';
 import { lookupUsers } from '../bot/directory.js';
 import type { CommandHandler, SystemHandler } from '../bot/router.js';
-import { addLeaveApproval, endLeavesOf, isLeaveApproval, recordLeave, revertLeave, setDeputies, standingDeputies } from '../db/leave.js';
-import { leaves } from '../db/schema.js';
-import { and, eq } from 'drizzle-orm';
+import { addLeaveApproval, endLeavesOf, isLeaveApproval, leaveOfInstance, recordLeave, revertLeave, setDeputies, standingDeputies } from '../db/leave.js';
 import { isChatAdmin } from './settings.js';
 import { subscribeOne } from '../bot/approvals.js';
 
@@ -155,17 +153,13 @@ export const leaveApproved: SystemHandler = async (ctx, event) => {
 /** leave_approval_revert: the leave ends (or never starts); reminders resume. */
 export const leaveReverted: SystemHandler = async (ctx, event) => {
   if (event.kind !== 'leaveReverted') return;
-  const rows = await ctx.deps.db
-    .select()
-    .from(leaves)
-    .where(and(eq(leaves.tenantKey, ctx.tenantKey), eq(leaves.instanceCode, event.instanceCode)));
+  const row = await leaveOfInstance(ctx.deps.db, ctx.tenantKey, event.instanceCode);
   let person: string | null = null;
   await ctx.commit({
     also: async (tx) => {
       person = await revertLeave(tx, ctx.tenantKey, event.instanceCode, ctx.now);
     },
   });
-  const row = rows[0];
   if (!person || !row) return;
   ctx.send({
     kind: 'send',

@@ -11,7 +11,6 @@
  * configuration problem (one line each, no stack trace).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
 import { systemClock, type Clock } from '../bot/clock.js';
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { statutoryNameOf, WorkCalendar, weekdayOf, type CalendarOverride } from '../bot/domain/calendar.js';
@@ -21,11 +20,10 @@ import { createLogger } from '../bot/log.js';
 import { redactSecrets, secretsOf } from '../bot/redact.js';
 import { LarkApiError } from '../bot/lark/api.js';
 import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
-import { loadCalendar } from '../db/calendar.js';
+import { countOverridesOf, loadCalendar, saveOverrides } from '../db/calendar.js';
 import { nextUnleasedDueAt } from '../db/reminders.js';
 import type { DrainResult } from './deliver.js';
 import { openDb } from '../db/node.js';
-import { calendarOverrides } from '../db/schema.js';
 import { isJobName, runJob } from './jobs.js';
 import { runVerifyLedger } from './verify-ledger.js';
 
@@ -187,15 +185,7 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
     if (days.length === 0) throw new Failure([`calendar import: ${arg} lists no days`]);
     const handle = await openDb(cfg.DATABASE_URL, cfg.DATABASE_AUTH_TOKEN);
     try {
-      await handle.db.transaction(async (tx) => {
-        for (const d of days) {
-          const row = { date: d.date, year: Number(d.date.slice(0, 4)), kind: d.kind, name: d.name ?? null };
-          await tx
-            .insert(calendarOverrides)
-            .values(row)
-            .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: row.kind, name: row.name, year: row.year } });
-        }
-      });
+      await saveOverrides(handle.db, days);
     } finally {
       handle.client.close();
     }
@@ -218,8 +208,7 @@ async function runCalendar(args: string[], env: Record<string, string | undefine
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError(`calendar show needs a year such as 2027 (got ${arg})`);
     try {
       cal = await loadCalendar(handle, cfg.DUBAN_TZ);
-      const [r] = await handle.db.select({ n: sql<number>`count(*)` }).from(calendarOverrides).where(sql`${calendarOverrides.year} = ${year}`);
-      imported = Number(r?.n ?? 0);
+      imported = await countOverridesOf(handle.db, year);
     } finally {
       handle.client.close();
     }

@@ -23,7 +23,6 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { count } from 'drizzle-orm';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { recoverInbox } from '../ingest.js';
@@ -32,7 +31,9 @@ import { createLogger } from '../log.js';
 import { createNodeDeps, type NodeDeps } from '../node-deps.js';
 import type { Clock } from '../clock.js';
 import { isValidYmd } from '../domain/calendar.js';
-import { tasks } from '../../db/schema.js';
+import { getChat } from '../../db/chats.js';
+import { pendingDueBy } from '../../db/outbox.js';
+import { getTaskByNumber, hasAnyTask } from '../../db/tasks.js';
 import { applyCalendarImports } from '../../schedules/calendar-imports.js';
 import { runJob } from '../../schedules/jobs.js';
 import { FakeLark, type FakeMessage } from './fake-lark/server.js';
@@ -471,8 +472,7 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     for (;;) {
       await deps.settle();
       const soon = clock.now().getTime() + 3_000;
-      const r = await deps.handle.client.execute({ sql: "select count(*) as n from outbox where status = 'pending' and next_attempt_at <= ?", args: [soon] });
-      if (Number(r.rows[0]?.n ?? 0) === 0 || Date.now() > until) return;
+      if ((await pendingDueBy(deps.db, new Date(soon))) === 0 || Date.now() > until) return;
       await new Promise((res) => setTimeout(res, 200));
       deps.sender.kick();
     }
@@ -743,16 +743,14 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
   deps.sender.kick();
 
   // ── seed a fresh office ──
-  const [{ n: taskCount }] = await deps.db.select({ n: count() }).from(tasks);
-  const seeding = (opts.seed ?? true) && taskCount === 0 && !saved;
+  const seeding = (opts.seed ?? true) && !(await hasAnyTask(deps.db)) && !saved;
   const monday = seedWeek(calendar, opts.today ?? calendar.localDate(new Date()));
   // A fresh office starts on the seed week's Monday morning, before any of its events.
   if (seeding) clock.restart(calendar.at(monday, '08:30'));
 
   // The bot joins the groups it does not know yet, as Lark tells it (im.chat.member.bot.added_v1).
   for (const g of GROUPS) {
-    const known = await deps.handle.client.execute({ sql: 'select 1 from chats where chat_id = ?', args: [g.chatId] });
-    if (known.rows.length) continue;
+    if (await getChat(deps.db, g.chatId)) continue;
     await postEnvelope(
       botAddedEvent({
         appId: SANDBOX_APP.appId,
@@ -778,10 +776,7 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
         await settle();
       },
       replyToTaskCard: async (person, number, text) => {
-        const [row] = await deps.handle.client
-          .execute({ sql: 'select card_message_id as id from tasks where number = ? and tenant_key = ?', args: [number, SANDBOX_APP.tenantKey] })
-          .then((r) => r.rows);
-        const cardId = row?.id ? String(row.id) : null;
+        const cardId = (await getTaskByNumber(deps.db, SANDBOX_APP.tenantKey, number))?.cardMessageId || null;
         await say(person, 'office', text, { replyTo: cardId, mentionBot: !cardId });
         await settle();
       },
