@@ -14,6 +14,7 @@ import { form } from './i18n/form.js';
 import { leave } from './i18n/leave.js';
 import { parse } from './i18n/parse.js';
 import { revisit } from './i18n/revisit.js';
+import { series } from './i18n/series.js';
 import { task } from './i18n/task.js';
 
 /** One sentence in both languages. */
@@ -24,7 +25,7 @@ export interface Message {
 export type Catalogue = Record<string, Message>;
 
 /** Every area's catalogue. A new area file is added here; its keys then type-check everywhere. */
-const AREAS = { common, chase, task, parse, digest, revisit, form, edits, intake, leave } satisfies Record<string, Catalogue>;
+const AREAS = { common, chase, task, parse, digest, revisit, form, edits, intake, leave, series } satisfies Record<string, Catalogue>;
 type Areas = typeof AREAS;
 
 /** Every message key there is. */

@@ -55,6 +55,7 @@ export const LEDGER_COLUMNS = [
   ['on_time', 9],
   ['extensions', 9],
   ['chases', 9],
+  ['series', 16],
 ] as const;
 
 export const EVENT_COLUMNS = [
@@ -236,6 +237,7 @@ export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, opti
       yesNo(r.onTime),
       r.extensions,
       r.chases,
+      r.series ?? '',
     ]);
     admit(values);
     for (const [i, r] of batch.entries()) {

@@ -28,8 +28,8 @@ export interface Change {
    * when any message carries one. See `spendBuzzes`.
    */
   buzzDay?: string;
-  /** Further writes that belong to the same change (settings, subscriptions). */
-  also?: (tx: Tx) => Promise<void>;
+  /** Further writes that belong to the same change (settings, subscriptions); they see the saved task. */
+  also?: (tx: Tx, saved: Task | null) => Promise<void>;
 }
 
 /** The task changed under us (another event won the race): reload and decide again. */
@@ -115,7 +115,7 @@ export async function commitChange(db: Db, change: Change): Promise<{ task: Task
         messages.map((m) => (saved && 'taskId' in m && m.taskId === 0 ? { ...m, taskId: saved.id } : m)),
         change.now,
       );
-      if (change.also) await change.also(tx);
+      if (change.also) await change.also(tx, saved);
       return { task: saved };
     });
   } catch (err) {

@@ -351,3 +351,60 @@ export const messageReads = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.messageId, t.readerId] })],
 );
+
+/**
+ * 周期任务: a recurrence rule (bot/domain/series.ts) that creates one task per period. `rule`
+ * and `feedback` are JSON of Recurrence; `co_ids` a JSON array of open_ids.
+ */
+export const series = sqliteTable(
+  'series',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantKey: text('tenant_key').notNull(),
+    chatId: text('chat_id').notNull(),
+    creatorId: text('creator_id').notNull(),
+    leadId: text('lead_id').notNull(),
+    coIds: text('co_ids', { mode: 'json' }).notNull(),
+    title: text('title').notNull(),
+    category: text('category'),
+    source: text('source'),
+    priority: text('priority').notNull().default('normal'),
+    rule: text('rule', { mode: 'json' }).notNull(),
+    leadWorkdays: integer('lead_workdays').notNull(),
+    feedback: text('feedback', { mode: 'json' }),
+    /** Periods whose deadline day is before this date (YYYY-MM-DD) are never created. */
+    startYmd: text('start_ymd').notNull(),
+    /** 'active' | 'cancelled' */
+    state: text('state').notNull().default('active'),
+    createdAt: ts('created_at').notNull(),
+    cancelledAt: ts('cancelled_at'),
+    cancelledBy: text('cancelled_by'),
+  },
+  (t) => [index('series_state').on(t.state), index('series_chat').on(t.tenantKey, t.chatId)],
+);
+
+/** The instances of each series: one task per (series, period). The key is the at-most-once guarantee. */
+export const seriesTasks = sqliteTable(
+  'series_tasks',
+  {
+    seriesId: integer('series_id').notNull(),
+    /** The period's nominal date, YYYY-MM-DD. */
+    period: text('period').notNull(),
+    taskId: integer('task_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.period] }), uniqueIndex('series_tasks_task').on(t.taskId)],
+);
+
+/** 反馈周期 of a task: on each cadence day its lead is asked for progress. `rule` is JSON of Recurrence. */
+export const feedbackCadences = sqliteTable(
+  'feedback_cadences',
+  {
+    taskId: integer('task_id').primaryKey(),
+    tenantKey: text('tenant_key').notNull(),
+    chatId: text('chat_id').notNull(),
+    rule: text('rule', { mode: 'json' }).notNull(),
+    setBy: text('set_by').notNull(),
+    setAt: ts('set_at').notNull(),
+  },
+  (t) => [index('feedback_chat').on(t.tenantKey, t.chatId)],
+);

@@ -2,7 +2,9 @@
  * /交办 /assign @主办 [@协办…] 标题 [截止 …] [!紧急|!重要] [#类别] [来源 …], and the 交办 form
  * (handlers/assign-form.ts): both end in createTask. It writes the task and its first ledger
  * event, and in the same transaction queues the shared task card in the chat (@-mentioning the
- * assignees; 加急 for 紧急) and a p2p card to each assignee.
+ * assignees; 加急 for 紧急) and a p2p card to each assignee. A line with a recurrence rule
+ * (每月5日前) sets up a series instead (handlers/series.ts); `反馈 每周五` gives the task a
+ * feedback cadence, written in the same transaction.
  */
 import { assigneeCard, taskCard } from '../bot/cards/task.js';
 import type { CardView } from '../bot/cards/primitives.js';
@@ -14,6 +16,10 @@ import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import { settingsForDecision } from '../bot/chat-admins.js';
 import { recordBotMessage } from '../db/tasks.js';
+import { setCadence } from '../db/series.js';
+import type { Recurrence } from '../bot/domain/series.js';
+import { cadenceUnderstood } from './feedback.js';
+import { assignSeries } from './series.js';
 import { cardViewFor } from './act.js';
 
 export interface TaskRequest {
@@ -33,6 +39,8 @@ export interface TaskRequest {
   origin?: OriginMessage | null;
   /** A file or image that message carried: evidence on the task from the start. */
   evidence?: Evidence | null;
+  /** 反馈周期: the cadence its lead is asked for progress on. */
+  feedback?: Recurrence | null;
 }
 
 /** The chat's settings for deciding, once the actor is known to be one who may assign there. */
@@ -74,6 +82,11 @@ export async function createTask(
         : null,
     now: ctx.now,
   });
+  const feedback = req.feedback ?? null;
+  if (feedback) {
+    events[0]!.payload.feedback = feedback;
+    ctx.reply(cadenceUnderstood(feedback, settings, ctx.lang));
+  }
   const view = await cardViewFor(ctx, [task], settings);
   let savedId = 0;
   const saved = await ctx.commit({
@@ -111,16 +124,17 @@ export async function createTask(
       }
       return out;
     },
-    ...(onCard
-      ? {
-          also: (tx) =>
-            recordBotMessage(
-              tx,
-              { messageId: onCard.messageId, tenantKey: ctx.tenantKey, taskId: savedId, chatId: req.chatId, cardFor: null, groupCard: true },
-              ctx.now,
-            ),
-        }
-      : {}),
+    also: async (tx, saved) => {
+      if (onCard) {
+        await recordBotMessage(
+          tx,
+          { messageId: onCard.messageId, tenantKey: ctx.tenantKey, taskId: savedId, chatId: req.chatId, cardFor: null, groupCard: true },
+          ctx.now,
+        );
+      }
+      if (feedback && saved)
+        await setCadence(tx, { taskId: saved.id, tenantKey: ctx.tenantKey, chatId: saved.chatId, rule: feedback, setBy: ctx.actor, setAt: ctx.now });
+    },
   });
   if (!saved) throw new Error('the new task was not saved');
   return { task: saved, view };
@@ -128,5 +142,6 @@ export async function createTask(
 
 export const assign: CommandHandler<'assign'> = async (ctx, cmd, event) => {
   const settings = await assignerSettings(ctx, event.chatId);
+  if (cmd.series) return assignSeries(ctx, { ...cmd, series: cmd.series }, event, settings);
   await createTask(ctx, { ...cmd, chatId: event.chatId }, settings);
 };

@@ -20,6 +20,8 @@ import { ledger } from './ledger.js';
 import { cancelImport, confirmImport, fileMessage, importCommand } from './intake.js';
 import { stats } from './stats.js';
 import { backCommand, deputiesCommand, leaveApprovalCommand, leaveApproved, leaveCommand, leaveReverted } from './leave.js';
+import { feedback } from './feedback.js';
+import { cancel, seriesCancelButton } from './series.js';
 
 /** The router with every handler registered; the entries build it once and pass it in. */
 export function createRouter(): Router {
@@ -43,7 +45,7 @@ export function registerHandlers(r: Router): void {
   r.command('approve_extension', verbHandler('approve_extension')); // 同意延期
   r.command('reject_extension', verbHandler('reject_extension')); // 驳回延期
   r.command('chase', verbHandler('chase')); // 催办
-  r.command('cancel', verbHandler('cancel')); // 撤销
+  r.command('cancel', cancel); // 撤销 (an instance of a series asks: this one or the series)
   // Edits, each a hash-chained event shown on the cards and in the 台账
   r.command('due', verbHandler('due')); // 改期
   r.command('reassign', verbHandler('reassign')); // 转办
@@ -51,13 +53,15 @@ export function registerHandlers(r: Router): void {
   r.command('remove_co', verbHandler('remove_co')); // 减协办
   r.command('edit', verbHandler('edit')); // 修改
   r.command('show', show); // 查看
-  r.command('list', list); // 任务
+  r.command('list', list); // 任务 (任务 周期: handlers/series.ts)
   r.command('settings', settings); // 设置
   r.command('help', help); // 帮助
+  r.command('feedback', feedback); // 设置 反馈 #N 每周五
   r.reply(progressByReply);
   r.cardAction([...TASK_BUTTONS], taskButton);
   r.cardAction('show', showButton);
   r.cardAction('list', listButton);
+  r.cardAction('series_cancel', seriesCancelButton); // 撤销: 仅撤销本期 / 撤销整个周期
   r.cardAction(['revisit_ok', 'revisit_redo'], revisitButton); // 回头看: 成效巩固 / 需要整改
   // 台账, 统计, 周报 (SPEC §5–§6)
   r.command('ledger', ledger); // 台账

@@ -29,6 +29,8 @@ import { commitChange } from '../db/commit.js';
 import { listChats, loadDirectory } from '../db/figures.js';
 import { countLedgerTasks, hasTaskAnsweredBy, ledgerEventPages, ledgerTaskPages, type LedgerScope, type LedgerTaskRow } from '../db/ledger.js';
 import type { Deps } from '../bot/deps.js';
+import { ruleText } from '../bot/cards/series.js';
+import { rulesOfTasks } from '../db/series.js';
 
 async function mayExport(ctx: BotContext): Promise<boolean> {
   if (ctx.chatType === 'p2p') return mayExportLedger(ctx.actor, { p2p: true });
@@ -120,7 +122,15 @@ export async function ledgerWorkbook(
   let lastNumber = 0;
   async function* rows() {
     for await (const page of ledgerTaskPages(deps.db, scope, { pageSize: opts.pageSize })) {
-      yield ledgerRows({ tasks: page.tasks, events: page.events, now, nameOf, lightOf: light, firstIndex: written + 1, lang });
+      // 周期: the rule of each instance's series, in words.
+      const rules = await rulesOfTasks(
+        deps.db,
+        page.tasks.map((task) => task.id),
+      );
+      const seriesOf = new Map(page.tasks.flatMap((task) => (rules.has(task.id) ? [[task.number, ruleText(rules.get(task.id)!, lang)] as const] : [])));
+      yield ledgerRows({ tasks: page.tasks, events: page.events, now, nameOf, lightOf: light, firstIndex: written + 1, lang }).map((r) =>
+        seriesOf.has(r.number) ? { ...r, series: seriesOf.get(r.number)! } : r,
+      );
       written += page.tasks.length;
       lastNumber = page.tasks[page.tasks.length - 1]!.number;
     }

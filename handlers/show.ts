@@ -17,6 +17,7 @@ import { settingsForDecision } from '../bot/chat-admins.js';
 import { listEvents } from '../db/events.js';
 import { getTasksByIds, listOpenEntries, type ListScope } from '../db/task-lists.js';
 import { cardViewFor, loadTask } from './act.js';
+import { listSeries } from './series.js';
 
 export async function detailCardFor(ctx: BotContext, number: number | { id: number }): Promise<{ task: Task; card: Card }> {
   const task = await loadTask(ctx, typeof number === 'number' ? { number } : number);
@@ -88,6 +89,7 @@ export async function listCardFor(
 }
 
 export const list: CommandHandler<'list'> = async (ctx, cmd) => {
+  if (cmd.scope === 'series') return listSeries(ctx); // 任务 周期
   const group = await groupAnsweredIn(ctx);
   const here = await listCardFor(ctx, cmd.scope, cmd.page, group);
   if (here.hidden) {

@@ -47,6 +47,7 @@ import {
 } from '../db/reminders.js';
 import { cardUpdates } from '../bot/cards/task.js';
 import { lookupUsers } from '../bot/directory.js';
+import { feedbackAsks } from './series.js';
 
 export interface ChaseResult {
   /** Reminders the policy planned (already claimed ones included). */
@@ -106,7 +107,8 @@ export async function runChase(deps: Deps, now: Date): Promise<ChaseResult> {
     loadChaseCandidates(deps.db, windows),
     loadRevisitCandidates(deps.db, new Date(now.getTime() - REVISIT_LOOKBACK_DAYS * DAY), now),
   ]);
-  const result = await sendReminders(deps, [...due, ...revisits], now);
+  // 反馈周期: the leads asked for progress on a cadence day, in the same one message of the slot.
+  const result = await sendReminders(deps, [...due, ...revisits], now, await feedbackAsks(deps, now));
   // Leave: pending approval subscriptions, and the one briefing of whoever is back.
   await runLeaveDuties(deps, now);
   return result;
@@ -208,12 +210,12 @@ function batchesOf(tenantKey: string, plans: readonly Planned[], slot: string): 
  * Plans reminders for the given tasks and sends every unclaimed one, one message per recipient
  * (see the module comment). Shared by the chase and revisit jobs.
  */
-export async function sendReminders(deps: Deps, candidates: readonly Task[], now: Date): Promise<ChaseResult> {
+export async function sendReminders(deps: Deps, candidates: readonly Task[], now: Date, asks: readonly Planned[] = []): Promise<ChaseResult> {
   const cal = deps.calendar;
   const log = deps.log.child({ job: 'chase' });
   const lang = deps.config.DUBAN_LANG;
   const view: ChaseView = { lang, now, calendar: cal };
-  const unique = [...new Map(candidates.map((t) => [t.id, t])).values()];
+  const unique = [...new Map([...candidates, ...asks.map((a) => a.task)].map((t) => [t.id, t])).values()];
   const settingsByChat = await settingsForChats(
     deps.db,
     unique.map((t) => t.chatId),
@@ -234,6 +236,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     });
   }
 
+  plans.push(...asks);
   // Leave: nobody away is chased; their deputies receive it, acting for them (policy.ts).
   const away = new Map<string, Awaited<ReturnType<typeof absencesIn>>>();
   for (const tenantKey of new Set(plans.map((p) => p.task.tenantKey))) away.set(tenantKey, await absencesIn(deps.db, tenantKey, now, (d) => cal.localDate(d)));
@@ -267,6 +270,9 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   const everyone = new Set<string>();
   for (const p of plans) for (const u of p.r.userIds) everyone.add(buzzOf(p.task.tenantKey, u));
   const taken = await claimedKeys(deps.db, [...plans.map((p) => p.r.key), ...notices.keys(), ...turningRed.keys(), ...everyone]);
+  // A feedback ask that a fresh progress ask of the policy already covers is left out.
+  const askedAnyway = new Set(plans.filter((p) => p.r.kind === 'stale' && !taken.has(p.r.key)).map((p) => p.task.id));
+  plans = plans.filter((p) => p.r.kind !== 'feedback' || !askedAnyway.has(p.task.id));
   let claimed = 0;
   let messages = 0;
   let committed = false;

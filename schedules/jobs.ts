@@ -19,6 +19,7 @@ import { prunePersonUses } from '../db/person-uses.js';
 import { runChase } from './chase.js';
 import { drainOutbox } from './deliver.js';
 import { runRevisit } from './revisit.js';
+import { runSeries } from './series.js';
 
 export type JobName = 'chase' | 'revisit' | 'digest' | 'deliver' | 'housekeeping';
 
@@ -44,7 +45,9 @@ export const JOBS: readonly Job[] = [
         deps.log.warn({ err }, 'applying calendar imports failed; keeping the loaded calendar');
         return { recounted: 0 };
       });
-      return { ...(await runChase(deps, now)), ...(imports.recounted ? imports : {}) };
+      // 周期任务: the instances whose creation day has come, and the day's 未反馈 lists (schedules/series.ts).
+      const series = await runSeries(deps, now);
+      return { ...(await runChase(deps, now)), ...(imports.recounted ? imports : {}), ...series };
     },
   },
   {

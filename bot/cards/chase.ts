@@ -177,6 +177,7 @@ const CODE: Record<ReminderKind, string> = {
   review_escalate: 're',
   extension: 'ex',
   extension_escalate: 'ee',
+  feedback: 'fb',
 };
 const KIND_OF = new Map(Object.entries(CODE).map(([k, c]) => [c, k as ReminderKind]));
 

@@ -81,6 +81,8 @@ export interface LedgerRow {
   extensions: number;
   /** 催办次数 */
   chases: number;
+  /** 周期: the rule of the series the task is an instance of (每月5日前), if any. */
+  series?: string;
 }
 
 export interface LedgerRowsInput<T extends LedgerTask = LedgerTask> {

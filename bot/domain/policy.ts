@@ -61,7 +61,9 @@ export type ReminderKind =
   | 'review'
   | 'review_escalate'
   | 'extension'
-  | 'extension_escalate';
+  | 'extension_escalate'
+  /** 反馈周期: the lead's progress ask on a cadence day (planned by schedules/series.ts, not here). */
+  | 'feedback';
 export type ReminderTo = 'assignee' | 'lead' | 'creator' | 'supervisor' | 'chat';
 
 /** Kinds that wait on a decision of the reviewer (a submission, an extension request). */
@@ -315,7 +317,7 @@ export function buzzWorthy(
   r: Pick<Reminder, 'kind' | 'overdueDays'>,
   settings: Pick<ChatSettings, 'urgentPriority' | 'urgentOverdueWorkdays'>,
 ): boolean {
-  if (r.kind === 'stale' || r.kind === 'revisit' || DECISION_KINDS.has(r.kind)) return false;
+  if (r.kind === 'stale' || r.kind === 'feedback' || r.kind === 'revisit' || DECISION_KINDS.has(r.kind)) return false;
   if (settings.urgentPriority && task.priority === 'urgent') return true;
   const n = settings.urgentOverdueWorkdays;
   return n > 0 && (r.kind === 'overdue' || r.kind === 'escalate') && (r.overdueDays ?? 0) >= n;

@@ -136,7 +136,9 @@ export type TaskEventKind =
   | 'co_added'
   | 'co_removed'
   /** /修改: payload { field: 'title' | 'detail', text, previous }. */
-  | 'edited';
+  | 'edited'
+  /** A feedback cadence set or removed (反馈 每周五): payload { rule } (null: removed). */
+  | 'feedback_set';
 
 /** One line of the append-only log (the ledger). `actorId` is an open_id or 'bot'. */
 export interface TaskEvent {

@@ -18,6 +18,8 @@ import type { Category, Priority } from '../domain/types.js';
 import type { Mention } from '../lark/events.js';
 import { ParseError, type ParseErrorCode } from './errors.js';
 import { findDeadlinePhrase, parseTime, parseTimePrefix, type TimeContext, workdaySpanOf } from './time.js';
+import type { Recurrence, SeriesSpec } from '../domain/series.js';
+import { parseRecurrence, takeRecurrence } from './recurrence.js';
 
 export type SettingsChange = {
   supervisorId?: string | null;
@@ -46,6 +48,10 @@ export type Command =
       priority: Priority;
       category: Category | null;
       source: string | null;
+      /** 周期任务: a rule (每月5日前) instead of one deadline (bot/parse/recurrence.ts). */
+      series?: SeriesSpec | null;
+      /** 反馈 每周五: the cadence the lead is asked for progress on. */
+      feedback?: Recurrence | null;
     }
   | {
       /**
@@ -71,7 +77,9 @@ export type Command =
   | { verb: 'add_co'; taskNumber: number; ids: string[] }
   | { verb: 'remove_co'; taskNumber: number; ids: string[] }
   | { verb: 'edit'; taskNumber: number; field: 'title' | 'detail'; text: string }
-  | { verb: 'list'; scope: 'mine' | 'chat' | 'overdue' | 'all' | 'review'; page: number }
+  | { verb: 'list'; scope: ListScope; page: number }
+  /** `/设置 反馈 #N 每周五` (or `/反馈周期 #N 每周五`); cadence null: 关闭. */
+  | { verb: 'feedback'; taskNumber: number; cadence: Recurrence | null }
   | { verb: 'ledger'; period: 'month' | 'year' | 'all' }
   | { verb: 'import'; template: boolean }
   | { verb: 'stats'; period: 'week' | 'month' }
@@ -88,6 +96,7 @@ export type Command =
   | { verb: 'help' };
 
 export type Verb = Command['verb'];
+export type ListScope = 'mine' | 'chat' | 'overdue' | 'all' | 'review' | 'series';
 
 /** What a /交办 gave, each piece possibly missing (see the `assign_form` command). */
 export interface AssignDraft {
@@ -143,6 +152,7 @@ export const VERBS: Readonly<Record<Exclude<Verb, 'assign_form'>, readonly strin
   back: ['销假', 'back'],
   deputies: ['代理人', 'deputies'],
   leave_approval: ['请假审批', 'leave-approval', 'leave_approval'],
+  feedback: ['反馈周期', 'feedback'],
   help: ['帮助', 'help'],
 };
 
@@ -427,6 +437,9 @@ function parseArgs(verb: Exclude<Verb, 'assign_form'>, args: string, p: Prepared
       return { verb, subscribe: choice === 'on' };
     }
     case 'settings': {
+      // `/设置 反馈 #N 每周五`: a task's feedback cadence, not a chat setting.
+      const fb = /^(?:反馈(?:周期)?|feedback)(?![A-Za-z])\s*[:：]?\s*/i.exec(args);
+      if (fb) return parseArgs('feedback', args.slice(fb[0].length), p, ctx);
       // `/设置 代理人 …` and `/设置 请假审批 …` are the commands of their own name.
       const own = /^(代理人|deputies|请假审批|leave[-_ ]approval)(?![A-Za-z])\s*[:：]?\s*/i.exec(args);
       if (own) return parseArgs(/^(代理人|deputies)$/i.test(own[1]!) ? 'deputies' : 'leave_approval', args.slice(own[0].length), p, ctx);
@@ -464,6 +477,13 @@ function parseArgs(verb: Exclude<Verb, 'assign_form'>, args: string, p: Prepared
       const code = args.trim();
       if (!/^[A-Za-z0-9-]{4,64}$/.test(code)) fail('bad_setting', verb, { text: clip(renderFree(args, p) || '?') });
       return { verb, code: code.toUpperCase() };
+    }
+    case 'feedback': {
+      const { taskNumber, rest } = takeTaskNumber(args, verb);
+      const body = renderFree(rest, p);
+      if (!body) fail('missing_option', verb);
+      if (NONE_WORDS.test(body)) return { verb, taskNumber, cadence: null };
+      return { verb, taskNumber, cadence: parseRecurrence(body) };
     }
     case 'help':
       return { verb };
@@ -514,7 +534,11 @@ function pickWord<T extends string, D extends T | null>(args: string, verb: Verb
 }
 
 function parseList(args: string, verb: Verb): Command {
-  const scopes: Record<string, 'mine' | 'chat' | 'overdue' | 'all' | 'review'> = {
+  const scopes: Record<string, ListScope> = {
+    周期: 'series',
+    周期任务: 'series',
+    series: 'series',
+    recurring: 'series',
     待我审批: 'review',
     待审批: 'review',
     审批: 'review',
@@ -536,7 +560,7 @@ function parseList(args: string, verb: Verb): Command {
     所有: 'all',
     all: 'all',
   };
-  let scope: 'mine' | 'chat' | 'overdue' | 'all' | 'review' = 'mine';
+  let scope: ListScope = 'mine';
   let page = 1;
   let s = args
     .replace(MENTION_RE, ' ')
@@ -608,6 +632,10 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
   };
   s = s.replace(CATEGORY_FULL_RE, takeCategory).replace(CATEGORY_SHORT_RE, takeCategory);
 
+  // 周期 (每月5日前), 反馈 每周五 and 提前N个工作日: taken out before 来源 and 截止 read the rest.
+  const rec = takeRecurrence(s, MARK);
+  s = rec.text;
+
   // 来源 runs to the next 截止/due keyword, flag or the end.
   let source: string | null = null;
   for (const m of [...s.matchAll(SOURCE_KW_RE)].slice(0, MAX_KEYWORD_TRIES)) {
@@ -666,13 +694,14 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
       if (strong) fail('bad_time', verb, { text: clip(run.trim()) });
       continue;
     }
+    if (rec.series) fail('recurrence_with_due', verb);
     dueAt = found.at;
     dueWorkdays = workdaySpanOf(found.time);
     s = `${s.slice(0, start)}${MARK}${found.rest}${markAt >= 0 ? after.slice(markAt) : ''}`;
     break;
   }
   // No 截止: a deadline phrase written into the title (3个工作日内办结, 周五前报送, in 3 workdays).
-  if (!dueAt) {
+  if (!dueAt && !rec.series) {
     const phrase = findDeadlinePhrase(s, ctx);
     if (phrase) {
       dueAt = phrase.at;
@@ -690,6 +719,7 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
     .trim();
   const length = chars(title);
   if (length > MAX_TITLE_CHARS) fail('title_too_long', verb, { max: MAX_TITLE_CHARS, length });
+  const extra = { ...(dueWorkdays ? { dueWorkdays } : {}), ...(rec.series ? { series: rec.series } : {}), ...(rec.feedback ? { feedback: rec.feedback } : {}) };
   // No 主办 or no 事项: the form asks for what is missing, starting from what was given.
   if (ids.length === 0 || !title) {
     return {
@@ -697,7 +727,7 @@ function parseAssign(args: string, p: Prepared, ctx: ParseContext): Command {
       draft: { lead: ids[0] ?? null, co: ids.slice(1), title, dueAt, ...(dueWorkdays ? { dueWorkdays } : {}), priority, category, source },
     };
   }
-  return { verb, lead: ids[0]!, co: ids.slice(1), title, dueAt, ...(dueWorkdays ? { dueWorkdays } : {}), priority, category, source };
+  return { verb, lead: ids[0]!, co: ids.slice(1), title, dueAt, ...extra, priority, category, source };
 }
 
 // ---- /延期 --------------------------------------------------------------------------------

@@ -24,7 +24,13 @@ export type ParseErrorCode =
   | 'one_lead'
   | 'unexpected_text'
   | 'missing_field'
-  | 'missing_text';
+  | 'missing_text'
+  /** A recurrence rule (每月5日前) that names no real day, or a rule-looking phrase that is none. */
+  | 'bad_recurrence'
+  /** A recurrence rule and a 截止 in one line: each instance's deadline comes from the rule. */
+  | 'recurrence_with_due'
+  /** 提前N个工作日 outside 1…20. */
+  | 'bad_lead_days';
 
 export const PARSE_ERROR_CODES: readonly ParseErrorCode[] = [
   'unknown_verb',
@@ -48,6 +54,9 @@ export const PARSE_ERROR_CODES: readonly ParseErrorCode[] = [
   'unexpected_text',
   'missing_field',
   'missing_text',
+  'bad_recurrence',
+  'recurrence_with_due',
+  'bad_lead_days',
 ];
 
 export class ParseError extends Error {

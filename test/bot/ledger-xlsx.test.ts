@@ -143,6 +143,7 @@ describe('buildLedgerXlsx', () => {
       '是否按时',
       '延期次数',
       '催办次数',
+      '周期',
     ]);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(ws.getColumn(3).width).toBe(36);
