@@ -12,6 +12,7 @@ import { done } from './done.js';
 import { listButton, showButton, taskButton } from './card-actions.js';
 import { help, hint, welcome } from './help.js';
 import { signByReaction } from './reaction.js';
+import { EDIT_SUBMITS, editMenu, editSubmit } from './edit-card.js';
 import { revisitButton } from './revisit.js';
 import { settings } from './settings.js';
 import { list, show } from './show.js';
@@ -52,6 +53,8 @@ export function registerHandlers(r: Router): void {
   r.command('add_co', verbHandler('add_co')); // 加协办
   r.command('remove_co', verbHandler('remove_co')); // 减协办
   r.command('edit', verbHandler('edit')); // 修改
+  r.cardAction('edit_menu', editMenu); // 调整: the edit card, to whoever decides on the task
+  r.cardAction([...EDIT_SUBMITS], editSubmit); // its forms: 改期 / 转办 / 加协办 / 减协办 / 修改
   r.command('show', show); // 查看
   r.command('list', list); // 任务 (任务 周期: handlers/series.ts)
   r.command('settings', settings); // 设置

@@ -23,7 +23,16 @@ export type CardActionName =
   | 'chase'
   | 'show'
   | 'revisit_ok'
-  | 'revisit_redo';
+  | 'revisit_redo'
+  /** 调整: opens the edit card (bot/cards/edits.ts) in the clicker's p2p chat. */
+  | 'edit_menu'
+  /** The edit card's forms: 改期, 转办, 加协办, 减协办, 修改 标题 / 详情. */
+  | 'edit_due'
+  | 'edit_reassign'
+  | 'edit_add'
+  | 'edit_remove'
+  | 'edit_title'
+  | 'edit_detail';
 
 /** The card a task button sits on. */
 export type ButtonPlace = 'group' | 'assignee' | 'detail' | 'briefing';

@@ -215,6 +215,8 @@ export function taskButtons(task: Task, view: Pick<CardView, 'lang'>, audience: 
     row.push(button(B('approve_extension'), payload(task, 'approve_extension', audience), 'primary'));
     row.push(button(B('reject_extension'), payload(task, 'reject_extension', audience), 'danger'));
   }
+  // 调整 (改期, 转办, 协办, 修改): the edit card, sent to whoever decides on the task (handlers/edit-card.ts).
+  if (audience !== 'assignee') row.push(button(B('edit_menu'), payload(task, 'edit_menu', audience)));
   if (row.length) els.push(buttonRow(row));
 
   if (task.state === 'assigned' || task.state === 'in_progress') {

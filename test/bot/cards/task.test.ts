@@ -69,10 +69,10 @@ function markdownOf(card: Card): string {
 describe('buttons fit the state', () => {
   const pending = { dueAt: at('2026-12-11T18:00:00'), reason: '等数据', requestedBy: 'ou_co', requestedAt: NOW };
   test.each([
-    ['assigned', {}, ['accept', 'submit', 'chase', 'progress']],
-    ['in_progress', {}, ['submit', 'chase', 'progress']],
-    ['submitted', {}, ['approve', 'reject']],
-    ['in_progress', { pendingExtension: pending }, ['submit', 'chase', 'approve_extension', 'reject_extension', 'progress']],
+    ['assigned', {}, ['accept', 'submit', 'chase', 'edit_menu', 'progress']],
+    ['in_progress', {}, ['submit', 'chase', 'edit_menu', 'progress']],
+    ['submitted', {}, ['approve', 'edit_menu', 'reject']],
+    ['in_progress', { pendingExtension: pending }, ['submit', 'chase', 'approve_extension', 'reject_extension', 'edit_menu', 'progress']],
     ['done', {}, []],
     ['cancelled', {}, []],
   ] as const)('group card, %s %o', (state, over, want) => {
