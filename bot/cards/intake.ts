@@ -4,7 +4,7 @@
  * when it is confirmed. Bounded whatever the sheet holds: at most PREVIEW_LINES lines per
  * section, each line clipped.
  */
-import type { IntakePlan, RowProblem } from '../domain/intake.js';
+import type { IntakeColumn, IntakePlan, RowProblem } from '../domain/intake.js';
 import type { Task } from '../domain/types.js';
 import { t } from '../i18n.js';
 import { escapeInline, plainText, truncate } from './escape.js';
@@ -33,9 +33,15 @@ export interface IntakeRef {
 
 function problemText(problems: readonly RowProblem[], lang: TimeView['lang']): string {
   return problems
-    .map((p) =>
-      t(lang, `intake.problem.${p.key}`, Object.fromEntries(Object.entries(p.params ?? {}).map(([k, v]) => [k, typeof v === 'string' ? truncate(v, 30) : v]))),
-    )
+    .map((p) => {
+      const params = Object.fromEntries(
+        Object.entries(p.params ?? {}).map(([k, v]) => [
+          k,
+          k === 'column' ? t(lang, `intake.column.${v as IntakeColumn}`) : typeof v === 'string' ? truncate(v, 30) : v,
+        ]),
+      );
+      return t(lang, `intake.problem.${p.key}`, params);
+    })
     .join(t(lang, 'intake.problem.sep'));
 }
 
@@ -62,7 +68,7 @@ export function intakePreviewCard(plan: IntakePlan, ref: IntakeRef, who: string,
     (r) =>
       t(lang, 'intake.preview.problem_line', {
         line: r.line,
-        title: r.title ? `「${clip(r.title, 20)}」` : '',
+        title: r.title ? t(lang, 'intake.preview.quoted', { title: clip(r.title, 20) }) : '',
         problems: escapeInline(problemText(r.problems, lang)),
       }),
   );

@@ -67,7 +67,7 @@ export interface Member {
   name: string;
 }
 
-/** A problem on a row: an i18n key under `intake.problem.` with its parameters. */
+/** A problem on a row: an i18n key under `intake.problem.` with its parameters (`column` is an IntakeColumn, named in the reader's language). */
 export interface RowProblem {
   /** Its sentence is `intake.problem.<key>`. */
   key: KeyTail<'intake.problem.'>;
@@ -163,12 +163,12 @@ export function planIntake(table: SheetTable, ctx: IntakeContext): IntakePlan {
     const text = (c: IntakeColumn, max: number): string => {
       const v = cell(c);
       if (v.formula) {
-        problems.push({ key: 'formula', params: { column: columnLabel(c) } });
+        problems.push({ key: 'formula', params: { column: c } });
         return '';
       }
       const s = c === 'detail' ? v.text.trim() : normalizeCell(v.text);
       if ([...s].length > max) {
-        problems.push({ key: 'too_long', params: { column: columnLabel(c), max } });
+        problems.push({ key: 'too_long', params: { column: c, max } });
         return '';
       }
       return s;
@@ -179,7 +179,7 @@ export function planIntake(table: SheetTable, ctx: IntakeContext): IntakePlan {
     const person = (name: string, column: IntakeColumn): string | null => {
       const found = byName.get(normalizeCell(name.replace(/^@/, ''))) ?? [];
       if (found.length === 1) return found[0]!.openId;
-      problems.push({ key: found.length === 0 ? 'no_member' : 'two_members', params: { column: columnLabel(column), name } });
+      problems.push({ key: found.length === 0 ? 'no_member' : 'two_members', params: { column, name } });
       return null;
     };
     // An exported 台账 row is its task: recognized before anything else is checked.
@@ -235,7 +235,7 @@ export function planIntake(table: SheetTable, ctx: IntakeContext): IntakePlan {
 /** 时限: empty (no deadline), a date cell (its day and time; midnight means the end of the working day), or text for the command parser. */
 function readDue(cell: SheetCell, time: TimeContext, problems: RowProblem[]): { dueAt: Date | null; dueWorkdays: number | null } {
   if (cell.formula) {
-    problems.push({ key: 'formula', params: { column: columnLabel('due') } });
+    problems.push({ key: 'formula', params: { column: 'due' } });
     return { dueAt: null, dueWorkdays: null };
   }
   const text = normalizeCell(cell.text);
@@ -249,9 +249,4 @@ function readDue(cell: SheetCell, time: TimeContext, problems: RowProblem[]): { 
     problems.push({ key: err.code === 'time_in_past' ? 'due_past' : err.code === 'time_too_far' ? 'due_far' : 'due_bad', params: { text: phrase } });
     return { dueAt: null, dueWorkdays: null };
   }
-}
-
-/** The column's name as the template writes it (for problems: `主办「王五」不在本群`). */
-export function columnLabel(c: IntakeColumn): string {
-  return COLUMN_HEADERS[c][0]!;
 }

@@ -90,6 +90,7 @@ export const intake = {
     en: '**Rows with problems** (not imported; fix them and send the sheet again)',
   },
   'intake.preview.problem_line': { zh: '第 {line} 行{title}：{problems}', en: 'Row {line}{title}: {problems}' },
+  'intake.preview.quoted': { zh: '「{title}」', en: ' "{title}"' },
   'intake.preview.present': { zh: '**已存在**（不会重复创建）', en: '**Already present** (not created again)' },
   'intake.preview.present_line': { zh: '第 {line} 行「{title}」：#{n}', en: 'Row {line} "{title}": #{n}' },
   'intake.preview.ready': { zh: '**将要创建**', en: '**To be created**' },

@@ -49,7 +49,7 @@ async function sendFile(from: Person, fileName: string, bytes: Uint8Array, o: { 
   return msg;
 }
 
-const previews = () => bot.fake.messages.filter((m) => m.msgType === 'interactive' && /导入预览/.test(bot.fake.textOf(m)));
+const previews = () => bot.fake.messages.filter((m) => m.msgType === 'interactive' && /导入预览|Import preview/.test(bot.fake.textOf(m)));
 const lastPreview = () => previews().at(-1)!;
 const lastText = (chatId = GROUP) => bot.fake.textOf(bot.fake.messagesTo(chatId).at(-1)!);
 const buttonValue = (card: FakeMessage, action: string): Record<string, unknown> | null => {
@@ -147,6 +147,17 @@ describe('batch intake', () => {
     });
     expect(bot.fake.violations).toEqual([]);
 
+    // No task card was posted per task; the first change to a task brings its card into the group.
+    const beforeAccept = bot.fake.messagesTo(GROUP).length;
+    await bot.say({ from: 'zhao', text: '/签收 #1' });
+    await bot.settle();
+    const cards = bot.fake
+      .messagesTo(GROUP)
+      .slice(beforeAccept)
+      .filter((m) => m.msgType === 'interactive');
+    expect(cards).toHaveLength(1);
+    expect(bot.fake.textOf(cards[0]!)).toContain('分解事项第1项');
+
     // The same click again: nothing more.
     await bot.click({ from: 'leader', value, messageId: card.id });
     await bot.settle();
@@ -239,6 +250,29 @@ describe('batch intake', () => {
     expect(bot.fake.textOf(lastPreview())).toContain('按 GBK 编码读取');
     expect(await taskCount()).toBe(0);
     expect(bot.fake.violations).toEqual([]);
+  });
+});
+
+describe('in English', () => {
+  it('previews and imports with English headers and answers', async () => {
+    bot = await testBot({ now: '2026-12-01T10:00:00+08:00', lang: 'en' });
+    await bot.say({ from: 'chief', text: '/import template' });
+    await bot.settle();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(bot.fake.files.at(-1)!.bytes) as never);
+    const ws = wb.worksheets[0]!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(['Title', 'Lead', 'Co', 'Due', 'Category', 'Source', 'Detail', 'Supervisor']);
+    ws.addRow(['Update the register', '张三', '', 'friday', 'special', '', '', '']);
+    ws.addRow(['Ghost task', 'Nobody', '', '', '', '', '', '']);
+    await sendFile('chief', 'tasks.xlsx', new Uint8Array(await wb.xlsx.writeBuffer()));
+    const card = lastPreview();
+    // Quotes in user text reach the card escaped as entities (bot/cards/escape.ts); Lark shows them as quotes.
+    const text = bot.fake.textOf(card).replace(/&#34;/g, '"');
+    expect(text).toContain('Read 2 rows: **1** to create, 0 already present, 1 with problems');
+    expect(text).toContain('Row 3 "Ghost task": Lead "Nobody" is not a member of this chat');
+    await bot.click({ from: 'chief', value: buttonValue(card, 'import_confirm')!, messageId: card.id });
+    await bot.settle();
+    expect(lastText()).toMatch(/Imported 1 from "tasks.xlsx": #1–#1, assigned by 李科长/);
   });
 });
 
