@@ -1,6 +1,6 @@
 /**
- * Composition root for Cloudflare Workers: the Workers twin of bot/node-deps.ts. Builds Deps
- * from the Worker's `env` for one request or one cron tick:
+ * Composition root for Cloudflare Workers: the Workers twin of bot/node-deps.ts. Builds the
+ * shared runtime (bot/runtime.ts) from the Worker's `env` for one request or one cron tick:
  *  - the database is a remote libSQL (Turso) over HTTP through `@libsql/client/web`, which has
  *    no `file:` URLs; migrations are applied ahead of time with drizzle-kit, never here;
  *  - deferred work and the outbox sender run inside `ctx.waitUntil`, so the webhook answers
@@ -13,12 +13,10 @@ import { createClient } from '@libsql/client/web';
 import pino, { type Logger } from 'pino';
 import { loggerOptions } from './log.js';
 import { wrapClient, type DbHandle } from '../db/client.js';
-import { nextDueAt } from '../db/outbox.js';
 import { loadCalendar } from '../db/calendar.js';
-import { OutboxSender, type DrainResult } from '../schedules/deliver.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import type { Deps } from './deps.js';
+import { createRuntime, type Runtime } from './runtime.js';
 import type { WorkCalendar } from './domain/calendar.js';
 import type { LarkApi } from './lark/api.js';
 import { createLarkApi } from './lark/sdk-client.js';
@@ -40,23 +38,12 @@ export interface WorkerEnv {
   LOG_LEVEL?: string;
 }
 
-export interface WorkerDeps extends Deps {
-  handle: DbHandle;
-  sender: OutboxSender;
-  /** Resolves when every deferred piece of work and the sender are done. */
-  settle(): Promise<void>;
-  /**
-   * Drains the outbox, then waits for rows coming due again (a 429's reset, a short backoff)
-   * and drains those too, until nothing is due before `deadline` (epoch ms).
-   */
-  drainUntilQuiet(deadline: number): Promise<DrainResult>;
+export interface WorkerDeps extends Runtime {
   /**
    * End of a request: settle, and when this request queued messages, follow up on their
    * retries until `deadline`; then close.
    */
   finish(deadline: number): Promise<void>;
-  /** End of the request: stops the sender, waits for its drain under way, closes the database client. */
-  close(): Promise<void>;
 }
 
 export interface WorkerDepsOptions {
@@ -176,76 +163,19 @@ export async function createWorkerDeps(env: WorkerEnv, opts: WorkerDepsOptions):
   const lark = opts.lark ?? larkFor(config);
   const [botOpenId, calendar] = await Promise.all([env.LARK_BOT_OPEN_ID || botOpenIdFor(config, lark, Date.now()), calendarFor(config, handle, Date.now())]);
 
-  const inflight = new Set<Promise<unknown>>();
-  let kicked = false;
-  const track = (p: Promise<unknown>) => {
-    const tracked = p.finally(() => inflight.delete(tracked));
-    inflight.add(tracked);
-    opts.waitUntil(tracked);
+  // Work after the answer runs inside ctx.waitUntil; the sender keeps no retry timer (it would
+  // not outlive the request): drainUntilQuiet waits for retries while the request may.
+  const rt = createRuntime({ config, log, clock, handle, lark, botOpenId, calendar, waitUntil: opts.waitUntil, retryTimer: false });
+  const deps = rt as WorkerDeps;
+  deps.finish = async (deadline: number) => {
+    try {
+      await rt.settle();
+      if (rt.queuedMessages()) await rt.drainUntilQuiet(deadline);
+    } catch (err) {
+      log.error({ err }, 'work after the answer failed');
+    } finally {
+      await rt.close();
+    }
   };
-  const deps = {
-    db: handle.db,
-    handle,
-    lark,
-    clock,
-    log,
-    config,
-    botOpenId,
-    calendar,
-    defer(work: () => Promise<unknown>) {
-      track(
-        Promise.resolve()
-          .then(work)
-          .catch((err) => log.error({ err }, 'deferred work failed')),
-      );
-    },
-    kickOutbox() {
-      kicked = true;
-      deps.sender.kick();
-      track(deps.sender.idle());
-    },
-    async settle() {
-      while (inflight.size) await Promise.all([...inflight]);
-      await deps.sender.idle();
-    },
-    async drainUntilQuiet(deadline: number) {
-      const total: DrainResult = { sent: 0, failed: 0, retried: 0 };
-      for (;;) {
-        // In the sender's slot: a kick meanwhile (a 加急 follow-up) waits for this drain and
-        // runs after it, never beside it; then it too is waited for, so every row this
-        // request took is sent or back in the table before the next due time is read.
-        const r = await deps.sender.drainExclusive(deadline);
-        await deps.sender.idle();
-        total.sent += r.sent;
-        total.failed += r.failed;
-        total.retried += r.retried;
-        const next = await nextDueAt(deps.db);
-        if (!next) return total;
-        // The sender keeps no retry timer here (its timers would not outlive the request):
-        // the request waits for the retry itself while it may; the `deliver` tick does the rest.
-        const wait = Math.max(50, next.getTime() - deps.clock.now().getTime());
-        if (Date.now() + wait >= deadline) return total;
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    },
-    async finish(deadline: number) {
-      try {
-        await deps.settle();
-        if (kicked) await deps.drainUntilQuiet(deadline);
-      } catch (err) {
-        log.error({ err }, 'work after the answer failed');
-      } finally {
-        await deps.close();
-      }
-    },
-    async close() {
-      try {
-        await deps.sender.shutdown();
-      } finally {
-        client.close();
-      }
-    },
-  } as WorkerDeps;
-  deps.sender = new OutboxSender(deps, { retryTimer: false });
   return deps;
 }

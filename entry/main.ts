@@ -12,7 +12,6 @@ import { createRouter } from '../handlers/index.js';
 import { createApp, isLoopbackPeer } from '../bot/app.js';
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
-import { loadCalendar } from '../db/calendar.js';
 import { LarkApiError } from '../bot/lark/api.js';
 import { startLongConnection, type LongConnection } from '../bot/lark/ws.js';
 import { startCronJobs } from '../schedules/node.js';
@@ -76,13 +75,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   }
   const cron = startCronJobs(deps);
   // `npm run job -- calendar import` writes the overrides table; pick imports up without a restart.
-  const calendarTimer = setInterval(() => {
-    loadCalendar(deps.handle, config.DUBAN_TZ)
-      .then((calendar) => {
-        deps.calendar = calendar;
-      })
-      .catch((err) => log.warn({ err }, 'calendar reload failed; keeping the loaded one'));
-  }, CALENDAR_RELOAD_MS);
+  const calendarTimer = setInterval(() => void deps.reloadCalendar(), CALENDAR_RELOAD_MS);
   calendarTimer.unref();
   await recoverInbox(deps, router).catch((err) => log.error({ err }, 'inbox recovery failed'));
   deps.sender.kick();

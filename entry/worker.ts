@@ -13,7 +13,7 @@
 import type { ExportedHandler, Response as WorkerResponse } from '@cloudflare/workers-types/index.ts';
 import { jobByCron, runJob } from '../schedules/jobs.js';
 import { createApp } from '../bot/app.js';
-import type { Clock } from '../bot/clock.js';
+import { clockFrom } from '../bot/clock.js';
 import { ConfigError } from '../bot/config.js';
 import { recoverInbox } from '../bot/ingest.js';
 import { createRouter } from '../handlers/index.js';
@@ -29,15 +29,6 @@ const router = createRouter();
 const TICK_DRAIN_MS = 60_000;
 /** Work after a webhook answer: waitUntil keeps a request alive for 30 s after its response. */
 const AFTER_ANSWER_MS = 25_000;
-
-/**
- * The tick's clock starts at the trigger's scheduledTime and runs on from there, so the job
- * and the sender agree on "now" (and a tick replayed for another time behaves like that time).
- */
-function clockFrom(start: Date): Clock {
-  const offset = start.getTime() - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
-}
 
 const asWorker = (r: Response): WorkerResponse => r as unknown as WorkerResponse;
 

@@ -11,7 +11,7 @@
  * configuration problem (one line each, no stack trace).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { systemClock, type Clock } from '../bot/clock.js';
+import { clockFrom, systemClock } from '../bot/clock.js';
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { statutoryNameOf, WorkCalendar, weekdayOf, type CalendarOverride } from '../bot/domain/calendar.js';
 import { statutoryHolidays } from '../bot/domain/holidays.js';
@@ -21,8 +21,6 @@ import { redactSecrets, secretsOf } from '../bot/redact.js';
 import { LarkApiError } from '../bot/lark/api.js';
 import { createNodeDeps, type NodeDeps } from '../bot/node-deps.js';
 import { countOverridesOf, loadCalendar, saveOverrides } from '../db/calendar.js';
-import { nextUnleasedDueAt } from '../db/reminders.js';
-import type { DrainResult } from './deliver.js';
 import { openDb } from '../db/node.js';
 import { isJobName, runJob } from './jobs.js';
 import { runVerifyLedger } from './verify-ledger.js';
@@ -117,42 +115,12 @@ async function runScheduled(name: string, now: Date | null, env: Record<string, 
       deps.log.error({ err, job: name }, 'job failed');
       throw new Failure([`duban job: ${name} failed: ${err instanceof Error ? err.message : String(err)}`]);
     }
-    const sent = name === 'deliver' ? null : await drainAll(deps, clock);
+    const sent = name === 'deliver' ? null : await deps.drainUntilQuiet(Date.now() + DRAIN_MS);
     const parts = Object.entries(result).map(([k, v]) => `${k} ${String(v)}`);
     if (sent) parts.push(`sent ${sent.sent}`, `failed ${sent.failed}`, `retried ${sent.retried}`);
     io.out(`${name} at ${at.toISOString()}: ${parts.join(', ')}`);
   } finally {
     await deps.close();
-  }
-}
-
-/** A clock that starts at `--now` and runs on, so retries scheduled by the outbox come due. */
-function clockFrom(start: Date): Clock {
-  const offset = start.getTime() - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
-}
-
-/**
- * Delivers what is due, then waits for rows a rate limit or a failure pushed back, until the
- * outbox is empty or DRAIN_MS have passed (what is left goes out with the next tick).
- */
-async function drainAll(deps: NodeDeps, clock: Clock): Promise<DrainResult> {
-  const deadline = Date.now() + DRAIN_MS;
-  const total: DrainResult = { sent: 0, failed: 0, retried: 0 };
-  for (;;) {
-    // In the sender's slot, never beside a drain its retry timer started: two drains at once
-    // would split one recipient's rows. A send with 加急 queues its urgent call and kicks a
-    // drain of its own, which runs after this one: wait for that too.
-    const r = await deps.sender.drainExclusive(deadline);
-    await deps.settle();
-    total.sent += r.sent;
-    total.failed += r.failed;
-    total.retried += r.retried;
-    const next = await nextUnleasedDueAt(deps.db, clock.now());
-    if (!next) return total;
-    const wait = Math.max(20, next.getTime() - clock.now().getTime());
-    if (Date.now() + wait > deadline) return total;
-    await new Promise((r) => setTimeout(r, wait));
   }
 }
 
