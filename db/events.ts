@@ -1,5 +1,5 @@
 /** Appending to the hash-chained event log (task_events). Only ever INSERT. */
-import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import { canonicalJson, eventHash, genesisHash, type ChainCursor, type ChainRow } from '../bot/domain/chain.js';
 import type { TaskEvent } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
@@ -27,6 +27,15 @@ export async function appendEvents(tx: Tx | Db, tenantKey: string, taskId: numbe
     return row;
   });
   await tx.insert(taskEvents).values(rows);
+}
+
+/** 整改 rounds a task has had: its 回头看 answered 需要整改 (revisit_answered with holds false). */
+export async function countReworks(db: Db | Tx, taskId: number): Promise<number> {
+  const rows = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(taskEvents)
+    .where(and(eq(taskEvents.taskId, taskId), eq(taskEvents.kind, 'revisit_answered'), sql`json_extract(${taskEvents.payload}, '$.holds') = 0`));
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function listEvents(db: Db | Tx, taskId: number): Promise<TaskEvent[]> {

@@ -46,7 +46,12 @@ export function fromProgress(p: PersonProgress | null | undefined): unknown {
 export function toReturnNote(v: unknown): ReturnNote | null {
   if (!v || typeof v !== 'object') return null;
   const p = v as Record<string, unknown>;
-  return { reason: String(p.reason ?? ''), by: String(p.by ?? ''), at: new Date(p.at as string) };
+  return {
+    reason: String(p.reason ?? ''),
+    by: String(p.by ?? ''),
+    at: new Date(p.at as string),
+    ...(typeof p.rework === 'number' ? { rework: p.rework } : {}),
+  };
 }
 
 /** The tasks.last_edit column (JSON). */
@@ -126,7 +131,9 @@ export function toRow(t: Task): Omit<TaskRow, 'id'> {
     percent: t.percent,
     lastProgressAt: t.lastProgressAt,
     lastProgressText: t.lastProgressText,
-    lastReturn: t.returned ? { reason: t.returned.reason, by: t.returned.by, at: t.returned.at.toISOString() } : null,
+    lastReturn: t.returned
+      ? { reason: t.returned.reason, by: t.returned.by, at: t.returned.at.toISOString(), ...(t.returned.rework ? { rework: t.returned.rework } : {}) }
+      : null,
     pendingExtension: t.pendingExtension
       ? {
           dueAt: t.pendingExtension.dueAt.toISOString(),

@@ -27,6 +27,7 @@ import { t, type KeyTail, type MessageKey } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
 import { taskValue, type CardActionName } from './payload.js';
 import { monthDayTime } from './time.js';
+import { datePicker, fieldLabel, formContainer, submitButton, textInput } from './form.js';
 import { dueText as leftText, offDayFlag } from './task.js';
 
 export interface ChaseView {
@@ -338,10 +339,32 @@ function buttonsOf(it: BatchItem, view: ChaseView, ref: string): ReturnType<type
         button(l('chase.button.reject_extension'), value('reject_extension')),
       ];
     case 'revisit':
-      return [button(l('chase.button.revisit_ok'), value('revisit_ok'), 'primary'), button(l('chase.button.revisit_redo'), value('revisit_redo'), 'danger')];
+      // 需要整改 is the submit button of the item's form below (reworkForm): it needs a deadline.
+      return [button(l('chase.button.revisit_ok'), value('revisit_ok'), 'primary')];
     default:
       return [];
   }
+}
+
+/** The names of a 回头看 item's 整改 form and its fields (unique in the card: one form per task). */
+export function reworkFields(taskId: number): { form: string; due: string; note: string; submit: string } {
+  return { form: `rework_${taskId}`, due: `rework_due_${taskId}`, note: `rework_note_${taskId}`, submit: `rework_submit_${taskId}` };
+}
+
+/**
+ * 需要整改 with what it takes: the 整改 deadline (a date picker, required) and what is asked, in a
+ * form whose submit button reopens the task (handlers/revisit.ts). Form container rules:
+ * https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/form-container
+ */
+function reworkForm(it: BatchItem, view: ChaseView, ref: string) {
+  const f = reworkFields(it.task.id);
+  const l = (k: MessageKey) => t(view.lang, k);
+  return formContainer(f.form, [
+    fieldLabel(l('chase.rework.due'), true),
+    datePicker(f.due, { placeholder: l('chase.rework.due_placeholder'), required: true }),
+    textInput(f.note, { placeholder: l('chase.rework.note_placeholder'), maxLength: 500 }),
+    submitButton(l('chase.button.revisit_redo'), taskValue('revisit_redo', it.task, 'briefing', ref), f.submit, 'danger'),
+  ]);
 }
 
 const SECTION_ORDER: readonly Section[] = ['escalate', 'decide', 'revisit', 'mine'];
@@ -388,6 +411,7 @@ export function briefingCard(items: readonly BatchItem[], view: ChaseView, ref =
       elements.push(md(section === 'escalate' ? escalateItem(it, view) : section === 'decide' ? decideItem(it, view) : revisitItem(it, view)));
       const bs = buttonsOf(it, view, ref);
       if (bs.length) elements.push(buttonRow(bs));
+      if (it.kind === 'revisit') elements.push(reworkForm(it, view, ref));
     }
   }
   for (const section of SECTION_ORDER) {

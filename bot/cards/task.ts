@@ -171,6 +171,14 @@ function returnedLines(task: Task, view: CardView): string[] {
   const r = task.returned;
   if (!r || task.state !== 'in_progress') return [];
   const { lang } = view;
+  if (r.rework) {
+    // Reopened by a 回头看 that found a problem: the 整改 round and what it asks for.
+    const reason = r.reason ? t(lang, 'task.card.rework_reason', { reason: escapeMarkdown(truncate(r.reason, NOTE_SHOWN_MAX)) }) : '';
+    return [
+      `**${t(lang, 'task.card.rework')}**${colon(lang)}` +
+        t(lang, 'task.card.rework_text', { round: r.rework, who: personMd(r.by, view), at: formatDateTime(r.at, view, false), reason }),
+    ];
+  }
   return [
     `**${t(lang, 'task.card.returned')}**${colon(lang)}` +
       t(lang, 'task.card.returned_text', {

@@ -325,7 +325,12 @@ export function summarizeEvent(kind: string, payload: Record<string, unknown>, n
     }
     case 'revisit_answered':
       if (p.holds === true) parts.push(zh ? '整改成效保持' : 'the fix holds');
-      if (p.holds === false) parts.push(zh ? '问题反弹，重新办理' : 'the problem is back; reopened');
+      if (p.holds === false) {
+        parts.push(zh ? '需要整改，重新办理' : 'needs rework; reopened');
+        if (typeof p.round === 'number') parts.push(zh ? `整改第 ${p.round} 轮` : `rework round ${p.round}`);
+        parts.push(label('整改时限', 'due', date('dueAt')));
+        parts.push(label('要求', 'asked', str('note')));
+      }
       break;
     default:
       return summarizePayload(p);

@@ -150,7 +150,35 @@ export const ALLOWED_TRANSITIONS: ReadonlyArray<readonly [TaskState, TaskState]>
   ['assigned', 'cancelled'],
   ['in_progress', 'cancelled'],
   ['submitted', 'cancelled'],
+  // 回头看 found a problem (需要整改): a 整改 round (reopenForRework), not a decide() action.
+  ['done', 'in_progress'],
 ];
+
+/**
+ * 回头看 answered 需要整改: the done task opens again for a 整改 round, its deadline the one set by
+ * whoever answered (on time is judged against it), the requirement shown on its cards as the
+ * reason it came back. One event: revisit_answered { holds: false, round, dueAt, note }.
+ */
+export function reopenForRework(task: Task, a: { dueAt: Date; note: string | null; round: number }, actor: string, now: Date): Decision | Refusal {
+  if (task.state !== 'done') return refuse('wrong_state', { state: task.state });
+  if (a.dueAt.getTime() <= now.getTime()) return refuse('due_in_past');
+  const note = a.note?.trim() || null;
+  const next: Task = {
+    ...task,
+    assignees: task.assignees.map((x) => ({ ...x })),
+    state: 'in_progress',
+    updatedAt: now,
+    doneAt: null,
+    submittedAt: null,
+    revisitAt: null,
+    pendingExtension: null,
+    dueAt: a.dueAt,
+    originalDueAt: a.dueAt,
+    returned: { reason: note ?? '', by: actor, at: now, rework: a.round },
+  };
+  const payload = { holds: false, revisitAt: task.revisitAt?.toISOString() ?? null, round: a.round, dueAt: a.dueAt.toISOString(), note };
+  return { task: next, events: [{ kind: 'revisit_answered', actorId: actor, payload, at: now }] };
+}
 
 const refuse = (refused: RefusalCode, params?: Refusal['params']): Refusal => (params ? { refused, params } : { refused });
 

@@ -34,6 +34,8 @@ export interface ReturnNote {
   reason: string;
   by: string;
   at: Date;
+  /** Reopened by a 回头看 that found a problem: the 整改 round (1, 2, …), its requirement in `reason`. */
+  rework?: number;
 }
 
 /** An edit's ledger event, kept on the task for its cards (text fields shortened). */

@@ -9,5 +9,11 @@ export const revisit = {
     en: 'Follow-up #{n} "{title}": {who} says it needs rework. Assign the rework, e.g. /assign @someone Rework of #{n} due … source #{n}',
   },
   'revisit.toast_holds': { zh: '已记录：#{n} 成效巩固', en: 'Recorded: #{n} holds' },
-  'revisit.toast_rework': { zh: '已记录：#{n} 需要整改', en: 'Recorded: #{n} needs rework' },
+  'revisit.toast_rework': { zh: '#{n} 已重新打开，整改第 {round} 轮', en: '#{n} reopened for rework, round {round}' },
+  'revisit.rework_due_required': { zh: '请先选择 #{n} 的整改时限，再点“需要整改”。', en: 'Pick the rework deadline of #{n} first, then press "Needs rework".' },
+  'revisit.reopened': {
+    zh: '回头看 #{n}「{title}」：{who} 认为需要整改，已重新打开（整改第 {round} 轮），整改时限 {due}。{lead} 请按要求整改{note}，办完回复 /办结 #{n}。',
+    en: 'Follow-up #{n} "{title}": {who} found it needs rework. Reopened (round {round}), due {due}. {lead} please fix it{note} and reply /done #{n} when finished.',
+  },
+  'revisit.reopened_note': { zh: '（要求：{note}）', en: ' ({note})' },
 };

@@ -240,6 +240,12 @@ export const task = {
   'task.card.progress': { zh: '最新进展', en: 'Latest progress' },
   'task.card.no_progress': { zh: '暂无进展', en: 'No progress reported yet' },
   'task.card.returned': { zh: '退回', en: 'Returned' },
+  'task.card.rework': { zh: '整改', en: 'Rework' },
+  'task.card.rework_text': {
+    zh: '第 {round} 轮，{who} 于 {at} 回头看认为需要整改{reason}',
+    en: 'round {round}: at the follow-up check on {at}, {who} found it needs rework{reason}',
+  },
+  'task.card.rework_reason': { zh: '，要求：{reason}', en: '. What is asked: {reason}' },
   'task.card.returned_text': { zh: '{who} 于 {at} 退回，原因：{reason}', en: 'by {who} on {at}. Reason: {reason}' },
   'task.card.extension_lapsed': { zh: '申请的时限已过，需重新申请', en: 'the requested date has passed; ask again' },
   'task.card.extension': { zh: '延期申请', en: 'Extension request' },
