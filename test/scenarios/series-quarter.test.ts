@@ -149,10 +149,13 @@ describe('a monthly series over Q1 2027', () => {
       ['#3', '每月5日前', ''],
     ]);
 
-    // /统计 counts each instance once: 张三 has three tasks, one done on time, one overdue.
+    // /统计 counts each instance as a task of its own, once.
     await say('chief', '/统计 本月');
     const stats = await lastSaid();
-    expect(stats).toContain('张三');
+    // March: #3 is new, #2 and #3 are open, #2 is overdue — each once, and 张三's row says the same.
+    expect(stats).toContain('新交办 **1** · 办结 **0**（按时 0，按时率 **—**）· 在办 **2** · 逾期 **1**');
+    expect(stats).toContain('- #2 报送督查工作月报 · 主办 张三 · 逾期 17 个工作日');
+    expect(stats).toMatch(/张三\n1\n0\n—\n2\n1\n\d+/);
 
     // /撤销 #3 asks: this instance or the whole series.
     await say('chief', '/撤销 #3');
