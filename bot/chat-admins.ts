@@ -8,7 +8,7 @@
  */
 import type { ChatSettings } from './domain/types.js';
 import type { Deps } from './deps.js';
-import { getChat, settingsOf, upsertChat } from '../db/chats.js';
+import { chatsOverseenBy, getChat, settingsOf, upsertChat } from '../db/chats.js';
 
 /** How long Lark's answer about a chat's owner and managers is trusted. */
 export const CHAT_ADMINS_TTL_MS = 60_000;
@@ -50,4 +50,16 @@ export async function settingsForDecision(deps: Deps, tenantKey: string, chatId:
   if (!row || row.chatType === 'p2p') return configured;
   const live = await larkAdminsOf(deps, tenantKey, chatId);
   return { ...configured, admins: [...new Set([...configured.admins, ...live])] };
+}
+
+/**
+ * Chats whose tasks the user oversees in a list (/任务 全部): those where /设置 made them an
+ * admin or the 督办领导, and those they own as Lark says now — a former owner's stored
+ * ownership is asked about (cached briefly, one lookup per chat they were stored as owning).
+ */
+export async function chatsOverseenNow(deps: Deps, tenantKey: string, userId: string): Promise<string[]> {
+  const { configured, storedOwner } = await chatsOverseenBy(deps.db, tenantKey, userId);
+  const confirmed: string[] = [];
+  for (const chatId of storedOwner) if ((await larkAdminsOf(deps, tenantKey, chatId)).includes(userId)) confirmed.push(chatId);
+  return [...configured, ...confirmed];
 }

@@ -28,10 +28,16 @@ export async function getChatSettings(db: Db | Tx, chatId: string): Promise<Chat
   return settingsOf(await getChat(db, chatId));
 }
 
-/** Chats of the tenant where the user is an admin (the owner included) or the 督办领导. */
-export async function chatsOverseenBy(db: Db | Tx, tenantKey: string, userId: string): Promise<string[]> {
+/**
+ * Chats of the tenant where the user is an admin or the 督办领导: `configured` by /设置, and
+ * `storedOwner`, those where they are so only as the owner stored when Lark last said (to be
+ * confirmed with Lark before they count: bot/chat-admins.ts chatsOverseenNow).
+ */
+export async function chatsOverseenBy(db: Db | Tx, tenantKey: string, userId: string): Promise<{ configured: string[]; storedOwner: string[] }> {
   const rows = await db.select({ chatId: chats.chatId, settings: chats.settings, ownerId: chats.ownerId }).from(chats).where(eq(chats.tenantKey, tenantKey));
-  return rows.filter((r) => oversees(userId, settingsOf(r))).map((r) => r.chatId);
+  const configured = rows.filter((r) => oversees(userId, settingsOf(r, { withStoredOwner: false })));
+  const storedOwner = rows.filter((r) => !configured.includes(r) && oversees(userId, settingsOf(r)));
+  return { configured: configured.map((r) => r.chatId), storedOwner: storedOwner.map((r) => r.chatId) };
 }
 
 /** The tenant's chats whose configured 督办领导 is `userId`. */

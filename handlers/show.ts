@@ -12,8 +12,8 @@ import { maySee, mayShowIn } from '../bot/domain/roles.js';
 import type { Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
-import { chatsOverseenBy, chatsSupervisedBy, getChat, getChatSettings } from '../db/chats.js';
-import { settingsForDecision } from '../bot/chat-admins.js';
+import { chatsSupervisedBy, getChat, getChatSettings } from '../db/chats.js';
+import { chatsOverseenNow, settingsForDecision } from '../bot/chat-admins.js';
 import { listEvents } from '../db/events.js';
 import { getTasksByIds, listOpenEntries, type ListScope } from '../db/task-lists.js';
 import { cardViewFor, loadTask } from './act.js';
@@ -75,7 +75,7 @@ export async function listCardFor(
           ? { kind: 'overdue', chatId: groupChat, userId: ctx.actor, now: ctx.now }
           : filter === 'review'
             ? { kind: 'review', userId: ctx.actor, supervisedChatIds: await chatsSupervisedBy(db, ctx.tenantKey, ctx.actor), inChat }
-            : { kind: 'all', userId: ctx.actor, chatId: groupChat, overseenChatIds: await chatsOverseenBy(db, ctx.tenantKey, ctx.actor), inChat };
+            : { kind: 'all', userId: ctx.actor, chatId: groupChat, overseenChatIds: await chatsOverseenNow(ctx.deps, ctx.tenantKey, ctx.actor), inChat };
   const entries = await listOpenEntries(db, ctx.tenantKey, await scopeIn(groupChatId ?? undefined));
   const hidden =
     groupChatId !== null &&

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../bot/i18n.js';
+import { forgetChatAdmins } from '../../bot/chat-admins.js';
 import { getChat } from '../../db/chats.js';
 import { getTaskByNumber } from '../../db/tasks.js';
 import { GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
@@ -57,5 +58,33 @@ describe('chat owner and managers from Lark', () => {
     bot.fake.chats.get(GROUP)!.managers = [PEOPLE.sun.openId];
     await say('sun', '/设置 工作时间 08:00-17:00');
     expect(await workStart()).toBe('08:00');
+  });
+});
+
+describe('lists follow the owner Lark names', () => {
+  it('/任务 全部 of a former owner no longer holds the chat they owned; while they own it, it does', async () => {
+    const b = await testBot();
+    try {
+      await b.say({ from: 'chief', text: '/交办 @张三 前任群主可见的事 截止 2026-12-01', mention: ['zhang'] });
+      await b.settle();
+      const listOfLeader = async () => {
+        const before = b.fake.messages.length;
+        await b.say({ from: 'leader', text: '/任务 全部', chatType: 'p2p' });
+        await b.settle();
+        return b.fake.messages
+          .slice(before)
+          .map((m) => JSON.stringify(m.content))
+          .join('\n');
+      };
+      // The leader owns the group (Lark says so), though they neither assigned nor do the task.
+      expect(await listOfLeader()).toContain('前任群主可见的事');
+      b.fake.chats.get(GROUP)!.ownerId = PEOPLE.chief.openId;
+      // Lark's answer is trusted for a minute (CHAT_ADMINS_TTL_MS); the minute has passed.
+      forgetChatAdmins(GROUP);
+      expect(await listOfLeader()).not.toContain('前任群主可见的事');
+      expect((await getChat(b.deps.db, GROUP))!.ownerId).toBe(PEOPLE.chief.openId);
+    } finally {
+      await b.close();
+    }
   });
 });
