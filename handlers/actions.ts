@@ -8,7 +8,9 @@
 import { FORM_FIELDS } from '../bot/cards/task.js';
 import type { Action, Evidence } from '../bot/domain/task.js';
 import { UserError } from '../bot/errors.js';
-import { formOf } from '../bot/lark/form.js';
+import { FormFieldError, formOf, pickedDeadlineText } from '../bot/lark/form.js';
+import { t } from '../bot/i18n.js';
+import { parseTime, type TimeContext } from '../bot/parse/time.js';
 import { extractPercent, MAX_NOTE_CHARS, normalizeText, parseReply, replyTaskRefs, type Command } from '../bot/parse/command.js';
 import { ParseError } from '../bot/parse/errors.js';
 import type { CardActionEvent, CommandHandler, MessageEvent, ReplyHandler } from '../bot/router.js';
@@ -155,7 +157,7 @@ export function reactionAction(emoji: string): Action | null {
 }
 
 /** Button names that change a task; each maps to a domain Action. */
-export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject', 'approve_extension', 'reject_extension', 'chase'] as const;
+export const TASK_BUTTONS = ['accept', 'progress', 'submit', 'approve', 'reject', 'extend', 'approve_extension', 'reject_extension', 'chase'] as const;
 export type TaskButton = (typeof TASK_BUTTONS)[number];
 
 function formText(event: CardActionEvent, field: string): string {
@@ -164,15 +166,30 @@ function formText(event: CardActionEvent, field: string): string {
   return text;
 }
 
-/** A card button (with its form, for 进展 and 退回) → its Action. */
-export function buttonAction(a: TaskButton, event: CardActionEvent): Action {
+/**
+ * A card button (with its form, for 进展, 延期 and 退回) → its Action. `time` reads a picked
+ * date as the typed command would (the chat's end of day when no time is picked).
+ */
+export function buttonAction(a: TaskButton, event: CardActionEvent, time: TimeContext): Action {
+  const form = formOf(event);
   switch (a) {
     case 'accept':
       return { kind: 'accept' };
     case 'progress': {
-      const text = formText(event, FORM_FIELDS.progressText);
+      // The percent picked wins over one written in the text; a percent alone is a report too.
+      const picked = form.option(FORM_FIELDS.progressPercent);
+      const percent = picked === null ? null : Number(picked);
+      if (percent !== null && !(Number.isInteger(percent) && percent >= 0 && percent <= 100)) throw new FormFieldError(FORM_FIELDS.progressPercent);
+      const text = formText(event, FORM_FIELDS.progressText) || (percent !== null ? t(time.lang ?? 'zh', 'form.progress.percent_only', { p: percent }) : '');
       if (!text) throw new UserError('task.form_empty');
-      return { kind: 'progress', text, percent: extractPercent(text) };
+      return { kind: 'progress', text, percent: percent ?? extractPercent(text) };
+    }
+    case 'extend': {
+      const date = form.date(FORM_FIELDS.extendDate);
+      if (!date) throw new UserError('form.extend.missing_date');
+      const reason = formText(event, FORM_FIELDS.extendReason);
+      if (!reason) throw new UserError('form.extend.missing_reason');
+      return { kind: 'request_extension', dueAt: parseTime(pickedDeadlineText(date, form.time(FORM_FIELDS.extendTime)), time), reason };
     }
     case 'submit':
       return { kind: 'submit', note: null };

@@ -12,6 +12,7 @@ import { UserError } from '../bot/errors.js';
 import type { KeyTail } from '../bot/i18n.js';
 import type { CardActionHandler } from '../bot/router.js';
 import { listEvents } from '../db/events.js';
+import { getChatSettings } from '../db/chats.js';
 import { extensionLapsed } from '../bot/cards/announce.js';
 import { applyAction, loadTask } from './act.js';
 import { buttonAction, TASK_BUTTONS } from './actions.js';
@@ -31,7 +32,8 @@ function pressOf<A extends string>(value: ButtonValue, names: readonly A[]) {
 export const taskButton: CardActionHandler = async (ctx, event) => {
   const press = pressOf(event.value, TASK_BUTTONS);
   const task = await loadTask(ctx, { id: press.taskId });
-  const action = buttonAction(press.a, event);
+  const settings = await getChatSettings(ctx.deps.db, task.chatId);
+  const action = buttonAction(press.a, event, { now: ctx.now, calendar: ctx.deps.calendar, endOfDay: settings.endOfDay, lang: ctx.lang });
   const { task: saved, view } = await applyAction(ctx, task, action, 'card');
   const toast =
     action.kind === 'approve_extension' && extensionLapsed(task, saved)

@@ -20,6 +20,7 @@ export type CardActionName =
   | 'reject'
   | 'approve_extension'
   | 'reject_extension'
+  | 'extend'
   | 'chase'
   | 'show'
   | 'revisit_ok'

@@ -18,17 +18,18 @@ import { provisionalYearOf } from '../domain/calendar.js';
 import { isOpen, supervisorOf } from '../domain/roles.js';
 import { extensionIsLive } from '../domain/task.js';
 import { formatDateTime } from './time.js';
+import { extensionForm, progressForm, rejectForm } from './task-forms.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
 import { taskValue, type CardActionName } from './payload.js';
-import { button, buttonRow, colon, fitCard, form, md, paren, personMd, shell, type Card, type CardView } from './primitives.js';
+import { button, buttonRow, colon, fitCard, md, paren, personMd, shell, type Card, type CardView } from './primitives.js';
 
 export const TITLE_MAX = 200;
 const NOTE_SHOWN_MAX = 500;
 const HISTORY_NOTE_MAX = 200;
 
 /** Names of the inputs inside the forms, read back from `form_value`. */
-export const FORM_FIELDS = { progressText: 'progress_text', rejectReason: 'reject_reason' } as const;
+export { FORM_FIELDS } from './task-forms.js';
 
 const LIGHT_TEMPLATE: Record<Light, string> = { red: 'red', yellow: 'orange', green: 'green' };
 export const LIGHT_ICON: Record<Light, string> = { red: '🔴', yellow: '🟡', green: '🟢' };
@@ -228,14 +229,12 @@ export function taskButtons(task: Task, view: Pick<CardView, 'lang'>, audience: 
   if (row.length) els.push(buttonRow(row));
 
   if (task.state === 'assigned' || task.state === 'in_progress') {
-    els.push(
-      form(`progress_${task.id}`, FORM_FIELDS.progressText, t(lang, 'task.card.progress_placeholder'), B('progress'), payload(task, 'progress', audience)),
-    );
+    els.push(progressForm(task, lang, B('progress'), payload(task, 'progress', audience)));
+    // 申请延期 is the assignees' (roles.ts checks on submit); a pending request waits for its decision first.
+    if (!task.pendingExtension) els.push(extensionForm(task, lang, B('extend'), payload(task, 'extend', audience)));
   }
   if (task.state === 'submitted' && audience !== 'assignee') {
-    els.push(
-      form(`reject_${task.id}`, FORM_FIELDS.rejectReason, t(lang, 'task.card.reason_placeholder'), B('reject'), payload(task, 'reject', audience), 'danger'),
-    );
+    els.push(rejectForm(task, lang, B('reject'), payload(task, 'reject', audience)));
   }
   return els;
 }

@@ -10,6 +10,16 @@ export const form = {
   'form.btn.new_task': { zh: '新建', en: 'New' },
   'form.sent': { zh: '已发出新建督办表单，填好后点“交办”。', en: 'The new-task form is below; fill it in and press Assign.' },
 
+  // inputs on task cards
+  'task.btn.extend': { zh: '申请延期', en: 'Ask for more time' },
+  'form.progress.percent_placeholder': { zh: '完成百分比（可不选）', en: 'Percent done (optional)' },
+  'form.progress.percent_only': { zh: '完成{p}%', en: '{p}% done' },
+  'form.extend.date_placeholder': { zh: '延期到哪天', en: 'New date' },
+  'form.extend.time_placeholder': { zh: '时间（默认下班时）', en: 'Time (end of day if empty)' },
+  'form.extend.reason_placeholder': { zh: '延期理由', en: 'Why more time is needed' },
+  'form.extend.missing_date': { zh: '请选延期到的日期。', en: 'Please pick the new date.' },
+  'form.extend.missing_reason': { zh: '请写明延期理由。', en: 'Please give the reason for the extension.' },
+
   // the 交办 form
   'form.assign.card_title': { zh: '新建督办', en: 'New task' },
   'form.assign.submit': { zh: '交办', en: 'Assign' },

@@ -69,8 +69,8 @@ function markdownOf(card: Card): string {
 describe('buttons fit the state', () => {
   const pending = { dueAt: at('2026-12-11T18:00:00'), reason: '等数据', requestedBy: 'ou_co', requestedAt: NOW };
   test.each([
-    ['assigned', {}, ['accept', 'submit', 'chase', 'edit_menu', 'progress']],
-    ['in_progress', {}, ['submit', 'chase', 'edit_menu', 'progress']],
+    ['assigned', {}, ['accept', 'submit', 'chase', 'edit_menu', 'progress', 'extend']],
+    ['in_progress', {}, ['submit', 'chase', 'edit_menu', 'progress', 'extend']],
     ['submitted', {}, ['approve', 'edit_menu', 'reject']],
     ['in_progress', { pendingExtension: pending }, ['submit', 'chase', 'approve_extension', 'reject_extension', 'edit_menu', 'progress']],
     ['done', {}, []],
@@ -80,8 +80,8 @@ describe('buttons fit the state', () => {
   });
 
   test.each([
-    ['assigned', ['accept', 'submit', 'progress']],
-    ['in_progress', ['submit', 'progress']],
+    ['assigned', ['accept', 'submit', 'progress', 'extend']],
+    ['in_progress', ['submit', 'progress', 'extend']],
     ['submitted', []],
   ] as const)('p2p card of an assignee, %s', (state, want) => {
     expect(actions(assigneeCard(task({ state }), 'ou_co', view))).toEqual(want);
@@ -99,6 +99,8 @@ describe('buttons fit the state', () => {
     expect(json).toContain('"name":"reject_reason"');
     expect(json).toContain('"form_action_type":"submit"');
     expect(JSON.stringify(taskCard(task(), view))).toContain('"name":"progress_text"');
+    expect(JSON.stringify(taskCard(task(), view))).toContain('"name":"progress_percent"');
+    expect(JSON.stringify(taskCard(task(), view))).toContain('"tag":"date_picker","name":"extend_date"');
   });
 });
 
@@ -290,7 +292,7 @@ describe('size', () => {
     expect(md).toContain('共 45 项 · 🔴 15');
     expect(md).toContain('第 1/5 页');
     expect((md.match(/🔴 \*\*#/g) ?? []).length).toBe(10);
-    expect(actions(first)).toEqual(['list']);
+    expect(actions(first)).toEqual(['list', 'new_task']);
     expect(JSON.stringify(first)).toContain('"value":{"a":"list","f":"chat","p":2}');
     const last = taskListCard(pageOfList(tasks, 9, view), tasks, 'chat', view);
     expect(markdownOf(last)).toContain('第 5/5 页');
