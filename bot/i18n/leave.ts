@@ -56,7 +56,7 @@ export const leave = {
     en: 'While you were on leave ({from} to {to}), these {count} tasks kept waiting:',
   },
   'leave.briefing.none': { zh: '您 {from} 至 {to} 请假期间没有待办任务。', en: 'Nothing waited for you while you were on leave ({from} to {to}).' },
-  'leave.briefing.item': { zh: '**#{n} {title}**　时限：{due}', en: '**#{n} {title}**　due {due}' },
+  'leave.briefing.item': { zh: '**#{n} {title}**　时限：{due}', en: '**#{n} {title}** · due {due}' },
   'leave.briefing.suggest_extend': {
     zh: '⚠️ 截止日在请假期间，可申请延期：/延期 #{n} 新时限 理由',
     en: '⚠️ The deadline fell during your leave: /extend #{n} <new deadline> reason',
