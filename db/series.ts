@@ -2,7 +2,7 @@
  * 周期任务 and 反馈周期 in the database: the series, the (series, period) → task links whose
  * key makes each instance at most once, and the tasks' feedback cadences.
  */
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Recurrence } from '../bot/domain/series.js';
 import type { Category, Priority } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
@@ -81,6 +81,16 @@ export async function activeSeriesPage(db: Db, afterId: number, limit: number): 
 /** The series active in a chat, newest first, at most `limit`; and how many there are. */
 export async function seriesOfChat(db: Db, tenantKey: string, chatId: string, limit: number): Promise<{ rows: SeriesRecord[]; total: number }> {
   const where = and(eq(series.tenantKey, tenantKey), eq(series.chatId, chatId), eq(series.state, 'active'));
+  const [rows, [count]] = await Promise.all([
+    db.select().from(series).where(where).orderBy(desc(series.id)).limit(limit),
+    db.select({ n: sql<number>`count(*)` }).from(series).where(where),
+  ]);
+  return { rows: rows.map(toRecord), total: Number(count?.n ?? 0) };
+}
+
+/** The active series a person set up or leads, newest first, at most `limit`; and how many there are. */
+export async function seriesOfPerson(db: Db, tenantKey: string, openId: string, limit: number): Promise<{ rows: SeriesRecord[]; total: number }> {
+  const where = and(eq(series.tenantKey, tenantKey), eq(series.state, 'active'), or(eq(series.creatorId, openId), eq(series.leadId, openId)));
   const [rows, [count]] = await Promise.all([
     db.select().from(series).where(where).orderBy(desc(series.id)).limit(limit),
     db.select({ n: sql<number>`count(*)` }).from(series).where(where),

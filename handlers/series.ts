@@ -19,6 +19,7 @@ import { UserError } from '../bot/errors.js';
 import type { Command } from '../bot/parse/command.js';
 import type { CardActionHandler, CommandHandler, MessageEvent } from '../bot/router.js';
 import { getChatSettings } from '../db/chats.js';
+import { settingsForChats } from '../db/reminders.js';
 import {
   cancelSeries,
   insertSeries,
@@ -26,6 +27,7 @@ import {
   linkInstance,
   openInstanceIds,
   seriesOfChat,
+  seriesOfPerson,
   seriesOfTask,
   setCadence,
   type NewSeries,
@@ -181,16 +183,17 @@ export const seriesCancelButton: CardActionHandler = async (ctx, event): Promise
   return { toast: { type: 'success', content: text }, card: raw(cancelChoiceCard(task, s.id, s.rule, reason, ctx.lang, 'all')) };
 };
 
-/** /任务 周期: the chat's active series (in p2p: nothing to list, the answer says how to set one up). */
+/** /任务 周期: the chat's active series; in p2p, those the asker set up or leads. */
 export async function listSeries(ctx: BotContext): Promise<void> {
   const chatId = ctx.chatType === 'group' ? ctx.chatId : null;
-  if (!chatId) {
-    ctx.reply(ctx.t('series.list_empty'));
-    return;
-  }
   const cal = ctx.deps.calendar;
-  const settings = await getChatSettings(ctx.deps.db, chatId);
-  const { rows, total } = await seriesOfChat(ctx.deps.db, ctx.tenantKey, chatId, SERIES_LIST_MAX);
+  const { rows, total } = chatId
+    ? await seriesOfChat(ctx.deps.db, ctx.tenantKey, chatId, SERIES_LIST_MAX)
+    : await seriesOfPerson(ctx.deps.db, ctx.tenantKey, ctx.actor, SERIES_LIST_MAX);
+  const settingsByChat = await settingsForChats(
+    ctx.deps.db,
+    rows.map((r) => r.chatId),
+  );
   const counts = await instanceCounts(
     ctx.deps.db,
     rows.map((r) => r.id),
@@ -201,8 +204,8 @@ export async function listSeries(ctx: BotContext): Promise<void> {
     title: r.title,
     rule: r.rule,
     leadId: r.leadId,
-    next: upcomingDeadlines(r, settings, cal, ctx.now, 1)[0] ?? null,
-    time: timeOf(r, settings),
+    next: upcomingDeadlines(r, settingsByChat.get(r.chatId)!, cal, ctx.now, 1)[0] ?? null,
+    time: timeOf(r, settingsByChat.get(r.chatId)!),
     made: counts.get(r.id)?.made ?? 0,
     lastNumber: counts.get(r.id)?.lastNumber ?? null,
   }));

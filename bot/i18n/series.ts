@@ -82,8 +82,8 @@ export const series = {
   },
   'series.list_last': { zh: '（最近一期 #{n}）', en: ' (latest #{n})' },
   'series.list_empty': {
-    zh: '本群没有进行中的周期任务。建立方法：/交办 @主办 报送月报 每月5日前',
-    en: 'No recurring tasks in this chat. Set one up: /assign @lead monthly report every month by the 5th',
+    zh: '没有进行中的周期任务。建立方法：/交办 @主办 报送月报 每月5日前',
+    en: 'No recurring tasks running. Set one up: /assign @lead monthly report every month by the 5th',
   },
   'series.list_more': { zh: '另有 {count} 项未列出。', en: '{count} more not shown.' },
 

@@ -131,6 +131,15 @@ describe('a monthly series over Q1 2027', () => {
     const listed = await lastSaid();
     expect(listed).toContain('周期任务（1 项）');
     expect(listed).toContain('报送督查工作月报：每月5日前，主办 @张三；下一期时限 3月5日（周五） 18:00；已下发 3 期（最近一期 #3）');
+    // In p2p, the series the asker leads or set up.
+    const { res } = await bot.say({ from: 'zhang', text: '/任务 周期', chatType: 'p2p' });
+    expect(res.status).toBe(200);
+    await bot.settle();
+    expect(texts(PEOPLE.zhang.openId).at(-1)).toContain('报送督查工作月报：每月5日前');
+    const other = await bot.say({ from: 'sun', text: '/任务 周期', chatType: 'p2p' });
+    expect(other.res.status).toBe(200);
+    await bot.settle();
+    expect(texts(PEOPLE.sun.openId).at(-1)).toContain('没有进行中的周期任务');
 
     // The ledger: one row per instance, each with its 周期 and its own 是否按时.
     bot.setNow('2027-03-03T11:00:00+08:00');
@@ -211,6 +220,22 @@ describe('a monthly series over Q1 2027', () => {
     }
     expect(await count(series)).toBe(before);
     expect(await count(tasks)).toBe(2);
+  });
+});
+
+describe('in English', () => {
+  it('says what it understood about a series in idiomatic English', async () => {
+    bot = await testBot({ now: '2026-12-21T10:00:00+08:00', lang: 'en' });
+    await say('chief', '/assign @张三 monthly report every month by the 5th feedback every friday', ['zhang']);
+    const reply = await lastReply();
+    expect(reply).toContain('Recurring task set up: monthly report');
+    expect(reply).toContain('Rule: every month by the 5th; a deadline on a day off moves to the working day before');
+    expect(reply).toContain('Lead: @张三');
+    expect(reply).toContain('· Thu 4 February 2027 18:00 (Fri 5 February 2027 is a day off, moved earlier)');
+    expect(reply).toContain('The first instance goes out on Wed 30 December.');
+    expect(reply).toContain('Feedback: every friday');
+    await say('chief', '/assign @张三 budget every month by the 40th', ['zhang']);
+    expect(await lastReply()).toContain('I could not read the rule "every month by the 40th"');
   });
 });
 
