@@ -180,7 +180,7 @@ describe('two Node processes and the Worker, one remote database', () => {
     const dueDay = calendar.addWorkdays(calendar.localDate(clock.now()), 1);
     const titles = Array.from({ length: TASKS }, (_, i) => `多实例催办测试事项第${i + 1}项`);
     for (const [i, title] of titles.entries()) {
-      const assignee = i % 2 ? PEOPLE.li : PEOPLE.zhang;
+      const assignee = i % 2 ? PEOPLE.chief : PEOPLE.zhang;
       const envelope = messageEvent({
         text: `@${BOT_NAME} /交办 @${assignee.name} ${title} 截止 ${dueDay}`,
         chatId: GROUP,

@@ -16,20 +16,16 @@ import { runVerifyLedger } from '../../schedules/verify-ledger.js';
 import { messageEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { FakeLark, type FakeLarkOptions } from '../../bot/sandbox/fake-lark/server.js';
 import { ROOT, startBotProcess, startJob, type BotProcess } from '../support/bot-process.js';
+import { BOT_NAME, furnishWorkGroups, type WorkGroup } from '../fixtures/office.js';
 
 export const APP_ID = 'cli_fault_app';
 export const APP_SECRET = 'fault-app-secret';
 export const ENCRYPT_KEY = 'fault-encrypt-key';
 export const VERIFICATION_TOKEN = 'fault-verification-token';
 export const TENANT = 'tenant_fault';
-export const BOT_NAME = '督办';
+export { BOT_NAME };
 
-export interface Group {
-  chatId: string;
-  chief: { openId: string; name: string };
-  leader: { openId: string; name: string };
-  staff: Array<{ openId: string; name: string }>;
-}
+export type Group = WorkGroup;
 
 export interface Office {
   fake: FakeLark;
@@ -45,16 +41,7 @@ export interface Office {
 export async function createOffice(o: { groups?: number; staff?: number; fake?: FakeLarkOptions } = {}): Promise<Office> {
   const fake = new FakeLark({ appId: APP_ID, appSecret: APP_SECRET, tenantKey: TENANT, ...o.fake });
   const { url } = await fake.start();
-  const groups: Group[] = [];
-  for (let g = 0; g < (o.groups ?? 4); g++) {
-    const person = (role: string, i = 0) => fake.addUser({ openId: `ou_${role}_${g}_${i}`, name: `${role}${g}-${i}` });
-    const chief = person('chief');
-    const leader = person('leader');
-    const staff = Array.from({ length: o.staff ?? 5 }, (_, i) => person('staff', i));
-    const chatId = `oc_fault_${g}`;
-    fake.addChat({ chatId, name: `工作群${g}`, ownerId: leader.openId, members: [chief, leader, ...staff].map((p) => p.openId) });
-    groups.push({ chatId, chief, leader, staff });
-  }
+  const groups = furnishWorkGroups(fake, { groups: o.groups ?? 4, staff: o.staff ?? 5, tag: 'fault' });
   const dir = mkdtempSync(join(tmpdir(), 'duban-fault-'));
   const dbUrl = `file:${join(dir, 'duban.db')}`;
   const env = {

@@ -16,24 +16,13 @@ import { createNodeDeps, type NodeDeps } from '../../bot/node-deps.js';
 import { createLogger } from '../../bot/log.js';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 import { cardActionEvent, menuEvent, messageEvent, reactionEvent, signedRequest } from '../../bot/sandbox/fake-lark/events.js';
+import { BOT_NAME, GROUP, OTHER_GROUP, PEOPLE, furnishOffice, type Person } from '../fixtures/office.js';
 
 export const ENCRYPT_KEY = 'test-encrypt-key';
 export const VERIFICATION_TOKEN = 'test-verification-token';
 export const TENANT = 'tenant_test';
-export const GROUP = 'oc_group_office';
-export const OTHER_GROUP = 'oc_group_other';
-export const BOT_NAME = '督办';
-
-/** The sample office: a leader, a section chief, staff in two departments, an outsider. */
-export const PEOPLE = {
-  leader: { openId: 'ou_leader', name: '王主任', departmentId: 'od_office', departmentName: '办公室' },
-  chief: { openId: 'ou_chief', name: '李科长', departmentId: 'od_general', departmentName: '综合科' },
-  zhang: { openId: 'ou_zhang', name: '张三', departmentId: 'od_general', departmentName: '综合科' },
-  zhao: { openId: 'ou_zhao', name: '赵六', departmentId: 'od_general', departmentName: '综合科' },
-  sun: { openId: 'ou_sun', name: '孙七', departmentId: 'od_inspect', departmentName: '督查科' },
-  outsider: { openId: 'ou_outsider', name: '周八', departmentId: 'od_other', departmentName: '其他' },
-} as const;
-export type Person = keyof typeof PEOPLE;
+/** The sample office (test/fixtures/office.ts), as the handler tests name it. */
+export { BOT_NAME, GROUP, OTHER_GROUP, PEOPLE, type Person };
 
 export interface SayOptions {
   /** Who speaks. */
@@ -104,14 +93,7 @@ export async function testBot(opts: { now?: string; lang?: 'zh' | 'en'; env?: Re
   const clock = new FixedClock(new Date(opts.now ?? '2026-11-24T10:00:00+08:00'));
   const fake = new FakeLark({ appId: 'cli_test_app', appSecret: 'test-app-secret', tenantKey: TENANT, now: () => clock.now() });
   const { url } = await fake.start();
-  for (const p of Object.values(PEOPLE)) {
-    fake.addUser({ openId: p.openId, name: p.name, departmentId: p.departmentId, departmentName: p.departmentName });
-  }
-  const staff = Object.values(PEOPLE)
-    .filter((p) => p.openId !== 'ou_outsider')
-    .map((p) => p.openId);
-  fake.addChat({ chatId: GROUP, name: '综合办公室工作群', ownerId: PEOPLE.leader.openId, members: staff });
-  fake.addChat({ chatId: OTHER_GROUP, name: '其他工作群', ownerId: PEOPLE.outsider.openId, members: [PEOPLE.outsider.openId, PEOPLE.sun.openId] });
+  furnishOffice(fake);
 
   const dir = mkdtempSync(join(tmpdir(), 'duban-test-'));
   const config = loadConfig({

@@ -1,9 +1,11 @@
 /**
- * The sample office the shared scenarios run in: one app, one tenant, a work group and a few
- * people. Both runtimes furnish their fake Lark server from this, so the scenarios can name
- * people and chats without knowing where they run. Pure data (importable inside workerd).
+ * The shared scenarios' app and tenant, in the sample office (test/fixtures/office.ts): its
+ * work group with three of its people. Both runtimes furnish their fake Lark server from this,
+ * so the scenarios can name people and chats without knowing where they run. Pure data
+ * (importable inside workerd).
  */
 import type { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
+import { BOT_NAME, GROUP, PEOPLE as OFFICE, furnishOffice } from '../fixtures/office.js';
 
 export const APP_ID = 'cli_scenario_app';
 export const APP_SECRET = 'scenario-app-secret';
@@ -11,26 +13,13 @@ export const ENCRYPT_KEY = 'scenario-encrypt-key';
 export const VERIFICATION_TOKEN = 'scenario-verification-token';
 export const TENANT = 'tenant_scenario';
 export const BOT_OPEN_ID = 'ou_duban_bot';
-export const BOT_NAME = '督办';
-export const GROUP = 'oc_scenario_office';
+export { BOT_NAME, GROUP };
 
-export const PEOPLE = {
-  leader: { openId: 'ou_sc_leader', name: '王主任', departmentId: 'od_sc_office', departmentName: '办公室' },
-  zhang: { openId: 'ou_sc_zhang', name: '张三', departmentId: 'od_sc_general', departmentName: '综合科' },
-  li: { openId: 'ou_sc_li', name: '李四', departmentId: 'od_sc_general', departmentName: '综合科' },
-} as const;
+export const PEOPLE = { leader: OFFICE.leader, zhang: OFFICE.zhang, chief: OFFICE.chief } as const;
 
-/** The directory the fake Lark server answers with: users, departments, the work group. */
+/** The directory the fake Lark server answers with: these people, their departments, the work group. */
 export function furnish(fake: Pick<FakeLark, 'addUser' | 'addChat'>): void {
-  for (const p of Object.values(PEOPLE)) {
-    fake.addUser({ openId: p.openId, name: p.name, departmentId: p.departmentId, departmentName: p.departmentName });
-  }
-  fake.addChat({
-    chatId: GROUP,
-    name: '综合办公室工作群',
-    ownerId: PEOPLE.leader.openId,
-    members: Object.values(PEOPLE).map((p) => p.openId),
-  });
+  furnishOffice(fake, ['leader', 'zhang', 'chief']);
 }
 
 /** The settings of the bot under test (both runtimes), minus where Lark and the database are. */
