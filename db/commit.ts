@@ -6,7 +6,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
-import { appendEvents } from './events.js';
+import { appendEvents, startChains } from './events.js';
 import { enqueueMessages } from './outbox.js';
 import { counters, inbox, sends, taskAssignees, tasks } from './schema.js';
 import { fromProgress, toRow, toTask } from './tasks.js';
@@ -150,12 +150,7 @@ export async function commitBatch(
           .returning({ key: sends.key });
         if (r.length === 0) throw new ClaimTakenError();
       }
-      const saved: Task[] = [];
-      for (const { task, events } of await change.build(tx)) {
-        const s = await saveTask(tx, task, null, change.now);
-        if (events.length) await appendEvents(tx, change.tenantKey, s.id, events);
-        saved.push(s);
-      }
+      const saved = await insertNewTasks(tx, change.tenantKey, await change.build(tx), change.now);
       await enqueueMessages(tx, change.tenantKey, [...change.messages(saved)], change.now);
       return saved;
     });
@@ -163,6 +158,51 @@ export async function commitBatch(
     if (err instanceof ClaimTakenError) return undefined;
     throw err;
   }
+}
+
+/** Rows per multi-row INSERT of a batch (tasks have ~30 columns: well under SQLite's variable limit). */
+const BATCH_ROWS = 50;
+
+/**
+ * New tasks written as a batch: their numbers taken from the counter at once, the tasks, their
+ * assignees and their first events in multi-row INSERTs — a few dozen statements for 2,000
+ * tasks instead of five each, so the write lock is held briefly.
+ */
+async function insertNewTasks(
+  tx: Tx,
+  tenantKey: string,
+  built: ReadonlyArray<{ task: Task; events: ReadonlyArray<Omit<TaskEvent, 'taskId'>> }>,
+  now: Date,
+): Promise<Task[]> {
+  if (built.length === 0) return [];
+  const [c] = await tx
+    .insert(counters)
+    .values({ tenantKey, lastNumber: built.length })
+    .onConflictDoUpdate({ target: counters.tenantKey, set: { lastNumber: sql`${counters.lastNumber} + ${built.length}` } })
+    .returning({ n: counters.lastNumber });
+  const first = c!.n - built.length + 1;
+  const prepared = built.map((b, i) => ({ ...b.task, number: first + i, updatedAt: now, version: 0 }));
+  const idOf = new Map<number, number>();
+  for (let i = 0; i < prepared.length; i += BATCH_ROWS) {
+    const rows = await tx
+      .insert(tasks)
+      .values(prepared.slice(i, i + BATCH_ROWS).map(toRow))
+      .returning({ id: tasks.id, number: tasks.number });
+    for (const r of rows) idOf.set(r.number, r.id);
+  }
+  const withIds = prepared.map((t) => ({ ...t, id: idOf.get(t.number)! }));
+  const assigneeRows = withIds.flatMap((t) =>
+    t.assignees.map((a, i) => ({ taskId: t.id, userId: a.userId, role: a.role, acceptedAt: a.acceptedAt, position: i, progress: fromProgress(a.progress) })),
+  );
+  for (let i = 0; i < assigneeRows.length; i += BATCH_ROWS * 4) await tx.insert(taskAssignees).values(assigneeRows.slice(i, i + BATCH_ROWS * 4));
+  await startChains(
+    tx,
+    tenantKey,
+    withIds.map((t, i) => ({ taskId: t.id, events: built[i]!.events })),
+  );
+  const byTask = new Map<number, typeof assigneeRows>();
+  for (const a of assigneeRows) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);
+  return withIds.map((t) => toTask({ id: t.id, ...toRow(t) }, byTask.get(t.id) ?? []));
 }
 
 async function saveTask(tx: Tx, task: Task, expectedVersion: number | null, now: Date): Promise<Task> {

@@ -14,9 +14,27 @@ export async function appendEvents(tx: Tx | Db, tenantKey: string, taskId: numbe
     .where(eq(taskEvents.taskId, taskId))
     .orderBy(desc(taskEvents.seq))
     .limit(1);
+  await tx.insert(taskEvents).values(chainRows(tenantKey, taskId, events, last ?? null));
+}
+
+/** Rows per INSERT when many new tasks' first events are written at once. */
+const ROWS_PER_INSERT = 200;
+
+/** The first events of tasks just created (no chain yet): their chains start at the genesis hash, written in a few multi-row INSERTs. */
+export async function startChains(
+  tx: Tx | Db,
+  tenantKey: string,
+  items: ReadonlyArray<{ taskId: number; events: ReadonlyArray<Omit<TaskEvent, 'taskId'>> }>,
+): Promise<void> {
+  const rows = items.flatMap((it) => chainRows(tenantKey, it.taskId, it.events, null));
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await tx.insert(taskEvents).values(rows.slice(i, i + ROWS_PER_INSERT));
+}
+
+/** The rows of events following `last` (or the genesis hash) on one task's chain. */
+function chainRows(tenantKey: string, taskId: number, events: ReadonlyArray<Omit<TaskEvent, 'taskId'>>, last: { seq: number; hash: string } | null) {
   let seq = last?.seq ?? 0;
   let prev = last?.hash ?? genesisHash(tenantKey, taskId);
-  const rows = events.map((e) => {
+  return events.map((e) => {
     seq += 1;
     // Store exactly what is hashed: the payload as canonical JSON, the time in whole ms.
     const payload = JSON.parse(canonicalJson(e.payload)) as Record<string, unknown>;
@@ -26,7 +44,6 @@ export async function appendEvents(tx: Tx | Db, tenantKey: string, taskId: numbe
     prev = hash;
     return row;
   });
-  await tx.insert(taskEvents).values(rows);
 }
 
 /** 整改 rounds a task has had: its 回头看 answered 需要整改 (revisit_answered with holds false). */

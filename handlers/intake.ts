@@ -241,6 +241,7 @@ async function runImport(job: Job, ref: { messageId: string; fileKey: string }):
     if (drafts.length === 0) return answer(job, { text: t(lang, 'intake.done_none', { name: fileName, present: plan.present, problems: plan.problems }) });
     const chatName = (await getChat(deps.db, job.chatId))?.name || t(lang, 'intake.chat_fallback');
     let skipped = 0;
+    const started = performance.now();
     const saved = await commitBatch(deps.db, {
       tenantKey: job.tenantKey,
       now: job.now,
@@ -259,7 +260,17 @@ async function runImport(job: Job, ref: { messageId: string; fileKey: string }):
     if (saved.length === 0)
       return answer(job, { text: t(lang, 'intake.done_none', { name: fileName, present: plan.present + skipped, problems: plan.problems }) });
     deps.kickOutbox();
-    deps.log.info({ job: 'intake', chat_id: job.chatId, created: saved.length, present: plan.present + skipped, problems: plan.problems }, 'sheet imported');
+    deps.log.info(
+      {
+        job: 'intake',
+        chat_id: job.chatId,
+        created: saved.length,
+        present: plan.present + skipped,
+        problems: plan.problems,
+        commit_ms: Math.round(performance.now() - started),
+      },
+      'sheet imported',
+    );
   } catch (err) {
     deps.log.error({ err, job: 'intake' }, 'intake import failed');
     await answer(job, { text: t(lang, 'intake.failed') }).catch(() => {});

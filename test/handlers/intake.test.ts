@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { otherMessageEvent } from '../../bot/sandbox/fake-lark/events.js';
 import type { FakeMessage } from '../../bot/sandbox/fake-lark/server.js';
 import { tasks } from '../../db/schema.js';
+import { runVerifyLedger } from '../../schedules/verify-ledger.js';
 import { GROUP, OTHER_GROUP, PEOPLE, TENANT, testBot, type Person, type TestBot } from '../helpers/app.js';
 
 let bot: TestBot;
@@ -146,6 +147,8 @@ describe('batch intake', () => {
       creator_id: PEOPLE.leader.openId,
     });
     expect(bot.fake.violations).toEqual([]);
+    // Every new task's first event starts a valid hash chain.
+    expect((await runVerifyLedger(bot.deps)).ok).toBe(true);
 
     // No task card was posted per task; the first change to a task brings its card into the group.
     const beforeAccept = bot.fake.messagesTo(GROUP).length;
@@ -251,6 +254,40 @@ describe('batch intake', () => {
     expect(await taskCount()).toBe(0);
     expect(bot.fake.violations).toEqual([]);
   });
+});
+
+describe('at the bound', () => {
+  it('a sheet of exactly 2,000 rows previews on one bounded card and imports all of them in one transaction', async () => {
+    await office();
+    const rows = Array.from({ length: 2000 }, (_, i) => [
+      `事项${i + 1}${'长'.repeat(150)}`,
+      ['张三', '赵六', '孙七'][i % 3],
+      '',
+      '2027-01-15',
+      '',
+      `来源${i}`,
+      '详'.repeat(500),
+      '',
+    ]);
+    const t0 = performance.now();
+    await sendFile('leader', '两千行.xlsx', await xlsx(rows));
+    const previewMs = performance.now() - t0;
+    const card = lastPreview();
+    expect(bot.fake.textOf(card)).toContain('读取 2000 行：可导入 **2000** 项');
+    const t1 = performance.now();
+    await bot.click({ from: 'leader', value: buttonValue(card, 'import_confirm')!, messageId: card.id });
+    await bot.settle();
+    const importMs = performance.now() - t1;
+    expect(await taskCount()).toBe(2000);
+    // One summary in the group and one list to each of the three people (queued in the same transaction).
+    const queued = (await bot.deps.db.all(sql.raw(`SELECT kind, body FROM outbox ORDER BY id`))) as Array<{ kind: string; body: string }>;
+    const after = queued.slice(1);
+    expect(after.map((r) => r.kind)).toEqual(['reply', 'send', 'send', 'send']);
+    expect(JSON.parse(after[0]!.body).content.text).toContain('已导入「两千行.xlsx」2000 项：#1–#2000');
+    expect(bot.fake.violations).toEqual([]);
+    if (process.env.INTAKE_FIGURES)
+      console.log(JSON.stringify({ previewMs: Math.round(previewMs), importMs: Math.round(importMs), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }));
+  }, 60_000);
 });
 
 describe('in English', () => {
