@@ -35,6 +35,12 @@ describe('a calendar import in a running bot', () => {
     const cards = () => bot.fake.messages.filter((m) => m.chatId === GROUP && m.msgType === 'interactive');
     const NOTE = '2027 年放假安排尚未公布：时限按法定节假日暂计，公布后自动更新';
     expect(cards().map((m) => JSON.stringify(m.content).includes(NOTE))).toEqual([true, true]);
+    // A working-day deadline set again with /改期 is the assigner's date from then on: never recounted.
+    for (const text of ['/交办 @张三 年终考核 截止 22个工作日内', '/改期 #3 2027-01-06']) {
+      expect((await bot.say({ from: 'chief', text, mention: text.includes('@张三') ? ['zhang'] : [] })).res.status).toBe(200);
+      await bot.settle();
+    }
+    expect((await getTaskByNumber(bot.deps.db, TENANT, 3))!.dueAt).toEqual(sh('2027-01-06 18:00'));
 
     const dir = mkdtempSync(join(tmpdir(), 'duban-notice-'));
     const notice = join(dir, '2027.txt');
@@ -55,6 +61,7 @@ describe('a calendar import in a running bot', () => {
     await bot.settle();
     expect((await getTaskByNumber(bot.deps.db, TENANT, 1))!.dueAt).toEqual(sh('2027-01-05 18:00'));
     expect((await getTaskByNumber(bot.deps.db, TENANT, 2))!.dueAt).toEqual(sh('2027-01-04 18:00')); // a date never moves
+    expect((await getTaskByNumber(bot.deps.db, TENANT, 3))!.dueAt).toEqual(sh('2027-01-06 18:00')); // nor one set with /改期
     const said = bot.fake.messages.slice(before).map((m) => `${m.chatId === GROUP ? 'group' : m.chatId}: ${bot.fake.textOf(m)}`);
     expect(said).toContain('group: 因 2027 年放假安排公布，#1 时限由 2027-01-04 18:00 调整为 2027-01-05 18:00。');
     expect(bot.fake.patches.length).toBeGreaterThan(patches); // the task's cards show the new deadline
