@@ -144,7 +144,10 @@ export function ledgerRows<T extends LedgerTask>(input: LedgerRowsInput<T>): Led
     const open = isOpen(task);
     const original = task.originalDueAt ?? task.dueAt;
     let onTime = isDoneOnTime(task);
-    if (onTime === null && open && original && original.getTime() < input.now.getTime()) onTime = false;
+    // A submission stops the assignee's clock: submitted by the deadline, it is not late while it
+    // waits for review (decided on approval); submitted after it, it is late already.
+    const stoppedAt = task.state === 'submitted' && task.submittedAt ? task.submittedAt : input.now;
+    if (onTime === null && open && original && original.getTime() < stoppedAt.getTime()) onTime = false;
     return {
       index: first + i,
       number: task.number,
