@@ -265,6 +265,21 @@
     }
   });
 
+  // ── the bot menu (p2p): each item sends application.bot.menu_v6 with its event key ──
+  document.querySelectorAll('[data-menu-key]').forEach((item) =>
+    item.addEventListener('click', async () => {
+      item.disabled = true;
+      try {
+        await post('/sandbox/api/menu', { as: data.as, key: item.dataset.menuKey });
+        refresh();
+      } catch (err) {
+        toast(String(err.message || err), 'error');
+      } finally {
+        item.disabled = false;
+      }
+    }),
+  );
+
   // ── the conversation: reply links, card buttons, forms ──
   list.addEventListener('click', async (e) => {
     const reply = e.target.closest('[data-reply]');
@@ -301,7 +316,13 @@
     }
     button.disabled = true;
     try {
-      const r = await post('/sandbox/api/action', { as: data.as, messageId: msg.dataset.messageId, value, formValue });
+      const r = await post('/sandbox/api/action', {
+        as: data.as,
+        messageId: msg.dataset.messageId,
+        value,
+        formValue,
+        button: button.dataset.name || undefined,
+      });
       if (r.toast) toast(r.toast.content, r.toast.type);
       if (form) form.reset();
       refresh();

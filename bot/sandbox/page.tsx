@@ -81,7 +81,15 @@ const TEXT = {
     lang_switch: 'English',
     chips: ['/帮助', '/任务', '/任务 逾期', '/统计', '/台账', '/周报 订阅'],
     group_tip: '群里 @督办 的消息才会交给机器人（“@督办”开关默认打开）。回复机器人的卡片即汇报进展。',
-    p2p_tip: '与机器人的私聊：不需要 @，直接输入命令。',
+    p2p_tip: '与机器人的私聊：不需要 @，直接输入命令；上方是机器人菜单。',
+    menu_label: '机器人菜单',
+    menu: [
+      ['new_task', '新建督办'],
+      ['my_tasks', '我的任务'],
+      ['to_review', '待我审批'],
+      ['week_stats', '本周统计'],
+      ['help', '帮助'],
+    ],
     mention_pick: '选择要 @ 的人',
     bot_role: '机器人',
     guide_title: '怎么玩',
@@ -126,7 +134,15 @@ const TEXT = {
     lang_switch: '中文',
     chips: ['/help', '/list', '/list overdue', '/stats', '/ledger', '/digest on'],
     group_tip: 'In a group only messages that @-mention the bot reach it (the “@Duban” switch is on). Replying to a card reports progress.',
-    p2p_tip: 'Direct chat with the bot: no @ needed, just type a command.',
+    p2p_tip: 'Direct chat with the bot: no @ needed, just type a command; the bot menu is above.',
+    menu_label: 'Bot menu',
+    menu: [
+      ['new_task', 'New task'],
+      ['my_tasks', 'My tasks'],
+      ['to_review', 'To review'],
+      ['week_stats', 'This week'],
+      ['help', 'Help'],
+    ],
     mention_pick: 'Pick someone to mention',
     bot_role: 'bot',
     guide_title: 'Things to try',
@@ -345,6 +361,15 @@ export function pageHtml(model: PageModel): string {
             </header>
             <div id="messages" class="messages" aria-live="polite" dangerouslySetInnerHTML={{ __html: messagesHtml(model) }} />
             <footer class="composer">
+              {chat.type === 'p2p' ? (
+                <nav class="bot-menu" aria-label={T.menu_label}>
+                  {T.menu.map(([key, label]) => (
+                    <button type="button" class="menu-item" data-menu-key={key}>
+                      {label}
+                    </button>
+                  ))}
+                </nav>
+              ) : null}
               <div id="reply-banner" class="reply-banner" hidden>
                 <span>
                   {T.replying} <span id="reply-who"></span>
@@ -459,6 +484,10 @@ button:disabled { opacity:.5; cursor:progress; }
 .size { color:var(--muted); font-size:12px; }
 .at { color:var(--brand); font-weight:500; }
 .composer { background:var(--panel); border-top:1px solid var(--line); padding:8px 12px; position:relative; }
+.bot-menu { display:flex; gap:6px; overflow-x:auto; padding:0 0 6px; }
+.menu-item { flex:0 0 auto; border:1px solid var(--line); background:var(--bg, #fff); border-radius:14px; padding:4px 10px; font-size:13px; cursor:pointer; }
+.card-form select, .card-form input.picker { width:100%; box-sizing:border-box; min-height:32px; font-size:14px; }
+.card-form select[multiple] { min-height:56px; }
 .reply-banner { display:flex; justify-content:space-between; font-size:12px; background:#f5f6f7; padding:4px 8px; border-radius:4px; margin-bottom:6px; }
 .reply-banner[hidden], .at-picker[hidden], .toast[hidden], .unread[hidden] { display:none; }
 .chips { display:flex; gap:6px; overflow-x:auto; margin-bottom:6px; }

@@ -18,6 +18,8 @@ export interface RenderContext {
   lang: 'zh' | 'en';
   /** Formats a time for table `date` cells; defaults to ISO in UTC. */
   formatTime?(ms: number): string;
+  /** The chat's members: what a person selector without `options` offers (Lark offers the chat's members). */
+  members?: readonly string[];
 }
 
 type Json = Record<string, any>;
@@ -377,11 +379,17 @@ function renderElement(el: unknown, ctx: RenderContext, depth: number): string {
     case 'select_static':
     case 'multi_select_static':
       return renderSelect(e, ctx);
+    case 'select_person':
+    case 'multi_select_person':
+      return renderPersonSelect(e, ctx);
     case 'date_picker':
     case 'picker_datetime':
     case 'picker_time': {
+      // Native pickers: their values (yyyy-MM-dd, HH:mm) are what the fake's form submission takes.
       const type = e.tag === 'date_picker' ? 'date' : e.tag === 'picker_time' ? 'time' : 'datetime-local';
-      return `<input class="card-input" type="${type}" name="${escapeHtml(e.name ?? '')}" value="${escapeHtml(e.initial_date ?? e.initial_time ?? e.initial_datetime ?? '')}">`;
+      const initial = e.tag === 'picker_datetime' ? String(e.initial_datetime ?? '').replace(' ', 'T') : (e.initial_date ?? e.initial_time ?? '');
+      const hint = e.placeholder?.content ? ` title="${txt(e.placeholder.content)}" aria-label="${txt(e.placeholder.content)}"` : '';
+      return `<input class="card-input picker" type="${type}" name="${escapeHtml(e.name ?? '')}" value="${escapeHtml(initial)}"${hint}${e.required ? ' required' : ''}>`;
     }
     case 'table':
       return renderTable(e, ctx);
@@ -449,11 +457,28 @@ function renderInput(e: Json, ctx: RenderContext): string {
   return e.input_type === 'multiline_text' ? `${label}<textarea ${attrs}>${value}</textarea>` : `${label}<input type="text" ${attrs} value="${value}">`;
 }
 
+/** A single select starts on its placeholder (an empty choice), as Lark's does, unless an option is chosen. */
+function placeholderOption(e: Json): string {
+  return e.tag.startsWith('multi_') ? '' : `<option value="">${txt(e.placeholder?.content ?? '')}</option>`;
+}
+
 function renderSelect(e: Json, ctx: RenderContext): string {
+  const chosen = new Set(e.tag === 'multi_select_static' ? (Array.isArray(e.selected_values) ? e.selected_values : []) : [e.initial_option]);
   const options = (Array.isArray(e.options) ? e.options : [])
-    .map((o: Json) => `<option value="${escapeHtml(o?.value ?? '')}"${o?.value === e.initial_option ? ' selected' : ''}>${textObject(o?.text, ctx)}</option>`)
+    .map((o: Json) => `<option value="${escapeHtml(o?.value ?? '')}"${chosen.has(o?.value) ? ' selected' : ''}>${textObject(o?.text, ctx)}</option>`)
     .join('');
-  return `<select class="card-input" name="${escapeHtml(e.name ?? '')}"${e.tag === 'multi_select_static' ? ' multiple' : ''}>${options}</select>`;
+  return `<select class="card-input" name="${escapeHtml(e.name ?? '')}"${e.tag === 'multi_select_static' ? ' multiple' : ''}${e.required ? ' required' : ''}>${placeholderOption(e)}${options}</select>`;
+}
+
+/** select_person / multi_select_person: the `options` (open_ids), or the chat's members when there are none. */
+function renderPersonSelect(e: Json, ctx: RenderContext): string {
+  const offered: string[] = Array.isArray(e.options) && e.options.length ? e.options.map((o: Json) => String(o?.value ?? '')) : [...(ctx.members ?? [])];
+  const chosen = new Set(e.tag === 'multi_select_person' ? (Array.isArray(e.selected_values) ? e.selected_values : []) : [e.initial_option]);
+  const options = offered
+    .map((id) => `<option value="${escapeHtml(id)}"${chosen.has(id) ? ' selected' : ''}>${escapeHtml(ctx.nameOf(id) ?? id)}</option>`)
+    .join('');
+  const multi = e.tag === 'multi_select_person';
+  return `<select class="card-input person-select" name="${escapeHtml(e.name ?? '')}"${multi ? ` multiple size="${Math.min(4, Math.max(2, offered.length))}"` : ''}${e.required ? ' required' : ''}>${placeholderOption(e)}${options}</select>`;
 }
 
 function renderTable(e: Json, ctx: RenderContext): string {

@@ -37,7 +37,8 @@ import { getTaskByNumber, hasAnyTask } from '../../db/tasks.js';
 import { applyCalendarImports } from '../../schedules/calendar-imports.js';
 import { runJob } from '../../schedules/jobs.js';
 import { FakeLark, type FakeMessage } from './fake-lark/server.js';
-import { botAddedEvent, cardActionEvent, messageEvent, otherMessageEvent, signedRequest } from './fake-lark/events.js';
+import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, otherMessageEvent, signedRequest } from './fake-lark/events.js';
+import { RequiredFieldEmpty, submitForm } from './fake-lark/forms.js';
 import { renderMessageBody, renderUserText, type RenderContext } from './render.js';
 import { GROUPS, PEOPLE, SANDBOX_APP, personByKey, seedOffice, seedWeek, type SandboxPerson, type SeedDriver } from './seed.js';
 import { pageHtml, messagesHtml, type ChatView, type PageModel, type ShownMessage } from './page.js';
@@ -432,23 +433,49 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     );
   }
 
+  /** The card as shown now: a callback's answer, unless a PATCH came after it. */
+  function currentCard(messageId: string): unknown {
+    const m = fake.messages.find((x) => x.id === messageId);
+    const o = overrides.get(messageId);
+    return o && !fake.patches.slice(o.patchCount).some((p) => p.messageId === messageId) ? o.card : m?.content;
+  }
+
   async function click(
     personKey: string,
     messageId: string,
     value: Record<string, unknown>,
     formValue: Record<string, unknown> | null,
+    button?: string,
   ): Promise<{ toast: { type: string; content: string } | null }> {
     const person = personByKey(personKey);
     if (!person) throw new Error(`unknown person ${personKey}`);
     const target = fake.messages.find((m) => m.id === messageId);
     if (!target) throw new Error('that card is not one the bot sent');
+    // A form is submitted as Lark's client submits it: its fields in Lark's shapes (dates as
+    // "yyyy-MM-dd +0800"), and nothing sent when a required one is empty (fake-lark/forms.ts).
+    let action: { value: Record<string, unknown>; formValue?: Record<string, unknown>; name?: string } = { value };
+    if (formValue) {
+      try {
+        const chat = fake.chats.get(target.chatId);
+        const s = submitForm(currentCard(messageId) as Record<string, unknown>, {
+          button,
+          values: formValue,
+          chatMembers: chat?.chatType === 'group' ? new Set(chat.members) : null,
+        });
+        action = { value: s.value, formValue: s.formValue, name: s.name };
+      } catch (err) {
+        if (err instanceof RequiredFieldEmpty) return { toast: { type: 'error', content: lang() === 'zh' ? '有必填项未填写' : 'A required field is empty' } };
+        throw err;
+      }
+    }
     const answer = await postEnvelope(
       cardActionEvent({
         appId: SANDBOX_APP.appId,
         tenantKey: SANDBOX_APP.tenantKey,
         operator: { openId: person.openId, userId: person.key },
-        value,
-        formValue: formValue ?? undefined,
+        value: action.value,
+        formValue: action.formValue,
+        name: action.name,
         messageId,
         chatId: target.chatId,
         time: clock.now(),
@@ -456,6 +483,8 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     );
     const card = (answer.card as { type?: string; data?: unknown } | undefined) ?? null;
     if (card && card.type === 'raw' && card.data) {
+      // Lark shows the answer's card in place of the clicked one (and refuses one it cannot build).
+      if (target.msgType === 'interactive') fake.cardAnswered(messageId, card.data);
       overrides.set(messageId, { card: card.data, patchCount: fake.patches.length });
       bump();
     }
@@ -526,7 +555,12 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
   const personFrom = (key: string | undefined): SandboxPerson => personByKey(key ?? '') ?? PEOPLE[0]!;
 
   const shownMessages = (chat: ChatView, viewer: SandboxPerson): ShownMessage[] => {
-    const ctx: RenderContext = { nameOf, lang: lang(), formatTime: (ms) => clockLabel(new Date(ms), tz, lang()) };
+    const ctx: RenderContext = {
+      nameOf,
+      lang: lang(),
+      formatTime: (ms) => clockLabel(new Date(ms), tz, lang()),
+      members: fake.chats.get(chat.chatId)?.members ?? [],
+    };
     const patchesSince = (id: string, n: number) => fake.patches.slice(n).some((p) => p.messageId === id);
     const bot: ShownMessage[] = fake.messages
       .filter((m) => m.chatId === chat.chatId && !m.recalled)
@@ -686,8 +720,36 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     const body = await c.req.json().catch(() => null);
     if (!body || typeof body.messageId !== 'string' || !body.value || typeof body.value !== 'object') return c.json({ error: 'bad action' }, 400);
     try {
-      const r = await click(String(body.as), body.messageId, body.value, body.formValue && typeof body.formValue === 'object' ? body.formValue : null);
+      const r = await click(
+        String(body.as),
+        body.messageId,
+        body.value,
+        body.formValue && typeof body.formValue === 'object' ? body.formValue : null,
+        typeof body.button === 'string' && body.button ? body.button : undefined,
+      );
       return c.json({ ok: true, toast: r.toast });
+    } catch (err) {
+      return c.json({ error: (err as Error).message }, 400);
+    }
+  });
+  // The p2p menu (application.bot.menu_v6): the page's menu bar in a chat with the bot.
+  app.post('/sandbox/api/menu', async (c) => {
+    const body = await c.req.json().catch(() => null);
+    const person = personByKey(String(body?.as ?? ''));
+    if (!person || typeof body?.key !== 'string' || !body.key) return c.json({ error: 'bad menu click' }, 400);
+    try {
+      await postEnvelope(
+        menuEvent({
+          appId: SANDBOX_APP.appId,
+          tenantKey: SANDBOX_APP.tenantKey,
+          operator: { openId: person.openId, userId: person.key },
+          eventKey: body.key,
+          time: clock.now(),
+        }),
+      );
+      await settle();
+      bump();
+      return c.json({ ok: true });
     } catch (err) {
       return c.json({ error: (err as Error).message }, 400);
     }

@@ -254,4 +254,50 @@ describe('the sandbox in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390-wide-table.png') });
     await page.setViewportSize({ width: 1200, height: 900 });
   }, 180_000);
+
+  it('assigns a task through the 交办 form from the p2p menu on a 390 px page', async () => {
+    const zhang = personByKey('zhang')!;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open('wang', 'p2p');
+    // The bot menu sits above the composer in the chat with the bot; 新建督办 answers with the form.
+    await page.locator('.bot-menu [data-menu-key="new_task"]').click();
+    const form = page.locator('#messages .msg.bot .card', { hasText: '新建督办' }).last();
+    await form.waitFor({ timeout: 15_000 });
+    expect(await form.locator('form.card-form').count()).toBe(1);
+    // Pickers are native inputs: a date and a time picker, person selectors, option lists.
+    expect(await form.locator('input[type="date"][name="due_date"]').count()).toBe(1);
+    expect(await form.locator('input[type="time"][name="due_time"]').count()).toBe(1);
+    expect(await form.locator('select[name="co"]').getAttribute('multiple')).not.toBeNull();
+
+    await form.locator('input[name="title"]').fill('整理全年督办台账');
+    await form.locator('textarea[name="detail"]').fill('按季度汇总，标出逾期事项。');
+    await form.locator('select[name="lead"]').selectOption({ label: '张三' });
+    await form.locator('input[name="due_date"]').fill('2027-02-26');
+    await form.locator('input[name="due_time"]').fill('15:00');
+    await form.locator('select[name="priority"]').selectOption('high');
+    await form.locator('select[name="category"]').selectOption('special');
+    await form.locator('input[name="source"]').fill('督查室〔2027〕2号');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await form.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390-assign-form.png') });
+
+    await form.locator('button', { hasText: '交办' }).click();
+    await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/已交办 #\d+/);
+    const n = Number(/#(\d+)/.exec((await page.locator('#toast').textContent()) ?? '')![1]);
+    // The form card is now the task card, in place.
+    const card = page.locator('#messages .msg.bot .card', { hasText: `#${n} 整理全年督办台账` }).last();
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.locator('form.card-form[data-form-name="assign"]').count()).toBe(0);
+    expect(await card.textContent()).toContain('督查室〔2027〕2号');
+    await card.scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390-assign-done.png') });
+
+    // What the bot received was Lark's form_value: the date as "yyyy-MM-dd +0800", the lead's open_id.
+    await expect
+      .poll(() => sandbox.fake.messagesTo(zhang.openId).some((m) => sandbox.fake.cardText(m).includes('整理全年督办台账')), { timeout: 15_000 })
+      .toBe(true);
+    expect(sandbox.fake.violations).toEqual([]);
+    await page.setViewportSize({ width: 1200, height: 900 });
+  }, 120_000);
 });
