@@ -22,6 +22,28 @@ export async function openDb(url: string, authToken?: string): Promise<DbHandle>
   const client = isFile ? serializeWrites(native, createClient({ url, concurrency: 1, timeout: 1 })) : native;
   if (isFile) await tuneFileDatabase(client);
   const handle = wrapClient(client);
-  await migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
+  await migrateOnce(handle);
   return handle;
+}
+
+/** What another process applying the same migrations at the same moment makes this one see. */
+const MIGRATION_RACE = /already exists|duplicate column|SQLITE_BUSY|database is locked/i;
+
+/**
+ * Applies the pending migrations. Processes started together on a new database (several
+ * `npm start` on one libSQL server) all find them pending; each applies them in one
+ * transaction, so the one that loses the race fails whole ("table … already exists") and, on
+ * looking again, finds them applied.
+ */
+async function migrateOnce(handle: DbHandle): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
+      return;
+    } catch (err) {
+      const text = `${(err as Error)?.message ?? err} ${((err as { cause?: Error }).cause as Error | undefined)?.message ?? ''}`;
+      if (attempt >= 5 || !MIGRATION_RACE.test(text)) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 100));
+    }
+  }
 }
