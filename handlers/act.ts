@@ -79,7 +79,8 @@ export async function applyAction(ctx: BotContext, task: Task, action: Action, v
   if (text && action.kind === 'chase') {
     const lead = leadOf(result.task);
     const urgentTo = result.task.priority === 'urgent' && lead ? { urgentTo: [lead] } : {};
-    ctx.send({ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id, ...urgentTo });
+    const reminds = lead ? { reminds: [{ taskId: task.id, kind: 'chase' as const, recipients: [lead] }] } : {};
+    ctx.send({ kind: 'send', to: { type: 'chat_id', id: task.chatId }, msgType: 'text', content: { text }, taskId: task.id, ...urgentTo, ...reminds });
     if (via === 'command' && ctx.chatId !== task.chatId) ctx.reply(ctx.t('task.toast.chase', { n: task.number }));
   } else if (text && via !== 'reaction') {
     if (via !== 'card') ctx.reply(text);

@@ -20,6 +20,7 @@ import { digest } from './digest.js';
 import { ledger } from './ledger.js';
 import { cancelImport, confirmImport, fileMessage, importCommand } from './intake.js';
 import { stats } from './stats.js';
+import { messageRead } from './reads.js';
 import { backCommand, deputiesCommand, leaveApprovalCommand, leaveApproved, leaveCommand, leaveReverted } from './leave.js';
 import { feedback } from './feedback.js';
 import { cancel, seriesCancelButton } from './series.js';
@@ -83,6 +84,7 @@ export function registerHandlers(r: Router): void {
   r.system('leaveApproved', leaveApproved);
   r.system('leaveReverted', leaveReverted);
   registerMenu(r); // the p2p menu: 新建督办, 我的任务, 待我审批, 本周统计, 帮助
+  r.system('messageRead', messageRead); // 已读: evidence for the 督办 card, /查看, the 台账 and the ladder
   r.otherwise(hint);
   r.reaction(signByReaction); // 签收 by an OK / DONE / 👍 on the task card
   r.botAdded(welcome); // joined a group: 欢迎 with the commands used most

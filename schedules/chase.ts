@@ -26,11 +26,13 @@
 import type { Deps } from '../bot/deps.js';
 import { batchRef, briefingCard, calendarMissingMessages, chatChaseText, itemOf, type BatchItem, type ChaseView } from '../bot/cards/chase.js';
 import { addDays } from '../bot/domain/calendar.js';
-import { buzzWorthy, missingCalendarYears, planReminders, routeAroundLeave, type Reminder } from '../bot/domain/policy.js';
+import { buzzWorthy, missingCalendarYears, planReminders, routeAroundLeave, type LatestChaseRead, type Reminder } from '../bot/domain/policy.js';
+import { readsOfTasks, receiptsFlowing } from '../db/reads.js';
 import { leaveNote } from '../bot/cards/leave.js';
 import { leadOf } from '../bot/domain/roles.js';
 import { absencesIn } from '../db/leave.js';
 import { runLeaveDuties } from './leave.js';
+import { pollReads } from './reads.js';
 import type { ChatSettings, OutMessage, Task, TaskEvent } from '../bot/domain/types.js';
 import { buzzKey, commitChange } from '../db/commit.js';
 import { appendEvents } from '../db/events.js';
@@ -102,6 +104,8 @@ export function chaseWindows(
 
 /** Every reminder due at `now`, 回头看 included, so a person's message of the slot holds them all. */
 export async function runChase(deps: Deps, now: Date): Promise<ChaseResult> {
+  // Who read the group 催办 so far: the ladder steps on it.
+  await pollReads(deps, now);
   const windows = chaseWindows(deps, now, await loosestSettings(deps.db));
   const [due, revisits] = await Promise.all([
     loadChaseCandidates(deps.db, windows),
@@ -190,6 +194,36 @@ interface Batch {
   plans: Planned[];
 }
 
+/** The read of each overdue task's latest 催办 sent before today; null where receipts do not reach the bot. */
+async function latestChaseReads(deps: Deps, tasks: readonly Task[], now: Date): Promise<(t: Task) => LatestChaseRead | null> {
+  const t0 = now.getTime();
+  const overdue = tasks.filter((t) => (t.state === 'assigned' || t.state === 'in_progress') && t.dueAt && t.dueAt.getTime() < t0);
+  if (!overdue.length) return () => null;
+  const flowing = new Set<string>();
+  for (const tenantKey of new Set(overdue.map((t) => t.tenantKey))) if (await receiptsFlowing(deps.db, tenantKey, now)) flowing.add(tenantKey);
+  if (!flowing.size) return () => null;
+  const reads = await readsOfTasks(
+    deps.db,
+    overdue.filter((t) => flowing.has(t.tenantKey)).map((t) => t.id),
+    deps.calendar.at(deps.calendar.localDate(now), '00:00'),
+  );
+  return (t) => {
+    const c = flowing.has(t.tenantKey) ? reads.get(t.id)?.chase : null;
+    return c ? { sentAt: c.sentAt, readAt: c.readAt } : null;
+  };
+}
+
+/** The 催办 (group) and 督办 (p2p card) a batch carries, for its read receipts. */
+function remindsOf(b: Batch): { reminds?: NonNullable<Extract<OutMessage, { kind: 'send' }>['reminds']> } {
+  type Reminds = NonNullable<Extract<OutMessage, { kind: 'send' }>['reminds']>;
+  const reminds: Reminds = [];
+  for (const p of b.plans) {
+    if (p.r.kind === 'overdue') reminds.push({ taskId: p.task.id, kind: 'chase', recipients: [p.r.userIds[0]!] });
+    else if (p.r.kind === 'escalate') reminds.push({ taskId: p.task.id, kind: 'escalate', recipients: [b.to.id] });
+  }
+  return reminds.length ? { reminds } : {};
+}
+
 /** Groups a tenant's reminders into one batch per recipient. */
 function batchesOf(tenantKey: string, plans: readonly Planned[], slot: string): Batch[] {
   const out = new Map<string, Batch>();
@@ -222,8 +256,10 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   );
   const settingsOfTask = (t: Task) => settingsByChat.get(t.chatId)!;
 
+  // Read receipts of the latest 催办 before today, for overdue tasks of tenants whose receipts reach the bot (policy.ts readLadder).
+  const readOf = await latestChaseReads(deps, unique, now);
   let plans: Planned[] = [];
-  for (const task of unique) for (const r of planReminders(task, [], settingsOfTask(task), cal, now)) plans.push({ task, r });
+  for (const task of unique) for (const r of planReminders(task, [], settingsOfTask(task), cal, now, readOf(task))) plans.push({ task, r });
 
   // Progress asks: drop whoever already reported today (read only for the tasks concerned).
   const asking = [...new Set(plans.filter((p) => p.r.kind === 'stale').map((p) => p.task.id))];
@@ -231,7 +267,9 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     const reported = await progressSince(deps.db, asking, cal.at(cal.localDate(now), '00:00'));
     plans = plans.flatMap((p) => {
       if (p.r.kind !== 'stale' || !reported.has(p.task.id)) return [p];
-      const again = planReminders(p.task, { lastProgressByUser: reported.get(p.task.id)! }, settingsOfTask(p.task), cal, now).find((r) => r.kind === 'stale');
+      const again = planReminders(p.task, { lastProgressByUser: reported.get(p.task.id)! }, settingsOfTask(p.task), cal, now, readOf(p.task)).find(
+        (r) => r.kind === 'stale',
+      );
       return again ? [{ task: p.task, r: again }] : [];
     });
   }
@@ -365,6 +403,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
           uuid: stableUuid(b.key),
           ...taskId,
           ...(buzzed.length ? { urgentTo: buzzed } : {}),
+          ...remindsOf(b),
         });
       }
       const refreshed = new Set<number>();

@@ -5,6 +5,7 @@
  * from the chat, user resigned, bad card) with the reason. Rows to one recipient go in order.
  */
 import { groupCardOf, latestAssigneeCard, recordBatchMessage, recordBotMessage } from '../db/tasks.js';
+import { recordReminderMessage } from '../db/reads.js';
 import {
   enqueueMessages,
   hasNewerCardUpdate,
@@ -395,6 +396,9 @@ export class OutboxSender {
           [{ kind: 'urgent', messageId, openIds: msg.urgentTo, ...(row.taskId !== null ? { taskId: row.taskId } : {}) }],
           now,
         );
+      }
+      if (msg.kind === 'send' && msg.reminds?.length) {
+        await recordReminderMessage(tx, messageId, row.tenantKey, msg.to.type === 'chat_id' ? msg.to.id : null, msg.reminds, now);
       }
       if (row.taskId === null) {
         if (msg.kind === 'send' && msg.taskIds?.length) await recordBatchMessage(tx, { messageId, tenantKey: row.tenantKey, taskIds: msg.taskIds });

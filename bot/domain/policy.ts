@@ -92,6 +92,46 @@ export interface Reminder {
   actingFor?: Array<{ userId: string; lastDay: string }>;
 }
 
+/**
+ * The read receipt of a task's latest 催办 (db/reads.ts), given only while receipts reach the
+ * bot at all (some read of the tenant's messages recorded lately): without them nothing can be
+ * said about reading, and the ladder keeps its plain schedule.
+ */
+export interface LatestChaseRead {
+  sentAt: Date;
+  /** First read by whom it was for; null: unread. */
+  readAt: Date | null;
+}
+
+/**
+ * Where the read receipt puts the ladder today (SPEC §4, "who read each 催办 is recorded"):
+ * - 'unread': the latest 催办 went out on an earlier day and its lead has not read it — today's
+ *   催办 steps up the channel (加急, within the chat's 加急 setting) before the recipient: a 督办
+ *   due today waits one working day;
+ * - 'read_stale': it was read on an earlier working day and nothing was reported since — the
+ *   recipient steps up (督办) at once, even before `escalateAfterWorkdays`;
+ * - 'plain': anything else (read today, progress since, no receipts).
+ */
+export function readLadder(
+  task: Pick<Task, 'lastProgressAt'>,
+  read: LatestChaseRead | null,
+  _settings: Pick<ChatSettings, 'escalateAfterWorkdays'>,
+  calendar: PolicyCalendar,
+  now: Date,
+): 'unread' | 'read_stale' | 'plain' {
+  if (!read) return 'plain';
+  const today = calendar.localDate(now);
+  if (!read.readAt) return calendar.localDate(read.sentAt) < today ? 'unread' : 'plain';
+  const progressed = task.lastProgressAt !== null && task.lastProgressAt.getTime() >= read.readAt.getTime();
+  if (progressed) return 'plain';
+  return calendar.workdaysBetween(calendar.localDate(read.readAt), today) >= 1 ? 'read_stale' : 'plain';
+}
+
+/** Whether the chat's 加急 setting allows any 加急 at all (/设置 加急 关闭 turns every one off). */
+function urgentAllowed(settings: Pick<ChatSettings, 'urgentPriority' | 'urgentOverdueWorkdays'>): boolean {
+  return settings.urgentPriority || settings.urgentOverdueWorkdays > 0;
+}
+
 /** What the policy needs from a task's log: when each person last reported progress. */
 export interface ProgressLog {
   lastProgressByUser: Record<string, Date>;
@@ -150,7 +190,14 @@ function localStamp(cal: PolicyCalendar, d: Date): string {
  * The reminders due for `task` at `now` (see the module comment for the table and ladder).
  * The caller claims each `key` once; planning again with the same inputs yields the same keys.
  */
-export function planReminders(task: Task, log: ProgressLog | readonly TaskEvent[], settings: ChatSettings, calendar: PolicyCalendar, now: Date): Reminder[] {
+export function planReminders(
+  task: Task,
+  log: ProgressLog | readonly TaskEvent[],
+  settings: ChatSettings,
+  calendar: PolicyCalendar,
+  now: Date,
+  read: LatestChaseRead | null = null,
+): Reminder[] {
   const hours = { start: settings.workStart, end: settings.workEnd };
   if (!calendar.isWorkingTime(now, hours, settings.quiet)) return [];
   const progress = Array.isArray(log) ? progressLogOf(log as readonly TaskEvent[]) : (log as ProgressLog);
@@ -220,17 +267,32 @@ export function planReminders(task: Task, log: ProgressLog | readonly TaskEvent[
         const step = escalationStep(n, settings.escalateAfterWorkdays);
         const mentioned = [lead ?? assigneeIds[0]!];
         if (step.mentionCreator && !mentioned.includes(task.creatorId)) mentioned.push(task.creatorId);
+        const ladder = readLadder(task, read, settings, calendar, now);
         push({
           kind: 'overdue',
           slot: `overdue:${n}:${dueStamp}`,
           to: 'chat',
-          channel: 'chat',
+          channel: ladder === 'unread' && urgentAllowed(settings) ? 'urgent' : 'chat',
           userIds: mentioned,
-          urgentTo: [],
+          urgentTo: ladder === 'unread' && urgentAllowed(settings) ? [mentioned[0]!] : [],
           slotAt: chaseAt,
           overdueDays: n,
         });
-        if (step.cardAt !== null) {
+        // Read, and nothing reported since for a working day: the 督办 comes now, not at E.
+        if (step.cardAt === null && ladder === 'read_stale') {
+          push({
+            kind: 'escalate',
+            slot: `escalate:${Math.max(1, Math.floor(settings.escalateAfterWorkdays))}:${dueStamp}`,
+            to: 'supervisor',
+            channel: 'p2p',
+            userIds: [supervisorOf(task, settings)],
+            urgentTo: [],
+            slotAt: chaseAt,
+            overdueDays: n,
+          });
+        }
+        // Unread: the channel steps up (加急 above) before the recipient; the 督办 due today waits a working day.
+        if (step.cardAt !== null && !(ladder === 'unread' && step.cardAt === n)) {
           const supervisor = supervisorOf(task, settings);
           push({
             kind: 'escalate',
@@ -314,10 +376,12 @@ function planDecision(
  */
 export function buzzWorthy(
   task: Pick<Task, 'priority'>,
-  r: Pick<Reminder, 'kind' | 'overdueDays'>,
+  r: Pick<Reminder, 'kind' | 'overdueDays'> & Partial<Pick<Reminder, 'channel'>>,
   settings: Pick<ChatSettings, 'urgentPriority' | 'urgentOverdueWorkdays'>,
 ): boolean {
   if (r.kind === 'stale' || r.kind === 'feedback' || r.kind === 'revisit' || DECISION_KINDS.has(r.kind)) return false;
+  // The ladder's channel step: an unread 催办 (readLadder).
+  if (r.channel === 'urgent') return true;
   if (settings.urgentPriority && task.priority === 'urgent') return true;
   const n = settings.urgentOverdueWorkdays;
   return n > 0 && (r.kind === 'overdue' || r.kind === 'escalate') && (r.overdueDays ?? 0) >= n;

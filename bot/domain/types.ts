@@ -176,6 +176,8 @@ export type OutMessage =
       urgentTo?: string[];
       /** Lark's idempotency key, when it must follow from what the message is (a batch's recipient and slot). */
       uuid?: string;
+      /** The 催办 / 督办 this message carries: recorded with its message id, so its reads can be tied to the tasks. */
+      reminds?: Array<{ taskId: number; kind: 'chase' | 'escalate'; recipients: string[] }>;
     }
   | {
       kind: 'reply';
