@@ -56,6 +56,8 @@ export const LEDGER_COLUMNS = [
   ['extensions', 9],
   ['chases', 9],
   ['series', 16],
+  ['last_chase', 17],
+  ['read_at', 17],
 ] as const;
 
 export const EVENT_COLUMNS = [
@@ -238,12 +240,15 @@ export async function writeLedgerXlsx(source: LedgerXlsxSource, lang: Lang, opti
       r.extensions,
       r.chases,
       r.series ?? '',
+      local(r.lastChaseAt ?? null),
+      r.lastChaseAt ? (r.readAt ? local(r.readAt) : tr('ledger_unread')) : '',
     ]);
     admit(values);
     for (const [i, r] of batch.entries()) {
       await pace();
       const row = main.addRow(values[i]!);
-      for (const c of [9, 10, 14]) row.getCell(c).numFmt = DATE_FORMAT;
+      for (const c of [9, 10, 14, 19]) row.getCell(c).numFmt = DATE_FORMAT;
+      if (r.readAt) row.getCell(20).numFmt = DATE_FORMAT;
       row.getCell(3).alignment = wrap;
       row.getCell(13).alignment = wrap;
       if (r.light) row.getCell(12).fill = fills[r.light];

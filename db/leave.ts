@@ -196,3 +196,22 @@ export async function markSubscribed(db: Db, tenantKey: string, code: string, no
     .set(error ? { lastError: error } : { subscribedAt: now, lastError: null })
     .where(and(eq(leaveApprovals.tenantKey, tenantKey), eq(leaveApprovals.approvalCode, code)));
 }
+
+/** The card view's leave marks of these people (CardView.leaves): their latest leave active now or ended within two weeks. */
+export async function leaveMarks(
+  db: Db | Tx,
+  tenantKey: string,
+  userIds: readonly string[],
+  now: Date,
+  localDate: (d: Date) => string,
+): Promise<Record<string, { startAt: Date; backAt: Date; lastDay: string; active: boolean }>> {
+  const out: Record<string, { startAt: Date; backAt: Date; lastDay: string; active: boolean }> = {};
+  for (const l of await leavesOf(db, tenantKey, userIds, now)) {
+    const backAt = backAtOf(l);
+    if (backAt.getTime() <= l.startAt.getTime()) continue;
+    const prev = out[l.userId];
+    if (prev && prev.backAt.getTime() >= backAt.getTime()) continue;
+    out[l.userId] = { startAt: l.startAt, backAt, lastDay: localDate(new Date(backAt.getTime() - 1)), active: backAt.getTime() > now.getTime() };
+  }
+  return out;
+}

@@ -6,6 +6,8 @@
  * with the sentence (or a toast) and nothing is written.
  */
 import type { BotContext } from '../bot/context.js';
+import { leaveMarks } from '../db/leave.js';
+import { readsOfTasks } from '../db/reads.js';
 import { announcement, notices, refusalError } from '../bot/cards/announce.js';
 import type { CardView } from '../bot/cards/primitives.js';
 import { cardUpdates } from '../bot/cards/task.js';
@@ -54,7 +56,22 @@ export async function cardViewFor(ctx: BotContext, tasks: readonly Task[], setti
     settings: chatSettings ?? (await getChatSettings(ctx.deps.db, ctx.chatId ?? '')),
     chatSupervisorId: chatSettings?.supervisorId ?? null,
     names,
+    ...(await leaveAndReadMarks(ctx, tasks)),
   };
+}
+
+/** "请假至" of the tasks' people and the read marks of their latest 催办 (CardView.leaves, .reads). */
+async function leaveAndReadMarks(ctx: BotContext, tasks: readonly Task[]): Promise<Pick<CardView, 'leaves' | 'reads'>> {
+  if (!tasks.length) return {};
+  const people = [...new Set(tasks.flatMap((t) => t.assignees.map((a) => a.userId)))];
+  const leaves = await leaveMarks(ctx.deps.db, ctx.tenantKey, people, ctx.now, (d) => ctx.deps.calendar.localDate(d));
+  const reads: NonNullable<CardView['reads']> = {};
+  for (const [id, r] of await readsOfTasks(
+    ctx.deps.db,
+    tasks.map((t) => t.id),
+  ))
+    if (r.chase) reads[id] = { sentAt: r.chase.sentAt, readAt: r.chase.readAt };
+  return { leaves, reads };
 }
 
 export interface Applied {

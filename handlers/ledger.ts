@@ -17,6 +17,7 @@
 import type { BotContext } from '../bot/context.js';
 import { periodOf } from '../bot/domain/figures.js';
 import { eventLogRows, ledgerRows } from '../bot/domain/ledger.js';
+import { readsOfTasks } from '../db/reads.js';
 import { lightOf } from '../bot/domain/light.js';
 import { mayExportLedger } from '../bot/domain/roles.js';
 import type { Lang, OutMessage, Recipient } from '../bot/domain/types.js';
@@ -128,9 +129,20 @@ export async function ledgerWorkbook(
         page.tasks.map((task) => task.id),
       );
       const seriesOf = new Map(page.tasks.flatMap((task) => (rules.has(task.id) ? [[task.number, ruleText(rules.get(task.id)!, lang)] as const] : [])));
-      yield ledgerRows({ tasks: page.tasks, events: page.events, now, nameOf, lightOf: light, firstIndex: written + 1, lang }).map((r) =>
-        seriesOf.has(r.number) ? { ...r, series: seriesOf.get(r.number)! } : r,
+      const reads = await readsOfTasks(
+        deps.db,
+        page.tasks.map((task) => task.id),
       );
+      yield ledgerRows({
+        tasks: page.tasks,
+        events: page.events,
+        now,
+        nameOf,
+        lightOf: light,
+        firstIndex: written + 1,
+        lang,
+        readOf: (task) => reads.get(task.id)?.chase,
+      }).map((r) => (seriesOf.has(r.number) ? { ...r, series: seriesOf.get(r.number)! } : r));
       written += page.tasks.length;
       lastNumber = page.tasks[page.tasks.length - 1]!.number;
     }

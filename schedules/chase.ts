@@ -28,7 +28,7 @@ import { batchRef, briefingCard, calendarMissingMessages, chatChaseText, itemOf,
 import { addDays } from '../bot/domain/calendar.js';
 import { buzzWorthy, missingCalendarYears, planReminders, routeAroundLeave, type LatestChaseRead, type Reminder } from '../bot/domain/policy.js';
 import { readsOfTasks, receiptsFlowing } from '../db/reads.js';
-import { leaveNote } from '../bot/cards/leave.js';
+import { leaveNote, readMarkLine } from '../bot/cards/leave.js';
 import { leadOf } from '../bot/domain/roles.js';
 import { absencesIn } from '../db/leave.js';
 import { runLeaveDuties } from './leave.js';
@@ -331,6 +331,11 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     }
   }
 
+  // The read marks the 督办 cards show.
+  const readsNow = await readsOfTasks(
+    deps.db,
+    plans.filter((p) => p.r.kind === 'escalate').map((p) => p.task.id),
+  );
   const names = await namesFor(deps, [...plans.map((p) => p.task), ...turningRed.values()], (t) => settingsByChat.get(t.chatId)?.supervisorId ?? null);
   view.names = names;
   // A reminder usually marks a change of light (due tomorrow → yellow, overdue → red) and of the
@@ -341,7 +346,10 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
     // message to each person is the batch. Such cards are redrawn when someone acts on the task.
     if (!task.cardSentAt || task.cardSentAt.getTime() < t0 - CARD_REFRESH_DAYS * DAY) return [];
     const s = settingsOfTask(task);
-    return cardUpdates(task, { lang, now, tz: cal.tz, calendar: cal, settings: s, chatSupervisorId: s.supervisorId, names });
+    const leaves = Object.fromEntries(
+      [...(away.get(task.tenantKey) ?? new Map()).values()].map((a) => [a.userId, { startAt: a.startAt, backAt: a.backAt, lastDay: a.lastDay, active: true }]),
+    );
+    return cardUpdates(task, { lang, now, tz: cal.tz, calendar: cal, settings: s, chatSupervisorId: s.supervisorId, names, leaves });
   };
 
   const tenants = new Set([...plans.map((p) => p.task.tenantKey), ...[...turningRed.values()].map((t) => t.tenantKey)]);
@@ -381,13 +389,17 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
           const item = itemOf(p.task, p.r, chasedNow.has(p.task.id));
           const lead = leadOf(p.task);
           const leadAway = lead ? away.get(tenantKey)?.get(lead) : undefined;
-          const note = leaveNote(
+          const leaveLine = leaveNote(
             p.r.actingFor ?? [],
             leadAway && !p.r.actingFor ? leadAway.lastDay : null,
             names,
             lang,
             b.to.type === 'chat_id' ? 'text' : 'md',
           );
+          // The 督办 card says whether the latest 催办 was read (and when).
+          const readLine =
+            p.r.kind === 'escalate' ? readMarkLine(p.task.chaseCount, readsNow.get(p.task.id)?.chase ?? undefined, { lang, tz: cal.tz, now }, false) : '';
+          const note = [leaveLine, readLine].filter(Boolean).join(b.to.type === 'chat_id' ? ' · ' : '\n');
           return { ...item, ...(p.r.kind === 'overdue' && p.r.actingFor ? { mention: p.r.userIds[0] } : {}), ...(note ? { note } : {}) };
         });
         const ids = new Set(b.plans.map((p) => p.task.id));

@@ -2,7 +2,10 @@
  * The leave marks of the chase messages and cards: "代 张三（请假至 12月25日）" on what a deputy
  * receives, "主办请假至 12月25日" on the 督办 card. Pure; names are escaped for where they go.
  */
-import type { Lang } from '../domain/types.js';
+import { dueFellDuringLeave } from '../domain/policy.js';
+import type { Lang, Task } from '../domain/types.js';
+import type { CardView } from './primitives.js';
+import { partsOf } from './time.js';
 import { t } from '../i18n.js';
 import { textSafe } from './chase.js';
 import { escapeInline } from './escape.js';
@@ -73,4 +76,49 @@ export function leaveBriefingCard(
     header: { title: { tag: 'plain_text', content: t(lang, 'leave.briefing.title') }, template: 'blue' },
     body: { elements },
   };
+}
+
+/** " · 请假至 12月25日" after a person's name on a card or list, while they are away. */
+export function awayMark(userId: string, view: Pick<CardView, 'leaves' | 'lang'>): string {
+  const l = view.leaves?.[userId];
+  return l?.active ? ` · ${awayUntil(l.lastDay, view.lang)}` : '';
+}
+
+/** The 延期 hint of an open task whose deadline fell while its lead was away; '' otherwise. */
+export function extendHint(task: Pick<Task, 'number' | 'dueAt' | 'assignees' | 'state'>, view: Pick<CardView, 'leaves' | 'lang' | 'names'>): string {
+  if (task.state !== 'assigned' && task.state !== 'in_progress') return '';
+  const lead = task.assignees.find((a) => a.role === 'lead')?.userId;
+  const l = lead ? view.leaves?.[lead] : undefined;
+  if (!lead || !l || !dueFellDuringLeave(task.dueAt, l)) return '';
+  return t(view.lang, 'leave.due_in_leave', { who: escapeInline(view.names?.[lead] ?? ''), n: task.number });
+}
+
+/** 'HH:MM', with the date in front when it is not `sameDayAs`'s day. */
+function clock(d: Date, tz: string, lang: Lang, sameDayAs?: Date): string {
+  const p = partsOf(d, tz);
+  const hm = `${p.hour}:${p.minute}`;
+  if (sameDayAs) {
+    const q = partsOf(sameDayAs, tz);
+    if (q.year === p.year && q.month === p.month && q.day === p.day) return hm;
+  }
+  return lang === 'zh' ? `${p.month}月${p.day}日 ${hm}` : `${p.month}/${p.day} ${hm}`;
+}
+
+/**
+ * "已催办 3 次，最近一次 12月2日 09:30，已读 09:42" (or "未读"): the 催办 count and the read
+ * receipt of the latest one; '' before any 催办 message went out.
+ */
+export function readMarkLine(
+  chaseCount: number,
+  mark: { sentAt: Date; readAt: Date | null } | undefined,
+  view: Pick<CardView, 'lang' | 'tz' | 'now'>,
+  withCount = true,
+): string {
+  if (!mark) return '';
+  const { lang } = view;
+  const sent = clock(mark.sentAt, view.tz, lang, view.now);
+  const read = mark.readAt ? t(lang, 'read.read_at', { at: clock(mark.readAt, view.tz, lang, mark.sentAt) }) : t(lang, 'read.unread');
+  const sep = lang === 'zh' ? '，' : ', ';
+  const head = withCount ? t(lang, 'read.chased', { count: chaseCount, at: sent }) : t(lang, 'read.latest', { at: sent });
+  return `${head}${sep}${read}`;
 }

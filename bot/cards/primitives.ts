@@ -25,6 +25,10 @@ export interface CardView {
   chatAdmins?: string[];
   /** Display names by open_id (directory cache); missing ones fall back to a mention. */
   names?: Record<string, string>;
+  /** People on leave now or back lately (db/leave.ts): "请假至 12月25日", and 延期 suggested where a deadline fell in it. */
+  leaves?: Record<string, { startAt: Date; backAt: Date; lastDay: string; active: boolean }>;
+  /** Each task's latest 催办 and its first read by whom it was for (db/reads.ts): "已催办 3 次，最近一次 09:30，已读 09:42". */
+  reads?: Record<number, { sentAt: Date; readAt: Date | null }>;
 }
 
 /** The label separator: full-width in Chinese, ASCII in English. */

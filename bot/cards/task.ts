@@ -19,6 +19,7 @@ import { isOpen, supervisorOf } from '../domain/roles.js';
 import { extensionIsLive } from '../domain/task.js';
 import { formatDateTime } from './time.js';
 import { extensionForm, progressForm, rejectForm } from './task-forms.js';
+import { awayMark, extendHint, readMarkLine } from './leave.js';
 import { atUser, escapeInline, escapeMarkdown, plainText, truncate } from './escape.js';
 import { CARD_MAX_BYTES, cardBytes } from './size.js';
 import { taskValue, type CardActionName } from './payload.js';
@@ -93,8 +94,11 @@ function fieldLines(task: Task, view: CardView, _audience: CardAudience): string
   const c = colon(lang);
   const sep = lang === 'zh' ? '　' : ' · ';
   const lines: string[] = [];
-  if (lead) lines.push(`**${L('lead')}**${c}${personMd(lead.userId, view, mentionAssignees)}${signed(lead)}`);
-  if (co.length) lines.push(`**${L('co')}**${c}${co.map((a) => personMd(a.userId, view, mentionAssignees) + signed(a)).join(lang === 'zh' ? '、' : ', ')}`);
+  if (lead) lines.push(`**${L('lead')}**${c}${personMd(lead.userId, view, mentionAssignees)}${signed(lead)}${awayMark(lead.userId, view)}`);
+  if (co.length)
+    lines.push(
+      `**${L('co')}**${c}${co.map((a) => personMd(a.userId, view, mentionAssignees) + signed(a) + awayMark(a.userId, view)).join(lang === 'zh' ? '、' : ', ')}`,
+    );
 
   if (task.dueAt) {
     let due = `**${L('due')}**${c}${formatDateTime(task.dueAt, view)}${offDayFlag(task.dueAt, view)}`;
@@ -103,11 +107,17 @@ function fieldLines(task: Task, view: CardView, _audience: CardAudience): string
       due += paren(lang, t(lang, 'task.due.extended', { original: formatDateTime(task.originalDueAt, view, false) }));
     }
     lines.push(due);
+    const hint = extendHint(task, view);
+    if (hint) lines.push(`⚠️ ${hint}`);
     const provisional = isOpen(task) ? provisionalYearOf(task, view.calendar) : null;
     if (provisional !== null) lines.push(`⚠️ ${t(lang, 'calendar.provisional_note', { year: provisional })}`);
   } else {
     lines.push(`**${L('due')}**${c}${t(lang, 'task.due.none')}${isOpen(task) ? paren(lang, t(lang, 'task.due.none_hint')) : ''}`);
   }
+
+  // 催办 and its read receipt: the detail card (/查看) shows who was chased and whether they read it.
+  const readLine = _audience === 'detail' && isOpen(task) ? readMarkLine(task.chaseCount, view.reads?.[task.id], view) : '';
+  if (readLine) lines.push(`**${L('chased')}**${c}${readLine}`);
 
   const state = t(lang, `task.state.${task.state}`);
   if (isOpen(task)) {

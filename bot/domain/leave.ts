@@ -20,6 +20,7 @@ export interface Leave {
 /** Someone away at a moment: until when (the last day, local 'YYYY-MM-DD') and who acts for them. */
 export interface Absence {
   userId: string;
+  startAt: Date;
   /** The first moment they are back. */
   backAt: Date;
   /** The last day of the leave, local date. */
@@ -42,7 +43,7 @@ export function absencesAt(
     const prev = out.get(l.userId);
     if (prev && prev.backAt.getTime() >= end) continue;
     const deputies = (l.deputies.length ? l.deputies : [...(standing.get(l.userId) ?? [])]).filter((d) => d !== l.userId);
-    out.set(l.userId, { userId: l.userId, backAt: new Date(end), lastDay: localDate(new Date(end - 1)), deputies });
+    out.set(l.userId, { userId: l.userId, startAt: l.startAt, backAt: new Date(end), lastDay: localDate(new Date(end - 1)), deputies });
   }
   // A deputy who is away too does not act for anyone.
   for (const a of out.values()) a.deputies = a.deputies.filter((d) => !out.has(d));

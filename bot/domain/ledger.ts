@@ -83,6 +83,10 @@ export interface LedgerRow {
   chases: number;
   /** 周期: the rule of the series the task is an instance of (每月5日前), if any. */
   series?: string;
+  /** 最近催办: when the latest 催办 message went out (none before the first). */
+  lastChaseAt?: Date | null;
+  /** 已读: its first read by whom it was for; null = unread. */
+  readAt?: Date | null;
 }
 
 export interface LedgerRowsInput<T extends LedgerTask = LedgerTask> {
@@ -98,6 +102,8 @@ export interface LedgerRowsInput<T extends LedgerTask = LedgerTask> {
   firstIndex?: number;
   /** The language of the 最新进展 labels (default zh). */
   lang?: 'zh' | 'en';
+  /** The latest 催办 of a task and its first read (db/reads.ts), when known. */
+  readOf?: (task: T) => { sentAt: Date; readAt: Date | null } | null | undefined;
 }
 
 const PROGRESS_KINDS = new Set(['progress', 'submitted']);
@@ -168,8 +174,13 @@ export function ledgerRows<T extends LedgerTask>(input: LedgerRowsInput<T>): Led
       onTime,
       extensions: task.extensionCount,
       chases: task.chaseCount,
+      ...readColumns(input.readOf?.(task)),
     };
   });
+}
+
+function readColumns(mark: { sentAt: Date; readAt: Date | null } | null | undefined): Pick<LedgerRow, 'lastChaseAt' | 'readAt'> {
+  return mark ? { lastChaseAt: mark.sentAt, readAt: mark.readAt } : { lastChaseAt: null, readAt: null };
 }
 
 export interface EventLogRow {

@@ -63,6 +63,7 @@ export const leave = {
   },
   'leave.briefing.more': { zh: '另有 {count} 项 · /任务 我的', en: '{count} more · /list mine' },
   'read.chased': { zh: '已催办 {count} 次，最近一次 {at}', en: 'chased {count} times, last at {at}' },
+  'read.latest': { zh: '最近一次催办 {at}', en: 'last chased {at}' },
   'read.read_at': { zh: '已读 {at}', en: 'read {at}' },
   'read.unread': { zh: '未读', en: 'unread' },
 };

@@ -227,6 +227,7 @@ export const task = {
 
   // Card labels.
   'task.card.lead': { zh: '主办', en: 'Lead' },
+  'task.card.chased': { zh: '催办', en: 'Chased' },
   'task.card.co': { zh: '协办', en: 'Co-assignees' },
   'task.card.due': { zh: '时限', en: 'Due' },
   'task.card.state': { zh: '状态', en: 'State' },

@@ -796,27 +796,33 @@ function parseLeave(args: string, p: Prepared, ctx: ParseContext): Command {
   if (!daysText) fail('missing_due', verb);
   const cal = ctx.calendar;
   const back = { now: new Date(ctx.now.getTime() - LEAVE_BACK_DAYS * 86_400_000), calendar: cal, endOfDay: '23:59', lang: ctx.lang };
+  // Relative words (明天, 周五) count from now; a date already begun or past (today, yesterday)
+  // is read against a month back, since a leave is often recorded late.
   const day = (text: string, from: Date | null): string => {
-    const c = from ? { ...back, now: from } : back;
-    let d: Date;
+    const c = from ? { ...back, now: from } : { ...back, now: ctx.now };
     try {
-      d = parseTime(text, c);
+      return cal.localDate(parseTime(text, c));
     } catch (err) {
-      if (!from && err instanceof ParseError && err.code === 'time_in_past') fail('time_in_past', verb, { text: clip(text) });
-      throw err;
+      if (from || !(err instanceof ParseError) || err.code !== 'time_in_past') throw err;
     }
-    return cal.localDate(d);
+    return cal.localDate(parseTime(text, back));
   };
-  const parts = daysText.split(RANGE_SPLIT).filter(Boolean);
+  const parts = daysText
+    .split(RANGE_SPLIT)
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (!parts.length) fail('missing_due', verb);
   if (parts.length > 2) fail('bad_time', verb, { text: clip(daysText) });
   const from = day(parts[0]!, null);
   // The end is read after the start ("12月20日至25日" → the 25th of December).
   const endText = parts[1] ?? parts[0]!;
-  const to =
-    parts[1] && /^[0-9]{1,2}[日号]$/.test(endText)
+  const to = !parts[1]
+    ? from
+    : /^[0-9]{1,2}[日号]$/.test(endText)
       ? `${from.slice(0, 8)}${endText.replace(/[日号]/, '').padStart(2, '0')}`
       : day(endText, cal.at(from, '00:00'));
-  if (to < from) fail('bad_time', verb, { text: clip(daysText) });
+  const real = new Date(`${to}T00:00:00Z`);
+  if (Number.isNaN(real.getTime()) || real.toISOString().slice(0, 10) !== to || to < from) fail('bad_time', verb, { text: clip(daysText) });
   if (to < cal.localDate(ctx.now)) fail('time_in_past', verb, { text: clip(daysText) });
   return { verb, person, from, to, deputies };
 }

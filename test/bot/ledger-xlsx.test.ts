@@ -144,6 +144,8 @@ describe('buildLedgerXlsx', () => {
       '延期次数',
       '催办次数',
       '周期',
+      '最近催办',
+      '已读',
     ]);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(ws.getColumn(3).width).toBe(36);
