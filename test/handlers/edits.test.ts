@@ -238,3 +238,18 @@ describe('bad input: a short specific answer, nothing changes', () => {
     expect((await task(1)).version).toBe(v);
   });
 });
+
+describe('in English', () => {
+  it('/due and /reassign answer with what was understood', async () => {
+    bot = await testBot({ now: MONDAY, lang: 'en' });
+    await say('chief', '/assign @张三 Draft the annual report due 2026-11-27', ['zhang']);
+    await say('chief', '/due #1 2026-12-02 waiting for the figures');
+    expect(await lastText()).toMatch(
+      /^#1 "Draft the annual report" is now due Wed 2 Dec 18:00 \(\d+ working days left\); on time is judged against the new deadline\. Reason: waiting for the figures$/,
+    );
+    await say('chief', '/reassign #1 @孙七', ['sun']);
+    expect(await lastText()).toContain('is now led by');
+    await say('chief', '/remove #1 @孙七', ['sun']);
+    expect(await lastText()).toBe('孙七 is not a co-assignee of #1; nothing changed (change the lead with /reassign).');
+  });
+});
