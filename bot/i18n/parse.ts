@@ -73,8 +73,8 @@ export const parse = {
   },
 
   'usage.assign': {
-    zh: '用法：/交办 @主办 [@协办…] 标题 [截止 时间] [!紧急|!重要] [#决策督查|#专项督查|#民生督查] [来源 文号]',
-    en: 'Usage: /assign @lead [@co…] title [due <time>] [!urgent|!high] [#decision|#special|#livelihood] [source <ref>]',
+    zh: '用法：/交办 @主办 [@协办…] 标题 [截止 时间 | 周期 如 每月5日前] [反馈 每周五] [!紧急|!重要] [#决策督查|#专项督查|#民生督查] [来源 文号]',
+    en: 'Usage: /assign @lead [@co…] title [due <time> | a rule like every month by the 5th] [feedback every friday] [!urgent|!high] [#decision|#special|#livelihood] [source <ref>]',
   },
   'usage.accept': { zh: '用法：/签收 #编号', en: 'Usage: /accept #N' },
   'usage.progress': {

@@ -364,6 +364,7 @@ export const task = {
       '**延期**　/延期 #12 下周五 理由　→　/同意延期 #12　/驳回延期 #12',
       '**催办 / 撤销**　/催办 #12 [附言]　/撤销 #12 [原因]',
       '**调整**　/改期 #12 下周五　/转办 #12 @新主办 [原因]　/加协办 #12 @孙七　/减协办 #12 @孙七　/修改 #12 标题|详情 …（交办人、督办领导）',
+      '**周期 / 反馈**　/交办 @张三 报送月报 每月5日前（每周五16:00前、每月最后一个工作日、每季度末）每期单独下发；加“反馈 每周五”定期提醒反馈进展；/设置 反馈 #12 每周五；/任务 周期',
       '**批量导入**　在群里发送 .xlsx/.csv 表格，或回复表格 /导入（模板：/导入 模板）',
       '**查询**　/查看 #12　/任务 [我的|本群|逾期|全部] [第2页]　/统计　/台账',
       '/任务 全部：本群的任务、你交办/承办/督办的任务，以及你任群管理员或督办领导的群里的全部任务',
@@ -381,6 +382,7 @@ export const task = {
       '**Extend**: /extend #12 next friday reason → /同意延期 #12 · /驳回延期 #12',
       '**Chase / cancel**: /chase #12 [note] · /cancel #12 [reason]',
       '**Change**: /due #12 next friday · /reassign #12 @new-lead [reason] · /add #12 @Sun · /remove #12 @Sun · /edit #12 title|detail … (assigner, supervisor)',
+      '**Recurring / feedback**: /assign @Alice Monthly report every month by the 5th (every friday 16:00, last working day of every month, end of every quarter): one task per period; add "feedback every friday" for a regular progress ask; /settings feedback #12 every friday; /list series',
       '**Import**: send an .xlsx/.csv sheet in the group, or reply to one with /import (template: /import template)',
       '**Look up**: /show #12 · /list [mine|chat|overdue|all] [page 2] · /stats · /ledger',
       '/list all: tasks of this chat, tasks you assigned, work on or supervise, and every task of the chats you are an admin or the supervisor of',
@@ -398,7 +400,7 @@ export const task = {
     en: "Hello, I'm duban: assign, chase, escalate and verify work right here. @-mention me with a command; the three used most:\n/assign @Alice Draft the annual report due friday: assign a task\n/list chat: this chat's tasks, red first\n/help: everything else",
   },
   'task.help.text': {
-    zh: '督办助手用法：/交办 @张三 标题 截止 周五；/签收 #12；/进展 #12 内容；/办结 #12；/通过 #12；/退回 #12 原因；/延期 #12 下周五 理由；/催办 #12；/撤销 #12；/改期 #12 下周五；/转办 #12 @赵六；/加协办 #12 @孙七；/减协办 #12 @孙七；/修改 #12 标题 新标题；/查看 #12；/任务；/设置；回复任务卡片即汇报进展。',
-    en: 'duban: /assign @Alice title due friday; /accept #12; /progress #12 text; /done #12; /approve #12; /reject #12 reason; /extend #12 next friday reason; /chase #12; /cancel #12; /due #12 next friday; /reassign #12 @Bob; /add #12 @Sun; /remove #12 @Sun; /edit #12 title new title; /show #12; /list; /settings. Reply to a task card to report progress.',
+    zh: '督办助手用法：/交办 @张三 标题 截止 周五；/签收 #12；/进展 #12 内容；/办结 #12；/通过 #12；/退回 #12 原因；/延期 #12 下周五 理由；/催办 #12；/撤销 #12；/改期 #12 下周五；/转办 #12 @赵六；/加协办 #12 @孙七；/减协办 #12 @孙七；/修改 #12 标题 新标题；/查看 #12；/任务；/任务 周期；/设置；周期任务：/交办 @张三 报送月报 每月5日前 反馈 每周五；回复任务卡片即汇报进展。',
+    en: 'duban: /assign @Alice title due friday; /accept #12; /progress #12 text; /done #12; /approve #12; /reject #12 reason; /extend #12 next friday reason; /chase #12; /cancel #12; /due #12 next friday; /reassign #12 @Bob; /add #12 @Sun; /remove #12 @Sun; /edit #12 title new title; /show #12; /list; /list series; /settings; recurring: /assign @Alice Monthly report every month by the 5th feedback every friday. Reply to a task card to report progress.',
   },
 };
