@@ -10,6 +10,18 @@ export const form = {
   'form.btn.new_task': { zh: '新建', en: 'New' },
   'form.sent': { zh: '已发出新建督办表单，填好后点“交办”。', en: 'The new-task form is below; fill it in and press Assign.' },
 
+  // /帮助: the form first, the syntax second
+  'form.help.form': {
+    zh: '**填表交办**　点下面的“新建督办”，或只发 /交办，按表填写事项、主办、协办、截止（可选“3个工作日内”等）、类别、紧急程度、来源文号和督办领导即可；私聊里用机器人菜单“新建督办”。已写了一部分（如 /交办 @张三）也会打开表单并填好。',
+    en: '**Assign with a form**: press "New task" below, or send just /assign, and fill in the task, lead, assisting, due (or a shortcut such as "within 3 workdays"), category, priority, source and supervising leader; in a direct chat use the bot menu\'s "New task". A partial /assign (e.g. /assign @Alice) opens the form with it filled in.',
+  },
+  'form.help.new_task': { zh: '新建督办', en: 'New task' },
+  'form.help.syntax': { zh: '**熟悉指令的也可以直接输入：**', en: '**Or type the commands:**' },
+  'form.help.text': {
+    zh: '交办：发 /交办 打开表单填写（私聊可用菜单“新建督办”）。',
+    en: 'Assign: send /assign to open the form (or the bot menu in a direct chat). ',
+  },
+
   // inputs on task cards
   'task.btn.extend': { zh: '申请延期', en: 'Ask for more time' },
   'form.progress.percent_placeholder': { zh: '完成百分比（可不选）', en: 'Percent done (optional)' },

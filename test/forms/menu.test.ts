@@ -91,3 +91,21 @@ describe('新建 on /任务', () => {
     expect(bot.fake.messages.length).toBe(n);
   });
 });
+
+describe('/帮助', () => {
+  it('shows the form first (with 新建督办) and the syntax second', async () => {
+    bot = await testBot({ now: MONDAY });
+    await bot.say({ from: 'zhang', text: '/帮助' });
+    await bot.settle();
+    const help = bot.fake.messagesTo(GROUP).at(-1)!;
+    const text = bot.fake.cardText(help);
+    expect(text.indexOf('填表交办')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('填表交办')).toBeLessThan(text.indexOf('/交办 @主办'));
+    expect(JSON.stringify(help.content)).toContain('"value":{"a":"new_task"}');
+    const r = await bot.click({ from: 'chief', value: { a: 'new_task' }, messageId: help.id });
+    expect(r.body.toast.type).toBe('info');
+    await bot.settle();
+    expect(bot.fake.cardText(bot.fake.messagesTo(GROUP).at(-1)!)).toContain('新建督办');
+    expect(bot.fake.violations).toEqual([]);
+  });
+});
