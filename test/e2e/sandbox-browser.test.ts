@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../bot/sandbox/server.js';
@@ -299,5 +300,27 @@ describe('the sandbox in a browser', () => {
       .toBe(true);
     expect(sandbox.fake.violations).toEqual([]);
     await page.setViewportSize({ width: 1200, height: 900 });
+  }, 120_000);
+  it('sends a sheet through the 📎 file input: the preview card arrives, 确认导入 creates the rows', async () => {
+    await open('li', 'office');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('导入');
+    ws.addRow(['事项', '主办', '协办', '时限']);
+    ws.addRow(['核对督查台账', '张三', '赵六', '2027-03-05']);
+    ws.addRow(['汇总报送材料', '孙七', '', '']);
+    ws.addRow(['无人承办', '路人甲', '', '']);
+    await page.setInputFiles('#file-input', {
+      name: '分解表.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    await lastTyped('分解表.xlsx').waitFor({ timeout: 10_000 });
+    const preview = page.locator('#messages .msg.bot .card', { hasText: '导入预览' }).last();
+    await preview.waitFor({ timeout: 15_000 });
+    expect(await preview.textContent()).toContain('可导入 2 项');
+    expect(await preview.textContent()).toContain('主办「路人甲」不是本群成员');
+    await preview.locator('button', { hasText: '确认导入' }).click();
+    await lastMessage('已导入「分解表.xlsx」2 项').waitFor({ timeout: 15_000 });
+    expect(sandbox.fake.violations).toEqual([]);
   }, 120_000);
 });
