@@ -21,6 +21,7 @@ import type { Lang } from './domain/types.js';
 import type { EventLogRow, LedgerRow } from './domain/ledger.js';
 import { hasMessage, t, type MessageKey } from './i18n.js';
 import { nextTurn } from './turn.js';
+import { wallClock } from './cards/time.js';
 
 export const LIGHT_FILL: Record<'red' | 'yellow' | 'green', string> = {
   red: 'FFFFC7CE',
@@ -106,33 +107,6 @@ function cellBytes(v: unknown): number {
     if (c >= 0x80) n += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdfff ? 1 : 2;
   }
   return n + CELL_OVERHEAD_BYTES;
-}
-
-/** Shifts instants to wall-clock "UTC" dates of a zone, memoising the offset per hour. */
-function wallClock(timeZone: string): (d: Date | null) => Date | null {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const offsets = new Map<number, number>();
-  const offsetAt = (ms: number): number => {
-    const hour = Math.floor(ms / 3_600_000);
-    let off = offsets.get(hour);
-    if (off === undefined) {
-      const p = Object.fromEntries(fmt.formatToParts(new Date(hour * 3_600_000)).map((x) => [x.type, x.value]));
-      const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
-      off = asUtc - hour * 3_600_000;
-      offsets.set(hour, off);
-    }
-    return off;
-  };
-  return (d) => (d ? new Date(d.getTime() + offsetAt(d.getTime())) : null);
 }
 
 function styleHeader(row: ExcelJS.Row): void {

@@ -21,7 +21,7 @@
  */
 import type { LightCalendar } from '../domain/light.js';
 import type { Reminder, ReminderKind } from '../domain/policy.js';
-import { leadOf } from '../domain/roles.js';
+import { isOpen, leadOf } from '../domain/roles.js';
 import type { Lang, OutMessage, Task } from '../domain/types.js';
 import { t, type KeyTail, type MessageKey } from '../i18n.js';
 import { atUser, escapeInline, escapeMarkdown, escapeText, plainText, truncate } from './escape.js';
@@ -209,8 +209,6 @@ function sectionOf(kind: ReminderKind): Section {
   return 'mine';
 }
 
-const OPEN_STATES = new Set(['assigned', 'in_progress', 'submitted']);
-
 /** Whether the item still asks something of its reader (else it is shown settled, without buttons). */
 function stillActionable(it: BatchItem): boolean {
   const s = it.task.state;
@@ -218,11 +216,11 @@ function stillActionable(it: BatchItem): boolean {
     case 'escalate':
       return s === 'assigned' || s === 'in_progress';
     case 'decide':
-      return it.kind.startsWith('review') ? s === 'submitted' : Boolean(it.task.pendingExtension) && OPEN_STATES.has(s);
+      return it.kind.startsWith('review') ? s === 'submitted' : Boolean(it.task.pendingExtension) && isOpen(it.task);
     case 'revisit':
       return s === 'done';
     case 'mine':
-      return OPEN_STATES.has(s);
+      return isOpen(it.task);
   }
 }
 

@@ -3,7 +3,8 @@
  * time zone: one cached Intl formatter per zone and every shape the bot shows. The shapes
  * differ on purpose and are kept as they are: task cards `12月4日（周五）18:00` / `Fri 4 Dec
  * 18:00`, digests `Fri 12/4 18:00`, reminders `12月4日 18:00` / `Dec 4 18:00`, parse errors and
- * calendar notices `2026-12-04 18:00`, the sandbox's clock `12月4日 周五 18:00`.
+ * calendar notices `2026-12-04 18:00`, the sandbox's clock `12月4日 周五 18:00`; and the 台账's
+ * cells, which hold the zone's wall clock (`wallClock`).
  */
 import type { Lang } from '../domain/types.js';
 
@@ -100,4 +101,31 @@ export function clockLabel(d: Date, tz: string, lang: Lang, withYear = false): s
   const hm = `${p.hour}:${p.minute}`;
   if (lang === 'zh') return `${withYear ? `${p.year}年` : ''}${p.month}月${p.day}日 周${ZH_WEEKDAY[p.weekday!] ?? ''} ${hm}`;
   return `${p.weekday} ${p.day} ${EN_MONTH[Number(p.month) - 1]}${withYear ? ` ${p.year}` : ''} ${hm}`;
+}
+
+/** Shifts instants to wall-clock "UTC" dates of a zone, memoising the offset per hour. */
+export function wallClock(timeZone: string): (d: Date | null) => Date | null {
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  const offsets = new Map<number, number>();
+  const offsetAt = (ms: number): number => {
+    const hour = Math.floor(ms / 3_600_000);
+    let off = offsets.get(hour);
+    if (off === undefined) {
+      const p = Object.fromEntries(fmt.formatToParts(new Date(hour * 3_600_000)).map((x) => [x.type, x.value]));
+      const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+      off = asUtc - hour * 3_600_000;
+      offsets.set(hour, off);
+    }
+    return off;
+  };
+  return (d) => (d ? new Date(d.getTime() + offsetAt(d.getTime())) : null);
 }
