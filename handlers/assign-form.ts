@@ -24,8 +24,8 @@ import { assignerSettings, createTask, type TaskRequest } from './assign.js';
 
 const F = ASSIGN_FIELDS;
 const MAX_SOURCE_CHARS = 200;
-/** How many colleagues a p2p form's person selectors offer. */
-const P2P_PEOPLE = 200;
+/** How many colleagues a p2p form's person selectors offer: three selectors of 100 open_ids keep the card near 20 KB, under Lark's 30 KB. */
+const P2P_PEOPLE = 100;
 const CATEGORIES: readonly Category[] = ['decision', 'special', 'livelihood'];
 const PRIORITIES: readonly Priority[] = ['normal', 'high', 'urgent'];
 

@@ -5,7 +5,9 @@
  * submitting it creates the task.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { getTaskByNumber } from '../../db/tasks.js';
+import { saveUser } from '../../db/users.js';
 import { GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
 
 let bot: TestBot;
@@ -57,6 +59,24 @@ describe('the p2p menu', () => {
     const help = await click('sun', 'help');
     expect(bot.fake.cardText(help[0]!)).toContain('/交办');
     expect(bot.fake.violations).toEqual([]);
+  });
+
+  it("in an office of 300 the p2p form offers 100 colleagues and stays within Lark's 30 KB", async () => {
+    bot = await testBot({ now: MONDAY });
+    for (let i = 0; i < 300; i++) {
+      const openId = `ou_${createHash('md5').update(String(i)).digest('hex')}`;
+      await saveUser(
+        bot.deps.db,
+        { openId, tenantKey: TENANT, name: `同事${String(i).padStart(3, '0')}`, departmentId: null, departmentName: null },
+        bot.clock.now(),
+      );
+    }
+    const [form] = await click('chief', 'new_task');
+    expect(bot.fake.violations).toEqual([]);
+    const bytes = Buffer.byteLength(JSON.stringify({ content: JSON.stringify(form!.content) }));
+    expect(bytes).toBeLessThan(30 * 1024);
+    const lead = JSON.stringify(form!.content).match(/"tag":"select_person","name":"lead"[^\]]*\]/)![0];
+    expect(lead.match(/"value":"ou_/g)).toHaveLength(100);
   });
 
   it('an event key the bot does not know gets a short answer and changes nothing', async () => {
