@@ -125,7 +125,10 @@ export class LeaderTally {
     this.figures.addTask(t, lead);
     if (!isOpen(t)) return;
     const ref = (): ExceptionTask => ({ taskId: t.id, number: t.number, title: t.title, chatId: t.chatId, leadId: lead });
-    if (t.dueAt && t.dueAt.getTime() >= period.from.getTime() && t.dueAt.getTime() < now.getTime()) this.newlyRed.add({ ...ref(), dueAt: t.dueAt });
+    // A submitted task is nobody's overdue item: it waits for its reviewer, never offered for 催办.
+    if (t.state !== 'submitted' && t.dueAt && t.dueAt.getTime() >= period.from.getTime() && t.dueAt.getTime() < now.getTime()) {
+      this.newlyRed.add({ ...ref(), dueAt: t.dueAt });
+    }
     if (!decidesOn(t, leaderId, { supervisorId: this.chatSupervisor.get(t.chatId) ?? null })) return;
     if (t.state === 'submitted') this.waiting.add({ ...ref(), waitedWorkdays: reviewWaitedWorkdaysOf(t, now, this.calendar) ?? 0 });
     const p = t.pendingExtension;
