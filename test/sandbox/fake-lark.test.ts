@@ -304,7 +304,7 @@ describe('FakeLark through the SDK client', () => {
     const msg = lark.userSendsFile({ sender: member, chatId, fileName: '分解表.xlsx', bytes });
     expect(msg.content).toEqual({ file_key: expect.stringMatching(/^file_v3_/), file_name: '分解表.xlsx' });
     const info = await api.getMessage(msg.id);
-    expect(info).toEqual({ messageId: msg.id, chatId, msgType: 'file', content: msg.content, senderId: member, mentions: [] });
+    expect(info).toEqual({ messageId: msg.id, chatId, msgType: 'file', content: msg.content, senderId: member, mentions: [], deleted: false });
     const key = msg.content.file_key as string;
     expect([...(await api.downloadResource(msg.id, key, 'file', 100))]).toEqual([...bytes]);
     // The bound is the caller's: past it the download stops.
@@ -369,6 +369,7 @@ describe('FakeLark through the SDK client', () => {
       content: post,
       senderId: member,
       mentions: [{ key: '@_user_1', openId: member, name: '张三' }],
+      deleted: false,
     });
     expect(await failure(api.getMessage('om_nosuchmessage'))).toMatchObject({ code: 230001 });
   });
