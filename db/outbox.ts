@@ -26,6 +26,8 @@ export function rateKeyOf(m: OutMessage): string {
       return m.assignee ? `user:${m.assignee}` : `chat:${m.chatId}`;
     case 'urgent':
       return `urgent:${m.messageId}`;
+    case 'pin':
+      return `pin:${m.chatId}`;
     case 'reaction':
       return `reaction:${m.messageId}`;
   }

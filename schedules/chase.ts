@@ -417,6 +417,14 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
           ...(buzzed.length ? { urgentTo: buzzed } : {}),
           ...remindsOf(b),
         });
+        // The ladder's first step: a lead's first 催办 pins the group at the top of their message
+        // list (即时提醒, free); the channel steps up to 加急 only later (policy.ts readLadder, buzzWorthy).
+        if (b.to.type === 'chat_id') {
+          const first = [...new Set(b.plans.filter((p) => p.r.kind === 'overdue' && p.r.overdueDays === 1).map((p) => p.r.userIds[0]!))].filter(
+            (u) => !buzzed.includes(u),
+          );
+          if (first.length) out.push({ kind: 'pin', chatId: b.to.id, openIds: first });
+        }
       }
       const refreshed = new Set<number>();
       for (const p of sending) {

@@ -43,7 +43,7 @@ export function backoffMs(attempts: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends, replies, files and card updates count toward the app's 50/s and 1000/min; 加急 has its own limit. */
-const countsForApp = (row: OutboxRow): boolean => row.kind !== 'urgent';
+const countsForApp = (row: OutboxRow): boolean => row.kind !== 'urgent' && row.kind !== 'pin';
 
 export interface DrainResult {
   sent: number;
@@ -333,6 +333,9 @@ export class OutboxSender {
         }
       case 'urgent':
         await lark.urgentApp(msg.messageId, msg.openIds);
+        return null;
+      case 'pin':
+        await lark.pinChat(msg.chatId, msg.openIds);
         return null;
       case 'reaction':
         await lark.addReaction(msg.messageId, msg.emojiType);

@@ -198,7 +198,12 @@ export type OutMessage =
   /** The bot's own reaction on a message (confirming a 签收 by reaction). */
   | { kind: 'reaction'; messageId: string; emojiType: string; taskId?: number }
   /** 加急 on a message the bot already sent. */
-  | { kind: 'urgent'; messageId: string; openIds: string[]; taskId?: number };
+  | { kind: 'urgent'; messageId: string; openIds: string[]; taskId?: number }
+  /**
+   * 即时提醒: pin the group chat at the top of these people's message list (the ladder's first
+   * step, free, unlike 加急): PATCH /open-apis/im/v2/feed_cards/:chat_id { time_sensitive, user_ids }.
+   */
+  | { kind: 'pin'; chatId: string; openIds: string[]; taskId?: number };
 
 /** Per-chat settings (/设置). Every number of SPEC §4 lives here. */
 export interface ChatSettings {

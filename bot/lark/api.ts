@@ -99,6 +99,14 @@ export interface LarkApi {
    * in the chat (open.feishu.cn/document/server-docs/im-v1/message/read_users).
    */
   readUsers(messageId: string): Promise<Array<{ openId: string; readAt: Date }>>;
+  /**
+   * 即时提醒 (instant reminder): pins a group chat at the top of these users' message list.
+   * PATCH /open-apis/im/v2/feed_cards/:feed_card_id?user_id_type=open_id { time_sensitive: true,
+   * user_ids } — feed_card_id is the chat id ("当前只支持群聊"), tenant token, scope
+   * im:datasync.feed_card.time_sensitive:write, 1000/min and 50/s
+   * (open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/feed_card/patch).
+   */
+  pinChat(chatId: string, openIds: string[]): Promise<void>;
 }
 
 /**

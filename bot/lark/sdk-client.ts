@@ -495,6 +495,18 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
       }
     },
 
+    async pinChat(chatId: string, openIds: string[]) {
+      ok(
+        await call(() =>
+          client.im.v2.feedCard.patch({
+            path: { feed_card_id: seg(chatId) },
+            params: { user_id_type: 'open_id' },
+            data: { time_sensitive: true, user_ids: openIds },
+          }),
+        ),
+      );
+    },
+
     async readUsers(messageId: string) {
       const out: Array<{ openId: string; readAt: Date }> = [];
       let pageToken: string | undefined;

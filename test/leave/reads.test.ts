@@ -49,6 +49,8 @@ describe('read receipts', () => {
     await chase('2026-12-02T09:30:00+08:00');
     const chase1 = since(n).filter((m) => m.chatId === GROUP);
     expect(chase1).toHaveLength(1);
+    // The first step of the ladder: the group is pinned at the top of both leads' message lists (即时提醒), no 加急.
+    expect(bot.fake.pins).toEqual([expect.objectContaining({ chatId: GROUP, userIds: [PEOPLE.zhang.openId, PEOPLE.zhao.openId], timeSensitive: true })]);
     // 张三 reads it at 09:42; 赵六 never does. The next tick asks read_users.
     bot.fake.markRead(PEOPLE.zhang.openId, chase1[0]!.id, new Date('2026-12-02T09:42:00+08:00'));
     await chase('2026-12-02T10:05:00+08:00');

@@ -407,6 +407,8 @@ export class FakeLark {
   /** Approval definitions that exist in the tenant, and those the app subscribed to. */
   readonly approvalDefinitions = new Set<string>();
   readonly approvalSubscriptions = new Set<string>();
+  /** 即时提醒: group chats pinned at the top of people's message lists (feed_card patch). */
+  pins: Array<{ chatId: string; userIds: string[]; timeSensitive: boolean; time: Date }> = [];
   calls: FakeCall[] = [];
   /** Requests refused because they break one of Lark's rules (rules.ts): each one is a bug in the sender. */
   violations: { code: number; msg: string; time: Date }[] = [];
@@ -1071,6 +1073,29 @@ export class FakeLark {
           has_more: hasMore,
           ...(hasMore ? { page_token: String(from + pageSize) } : {}),
         },
+      });
+    });
+
+    // 即时提醒 (im-v2/feed_card/patch): feed_card_id is a group chat's id ("当前只支持群聊"),
+    // user_id_type is required, the body { time_sensitive: boolean, user_ids: string[] }; people
+    // not in the chat come back in failed_user_reasons.
+    app.patch('/open-apis/im/v2/feed_cards/:id', async (c) => {
+      const userIdType = c.req.query('user_id_type');
+      if (!userIdType) throw this.refuse(fieldErr('user_id_type', 'is required'));
+      if (!['open_id', 'union_id', 'user_id'].includes(userIdType)) throw this.refuse(fieldErr('user_id_type', 'must be open_id, union_id or user_id'));
+      const body = await this.jsonBody(c);
+      if (typeof body.time_sensitive !== 'boolean') throw this.refuse(fieldErr('time_sensitive', 'is required'));
+      const ids = body.user_ids;
+      if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string')) throw this.refuse(fieldErr('user_ids', 'is required'));
+      const chat = this.chats.get(c.req.param('id')!);
+      if (!chat || chat.chatType !== 'group') throw this.refuse(fieldErr('feed_card_id', 'must be the id of a group chat'));
+      this.checkChatWritable(chat);
+      const failed = ids.filter((u: string) => !chat.members.includes(u));
+      this.pins.push({ chatId: chat.chatId, userIds: ids.filter((u: string) => !failed.includes(u)), timeSensitive: body.time_sensitive, time: this.now() });
+      return c.json({
+        code: 0,
+        msg: 'success',
+        data: { failed_user_reasons: failed.map((u: string) => ({ user_id: u, error_code: 0, error_message: 'not in the chat' })) },
       });
     });
 
