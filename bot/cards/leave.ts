@@ -5,7 +5,7 @@
 import { dueFellDuringLeave } from '../domain/policy.js';
 import type { Lang, Task } from '../domain/types.js';
 import type { CardView } from './primitives.js';
-import { partsOf } from './time.js';
+import { timeOrDayTime } from './time.js';
 import { t } from '../i18n.js';
 import { textSafe } from './chase.js';
 import { escapeInline } from './escape.js';
@@ -93,17 +93,6 @@ export function extendHint(task: Pick<Task, 'number' | 'dueAt' | 'assignees' | '
   return t(view.lang, 'leave.due_in_leave', { who: escapeInline(view.names?.[lead] ?? ''), n: task.number });
 }
 
-/** 'HH:MM', with the date in front when it is not `sameDayAs`'s day. */
-function clock(d: Date, tz: string, lang: Lang, sameDayAs?: Date): string {
-  const p = partsOf(d, tz);
-  const hm = `${p.hour}:${p.minute}`;
-  if (sameDayAs) {
-    const q = partsOf(sameDayAs, tz);
-    if (q.year === p.year && q.month === p.month && q.day === p.day) return hm;
-  }
-  return lang === 'zh' ? `${p.month}月${p.day}日 ${hm}` : `${p.month}/${p.day} ${hm}`;
-}
-
 /**
  * "已催办 3 次，最近一次 12月2日 09:30，已读 09:42" (or "未读"): the 催办 count and the read
  * receipt of the latest one; '' before any 催办 message went out.
@@ -116,8 +105,8 @@ export function readMarkLine(
 ): string {
   if (!mark) return '';
   const { lang } = view;
-  const sent = clock(mark.sentAt, view.tz, lang, view.now);
-  const read = mark.readAt ? t(lang, 'read.read_at', { at: clock(mark.readAt, view.tz, lang, mark.sentAt) }) : t(lang, 'read.unread');
+  const sent = timeOrDayTime(mark.sentAt, view.tz, lang, view.now);
+  const read = mark.readAt ? t(lang, 'read.read_at', { at: timeOrDayTime(mark.readAt, view.tz, lang, mark.sentAt) }) : t(lang, 'read.unread');
   const sep = lang === 'zh' ? '，' : ', ';
   const head = withCount ? t(lang, 'read.chased', { count: chaseCount, at: sent }) : t(lang, 'read.latest', { at: sent });
   return `${head}${sep}${read}`;

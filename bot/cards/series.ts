@@ -3,7 +3,6 @@
  * detail line, the /撤销 choice card, the /任务 周期 list and the group's 未反馈 list. Pure.
  */
 import { t } from '../i18n.js';
-import { weekdayOf } from '../domain/calendar.js';
 import { deadlinesFrom, type Deadline, type Recurrence } from '../domain/series.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { newTask, type Decision } from '../domain/task.js';
@@ -11,10 +10,7 @@ import type { Category, ChatSettings, Lang, Priority, Task } from '../domain/typ
 import { leadOf } from '../domain/roles.js';
 import { atInText, textSafe } from './chase.js';
 import { escapeInline } from './escape.js';
-
-const ZH_WEEKDAY = ['', '一', '二', '三', '四', '五', '六', '日'];
-const EN_WEEKDAY = ['', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-const EN_MONTH = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+import { dayWithWeekday, EN_MONTH_LONG, EN_WEEKDAY_N, ZH_WEEKDAY_N } from './time.js';
 
 function ordinal(n: number): string {
   const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
@@ -26,7 +22,7 @@ export function ruleText(rule: Recurrence, lang: Lang): string {
   const time = rule.time ? (lang === 'zh' ? rule.time : ` ${rule.time}`) : '';
   switch (rule.kind) {
     case 'weekly':
-      return t(lang, 'series.rule.weekly', { weekday: lang === 'zh' ? ZH_WEEKDAY[rule.weekday]! : EN_WEEKDAY[rule.weekday]!, time });
+      return t(lang, 'series.rule.weekly', { weekday: lang === 'zh' ? ZH_WEEKDAY_N[rule.weekday]! : EN_WEEKDAY_N[rule.weekday]!, time });
     case 'monthly':
       return t(lang, 'series.rule.monthly', { day: lang === 'zh' ? rule.day : ordinal(rule.day), time });
     case 'month_end':
@@ -34,7 +30,7 @@ export function ruleText(rule: Recurrence, lang: Lang): string {
     case 'quarter_end':
       return t(lang, 'series.rule.quarter_end', { time });
     case 'yearly':
-      return t(lang, 'series.rule.yearly', { month: lang === 'zh' ? rule.month : EN_MONTH[rule.month]!, day: rule.day, time });
+      return t(lang, 'series.rule.yearly', { month: lang === 'zh' ? rule.month : EN_MONTH_LONG[rule.month]!, day: rule.day, time });
   }
 }
 
@@ -42,7 +38,7 @@ export function ruleText(rule: Recurrence, lang: Lang): string {
 export function cadenceText(rule: Recurrence, lang: Lang): string {
   switch (rule.kind) {
     case 'weekly':
-      return t(lang, 'series.cadence.weekly', { weekday: lang === 'zh' ? ZH_WEEKDAY[rule.weekday]! : EN_WEEKDAY[rule.weekday]! });
+      return t(lang, 'series.cadence.weekly', { weekday: lang === 'zh' ? ZH_WEEKDAY_N[rule.weekday]! : EN_WEEKDAY_N[rule.weekday]! });
     case 'monthly':
       return t(lang, 'series.cadence.monthly', { day: lang === 'zh' ? rule.day : ordinal(rule.day) });
     case 'month_end':
@@ -50,37 +46,28 @@ export function cadenceText(rule: Recurrence, lang: Lang): string {
     case 'quarter_end':
       return t(lang, 'series.cadence.quarter_end');
     case 'yearly':
-      return t(lang, 'series.cadence.yearly', { month: lang === 'zh' ? rule.month : EN_MONTH[rule.month]!, day: rule.day });
+      return t(lang, 'series.cadence.yearly', { month: lang === 'zh' ? rule.month : EN_MONTH_LONG[rule.month]!, day: rule.day });
   }
-}
-
-/** `2月4日（周四）` / `Thu 4 February`, with the year when it is not `thisYear`. */
-export function dayText(ymd: string, lang: Lang, thisYear?: string): string {
-  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
-  const w = weekdayOf(ymd);
-  const year = thisYear && ymd.slice(0, 4) !== thisYear;
-  if (lang === 'zh') return `${year ? `${y}年` : ''}${m}月${d}日（周${ZH_WEEKDAY[w]}）`;
-  return `${EN_WEEKDAY[w]!.slice(0, 1).toUpperCase()}${EN_WEEKDAY[w]!.slice(1, 3)} ${d} ${EN_MONTH[m]}${year ? ` ${y}` : ''}`;
 }
 
 /** The period an instance stands for: 2027年2月 for monthly rules, 2月5日 for weekly ones, 2027年 for yearly. */
 export function periodText(rule: Recurrence, period: string, lang: Lang): string {
   const [y, m, d] = period.split('-').map(Number) as [number, number, number];
-  if (rule.kind === 'weekly') return t(lang, 'series.period_day', { month: m, day: d, monthName: EN_MONTH[m]! });
+  if (rule.kind === 'weekly') return t(lang, 'series.period_day', { month: m, day: d, monthName: EN_MONTH_LONG[m]! });
   if (rule.kind === 'yearly') return String(y);
-  return t(lang, 'series.period_month', { year: y, month: m, monthName: EN_MONTH[m]! });
+  return t(lang, 'series.period_month', { year: y, month: m, monthName: EN_MONTH_LONG[m]! });
 }
 
 /** The detail line of an instance: which series, which period, and a moved deadline said so. */
 export function instanceDetail(rule: Recurrence, d: Deadline, lang: Lang): string {
   const base = t(lang, 'series.instance_detail', { rule: ruleText(rule, lang), period: periodText(rule, d.period, lang) });
-  return d.moved ? base + t(lang, 'series.instance_moved', { nominal: dayText(d.period, lang), due: dayText(d.due, lang) }) : base;
+  return d.moved ? base + t(lang, 'series.instance_moved', { nominal: dayWithWeekday(d.period, lang), due: dayWithWeekday(d.due, lang) }) : base;
 }
 
 /** A deadline line of the creating reply. */
 export function deadlineLine(d: Deadline, time: string, lang: Lang, thisYear: string): string {
-  const due = `${dayText(d.due, lang, thisYear)} ${time}`;
-  return d.moved ? t(lang, 'series.next_line_moved', { due, nominal: dayText(d.period, lang, thisYear) }) : t(lang, 'series.next_line', { due });
+  const due = `${dayWithWeekday(d.due, lang, thisYear)} ${time}`;
+  return d.moved ? t(lang, 'series.next_line_moved', { due, nominal: dayWithWeekday(d.period, lang, thisYear) }) : t(lang, 'series.next_line', { due });
 }
 
 export interface SeriesReplyInput {
@@ -109,7 +96,10 @@ export function seriesCreatedText(x: SeriesReplyInput, lang: Lang, names: Record
     co: x.co.length ? t(lang, 'series.co', { co: x.co.map(who).join(' ') }) : '',
     days: x.leadWorkdays,
     next: x.next.map((d) => deadlineLine(d, x.time, lang, year)).join('\n'),
-    first: x.firstNumber !== null ? t(lang, 'series.first_now', { n: x.firstNumber }) : t(lang, 'series.first_later', { day: dayText(x.firstDay, lang, year) }),
+    first:
+      x.firstNumber !== null
+        ? t(lang, 'series.first_now', { n: x.firstNumber })
+        : t(lang, 'series.first_later', { day: dayWithWeekday(x.firstDay, lang, year) }),
     feedback: x.feedback ? t(lang, 'series.feedback_line', { rule: cadenceText(x.feedback, lang), at: x.feedbackAt }) : '',
   });
 }
@@ -181,7 +171,7 @@ export function seriesListText(rows: readonly SeriesListRow[], total: number, la
         title: r.title,
         rule: ruleText(r.rule, lang),
         lead: `@${names[r.leadId] ?? r.leadId}`,
-        next: r.next ? `${dayText(r.next.due, lang, today.slice(0, 4))} ${r.time}` : '—',
+        next: r.next ? `${dayWithWeekday(r.next.due, lang, today.slice(0, 4))} ${r.time}` : '—',
         made: r.made,
         last: r.lastNumber ? t(lang, 'series.list_last', { n: r.lastNumber }) : '',
       }),
@@ -196,7 +186,7 @@ export const MISSING_LIST_MAX = 30;
 
 /** The group's one 未反馈 list of a cadence day: tasks whose lead has not reported, each lead mentioned. */
 export function missingFeedbackText(tasks: readonly Task[], day: string, lang: Lang): string {
-  const lines = [t(lang, 'feedback.missing_title', { date: dayText(day, lang), count: tasks.length })];
+  const lines = [t(lang, 'feedback.missing_title', { date: dayWithWeekday(day, lang), count: tasks.length })];
   for (const task of tasks.slice(0, MISSING_LIST_MAX)) {
     const lead = leadOf(task);
     lines.push(t(lang, 'feedback.missing_line', { n: task.number, title: textSafe(task.title, 60), lead: lead ? atInText(lead) : '—' }));

@@ -6,6 +6,7 @@
  * calendar notices `2026-12-04 18:00`, the sandbox's clock `12月4日 周五 18:00`; and the 台账's
  * cells, which hold the zone's wall clock (`wallClock`).
  */
+import { weekdayOf } from '../domain/calendar.js';
 import type { Lang } from '../domain/types.js';
 
 /** What a format needs: the language, the office's zone, and `now` for "same year". */
@@ -128,4 +129,29 @@ export function wallClock(timeZone: string): (d: Date | null) => Date | null {
     return off;
   };
   return (d) => (d ? new Date(d.getTime() + offsetAt(d.getTime())) : null);
+}
+
+/** Weekday tables by weekdayOf's number (1 = Monday … 7 = Sunday). */
+export const ZH_WEEKDAY_N = ['', '一', '二', '三', '四', '五', '六', '日'];
+export const EN_WEEKDAY_N = ['', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+export const EN_MONTH_LONG = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** `2月4日（周四）` / `Thu 4 February`, with the year when it is not `thisYear`. */
+export function dayWithWeekday(ymd: string, lang: Lang, thisYear?: string): string {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const w = weekdayOf(ymd);
+  const year = thisYear && ymd.slice(0, 4) !== thisYear;
+  if (lang === 'zh') return `${year ? `${y}年` : ''}${m}月${d}日（周${ZH_WEEKDAY_N[w]}）`;
+  return `${EN_WEEKDAY_N[w]!.slice(0, 1).toUpperCase()}${EN_WEEKDAY_N[w]!.slice(1, 3)} ${d} ${EN_MONTH_LONG[m]}${year ? ` ${y}` : ''}`;
+}
+
+/** 'HH:MM', with the date in front when it is not `sameDayAs`'s day. */
+export function timeOrDayTime(d: Date, tz: string, lang: Lang, sameDayAs?: Date): string {
+  const p = partsOf(d, tz);
+  const hm = `${p.hour}:${p.minute}`;
+  if (sameDayAs) {
+    const q = partsOf(sameDayAs, tz);
+    if (q.year === p.year && q.month === p.month && q.day === p.day) return hm;
+  }
+  return lang === 'zh' ? `${p.month}月${p.day}日 ${hm}` : `${p.month}/${p.day} ${hm}`;
 }
