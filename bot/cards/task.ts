@@ -112,7 +112,7 @@ function fieldLines(task: Task, view: CardView, _audience: CardAudience): string
     const provisional = isOpen(task) ? provisionalYearOf(task, view.calendar) : null;
     if (provisional !== null) lines.push(`⚠️ ${t(lang, 'calendar.provisional_note', { year: provisional })}`);
   } else {
-    lines.push(`**${L('due')}**${c}${t(lang, 'task.due.none')}${isOpen(task) ? paren(lang, t(lang, 'task.due.none_hint')) : ''}`);
+    lines.push(`**${L('due')}**${c}${t(lang, 'task.due.none')}${isOpen(task) ? paren(lang, t(lang, 'task.due.none_hint', { n: task.number })) : ''}`);
   }
 
   // 催办 and its read receipt: the detail card (/查看) shows who was chased and whether they read it.

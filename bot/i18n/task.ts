@@ -219,7 +219,10 @@ export const task = {
   'task.due.today': { zh: '今天到期', en: 'due today' },
   'task.due.left_none': { zh: '到期前已无工作日', en: 'no working day left before it is due' },
   'task.due.off_day': { zh: '非工作日', en: 'not a working day' },
-  'task.due.none_hint': { zh: '如需时限，交办时写“截止 周五”或“3个工作日内”', en: 'to set one, assign with "due friday" or "in 3 workdays"' },
+  'task.due.none_hint': {
+    zh: '如需时限，发送 /改期 #{n} 周五；交办时也可写“截止 周五”或“3个工作日内”',
+    en: 'to set one, send /due #{n} friday; when assigning, write "due friday" or "in 3 workdays"',
+  },
   'task.due.overdue': { zh: '已逾期 {days} 个工作日', en: 'overdue by {days} working days' },
   'task.due.overdue_one': { zh: '已逾期 1 个工作日', en: 'overdue by 1 working day' },
   'task.due.overdue_today': { zh: '已逾期', en: 'overdue' },

@@ -69,7 +69,7 @@ describe('a new task says what was understood', () => {
   it('no deadline says 未设时限 and how to set one; a deadline on a holiday is kept and flagged', async () => {
     bot = await testBot({ now: '2026-09-28T10:00:00+08:00' });
     await say('chief', '/交办 @张三 整理档案', ['zhang']);
-    expect(groupCardText(1)).toMatch(/未设时限（如需时限.*截止 周五/);
+    expect(groupCardText(1)).toMatch(/未设时限（如需时限，发送 \/改期 #1 周五；交办时也可写“截止 周五”/);
     // 2026-10-03 is in the National Day holiday: kept as written, flagged, no working day left.
     await say('chief', '/交办 @张三 报送国庆值班表 截止 10月3日', ['zhang']);
     expect((await task(2)).dueAt).toEqual(new Date('2026-10-03T18:00:00+08:00'));
