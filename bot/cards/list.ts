@@ -10,6 +10,7 @@ import { formatDateTime } from './time.js';
 import { escapeInline, truncate } from './escape.js';
 import { listValue, type ListFilter } from './payload.js';
 import { button, buttonRow, fitCard, md, personMd, shell, type Card, type CardView } from './primitives.js';
+import { awayMark } from './leave.js';
 import { dueText, LIGHT_ICON } from './task.js';
 
 export const LIST_PAGE_SIZE = 10;
@@ -85,7 +86,7 @@ export function taskListCard(list: ListPage, tasks: readonly Task[], filter: Lis
       const due = task.dueAt ? `${formatDateTime(task.dueAt, view, true)} · ${dueText(task, view)}` : t(lang, 'task.due.none');
       return (
         `${LIGHT_ICON[light]} **#${task.number}** ${escapeInline(truncate(task.title, 60))}\n` +
-        `　${lead ? personMd(lead.userId, view) : ''} · ${t(lang, `task.state.${task.state}`)} · ${due}`
+        `　${lead ? personMd(lead.userId, view) + awayMark(lead.userId, view) : ''} · ${t(lang, `task.state.${task.state}`)} · ${due}`
       );
     });
     els.push(md(rows.join('\n')));

@@ -72,6 +72,9 @@ describe('leave', () => {
     expect(text(group[0]!)).not.toContain(at('zhang'));
     expect(text(group[0]!)).toContain('代 张三（请假至 12月4日）');
     expect(wed.filter((m) => m.chatId === p2p('zhang'))).toEqual([]);
+    // Cards and lists say so: /查看 and /任务 show 请假至 after 张三's name.
+    expect(await say('chief', '/查看 #1')).toContain('张三 · 请假至 12月4日');
+    expect(await say('chief', '/任务 本群')).toContain('请假至 12月4日');
     expect(bot.fake.urgents.flatMap((u) => u.userIds)).not.toContain(PEOPLE.zhang.openId);
 
     // The approval is withdrawn: reminders resume the next slot, 张三 is told once.
