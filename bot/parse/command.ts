@@ -823,7 +823,7 @@ function parseLeave(args: string, p: Prepared, ctx: ParseContext): Command {
       : day(endText, cal.at(from, '00:00'));
   const real = new Date(`${to}T00:00:00Z`);
   if (Number.isNaN(real.getTime()) || real.toISOString().slice(0, 10) !== to || to < from) fail('bad_time', verb, { text: clip(daysText) });
-  if (to < cal.localDate(ctx.now)) fail('time_in_past', verb, { text: clip(daysText) });
+  if (to < cal.localDate(ctx.now)) fail('time_in_past', verb, { text: clip(daysText), time: to });
   return { verb, person, from, to, deputies };
 }
 

@@ -487,3 +487,20 @@ describe('parseCommand on arbitrary text', () => {
     );
   });
 });
+
+describe('a leave already over', () => {
+  it('is refused with the day it was read as', () => {
+    let err: unknown;
+    try {
+      parseCommand('/请假 2026-11-01至2026-11-03', [], ctx);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ParseError);
+    const e = err as ParseError;
+    expect(e.code).toBe('time_in_past');
+    const text = t('zh', 'parse_error.time_in_past', e.params);
+    expect(text).toContain('2026-11-03');
+    expect(text).not.toMatch(/\{\w+\}/);
+  });
+});
