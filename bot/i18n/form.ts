@@ -66,7 +66,7 @@ export const form = {
   'form.assign.priority.urgent': { zh: '紧急（加急通知）', en: 'Urgent (buzzes the assignees)' },
   'form.assign.syntax_hint': {
     zh: '也可以直接发：/交办 @主办 [@协办] 事项 截止 周五 !紧急 #决策督查 来源 文号；周期任务把“截止 …”换成 每月5日前，定期反馈加 反馈 每周五',
-    en: 'Or type: /assign @lead [@assisting] task due friday !urgent #decision source <doc no.>; for a recurring task write every month by the 5th instead of the due date, for regular feedback add feedback every friday',
+    en: 'Or type: /assign @lead [@assisting] task due friday !urgent #decision source (doc no.); for a recurring task write every month by the 5th instead of the due date, for regular feedback add feedback every friday',
   },
   'form.assign.note.missing': { zh: '已填入你写的内容，请补全 {fields} 后点“交办”。', en: 'What you wrote is filled in; add {fields} and press Assign.' },
   'form.assign.note.refused': { zh: '⚠️ {reason}', en: '⚠️ {reason}' },

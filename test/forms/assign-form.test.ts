@@ -186,6 +186,19 @@ describe('交办 by form', () => {
     expect(bot.fake.violations).toEqual([]);
   });
 
+  it('in English: /assign alone opens the form, refusals name the field in English', async () => {
+    bot = await testBot({ now: MONDAY, lang: 'en' });
+    const form = await openForm('/assign');
+    expect(bot.fake.cardText(form)).toContain('New task');
+    const refused = await bot.submit({ from: 'chief', messageId: form.id, values: { title: 'Draft the report' } });
+    expect(refused.body.toast).toEqual({ type: 'warning', content: 'Please fill in "Lead".' });
+    const ok = await bot.submit({ from: 'chief', messageId: form.id, values: { title: 'Draft the report', lead: PEOPLE.zhang.openId, due_quick: 'fri' } });
+    expect(ok.body.toast).toEqual({ type: 'success', content: 'Assigned #1' });
+    await bot.settle();
+    expect((await getTaskByNumber(bot.deps.db, TENANT, 1))!.dueAt).toEqual(new Date('2026-11-27T18:00:00+08:00'));
+    expect(bot.fake.violations).toEqual([]);
+  });
+
   it('only those who may assign get the form or can submit it', async () => {
     bot = await testBot({ now: MONDAY });
     const form = await openForm();

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { leaderDigestCard, statsCard, weeklySummaryCard, type DigestView } from '../../bot/cards/digest.js';
 import { helpCard } from '../../bot/cards/help.js';
+import { assignFormCard } from '../../bot/cards/assign-form.js';
 import { pageOfList, taskListCard } from '../../bot/cards/list.js';
 import type { CardView } from '../../bot/cards/primitives.js';
 import { assigneeCard, taskCard, taskDetailCard } from '../../bot/cards/task.js';
@@ -279,6 +280,23 @@ describe.each<Lang>(['zh', 'en'])('cards in %s pass the strict fake', (lang) => 
       assigneeCard(task, 'ou_lead', cardView),
       taskDetailCard(task, events, cardView),
       taskListCard(pageOfList(tasks45, 1, cardView), tasks45, 'chat', cardView),
+      assignFormCard({}, { lang }),
+      assignFormCard(
+        {
+          title: '起草 <b>总结</b>',
+          detail: 'x'.repeat(1000),
+          lead: lead,
+          co: [lead],
+          dueDate: '2026-12-01',
+          dueTime: '15:00',
+          dueShortcut: 'w3',
+          category: 'special',
+          priority: 'urgent',
+          source: '〔2026〕1号',
+          supervisor: lead,
+        },
+        { lang, note: '⚠️ 「截止」：<at id=all></at>', people: Array.from({ length: 100 }, (_, i) => `ou_${String(i).padStart(32, '0')}`).concat(lead) },
+      ),
     ]) {
       await sendCard(card);
     }
