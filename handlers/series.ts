@@ -5,6 +5,7 @@
  * whole series (card buttons); `/任务 周期` lists the chat's series. Each instance is an
  * ordinary task: its own #N, its own on-time figure, announced like any task.
  */
+import { readTaskValue } from '../bot/cards/payload.js';
 import type { BotContext, CardAnswer } from '../bot/context.js';
 import { refusalError } from '../bot/cards/announce.js';
 import { cancelChoiceCard, instanceOf, ruleText, SERIES_LIST_MAX, seriesCreatedText, seriesListText, timeOf, upcomingDeadlines } from '../bot/cards/series.js';
@@ -134,7 +135,9 @@ function idIn(v: unknown): number {
 
 /** The answer to the /撤销 choice card: 仅撤销本期 cancels the instance; 撤销整个周期 stops the series and cancels its open instances. */
 export const seriesCancelButton: CardActionHandler = async (ctx, event): Promise<CardAnswer> => {
-  const task = await loadTask(ctx, { id: idIn(event.value.task) });
+  const press = readTaskValue(event.value, ['series_cancel']);
+  if (!press) throw new UserError('card_unknown_action');
+  const task = await loadTask(ctx, { id: press.taskId });
   const seriesId = idIn(event.value.s);
   const which = event.value.w === 'all' ? 'all' : event.value.w === 'one' ? 'one' : null;
   if (!which) throw new UserError('card_unknown_action');

@@ -4,6 +4,7 @@
  * `{ a, task, n, v?, b? }`: the action name, the task's id and number, which card it sits on
  * (`v`: g group card, p an assignee's p2p card, d the /查看 detail, b a chase message whose
  * items `b` names) so the answer redraws the same card; a list button is `{ a: 'list', f, p }`.
+ * A card may add fields of its own beside these (series_cancel: `s`, `w`, `r`).
  * Lark posts the value back as sent (card.action.trigger `action.value`,
  * https://open.feishu.cn/document/feishu-cards/card-callback-communication), but anyone can post
  * anything: the reader checks every field, and the handler still reloads the task and re-asks
@@ -25,6 +26,7 @@ export type CardActionName =
   | 'show'
   | 'revisit_ok'
   | 'revisit_redo'
+  | 'series_cancel'
   /** 调整: opens the edit card (bot/cards/edits.ts) in the clicker's p2p chat. */
   | 'edit_menu'
   /** The edit card's forms: 改期, 转办, 加协办, 减协办, 修改 标题 / 详情. */

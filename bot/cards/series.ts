@@ -10,6 +10,8 @@ import type { Category, ChatSettings, Lang, Priority, Task } from '../domain/typ
 import { leadOf } from '../domain/roles.js';
 import { atInText, textSafe } from './chase.js';
 import { escapeInline } from './escape.js';
+import { taskValue } from './payload.js';
+import { button, buttonRow, md } from './primitives.js';
 import { dayWithWeekday, EN_MONTH_LONG, EN_WEEKDAY_N, ZH_WEEKDAY_N } from './time.js';
 
 function ordinal(n: number): string {
@@ -104,12 +106,6 @@ export function seriesCreatedText(x: SeriesReplyInput, lang: Lang, names: Record
   });
 }
 
-const md = (content: string) => ({ tag: 'markdown', content });
-
-function button(label: string, value: Record<string, unknown>, type: 'primary' | 'default' | 'danger') {
-  return { tag: 'button', text: { tag: 'plain_text', content: label }, type, behaviors: [{ type: 'callback', value }] };
-}
-
 /**
  * The question /撤销 #N asks about an instance: only this one, or the whole series. The
  * buttons carry the task id and the series id; the handler reloads both within the tenant.
@@ -123,22 +119,13 @@ export function cancelChoiceCard(
   lang: Lang,
   chosen?: 'one' | 'all',
 ): Record<string, unknown> {
-  const base = { a: 'series_cancel', task: task.id, s: seriesId, ...(reason ? { r: reason.slice(0, 200) } : {}) };
+  const base = { ...taskValue('series_cancel', task), s: seriesId, ...(reason ? { r: reason.slice(0, 200) } : {}) };
   const one = t(lang, 'series.cancel_instance', { n: task.number });
   const all = t(lang, 'series.cancel_series');
   const elements: unknown[] = [md(t(lang, 'series.cancel_ask', { n: task.number, title: escapeInline(task.title), rule: ruleText(rule, lang) }))];
   if (chosen) elements.push(md(t(lang, 'series.cancel_choice_made', { choice: chosen === 'one' ? one : all })));
   else {
-    elements.push({
-      tag: 'column_set',
-      flex_mode: 'flow',
-      horizontal_spacing: '8px',
-      columns: [button(one, { ...base, w: 'one' }, 'default'), button(all, { ...base, w: 'all' }, 'danger')].map((b) => ({
-        tag: 'column',
-        width: 'auto',
-        elements: [b],
-      })),
-    });
+    elements.push(buttonRow([button(one, { ...base, w: 'one' }, 'default'), button(all, { ...base, w: 'all' }, 'danger')]));
   }
   return {
     schema: '2.0',
