@@ -374,6 +374,10 @@ export const series = sqliteTable(
     feedback: text('feedback', { mode: 'json' }),
     /** Periods whose deadline day is before this date (YYYY-MM-DD) are never created. */
     startYmd: text('start_ymd').notNull(),
+    /** Periods whose nominal date is after this date (YYYY-MM-DD) are never created; null: no end. */
+    endYmd: text('end_ymd'),
+    /** The number of instances when the end was given as one (共12次); the wording only. */
+    endCount: integer('end_count'),
     /** 'active' | 'cancelled' */
     state: text('state').notNull().default('active'),
     createdAt: ts('created_at').notNull(),

@@ -23,6 +23,8 @@ export interface SeriesRecord {
   leadWorkdays: number;
   feedback: Recurrence | null;
   startYmd: string;
+  endYmd: string | null;
+  endCount: number | null;
   state: 'active' | 'cancelled';
   createdAt: Date;
   cancelledAt: Date | null;

@@ -8,12 +8,24 @@
 import { readTaskValue } from '../bot/cards/payload.js';
 import type { BotContext, CardAnswer } from '../bot/context.js';
 import { refusalError } from '../bot/cards/announce.js';
-import { cancelChoiceCard, instanceOf, ruleText, SERIES_LIST_MAX, seriesCreatedText, seriesListText, timeOf, upcomingDeadlines } from '../bot/cards/series.js';
+import {
+  cancelChoiceCard,
+  endText,
+  instanceOf,
+  ruleText,
+  SERIES_LIST_MAX,
+  seriesCreatedText,
+  seriesListText,
+  timeOf,
+  upcomingDeadlines,
+} from '../bot/cards/series.js';
 import type { CardView } from '../bot/cards/primitives.js';
 import { settingsForDecision } from '../bot/chat-admins.js';
 import { lookupUsers } from '../bot/directory.js';
 import { rolesOf } from '../bot/domain/roles.js';
-import { creationDay, feedbackListTime, type SeriesSpec } from '../bot/domain/series.js';
+import { dayWithWeekday } from '../bot/cards/time.js';
+import { latestAllowedDate } from '../bot/domain/calendar.js';
+import { creationDay, feedbackListTime, nthPeriod, type Deadline, type SeriesSpec } from '../bot/domain/series.js';
 import { decide, isRefusal, type Action } from '../bot/domain/task.js';
 import type { ChatSettings, OutMessage } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
@@ -46,8 +58,26 @@ export async function assignSeries(ctx: BotContext, cmd: AssignCommand & { serie
   const cal = ctx.deps.calendar;
   const { rule, leadWorkdays } = cmd.series;
   const today = cal.localDate(ctx.now);
-  const next = upcomingDeadlines({ rule }, settings, cal, ctx.now, SHOWN_DEADLINES);
-  const first = next[0]!;
+  const upcoming = upcomingDeadlines({ rule }, settings, cal, ctx.now, SHOWN_DEADLINES);
+  const first = upcoming[0]!;
+  // The end (至2027年6月, 共12次): not before the first deadline, not past ten years ahead.
+  const spec = cmd.series.end ?? null;
+  let last: Deadline | null = null;
+  if (spec) {
+    const latest = latestAllowedDate(today);
+    if (spec.kind === 'until') {
+      if (spec.ymd < first.period)
+        throw new UserError('series.end_before_first', { end: endText(spec, ctx.lang), first: dayWithWeekday(first.due, ctx.lang, today.slice(0, 4)) });
+      if (spec.ymd > latest)
+        throw new UserError('series.end_too_far', { end: endText(spec, ctx.lang), latest: dayWithWeekday(latest, ctx.lang, today.slice(0, 4)) });
+      last = nthPeriod(rule, first, Number.POSITIVE_INFINITY, spec.ymd, cal);
+    } else {
+      last = nthPeriod(rule, first, spec.count, latest, cal);
+      if (!last) throw new UserError('series.end_too_far', { end: endText(spec, ctx.lang), latest: dayWithWeekday(latest, ctx.lang, today.slice(0, 4)) });
+    }
+  }
+  const endYmd = spec ? (spec.kind === 'until' ? spec.ymd : last!.period) : null;
+  const next = endYmd ? upcoming.filter((d) => d.period <= endYmd) : upcoming;
   const firstDay = creationDay(first.due, leadWorkdays, cal);
   const record: NewSeries = {
     tenantKey: ctx.tenantKey,
@@ -63,6 +93,8 @@ export async function assignSeries(ctx: BotContext, cmd: AssignCommand & { serie
     leadWorkdays,
     feedback: cmd.feedback ?? null,
     startYmd: first.due,
+    endYmd,
+    endCount: spec?.kind === 'count' ? spec.count : null,
     createdAt: ctx.now,
   };
   const instance = firstDay <= today ? instanceOf(record, first, settings, cal, ctx.lang, ctx.now) : null;
@@ -84,6 +116,8 @@ export async function assignSeries(ctx: BotContext, cmd: AssignCommand & { serie
         feedback: record.feedback,
         feedbackAt: feedbackListTime(settings),
         today,
+        end: spec,
+        last,
       },
       ctx.lang,
       names,
@@ -187,6 +221,16 @@ export const seriesCancelButton: CardActionHandler = async (ctx, event): Promise
 };
 
 /** /任务 周期: the chat's active series; in p2p, those the asker set up or leads. */
+function seriesEndOf(r: { endYmd: string | null; endCount: number | null }) {
+  return r.endCount
+    ? ({ kind: 'count', count: r.endCount } as const)
+    : ({ kind: 'until', ymd: r.endYmd!, month: r.endYmd!.endsWith(lastDayOf(r.endYmd!)) } as const);
+}
+
+function lastDayOf(ymd: string): string {
+  return String(new Date(Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(5, 7)), 0)).getUTCDate()).padStart(2, '0');
+}
+
 export async function listSeries(ctx: BotContext): Promise<void> {
   const chatId = ctx.chatType === 'group' ? ctx.chatId : null;
   const cal = ctx.deps.calendar;
@@ -207,7 +251,8 @@ export async function listSeries(ctx: BotContext): Promise<void> {
     title: r.title,
     rule: r.rule,
     leadId: r.leadId,
-    next: upcomingDeadlines(r, settingsByChat.get(r.chatId)!, cal, ctx.now, 1)[0] ?? null,
+    next: upcomingDeadlines(r, settingsByChat.get(r.chatId)!, cal, ctx.now, 1).filter((d) => !r.endYmd || d.period <= r.endYmd)[0] ?? null,
+    end: r.endYmd ? seriesEndOf(r) : null,
     time: timeOf(r, settingsByChat.get(r.chatId)!),
     made: counts.get(r.id)?.made ?? 0,
     lastNumber: counts.get(r.id)?.lastNumber ?? null,

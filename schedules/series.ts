@@ -56,11 +56,17 @@ export async function runSeries(deps: Deps, now: Date): Promise<SeriesResult> {
 }
 
 /** The periods of a series due to be created at `today` and not yet made. */
-export function periodsToCreate(s: Pick<SeriesRecord, 'rule' | 'startYmd' | 'leadWorkdays'>, today: string, deps: Pick<Deps, 'calendar'>): Deadline[] {
+export function periodsToCreate(
+  s: Pick<SeriesRecord, 'rule' | 'startYmd' | 'leadWorkdays' | 'endYmd'>,
+  today: string,
+  deps: Pick<Deps, 'calendar'>,
+): Deadline[] {
   const cal = deps.calendar;
   const back = addDays(today, -CATCH_UP_DAYS);
   const [, from] = [s.startYmd, back].sort();
-  return deadlinesFrom(s.rule, from!, PERIODS_PER_TICK, cal).filter((d) => d.due >= s.startYmd && creationDay(d.due, s.leadWorkdays, cal) <= today);
+  return deadlinesFrom(s.rule, from!, PERIODS_PER_TICK, cal).filter(
+    (d) => d.due >= s.startYmd && (!s.endYmd || d.period <= s.endYmd) && creationDay(d.due, s.leadWorkdays, cal) <= today,
+  );
 }
 
 async function createInstances(deps: Deps, now: Date): Promise<number> {

@@ -3,7 +3,7 @@
  * detail line, the /撤销 choice card, the /任务 周期 list and the group's 未反馈 list. Pure.
  */
 import { t } from '../i18n.js';
-import { deadlinesFrom, type Deadline, type Recurrence } from '../domain/series.js';
+import { deadlinesFrom, type Deadline, type Recurrence, type SeriesEnd } from '../domain/series.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { newTask, type Decision } from '../domain/task.js';
 import type { Category, ChatSettings, Lang, Priority, Task } from '../domain/types.js';
@@ -85,6 +85,18 @@ export interface SeriesReplyInput {
   feedback: Recurrence | null;
   feedbackAt: string;
   today: string;
+  end?: SeriesEnd | null;
+  /** The last instance's deadline when the series ends. */
+  last?: Deadline | null;
+}
+
+/** Where a series ends in words: 至2027年6月 / 至2027年6月20日 / 共12次; until June 2027 / 12 times. */
+export function endText(end: SeriesEnd, lang: Lang): string {
+  if (end.kind === 'count') return t(lang, 'series.end.count', { n: end.count });
+  const [y, m, d] = end.ymd.split('-').map(Number) as [number, number, number];
+  return end.month
+    ? t(lang, 'series.end.month', { year: y, month: m, monthName: EN_MONTH_LONG[m]! })
+    : t(lang, 'series.end.day', { year: y, month: m, day: d, monthName: EN_MONTH_LONG[m]! });
 }
 
 /** The reply to `/交办 … 每月5日前`: what was understood (the rule in words, the next deadlines, who). */
@@ -103,6 +115,9 @@ export function seriesCreatedText(x: SeriesReplyInput, lang: Lang, names: Record
         ? t(lang, 'series.first_now', { n: x.firstNumber })
         : t(lang, 'series.first_later', { day: dayWithWeekday(x.firstDay, lang, year) }),
     feedback: x.feedback ? t(lang, 'series.feedback_line', { rule: cadenceText(x.feedback, lang), at: x.feedbackAt }) : '',
+    end: x.end
+      ? t(lang, 'series.end_line', { end: endText(x.end, lang), last: x.last ? `${dayWithWeekday(x.last.due, lang, year)} ${x.time}` : '—' })
+      : t(lang, 'series.end_none'),
   });
 }
 
@@ -143,6 +158,7 @@ export interface SeriesListRow {
   time: string;
   made: number;
   lastNumber: number | null;
+  end?: SeriesEnd | null;
 }
 
 /** At most this many series in one /任务 周期 answer. */
@@ -158,9 +174,10 @@ export function seriesListText(rows: readonly SeriesListRow[], total: number, la
         title: r.title,
         rule: ruleText(r.rule, lang),
         lead: `@${names[r.leadId] ?? r.leadId}`,
-        next: r.next ? `${dayWithWeekday(r.next.due, lang, today.slice(0, 4))} ${r.time}` : '—',
+        next: r.next ? `${dayWithWeekday(r.next.due, lang, today.slice(0, 4))} ${r.time}` : t(lang, 'series.list_no_next'),
         made: r.made,
         last: r.lastNumber ? t(lang, 'series.list_last', { n: r.lastNumber }) : '',
+        end: r.end ? t(lang, 'series.list_end', { end: endText(r.end, lang) }) : '',
       }),
     );
   }

@@ -35,10 +35,35 @@ export interface SeriesCalendar {
   lastWorkdayOfMonth(year: number, month: number): string;
 }
 
+/** Where a series ends: the last nominal date a period may have (至2027年6月), or a number of instances (共12次). */
+export type SeriesEnd = { kind: 'until'; ymd: string; month: boolean } | { kind: 'count'; count: number };
+
 export interface SeriesSpec {
   rule: Recurrence;
   /** Working days before the deadline day an instance is created. */
   leadWorkdays: number;
+  /** Absent: the series runs until it is stopped. */
+  end?: SeriesEnd | null;
+}
+
+/**
+ * The first `count` periods from the one of `first` on, enumerated in bounded chunks and never
+ * past `latest` (a YYYY-MM-DD): the last of them, or null when the count reaches beyond `latest`.
+ * With `count` Infinity: the last period on or before `latest`.
+ */
+export function nthPeriod(rule: Recurrence, first: Deadline, count: number, latest: string, cal: SeriesCalendar): Deadline | null {
+  let last = first;
+  for (let made = 1; made < count; ) {
+    // A deadline may move before the previous period's nominal date: search from the last deadline day.
+    const more = deadlinesFrom(rule, last.due, MAX_PERIODS, cal).filter((d) => d.period > last.period);
+    if (more.length === 0) return count === Number.POSITIVE_INFINITY ? last : null;
+    for (const d of more) {
+      if (d.period > latest) return count === Number.POSITIVE_INFINITY ? last : null;
+      last = d;
+      if (++made === count) break;
+    }
+  }
+  return last;
 }
 
 export interface Deadline {

@@ -31,8 +31,21 @@ export const series = {
 
   // The reply to the creating command.
   'series.created': {
-    zh: '已建立周期任务：{title}\n周期：{rule}；遇节假日提前至前一个工作日\n主办：{lead}{co}\n每期提前 {days} 个工作日下发，每期单独编号、单独计算是否按时\n最近三期时限：\n{next}\n{first}{feedback}\n查看全部周期：/任务 周期；停止：/撤销 某一期的编号，选“撤销整个周期”',
-    en: 'Recurring task set up: {title}\nRule: {rule}; a deadline on a day off moves to the working day before\nLead: {lead}{co}\nEach instance is created {days} working days before its deadline, with its own number and its own on-time figure\nNext three deadlines:\n{next}\n{first}{feedback}\nAll recurring tasks: /list series; to stop it: /cancel the number of an instance and choose "the whole series"',
+    zh: '已建立周期任务：{title}\n周期：{rule}；遇节假日提前至前一个工作日\n主办：{lead}{co}\n每期提前 {days} 个工作日下发，每期单独编号、单独计算是否按时\n{end}\n最近三期时限：\n{next}\n{first}{feedback}\n查看全部周期：/任务 周期；停止：/撤销 某一期的编号，选“撤销整个周期”',
+    en: 'Recurring task set up: {title}\nRule: {rule}; a deadline on a day off moves to the working day before\nLead: {lead}{co}\nEach instance is created {days} working days before its deadline, with its own number and its own on-time figure\n{end}\nNext three deadlines:\n{next}\n{first}{feedback}\nAll recurring tasks: /list series; to stop it: /cancel the number of an instance and choose "the whole series"',
+  },
+  'series.end_line': { zh: '结束：{end}（最后一期时限 {last}）', en: 'Ends: {end} (the last instance is due {last})' },
+  'series.end_none': { zh: '结束：不设结束，撤销为止', en: 'Ends: when it is stopped' },
+  'series.end.month': { zh: '至{year}年{month}月', en: 'until {monthName} {year}' },
+  'series.end.day': { zh: '至{year}年{month}月{day}日', en: 'until {monthName} {day}, {year}' },
+  'series.end.count': { zh: '共{n}次', en: '{n} times' },
+  'series.end_before_first': {
+    zh: '周期任务的结束“{end}”早于第一期时限 {first}，一期也不会下发。请写更晚的结束时间。',
+    en: 'The end "{end}" comes before the first deadline, {first}: no instance would be created. Please give a later end.',
+  },
+  'series.end_too_far': {
+    zh: '周期任务的结束“{end}”超过十年，最晚可到 {latest}。',
+    en: 'The end "{end}" is more than ten years ahead; the latest is {latest}.',
   },
   'series.co': { zh: '；协办：{co}', en: '; assisting: {co}' },
   'series.next_line': { zh: '· {due}', en: '· {due}' },
@@ -77,9 +90,11 @@ export const series = {
   // /任务 周期
   'series.list_title': { zh: '周期任务（{count} 项）', en: 'Recurring tasks ({count})' },
   'series.list_line': {
-    zh: '· {title}：{rule}，主办 {lead}；下一期时限 {next}；已下发 {made} 期{last}',
-    en: '· {title}: {rule}, lead {lead}; next deadline {next}; {made} instances so far{last}',
+    zh: '· {title}：{rule}{end}，主办 {lead}；下一期时限 {next}；已下发 {made} 期{last}',
+    en: '· {title}: {rule}{end}, lead {lead}; next deadline {next}; {made} instances so far{last}',
   },
+  'series.list_end': { zh: '（{end}）', en: ' ({end})' },
+  'series.list_no_next': { zh: '无（已到最后一期）', en: 'none (the last one is out)' },
   'series.list_last': { zh: '（最近一期 #{n}）', en: ' (latest #{n})' },
   'series.list_empty': {
     zh: '没有进行中的周期任务。建立方法：/交办 @主办 报送月报 每月5日前',

@@ -12,7 +12,7 @@
  * 1…MAX_LEAD_WORKDAYS with 'bad_lead_days'.
  * @example findRecurrence('报送督查工作月报 每月5日前') // → { rule: { kind: 'monthly', day: 5, time: null }, start: 9, end: 14 }
  */
-import type { Recurrence, SeriesSpec } from '../domain/series.js';
+import type { Recurrence, SeriesEnd, SeriesSpec } from '../domain/series.js';
 import { ParseError } from './errors.js';
 import { chineseNumberValue } from './time.js';
 
@@ -257,6 +257,50 @@ export function findLeadDays(text: string): Found<number> | null {
   return null;
 }
 
+const END_NUM = '([0-9]{1,4}|[一二三四五六七八九十百]{1,4})';
+const END_ZH = new RegExp(
+  String.raw`(?:截至|直至|直到|至|到)\s*([0-9]{4})\s*年\s*(?:([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:日|号))?|(底|末))(?:\s*(?:底|末))?(?:\s*(?:止|为止|结束))?|共\s*${END_NUM}\s*(?:次|期)`,
+  'g',
+);
+const END_EN =
+  /(?<![A-Za-z])(?:until|till|through|to)\s+(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:([0-9]{1,2})(?:st|nd|rd|th)?,?\s+)?([0-9]{4})|([0-9]{4})-([0-9]{1,2})(?:-([0-9]{1,2}))?|the\s+end\s+of\s+([0-9]{4}))(?![0-9A-Za-z])|(?<![A-Za-z0-9])(?:for\s+)?([0-9]{1,4})\s+(?:times|instances|occurrences)(?![A-Za-z])/gi;
+/** A count above this is no count an office means (ten years of weeks is 522). */
+export const MAX_SERIES_COUNT = 999;
+
+function endFrom(y: number, m: number | null, d: number | null, whole: string): SeriesEnd {
+  if (m === null) return { kind: 'until', ymd: `${y}-12-31`, month: true };
+  if (!Number.isInteger(m) || m < 1 || m > 12) bad(whole);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d !== null && (!Number.isInteger(d) || d < 1 || d > last)) bad(whole);
+  const ymd = `${y}-${String(m).padStart(2, '0')}-${String(d ?? last).padStart(2, '0')}`;
+  return { kind: 'until', ymd, month: d === null };
+}
+
+function countOf(n: number, whole: string): SeriesEnd {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SERIES_COUNT) bad(whole);
+  return { kind: 'count', count: n };
+}
+
+/** `至2027年6月` / `共12次` / `until June 2027` / `12 times`: where a series ends. */
+export function findSeriesEnd(text: string): Found<SeriesEnd> | null {
+  let best: Found<SeriesEnd> | null = null;
+  for (const re of [END_ZH, END_EN]) {
+    re.lastIndex = 0;
+    const m = re.exec(text);
+    if (!m || (best && best.start <= m.index)) continue;
+    let value: SeriesEnd;
+    if (re === END_ZH) {
+      if (m[5] !== undefined) value = countOf(num(m[5]), m[0]);
+      else value = endFrom(Number(m[1]), m[2] !== undefined ? num(m[2]) : null, m[3] !== undefined ? num(m[3]) : null, m[0]);
+    } else if (m[8] !== undefined) value = countOf(Number(m[8]), m[0]);
+    else if (m[7] !== undefined) value = endFrom(Number(m[7]), null, null, m[0]);
+    else if (m[4] !== undefined) value = endFrom(Number(m[4]), Number(m[5]), m[6] !== undefined ? Number(m[6]) : null, m[0]);
+    else value = endFrom(Number(m[3]), MONTH_EN[m[1]!.toLowerCase()]!, m[2] !== undefined ? Number(m[2]) : null, m[0]);
+    best = { value, start: m.index, end: m.index + m[0].length };
+  }
+  return best;
+}
+
 /** A whole text that must be one rule (the argument of `/设置 反馈 #N 每周五`). */
 export function parseRecurrence(text: string): Recurrence {
   const s = text.trim();
@@ -266,7 +310,7 @@ export function parseRecurrence(text: string): Recurrence {
 }
 
 /**
- * Takes the feedback cadence, the recurrence rule and (with a rule) its lead time out of a
+ * Takes the feedback cadence, the recurrence rule and (with a rule) its lead time and its end out of a
  * /交办 line, leaving `mark` where each was. Without a rule, 提前N个工作日 stays title text.
  */
 export function takeRecurrence(text: string, mark: string): { text: string; series: SeriesSpec | null; feedback: Recurrence | null } {
@@ -280,9 +324,11 @@ export function takeRecurrence(text: string, mark: string): { text: string; seri
   if (rule) cut(rule);
   const lead = rule ? findLeadDays(s) : null;
   if (lead) cut(lead);
+  const end = rule ? findSeriesEnd(s) : null;
+  if (end) cut(end);
   return {
     text: s,
-    series: rule ? { rule: rule.value, leadWorkdays: lead?.value ?? DEFAULT_LEAD_WORKDAYS } : null,
+    series: rule ? { rule: rule.value, leadWorkdays: lead?.value ?? DEFAULT_LEAD_WORKDAYS, ...(end ? { end: end.value } : {}) } : null,
     feedback: feedback?.value ?? null,
   };
 }
