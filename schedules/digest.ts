@@ -25,6 +25,8 @@
  * anyone who asks: the card shows only what the leader already oversees.
  */
 import type { Deps } from '../bot/deps.js';
+import { awayUntil } from '../bot/cards/leave.js';
+import { absencesIn } from '../db/leave.js';
 import {
   addDaysYmd,
   FigureTally,
@@ -253,6 +255,13 @@ async function sendWeek(
   const directory = await loadDirectory(deps.db, tenantKey);
   const departmentOf = (u: string) => directory.departmentOf[u];
   const view = viewOf(deps, now, directory, chats);
+  // Whoever is away reads "张三（请假至 12月25日）" wherever the digest names them.
+  const away = await absencesIn(deps.db, tenantKey, now, (d) => deps.calendar.localDate(d));
+  if (away.size) {
+    const names = { ...(view.names ?? {}) };
+    for (const a of away.values()) names[a.userId] = `${names[a.userId] ?? a.userId}（${awayUntil(a.lastDay, deps.config.DUBAN_LANG)}）`;
+    view.names = names;
+  }
 
   // Each leader's chats, and so which tallies each chat's tasks go to.
   const byTasks = leaders.length ? await chatsOfTasksBy(deps.db, tenantKey, since, leaders) : new Map<string, Set<string>>();

@@ -168,4 +168,19 @@ describe('leave', () => {
     n = bot.fake.messages.length;
     expect(await say('zhang', '/销假')).toContain('没有请假记录');
   });
+
+  it('the weekly digest names whoever is away with 请假至', async () => {
+    bot = await testBot({ now: '2026-11-30T10:00:00+08:00' });
+    await say('chief', '/交办 @张三 整理档案 截止 2026-12-01 18:00', ['zhang']);
+    await say('zhang', '/请假 12月4日-12月8日');
+    const n = bot.fake.messages.length;
+    bot.setNow('2026-12-04T16:00:00+08:00');
+    await runJob(bot.deps, 'digest', new Date('2026-12-04T16:00:00+08:00'));
+    await bot.settle();
+    const digest = since(n)
+      .filter((m) => m.chatId === GROUP)
+      .map(text)
+      .join('\n');
+    expect(digest).toContain('张三（请假至 12月8日）');
+  });
 });
