@@ -74,6 +74,13 @@ async function open(as: string, chat: string): Promise<void> {
   await page.waitForSelector('html[data-ready="1"]');
 }
 
+/** Scrolls the newest card holding `text` into view, found when it runs (the list re-renders live). */
+const scrollToCard = (text: string) =>
+  page.evaluate((t) => {
+    const cards = Array.from(document.querySelectorAll('#messages .msg.bot .card')).filter((c) => c.textContent?.includes(t));
+    cards.at(-1)?.scrollIntoView({ block: 'start' });
+  }, text);
+
 /** The newest message in the conversation whose text contains `text`. */
 const lastMessage = (text: string) => page.locator('#messages .msg', { hasText: text }).last();
 /** The newest message a person typed that contains `text`. */
@@ -279,7 +286,7 @@ describe('the sandbox in a browser', () => {
     await form.locator('select[name="category"]').selectOption('special');
     await form.locator('input[name="source"]').fill('督查室〔2027〕2号');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await form.scrollIntoViewIfNeeded();
+    await scrollToCard('新建督办');
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390-assign-form.png') });
 
     await form.locator('button', { hasText: '交办' }).click();
@@ -290,7 +297,7 @@ describe('the sandbox in a browser', () => {
     await card.waitFor({ timeout: 15_000 });
     expect(await card.locator('form.card-form[data-form-name="assign"]').count()).toBe(0);
     expect(await card.textContent()).toContain('督查室〔2027〕2号');
-    await card.scrollIntoViewIfNeeded();
+    await scrollToCard(`#${n} 整理全年督办台账`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390-assign-done.png') });
 
