@@ -78,6 +78,33 @@ async function beginImmediate(client: Client): Promise<Transaction> {
 }
 
 const READ_ONLY = /^\s*(select|explain)\b/i;
+
+/**
+ * The native driver answers each statement synchronously, so a handler's statements run back to
+ * back without the loop reading a socket in between: an ack arriving meanwhile waits for all of
+ * them. Ordinary statements yield to the loop once they have held it for a slice, so the
+ * requests that came in are read and answered between them; the inbox claim never waits here.
+ */
+const SLICE_MS = 4;
+let sliceStart = 0;
+let inSlice = false;
+function yieldWhenSliceUsed(): Promise<void> | null {
+  const now = performance.now();
+  if (!inSlice) {
+    inSlice = true;
+    sliceStart = now;
+    setImmediate(() => {
+      inSlice = false;
+    });
+    return null;
+  }
+  return now - sliceStart < SLICE_MS ? null : new Promise((resolve) => setImmediate(resolve));
+}
+const afterSlice = async <T>(work: () => Promise<T>): Promise<T> => {
+  const pause = yieldWhenSliceUsed();
+  if (pause) await pause;
+  return work();
+};
 const sqlOf = (s: InStatement): string => (typeof s === 'string' ? s : s.sql);
 
 /**
@@ -128,6 +155,10 @@ export function serializeWrites(client: Client, probe: Client): Client {
   // sqlite3_exec finalizes its statements even when they fail, so probing leaves nothing active.
   const writeLockFree = () => retryBusy(() => probe.executeMultiple('BEGIN IMMEDIATE; ROLLBACK;'));
   const locked = async <T>(work: () => Promise<T>, urgent = false): Promise<T> => {
+    if (!urgent) {
+      const pause = yieldWhenSliceUsed();
+      if (pause) await pause;
+    }
     const release = await mutex.lock(urgent);
     try {
       await writeLockFree();
@@ -139,7 +170,7 @@ export function serializeWrites(client: Client, probe: Client): Client {
   const wrapped: Partial<Client> = {
     execute: ((stmt: InStatement | string, args?: unknown) => {
       const s = args === undefined ? (stmt as InStatement) : ({ sql: stmt as string, args } as InStatement);
-      return READ_ONLY.test(sqlOf(s)) ? retryBusy(() => client.execute(s)) : locked(() => client.execute(s));
+      return READ_ONLY.test(sqlOf(s)) ? afterSlice(() => retryBusy(() => client.execute(s))) : locked(() => client.execute(s));
     }) as Client['execute'],
     batch: ((stmts: InStatement[], mode?: TransactionMode) => locked(() => client.batch(stmts, mode))) as Client['batch'],
     migrate: ((stmts: InStatement[]) => locked(() => client.migrate(stmts))) as Client['migrate'],
@@ -150,6 +181,8 @@ export function serializeWrites(client: Client, probe: Client): Client {
     },
     transaction: (async (mode?: TransactionMode) => {
       if (mode === 'read') return retryBusy(() => client.transaction(mode));
+      const pause = yieldWhenSliceUsed();
+      if (pause) await pause;
       const release = await mutex.lock();
       let tx: Transaction;
       try {
