@@ -4,7 +4,7 @@
  * `uuid`, so a resend after a crash between sending and marking is dropped by Lark.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { OutMessage } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { outbox } from './schema.js';
@@ -155,6 +155,18 @@ export async function hasNewerCardUpdate(db: Db, row: OutboxRow): Promise<boolea
 }
 
 /** Earliest next attempt among pending rows, for the in-process timer. */
+/**
+ * Hands back rows a failed drain had leased and not settled: due again at once, not only when
+ * their lease runs out. A row settled meanwhile (sent, failed) is left as it is.
+ */
+export async function releaseLeases(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(outbox)
+    .set({ leaseUntil: null, attempts: sql`max(${outbox.attempts} - 1, 0)` })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending'), isNotNull(outbox.leaseUntil)));
+}
+
 export async function nextDueAt(db: Db): Promise<Date | null> {
   const [r] = await db
     .select({ at: sql<number>`min(coalesce(max(${outbox.nextAttemptAt}, coalesce(${outbox.leaseUntil}, 0)), ${outbox.nextAttemptAt}))` })

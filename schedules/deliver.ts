@@ -15,6 +15,7 @@ import {
   markSent,
   markUrgentInFlight,
   nextDueAt,
+  releaseLeases,
   reschedule,
   URGENT_IN_FLIGHT,
   type OutboxRow,
@@ -72,6 +73,8 @@ export class OutboxSender {
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Drains in a row that failed as a whole: the next one waits longer each time. */
+  private failures = 0;
   readonly limiter: RateLimiter;
   private readonly retryTimer: boolean;
 
@@ -109,8 +112,15 @@ export class OutboxSender {
   /** Holds the sender's one slot for a drain; a kick that came meanwhile drains again after it. */
   private occupy(run: Promise<DrainResult>): void {
     this.running = run
+      .then((result) => {
+        this.failures = 0;
+        return result;
+      })
       .catch((err) => {
-        this.deps.log.error({ err }, 'outbox drain failed');
+        // Nothing else may come to kick the sender (a quiet afternoon): it tries again itself.
+        const waitMs = backoffMs(++this.failures);
+        this.deps.log.error({ err, retry_in_ms: waitMs }, 'outbox drain failed');
+        this.wakeAt(new Date(this.deps.clock.now().getTime() + waitMs));
         return { sent: 0, failed: 0, retried: 0 };
       })
       .finally(() => {
@@ -163,9 +173,36 @@ export class OutboxSender {
   async drain(deadline = Infinity): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, failed: 0, retried: 0 };
     let earliestRetry: Date | null = null;
+    // Rows leased and not yet settled: a drain that fails hands them back (releaseLeases) rather
+    // than leaving them unsendable until their lease runs out.
+    const held = new Set<number>();
+    try {
+      await this.drainRows(deadline, held, result, (at) => {
+        if (!earliestRetry || at < earliestRetry) earliestRetry = at;
+      });
+    } catch (err) {
+      await releaseLeases(this.deps.db, [...held]).catch((e) => this.deps.log.warn({ err: e }, 'outbox leases not handed back'));
+      throw err;
+    }
+    // The timer is for the earliest row still waiting, whichever drain pushed it back: waking
+    // for this drain's own retries only would strand rows an earlier drain put later.
+    if (earliestRetry || result.sent || result.failed) {
+      const next = await nextDueAt(this.deps.db);
+      if (next) this.wakeAt(next);
+    }
+    return result;
+  }
+
+  /** The drain's loop: leases due rows and sends them, recipient by recipient, in id order. */
+  private async drainRows(deadline: number, held: Set<number>, result: DrainResult, retryAt: (at: Date) => void): Promise<void> {
+    const settle = async (row: OutboxRow, at: Date, reason: string) => {
+      await reschedule(this.deps.db, row.id, at, reason, false);
+      held.delete(row.id);
+    };
     while (Date.now() < deadline) {
       const rows = await leaseDue(this.deps.db, this.deps.clock.now(), 200);
       if (rows.length === 0) break;
+      for (const r of rows) held.add(r.id);
       const byKey = new Map<string, OutboxRow[]>();
       for (const r of rows) byKey.set(r.rateKey, [...(byKey.get(r.rateKey) ?? []), r]);
       const queues = [...byKey.values()];
@@ -193,8 +230,8 @@ export class OutboxSender {
               drop(q);
               const at = new Date(this.deps.clock.now().getTime() + wait);
               result.retried++;
-              if (!earliestRetry || at < earliestRetry) earliestRetry = at;
-              for (const row of q) await reschedule(this.deps.db, row.id, at, 'rate limit (client side)', false);
+              retryAt(at);
+              for (const row of q) await settle(row, at, 'rate limit (client side)');
               continue;
             }
             soonest = Math.min(soonest, wait);
@@ -209,28 +246,25 @@ export class OutboxSender {
           busy.add(q);
           const row = q.shift()!;
           const outcome = await this.deliver(row);
+          held.delete(row.id);
           busy.delete(q);
           if (q.length === 0) drop(q);
           if (outcome === 'sent') result.sent++;
           else if (outcome === 'failed') result.failed++;
           else {
             result.retried++;
-            if (!earliestRetry || outcome < earliestRetry) earliestRetry = outcome;
+            retryAt(outcome);
             // Keep this recipient's order: the rest of its queue goes back, due with this one.
             if (q.length) drop(q);
-            for (const later of q) await reschedule(this.deps.db, later.id, outcome, 'waiting behind an earlier message', false);
+            for (const later of q) await settle(later, outcome, 'waiting behind an earlier message');
           }
         }
       });
-      await Promise.all(workers);
+      // Every worker ends before a failure is passed on: a row still being sent must not be
+      // handed back under it.
+      const failed = (await Promise.allSettled(workers)).find((w) => w.status === 'rejected');
+      if (failed) throw failed.reason;
     }
-    // The timer is for the earliest row still waiting, whichever drain pushed it back: waking
-    // for this drain's own retries only would strand rows an earlier drain put later.
-    if (earliestRetry || result.sent || result.failed) {
-      const next = await nextDueAt(this.deps.db);
-      if (next) this.wakeAt(next);
-    }
-    return result;
   }
 
   /**
