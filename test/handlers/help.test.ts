@@ -3,6 +3,8 @@
  * p2p to someone with open tasks) and the welcome when it is added to a group.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { WorkCalendar } from '../../bot/domain/calendar.js';
+import { parseCommand } from '../../bot/parse/command.js';
 import { botAddedEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { GROUP, PEOPLE, TENANT, testBot, type TestBot } from '../helpers/app.js';
 
@@ -46,6 +48,50 @@ describe('the hint for text that is no command', () => {
     await bot.settle();
     expect(await p2p('zhang', 'hello')).toContain('send /list mine');
   });
+});
+
+describe('/帮助', () => {
+  const calendar = new WorkCalendar({ tz: 'Asia/Shanghai' });
+  const parse = (text: string, lang: 'zh' | 'en') =>
+    parseCommand(text, [], { now: bot.clock.now(), calendar, endOfDay: '18:00', botOpenId: 'ou_bot', lang });
+
+  /** The help card the bot answered with, as its text. */
+  async function helpIn(lang: 'zh' | 'en'): Promise<string> {
+    bot = await testBot({ lang });
+    await bot.say({ from: 'zhang', text: lang === 'zh' ? '/帮助' : '/help' });
+    await bot.settle();
+    const cards = bot.fake.messagesTo(GROUP).filter((m) => m.msgType === 'interactive');
+    return bot.fake.cardText(cards[cards.length - 1]!);
+  }
+
+  // Each example the help gives is a command the bot reads as the one it is listed for.
+  const examples = {
+    zh: [
+      ['/请假 12月20日-12月25日', 'leave'],
+      ['/销假', 'back'],
+      ['/设置 代理人 无', 'deputies'],
+      ['/设置 请假审批', 'leave_approval'],
+    ],
+    en: [
+      ['/leave dec 20 to dec 25', 'leave'],
+      ['/back', 'back'],
+      ['/settings deputies none', 'deputies'],
+      ['/settings leave-approval', 'leave_approval'],
+    ],
+  } as const;
+
+  for (const lang of ['zh', 'en'] as const) {
+    it(`lists leave, coming back, deputies and leave approvals (${lang})`, async () => {
+      const help = await helpIn(lang);
+      for (const [example, verb] of examples[lang]) {
+        expect(help, example).toContain(example);
+        const text = verb === 'leave_approval' ? `${example} 7C468A54-8745-2245-9675-08B7C63E7A85` : example;
+        expect(parse(text, lang)).toMatchObject({ verb });
+      }
+      expect(help).toContain(lang === 'zh' ? '/设置 代理人 @李四' : '/settings deputies @Bob');
+      expect(help).toContain(lang === 'zh' ? '/请假 @张三' : '/leave @Alice');
+    });
+  }
 });
 
 describe('added to a group', () => {
