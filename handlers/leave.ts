@@ -15,6 +15,9 @@ import type { CommandHandler, SystemHandler } from '../bot/router.js';
 import { addLeaveApproval, endLeavesOf, isLeaveApproval, leaveOfInstance, recordLeave, revertLeave, setDeputies, standingDeputies } from '../db/leave.js';
 import { isChatAdmin } from './settings.js';
 import { subscribeOne } from '../bot/approvals.js';
+import { forgetChatAdmins, settingsForDecision } from '../bot/chat-admins.js';
+import { mayManageLeaveOf } from '../bot/domain/roles.js';
+import type { ChatSettings } from '../bot/domain/types.js';
 
 async function namesOf(ctx: BotContext, ids: readonly string[]): Promise<Map<string, string>> {
   const dir = await lookupUsers(ctx.deps, ctx.tenantKey, [...ids]);
@@ -28,10 +31,14 @@ function routeText(ctx: BotContext, deputies: readonly string[], names: Map<stri
     : ctx.t('leave.route.none');
 }
 
-/** For someone else: only a chat admin, in the group. */
+/** Leave, 销假 and deputies of `person`: the person, or an admin of the group asked in (roles.ts mayManageLeaveOf). */
 async function mayActFor(ctx: BotContext, person: string): Promise<void> {
-  if (person === ctx.actor) return;
-  if (ctx.chatType !== 'group' || !ctx.chatId || !(await isChatAdmin(ctx, ctx.chatId))) throw new UserError('leave.not_admin');
+  let chat: ChatSettings | null = null;
+  if (person !== ctx.actor && ctx.chatType === 'group' && ctx.chatId) {
+    forgetChatAdmins(ctx.chatId);
+    chat = await settingsForDecision(ctx.deps, ctx.tenantKey, ctx.chatId);
+  }
+  if (!mayManageLeaveOf(ctx.actor, person, chat)) throw new UserError('leave.not_admin');
 }
 
 const dateView = (ctx: BotContext) => ({ lang: ctx.lang, tz: ctx.deps.config.DUBAN_TZ });
@@ -78,16 +85,19 @@ export const backCommand: CommandHandler<'back'> = async (ctx, cmd) => {
   ctx.reply(ctx.t(ended ? 'leave.back' : 'leave.back_none', { who: names.get(person)! }));
 };
 
+/** /设置 代理人: the sender's own standing deputies, or (a chat admin, said explicitly) someone else's. */
 export const deputiesCommand: CommandHandler<'deputies'> = async (ctx, cmd) => {
-  const ids = cmd.ids.filter((d) => d !== ctx.actor);
-  const names = await namesOf(ctx, [ctx.actor, ...ids]);
-  const who = names.get(ctx.actor)!;
+  const person = cmd.person ?? ctx.actor;
+  await mayActFor(ctx, person);
+  const ids = cmd.ids.filter((d) => d !== person);
+  const names = await namesOf(ctx, [person, ...ids]);
+  const who = names.get(person)!;
   ctx.reply(
     ids.length
       ? ctx.t('leave.deputies_set', { who, deputies: ids.map((d) => names.get(d)!).join(ctx.t('task.settings.name_separator')) })
       : ctx.t('leave.deputies_cleared', { who }),
   );
-  await ctx.commit({ also: (tx) => setDeputies(tx, ctx.tenantKey, ctx.actor, ids, ctx.now) });
+  await ctx.commit({ also: (tx) => setDeputies(tx, ctx.tenantKey, person, ids, ctx.now) });
 };
 
 /** `/设置 请假审批 <code>`: a chat admin names a leave approval definition; the bot subscribes at once (and again later if that fails). */

@@ -21,6 +21,7 @@
  * | export the 台账                   | p2p: anyone (their own tasks); group: admins, 督办领导,       |
  * |                                   | assigners, and anyone who assigned or supervises a task there |
  * | configure the chat (/设置)        | its admins, its owner and managers in Lark                    |
+ * | 请假 / 销假 / 代理人 for a person  | the person; for someone else, an admin of the group asked in  |
  * | appear in a group's answer       | only the tasks of that group; the rest go to the asker in p2p |
  * | receive a 督办 / the leader card  | the 督办领导 (supervisorOf); a leader oversees the chats where |
  * |                                   | they are 督办领导 or admin                                     |
@@ -176,6 +177,15 @@ export interface LarkChatAdmins {
 export function mayConfigureChat(actor: string, chat: Pick<ChatSettings, 'admins'>, lark: LarkChatAdmins | null): boolean {
   if (chat.admins.includes(actor)) return true;
   return lark !== null && (lark.ownerId === actor || lark.managerIds.includes(actor));
+}
+
+/**
+ * Whether the actor may record leave, end it (销假) or set the standing deputies of `person`:
+ * their own always; someone else's only as an admin of the group they ask in (`chat`, its
+ * settings with Lark's owner and managers merged; null outside a group).
+ */
+export function mayManageLeaveOf(actor: string, person: string, chat: Pick<ChatSettings, 'admins'> | null): boolean {
+  return actor === person || (chat !== null && mayConfigureChat(actor, chat, null));
 }
 
 /**

@@ -14,8 +14,8 @@ export const leave = {
     en: 'no deputy is set, so reminders pause (send /settings deputies @someone)',
   },
   'leave.not_admin': {
-    zh: '只有本人或群管理员可以为他人登记请假、销假。',
-    en: 'Only the person themselves or a chat admin may record leave for someone.',
+    zh: '只有本人或群管理员（在群里）可以为他人登记请假、销假或设置代理人。',
+    en: 'Only the person themselves, or a chat admin in the group, may record leave, end it or set deputies for someone.',
   },
   'leave.back': {
     zh: '已销假：{who}。提醒恢复，下一个工作日上午发一份待办汇总。',

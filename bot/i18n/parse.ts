@@ -106,7 +106,10 @@ export const parse = {
     en: 'Usage: /leave [@person] <first day>-<last day> [@deputy], e.g. /leave dec 20 to dec 25 @someone',
   },
   'usage.back': { zh: '用法：/销假 [@本人]', en: 'Usage: /back [@person]' },
-  'usage.deputies': { zh: '用法：/设置 代理人 @甲 [@乙]，或 /设置 代理人 无', en: 'Usage: /settings deputies @a [@b], or /settings deputies none' },
+  'usage.deputies': {
+    zh: '用法：/设置 代理人 @甲 [@乙]（本人的代理人），或 /设置 代理人 无；群管理员为他人设置：/设置 代理人 @张三 为 @甲 [@乙]',
+    en: 'Usage: /settings deputies @a [@b] (your own), or /settings deputies none; a chat admin for someone else: /settings deputies for @x: @a [@b]',
+  },
   'usage.leave_approval': { zh: '用法：/设置 请假审批 审批定义Code', en: 'Usage: /settings leave-approval <approval code>' },
   'usage.help': { zh: '用法：/帮助', en: 'Usage: /help' },
 };

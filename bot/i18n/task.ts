@@ -373,7 +373,7 @@ export const task = {
       '/任务 全部：本群的任务、你交办/承办/督办的任务，以及你任群管理员或督办领导的群里的全部任务',
       '**请假**　/请假 12月20日-12月25日 [@代理人]：请假期间不催你，提醒转给代理人；/销假 提前回来。群管理员可代他人：/请假 @张三 12月20日-25日　/销假 @张三',
       '**设置**　/设置 督办领导 @王主任 免打扰 21:00-08:00（群管理员）',
-      '/设置 代理人 @李四（你的常设代理人，/设置 代理人 无 清除）　/设置 请假审批 <审批定义Code>（群管理员；飞书请假审批通过即视为请假）',
+      '/设置 代理人 @李四（你的常设代理人，/设置 代理人 无 清除；群管理员为他人设置：/设置 代理人 @张三 为 @李四）　/设置 请假审批 审批定义Code（群管理员；飞书请假审批通过即视为请假）',
       '时间可以写：明天、周五、下周一、月底、3个工作日内、12月1日下午3点、2026-12-01 18:00',
       '回复任务卡片即汇报进展；在任务卡片上点 OK、DONE 或 👍 表情即签收。',
     ].join('\n'),
@@ -393,7 +393,7 @@ export const task = {
       '/list all: tasks of this chat, tasks you assigned, work on or supervise, and every task of the chats you are an admin or the supervisor of',
       '**Leave**: /leave dec 20 to dec 25 [@deputy]: nobody chases you while away, your reminders go to the deputy; /back when you return early. Chat admins for someone else: /leave @Alice dec 20 to dec 25 · /back @Alice',
       '**Settings**: /settings supervisor @Wang quiet 21:00-08:00 (chat admins)',
-      '/settings deputies @Bob (your standing deputies; /settings deputies none clears them) · /settings leave-approval <approval code> (chat admins; an approved Lark leave request counts as leave)',
+      '/settings deputies @Bob (your standing deputies; /settings deputies none clears them; a chat admin for someone else: /settings deputies for @Alice: @Bob) · /settings leave-approval CODE (chat admins, CODE being the approval definition code; an approved Lark leave request counts as leave)',
       'Times: tomorrow, friday, in 3 days, 3 workdays, 2026-12-01 18:00',
       'Reply to a task card to report progress; an OK, DONE or 👍 reaction on it accepts the task.',
     ].join('\n'),
@@ -407,7 +407,7 @@ export const task = {
     en: "Hello, I'm duban: assign, chase, escalate and verify work right here. @-mention me with a command; the three used most:\n/assign @Alice Draft the annual report due friday: assign a task\n/list chat: this chat's tasks, red first\n/help: everything else",
   },
   'task.help.text': {
-    zh: '督办助手用法：/交办 @张三 标题 截止 周五；/签收 #12；/进展 #12 内容；/办结 #12；/通过 #12；/退回 #12 原因；/延期 #12 下周五 理由；/催办 #12；/撤销 #12；/改期 #12 下周五；/转办 #12 @赵六；/加协办 #12 @孙七；/减协办 #12 @孙七；/修改 #12 标题 新标题；/查看 #12；/任务；/任务 周期；/设置；/请假 12月20日-12月25日 [@代理人]；/销假；/设置 代理人 @李四；/设置 请假审批 <Code>；周期任务：/交办 @张三 报送月报 每月5日前 反馈 每周五；回复任务卡片即汇报进展。',
-    en: 'duban: /assign @Alice title due friday; /accept #12; /progress #12 text; /done #12; /approve #12; /reject #12 reason; /extend #12 next friday reason; /chase #12; /cancel #12; /due #12 next friday; /reassign #12 @Bob; /add #12 @Sun; /remove #12 @Sun; /edit #12 title new title; /show #12; /list; /list series; /settings; /leave dec 20 to dec 25 [@deputy]; /back; /settings deputies @Bob; /settings leave-approval <code>; recurring: /assign @Alice Monthly report every month by the 5th feedback every friday. Reply to a task card to report progress.',
+    zh: '督办助手用法：/交办 @张三 标题 截止 周五；/签收 #12；/进展 #12 内容；/办结 #12；/通过 #12；/退回 #12 原因；/延期 #12 下周五 理由；/催办 #12；/撤销 #12；/改期 #12 下周五；/转办 #12 @赵六；/加协办 #12 @孙七；/减协办 #12 @孙七；/修改 #12 标题 新标题；/查看 #12；/任务；/任务 周期；/设置；/请假 12月20日-12月25日 [@代理人]；/销假；/设置 代理人 @李四；/设置 请假审批 审批定义Code；周期任务：/交办 @张三 报送月报 每月5日前 反馈 每周五；回复任务卡片即汇报进展。',
+    en: 'duban: /assign @Alice title due friday; /accept #12; /progress #12 text; /done #12; /approve #12; /reject #12 reason; /extend #12 next friday reason; /chase #12; /cancel #12; /due #12 next friday; /reassign #12 @Bob; /add #12 @Sun; /remove #12 @Sun; /edit #12 title new title; /show #12; /list; /list series; /settings; /leave dec 20 to dec 25 [@deputy]; /back; /settings deputies @Bob; /settings leave-approval CODE; recurring: /assign @Alice Monthly report every month by the 5th feedback every friday. Reply to a task card to report progress.',
   },
 };

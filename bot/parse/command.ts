@@ -89,8 +89,11 @@ export type Command =
   | { verb: 'leave'; person: string | null; from: string; to: string; deputies: string[] }
   /** 销假: the leave of `person` (null = the sender) ends now. */
   | { verb: 'back'; person: string | null }
-  /** The sender's standing deputies (/设置 代理人 @a @b, or 无 to clear). */
-  | { verb: 'deputies'; ids: string[] }
+  /**
+   * Standing deputies (无 / none clears them): the sender's own (/设置 代理人 @a @b), or, said
+   * explicitly, someone else's (/设置 代理人 @甲 为 @a @b, /settings deputies for @x: @a @b).
+   */
+  | { verb: 'deputies'; person: string | null; ids: string[] }
   /** A leave approval definition to subscribe to (/设置 请假审批 <code>). */
   | { verb: 'leave_approval'; code: string }
   | { verb: 'help' };
@@ -460,17 +463,26 @@ function parseArgs(verb: Exclude<Verb, 'assign_form'>, args: string, p: Prepared
       return { verb, person: ids[0] ?? null };
     }
     case 'deputies': {
-      if (NONE_WORDS.test(args.replace(new RegExp(`^${SEP}+`), ''))) return { verb, ids: [] };
-      const ids = [...new Set([...args.matchAll(MENTION_RE)].map((m) => p.mentions[Number(m[1])]!.openId))];
+      // Someone else's deputies only in the explicit form, the person first: `@甲 为 @乙` or
+      // `for @x: @a`. Anything else holding 为 / for (two people before it, none) is refused.
+      let body = args.replace(new RegExp(`^${SEP}+`), '');
+      let person: string | null = null;
+      const other = /^\uE000(\d+)\uE001\s*为\s*|^for\s*\uE000(\d+)\uE001\s*[:：]\s*/i.exec(body);
+      if (other) {
+        person = p.mentions[Number(other[1] ?? other[2])]!.openId;
+        body = body.slice(other[0].length);
+      }
+      if (NONE_WORDS.test(body) && !body.replace(NONE_WORDS, '').trim()) return { verb, person, ids: [] };
+      const ids = [...new Set([...body.matchAll(MENTION_RE)].map((m) => p.mentions[Number(m[1])]!.openId))];
       if (
         !ids.length ||
-        args
+        body
           .replace(MENTION_RE, '')
           .replace(new RegExp(`${SEP}+`, 'g'), '')
           .trim()
       )
-        fail('missing_assignee', verb);
-      return { verb, ids };
+        fail('bad_setting', verb, { text: clip(renderFree(args, p) || '?') });
+      return { verb, person, ids };
     }
     case 'leave_approval': {
       // An approval definition code: letters, digits and '-' (e.g. 7C468A54-8745-2245-9675-08B7C63E7A85).

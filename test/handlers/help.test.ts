@@ -52,8 +52,7 @@ describe('the hint for text that is no command', () => {
 
 describe('/帮助', () => {
   const calendar = new WorkCalendar({ tz: 'Asia/Shanghai' });
-  const parse = (text: string, lang: 'zh' | 'en') =>
-    parseCommand(text, [], { now: bot.clock.now(), calendar, endOfDay: '18:00', botOpenId: 'ou_bot', lang });
+  const parse = (text: string, lang: 'zh' | 'en') => parseCommand(text, [], { now: bot.clock.now(), calendar, endOfDay: '18:00', botOpenId: 'ou_bot', lang });
 
   /** The help card the bot answered with, as its text. */
   async function helpIn(lang: 'zh' | 'en'): Promise<string> {
@@ -90,6 +89,7 @@ describe('/帮助', () => {
       }
       expect(help).toContain(lang === 'zh' ? '/设置 代理人 @李四' : '/settings deputies @Bob');
       expect(help).toContain(lang === 'zh' ? '/请假 @张三' : '/leave @Alice');
+      expect(help).toContain(lang === 'zh' ? '/设置 代理人 @张三 为 @李四' : '/settings deputies for @Alice: @Bob');
     });
   }
 });

@@ -28,8 +28,12 @@ describe('leave commands', () => {
     });
     expect(parseCommand('/请假 明天', [], ctx)).toMatchObject({ from: '2026-12-01', to: '2026-12-01' });
     expect(parseCommand('/销假', [], ctx)).toEqual({ verb: 'back', person: null });
-    expect(parseCommand('/设置 代理人 @_user_1', [m('@_user_1', 'ou_zhao', '赵六')], ctx)).toEqual({ verb: 'deputies', ids: ['ou_zhao'] });
-    expect(parseCommand('/设置 代理人 无', [], ctx)).toEqual({ verb: 'deputies', ids: [] });
+    expect(parseCommand('/设置 代理人 @_user_1', [m('@_user_1', 'ou_zhao', '赵六')], ctx)).toEqual({ verb: 'deputies', person: null, ids: ['ou_zhao'] });
+    expect(parseCommand('/设置 代理人 无', [], ctx)).toEqual({ verb: 'deputies', person: null, ids: [] });
+    const two = [m('@_user_1', 'ou_zhang', '张三'), m('@_user_2', 'ou_zhao', '赵六')];
+    expect(parseCommand('/设置 代理人 @_user_1 为 @_user_2', two, ctx)).toEqual({ verb: 'deputies', person: 'ou_zhang', ids: ['ou_zhao'] });
+    expect(parseCommand('/settings deputies for @_user_1: @_user_2', two, ctx)).toEqual({ verb: 'deputies', person: 'ou_zhang', ids: ['ou_zhao'] });
+    expect(parseCommand('/设置 代理人 @_user_1 为 无', two, ctx)).toEqual({ verb: 'deputies', person: 'ou_zhang', ids: [] });
     expect(parseCommand('/设置 请假审批 7c468a54-8745-2245-9675-08b7c63e7a85', [], ctx)).toEqual({
       verb: 'leave_approval',
       code: '7C468A54-8745-2245-9675-08B7C63E7A85',
@@ -37,6 +41,16 @@ describe('leave commands', () => {
   });
 
   it('refuses what it cannot read, with a ParseError', () => {
+    const three = [m('@_user_1', 'ou_zhang', '张三'), m('@_user_2', 'ou_sun', '孙七'), m('@_user_3', 'ou_zhao', '赵六')];
+    for (const text of [
+      '/设置 代理人 @_user_1 @_user_2 为 @_user_3',
+      '/设置 代理人 为 @_user_3',
+      '/设置 代理人 @_user_1 为',
+      '/设置 代理人 无 @_user_1',
+      '/settings deputies @_user_1 for @_user_3',
+    ]) {
+      expect(() => parseCommand(text, three, ctx), text).toThrow(ParseError);
+    }
     for (const text of ['/请假', '/请假 12月25日-12月20日', '/请假 11月1日-11月2日', '/请假 12月20日-45日', '/请假审批 a/b', '/销假 今天']) {
       expect(() => parseCommand(text, [], ctx), text).toThrow(ParseError);
     }
