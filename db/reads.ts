@@ -4,9 +4,10 @@
  * the message its id), and who read it when (`message_reads`, first read only). P2p reads come
  * as im.message.message_read_v1 events; group reads are asked with read_users for 7 days.
  */
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
-import { messageReads, reminderMessages } from './schema.js';
+import { enqueueMessages } from './outbox.js';
+import { feedPins, messageReads, reminderMessages } from './schema.js';
 
 const DAY = 86_400_000;
 const CHUNK = 500;
@@ -33,17 +34,40 @@ export async function recordReminderMessage(
   }
 }
 
-/** Records first reads of the given messages, for those that are 催办 / 督办 messages. Returns how many were new. */
-export async function recordReads(db: Db | Tx, readerId: string, messageIds: readonly string[], readAt: Date): Promise<number> {
+/** 即时提醒 turned on for these people in a group (the chase's first 催办 there): kept until they read one. */
+export async function recordPins(tx: Tx, tenantKey: string, chatId: string, userIds: readonly string[], now: Date): Promise<void> {
+  for (const userId of new Set(userIds)) {
+    await tx
+      .insert(feedPins)
+      .values({ chatId, userId, tenantKey, pinnedAt: now })
+      .onConflictDoUpdate({ target: [feedPins.chatId, feedPins.userId], set: { pinnedAt: now, tenantKey } });
+  }
+}
+
+/**
+ * Records first reads of the given messages, for those that are 催办 / 督办 messages. Returns how
+ * many were new. A first read of a group 催办 by someone the bot pinned that group for (read after
+ * the pin) turns the pin off: one feed_cards patch with time_sensitive false, queued here, once.
+ */
+export async function recordReads(tx: Tx, readerId: string, messageIds: readonly string[], readAt: Date, now: Date): Promise<number> {
   if (!messageIds.length) return 0;
-  const known = await db
-    .selectDistinct({ messageId: reminderMessages.messageId })
+  const known = await tx
+    .selectDistinct({ messageId: reminderMessages.messageId, chatId: reminderMessages.chatId, tenantKey: reminderMessages.tenantKey })
     .from(reminderMessages)
     .where(inArray(reminderMessages.messageId, [...new Set(messageIds)].slice(0, CHUNK)));
   let added = 0;
-  for (const { messageId } of known) {
-    const r = await db.insert(messageReads).values({ messageId, readerId, readAt }).onConflictDoNothing().returning({ m: messageReads.messageId });
+  const seen = new Set<string>();
+  for (const { messageId, chatId, tenantKey } of known) {
+    if (seen.has(messageId)) continue;
+    seen.add(messageId);
+    const r = await tx.insert(messageReads).values({ messageId, readerId, readAt }).onConflictDoNothing().returning({ m: messageReads.messageId });
     added += r.length;
+    if (!r.length || !chatId) continue;
+    const unpinned = await tx
+      .delete(feedPins)
+      .where(and(eq(feedPins.chatId, chatId), eq(feedPins.userId, readerId), lte(feedPins.pinnedAt, readAt)))
+      .returning({ userId: feedPins.userId });
+    if (unpinned.length) await enqueueMessages(tx, tenantKey, [{ kind: 'pin', chatId, openIds: [readerId], timeSensitive: false }], now);
   }
   return added;
 }
@@ -151,4 +175,40 @@ export async function receiptsFlowing(db: Db, tenantKey: string, now: Date): Pro
     SELECT 1 AS one FROM ${messageReads} r JOIN ${reminderMessages} m ON m.message_id = r.message_id
     WHERE m.tenant_key = ${tenantKey} AND r.read_at > ${now.getTime() - 7 * DAY} LIMIT 1`);
   return r.length > 0;
+}
+
+/** How many 催办 / 督办 messages and reads there are: a change tells the sandbox page to refresh its marks. */
+export async function readMarksCount(db: Db): Promise<string> {
+  const r = await db.all<{ m: number; r: number }>(sql`SELECT (SELECT count(*) FROM ${reminderMessages}) AS m, (SELECT count(*) FROM ${messageReads}) AS r`);
+  return `${r[0]?.m ?? 0}/${r[0]?.r ?? 0}`;
+}
+
+/**
+ * Who each of these 催办 / 督办 messages was for, and when each of them first read it (null:
+ * not yet): the read marks the sandbox shows beside the bot's messages. Other messages are absent.
+ */
+export async function readStatusOf(db: Db, messageIds: readonly string[]): Promise<Map<string, Array<{ userId: string; readAt: Date | null }>>> {
+  const out = new Map<string, Array<{ userId: string; readAt: Date | null }>>();
+  const unique = [...new Set(messageIds)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const ids = unique.slice(i, i + CHUNK);
+    const rows = await db
+      .select({ messageId: reminderMessages.messageId, recipients: reminderMessages.recipients })
+      .from(reminderMessages)
+      .where(inArray(reminderMessages.messageId, ids));
+    if (!rows.length) continue;
+    const reads = await db
+      .select()
+      .from(messageReads)
+      .where(inArray(messageReads.messageId, [...new Set(rows.map((r) => r.messageId))]));
+    for (const r of rows) {
+      const list = out.get(r.messageId) ?? [];
+      for (const u of r.recipients as string[]) {
+        if (list.some((x) => x.userId === u)) continue;
+        list.push({ userId: u, readAt: reads.find((x) => x.messageId === r.messageId && x.readerId === u)?.readAt ?? null });
+      }
+      out.set(r.messageId, list);
+    }
+  }
+  return out;
 }

@@ -353,6 +353,22 @@ export const messageReads = sqliteTable(
 );
 
 /**
+ * 即时提醒 the bot turned on and not yet off: the group pinned at the top of this person's message
+ * list (feed_cards patch, time_sensitive true). Their first read of a 催办 in that group after the
+ * pin removes the row and turns it off (time_sensitive false), once.
+ */
+export const feedPins = sqliteTable(
+  'feed_pins',
+  {
+    chatId: text('chat_id').notNull(),
+    userId: text('user_id').notNull(),
+    tenantKey: text('tenant_key').notNull(),
+    pinnedAt: ts('pinned_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId] })],
+);
+
+/**
  * 周期任务: a recurrence rule (bot/domain/series.ts) that creates one task per period. `rule`
  * and `feedback` are JSON of Recurrence; `co_ids` a JSON array of open_ids.
  */

@@ -8,5 +8,5 @@ import { recordReads } from '../db/reads.js';
 
 export const messageRead: SystemHandler = async (ctx, event) => {
   if (event.kind !== 'messageRead') return;
-  await ctx.commit({ also: async (tx) => void (await recordReads(tx, event.reader, event.messageIds, new Date(event.readAt))) });
+  await ctx.commit({ also: async (tx) => void (await recordReads(tx, event.reader, event.messageIds, new Date(event.readAt), ctx.now)) });
 };

@@ -27,7 +27,7 @@ import type { Deps } from '../bot/deps.js';
 import { batchRef, briefingCard, calendarMissingMessages, chatChaseText, itemOf, type BatchItem, type ChaseView } from '../bot/cards/chase.js';
 import { addDays } from '../bot/domain/calendar.js';
 import { buzzWorthy, missingCalendarYears, planReminders, routeAroundLeave, type LatestChaseRead, type Reminder } from '../bot/domain/policy.js';
-import { readsOfTasks, receiptsFlowing } from '../db/reads.js';
+import { readsOfTasks, receiptsFlowing, recordPins } from '../db/reads.js';
 import { leaveNote, readMarkLine } from '../bot/cards/leave.js';
 import { leadOf } from '../bot/domain/roles.js';
 import { absencesIn } from '../db/leave.js';
@@ -383,6 +383,8 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
         }
       }
       const out: OutMessage[] = [];
+      // Who is pinned by this run: turned off again at their first read of a 催办 there (db/reads.ts).
+      const pins: Array<{ chatId: string; openIds: string[] }> = [];
       for (const b of batches) {
         const buzzed = [...buzz].filter(([, x]) => x === b).map(([u]) => u);
         const items: BatchItem[] = b.plans.map((p) => {
@@ -423,7 +425,10 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
           const first = [...new Set(b.plans.filter((p) => p.r.kind === 'overdue' && p.r.overdueDays === 1).map((p) => p.r.userIds[0]!))].filter(
             (u) => !buzzed.includes(u),
           );
-          if (first.length) out.push({ kind: 'pin', chatId: b.to.id, openIds: first });
+          if (first.length) {
+            out.push({ kind: 'pin', chatId: b.to.id, openIds: first });
+            pins.push({ chatId: b.to.id, openIds: first });
+          }
         }
       }
       const refreshed = new Set<number>();
@@ -451,6 +456,7 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
         buzzDay: today,
         messages: out,
         also: async (tx) => {
+          for (const p of pins) await recordPins(tx, tenantKey, p.chatId, p.openIds, now);
           for (const p of sending) await appendEvents(tx, tenantKey, p.task.id, [eventOf(p.r, now, slot)]);
           // Bumping the version makes a handler holding the old row reload (ingest retries).
           await bumpChaseCounts(tx, [...chasedNow]);

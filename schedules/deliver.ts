@@ -369,7 +369,7 @@ export class OutboxSender {
         await lark.urgentApp(msg.messageId, msg.openIds);
         return null;
       case 'pin':
-        await lark.pinChat(msg.chatId, msg.openIds);
+        await lark.pinChat(msg.chatId, msg.openIds, msg.timeSensitive ?? true);
         return null;
       case 'reaction':
         await lark.addReaction(msg.messageId, msg.emojiType);

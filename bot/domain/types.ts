@@ -201,9 +201,10 @@ export type OutMessage =
   | { kind: 'urgent'; messageId: string; openIds: string[]; taskId?: number }
   /**
    * 即时提醒: pin the group chat at the top of these people's message list (the ladder's first
-   * step, free, unlike 加急): PATCH /open-apis/im/v2/feed_cards/:chat_id { time_sensitive, user_ids }.
+   * step, free, unlike 加急), or unpin it (`timeSensitive` false, once they read the 催办):
+   * PATCH /open-apis/im/v2/feed_cards/:chat_id { time_sensitive, user_ids }.
    */
-  | { kind: 'pin'; chatId: string; openIds: string[]; taskId?: number };
+  | { kind: 'pin'; chatId: string; openIds: string[]; timeSensitive?: boolean; taskId?: number };
 
 /** Per-chat settings (/设置). Every number of SPEC §4 lives here. */
 export interface ChatSettings {

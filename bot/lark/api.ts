@@ -100,13 +100,17 @@ export interface LarkApi {
    */
   readUsers(messageId: string): Promise<Array<{ openId: string; readAt: Date }>>;
   /**
-   * 即时提醒 (instant reminder): pins a group chat at the top of these users' message list.
-   * PATCH /open-apis/im/v2/feed_cards/:feed_card_id?user_id_type=open_id { time_sensitive: true,
-   * user_ids } — feed_card_id is the chat id ("当前只支持群聊"), tenant token, scope
-   * im:datasync.feed_card.time_sensitive:write, 1000/min and 50/s
-   * (open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/feed_card/patch).
+   * 即时提醒 (instant reminder): pins a group chat at the top of these users' message list, or
+   * (timeSensitive false) takes it down again: "设置为 true 后，卡片在消息列表临时置顶；设置为
+   * false，消息卡片不置顶". PATCH /open-apis/im/v2/feed_cards/:feed_card_id?user_id_type=open_id
+   * { time_sensitive, user_ids } — feed_card_id is the chat id ("当前只支持群聊"), tenant token,
+   * scope im:datasync.feed_card.time_sensitive:write, 1000/min and 50/s
+   * (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/feed_card/patch). The p2p
+   * twin, PATCH /open-apis/im/v2/feed_cards/bot_time_sentive (open.feishu.cn/document/im-v2/
+   * groups-bots/bot_time_sentive, the bot's own chat with each user), is not used: the ladder
+   * pins the group its 催办 is in.
    */
-  pinChat(chatId: string, openIds: string[]): Promise<void>;
+  pinChat(chatId: string, openIds: string[], timeSensitive?: boolean): Promise<void>;
 }
 
 /**

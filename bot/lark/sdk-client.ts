@@ -248,10 +248,11 @@ function ok<T extends Body | null | undefined>(res: T): NonNullable<T> {
  * @example createLarkApi({ appId: cfg.LARK_APP_ID, appSecret: cfg.LARK_APP_SECRET, domain: cfg.LARK_DOMAIN })
  */
 /**
- * A repeated subscribe is reported answering "subscription existed" with a non-zero code; the
- * code itself is not on the stored copy of the page, so the message is what is matched.
+ * A repeated subscribe answers HTTP 400, code 1390007 "subscription existed" (the error table of
+ * open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/subscribe):
+ * the app is subscribed, which is what was asked.
  */
-const SUBSCRIPTION_EXISTED = /subscription existed/i;
+const SUBSCRIPTION_EXISTED = 1390007;
 const READ_USERS_MAX_PAGES = 10;
 
 export function createLarkApi(opts: LarkClientOptions): LarkApi {
@@ -490,18 +491,18 @@ export function createLarkApi(opts: LarkClientOptions): LarkApi {
       try {
         ok(await call(() => client.approval.v4.approval.subscribe({ path: { approval_code: seg(approvalCode) } })));
       } catch (err) {
-        if (err instanceof LarkApiError && SUBSCRIPTION_EXISTED.test(err.message)) return;
+        if (err instanceof LarkApiError && err.code === SUBSCRIPTION_EXISTED) return;
         throw err;
       }
     },
 
-    async pinChat(chatId: string, openIds: string[]) {
+    async pinChat(chatId: string, openIds: string[], timeSensitive = true) {
       ok(
         await call(() =>
           client.im.v2.feedCard.patch({
             path: { feed_card_id: seg(chatId) },
             params: { user_id_type: 'open_id' },
-            data: { time_sensitive: true, user_ids: openIds },
+            data: { time_sensitive: timeSensitive, user_ids: openIds },
           }),
         ),
       );

@@ -44,6 +44,11 @@ describe('leave', () => {
     await say('leader', '/设置 督办领导 @王主任', ['leader']);
     expect(await say('leader', `/设置 请假审批 ${CODE}`)).toContain(`已订阅请假审批 ${CODE}`);
     expect(bot.fake.approvalSubscriptions.has(CODE)).toBe(true);
+    // Named again: Lark answers 1390007 "subscription existed", which is what was asked. An
+    // unknown code is 1390002 "approval code not found", said in the answer.
+    expect(await say('leader', `/设置 请假审批 ${CODE}`)).toContain(`已订阅请假审批 ${CODE}`);
+    expect(await say('leader', '/设置 请假审批 0000-AAAA')).toContain('请假审批 0000-AAAA 订阅失败（1390002）');
+    expect(bot.fake.calls.filter((c) => c.path.endsWith('/subscribe')).map((c) => c.status)).toEqual([200, 400, 400]);
     // 张三 names a standing deputy in p2p.
     expect(await say('zhang', '/设置 代理人 @赵六', ['zhao'], 'p2p')).toContain('由 赵六 代为接收提醒');
     await say('chief', '/交办 @张三 整理档案 截止 2026-12-01 18:00', ['zhang']);
@@ -167,6 +172,43 @@ describe('leave', () => {
     expect(text(since(n).find((m) => m.chatId === GROUP)!)).toContain(at('zhang'));
     n = bot.fake.messages.length;
     expect(await say('zhang', '/销假')).toContain('没有请假记录');
+  });
+
+  it("a chat admin sets someone else's deputies in the explicit form only; the reply names whose they are", async () => {
+    bot = await testBot({ now: '2026-11-30T10:00:00+08:00' });
+    const standing = async () => Object.fromEntries((await bot.deps.db.query.deputies.findMany()).map((r) => [r.userId, r.deputies as string[]]));
+    // The plain form is the sender's own, admin (王主任 owns the group) or not.
+    expect(await say('leader', '/设置 代理人 @赵六', ['zhao'])).toContain('已设置：王主任请假期间由 赵六 代为接收提醒');
+    // Someone else's, said so: 张三's deputies are 赵六 and 孙七.
+    expect(await say('leader', '/设置 代理人 @张三 为 @赵六 @孙七', ['zhang', 'zhao', 'sun'])).toContain('已设置：张三请假期间由 赵六、孙七 代为接收提醒');
+    // Two people before 为, or 为 with nobody before it: refused with the usage, nothing changes.
+    for (const [t, who] of [
+      ['/设置 代理人 @张三 @孙七 为 @赵六', ['zhang', 'sun', 'zhao']],
+      ['/设置 代理人 为 @赵六', ['zhao']],
+      ['/设置 代理人 @张三 为', ['zhang']],
+    ] as const) {
+      const answer = await say('leader', t, [...who]);
+      expect(answer, t).toContain('没看懂设置项');
+      expect(answer, t).toContain('/设置 代理人 @张三 为 @甲');
+    }
+    // Not an admin: refused; nor in p2p, where no group's admins apply.
+    expect(await say('sun', '/设置 代理人 @张三 为 @孙七', ['zhang', 'sun'])).toContain('只有本人或群管理员');
+    expect(await say('leader', '/设置 代理人 @张三 为 无', ['zhang'], 'p2p')).toContain('只有本人或群管理员');
+    expect(await standing()).toEqual({ [PEOPLE.leader.openId]: [PEOPLE.zhao.openId], [PEOPLE.zhang.openId]: [PEOPLE.zhao.openId, PEOPLE.sun.openId] });
+
+    // 张三's leave takes them; clearing them is the same form.
+    expect(await say('zhang', '/请假 12月2日-12月4日')).toContain('提醒转给代理人 赵六、孙七');
+    expect(await say('leader', '/设置 代理人 @张三 为 无', ['zhang'])).toContain('已清除张三的代理人');
+    expect(await standing()).toEqual({ [PEOPLE.leader.openId]: [PEOPLE.zhao.openId] });
+  });
+
+  it("in English: /settings deputies for @x: @a, and the plain form stays the sender's own", async () => {
+    bot = await testBot({ now: '2026-11-30T10:00:00+08:00', lang: 'en' });
+    expect(await say('leader', '/settings deputies for @张三: @赵六', ['zhang', 'zhao'])).toContain('while 张三 is on leave, 赵六 receive the reminders');
+    expect(await say('leader', '/settings deputies @孙七', ['sun'])).toContain('while 王主任 is on leave, 孙七 receive the reminders');
+    const refused = await say('leader', '/settings deputies @张三 for @赵六', ['zhang', 'zhao']);
+    expect(refused).toContain('I could not read the setting');
+    expect(refused).toContain('/settings deputies for @x: @a');
   });
 
   it('the weekly digest names whoever is away with 请假至', async () => {

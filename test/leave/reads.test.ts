@@ -57,6 +57,9 @@ describe('read receipts', () => {
     expect(bot.fake.calls.some((c) => c.path === `/open-apis/im/v1/messages/${chase1[0]!.id}/read_users` && c.query.includes('user_id_type=open_id'))).toBe(
       true,
     );
+    // 张三 has read it: his 即时提醒 is turned off (time_sensitive false); 赵六 still has the group on top.
+    expect(bot.fake.pins.slice(1)).toEqual([expect.objectContaining({ chatId: GROUP, userIds: [PEOPLE.zhang.openId], timeSensitive: false })]);
+    expect([...bot.fake.pinned.get(GROUP)!]).toEqual([PEOPLE.zhao.openId]);
 
     const shown = (await say('chief', '/查看 #1')).map(text).join('\n');
     expect(shown).toContain('已催办 1 次，最近一次 09:30，已读 09:42');
@@ -104,6 +107,8 @@ describe('read receipts', () => {
     const lastGroup = bot.fake.messages.filter((m) => m.chatId === GROUP && text(m).includes('逾期')).at(-1)!;
     bot.fake.markRead(PEOPLE.zhang.openId, lastGroup.id, new Date('2026-12-04T10:10:00+08:00'));
     await chase('2026-12-04T10:30:00+08:00');
+    // A later read by 张三 turns nothing off again: his pin ended with his first read.
+    expect(bot.fake.pins.filter((p) => !p.timeSensitive)).toHaveLength(1);
     const bytes = await ledgerWorkbook(bot.deps, { scope: { tenantKey: TENANT, chatId: GROUP }, lang: 'zh', now: new Date('2026-12-04T12:00:00+08:00') });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(bytes) as never);

@@ -409,6 +409,8 @@ export class FakeLark {
   readonly approvalSubscriptions = new Set<string>();
   /** 即时提醒: group chats pinned at the top of people's message lists (feed_card patch). */
   pins: Array<{ chatId: string; userIds: string[]; timeSensitive: boolean; time: Date }> = [];
+  /** Who has each group at the top of their message list now (the last time_sensitive said so). */
+  readonly pinned = new Map<string, Set<string>>();
   calls: FakeCall[] = [];
   /** Requests refused because they break one of Lark's rules (rules.ts): each one is a bug in the sender. */
   violations: { code: number; msg: string; time: Date }[] = [];
@@ -1077,8 +1079,9 @@ export class FakeLark {
     });
 
     // 即时提醒 (im-v2/feed_card/patch): feed_card_id is a group chat's id ("当前只支持群聊"),
-    // user_id_type is required, the body { time_sensitive: boolean, user_ids: string[] }; people
-    // not in the chat come back in failed_user_reasons.
+    // user_id_type is required, the body { time_sensitive: boolean, user_ids: string[] }: true
+    // pins the chat at the top of their list, false takes it down; people not in the chat come
+    // back in failed_user_reasons.
     app.patch('/open-apis/im/v2/feed_cards/:id', async (c) => {
       const userIdType = c.req.query('user_id_type');
       if (!userIdType) throw this.refuse(fieldErr('user_id_type', 'is required'));
@@ -1091,7 +1094,14 @@ export class FakeLark {
       if (!chat || chat.chatType !== 'group') throw this.refuse(fieldErr('feed_card_id', 'must be the id of a group chat'));
       this.checkChatWritable(chat);
       const failed = ids.filter((u: string) => !chat.members.includes(u));
-      this.pins.push({ chatId: chat.chatId, userIds: ids.filter((u: string) => !failed.includes(u)), timeSensitive: body.time_sensitive, time: this.now() });
+      const done = ids.filter((u: string) => !failed.includes(u));
+      this.pins.push({ chatId: chat.chatId, userIds: done, timeSensitive: body.time_sensitive, time: this.now() });
+      const pinned = this.pinned.get(chat.chatId) ?? new Set<string>();
+      for (const u of done) {
+        if (body.time_sensitive) pinned.add(u);
+        else pinned.delete(u);
+      }
+      this.pinned.set(chat.chatId, pinned);
       return c.json({
         code: 0,
         msg: 'success',
@@ -1099,11 +1109,13 @@ export class FakeLark {
       });
     });
 
-    // Approval subscription (approval-v4/approval/subscribe): the definition must exist in the
-    // tenant. Subscribing once is enough; a repeat changes nothing.
+    // Approval subscription (approval-v4/approval/subscribe, its error table): the definition must
+    // exist in the tenant (HTTP 400, 1390002 approval code not found); subscribing once is enough,
+    // a repeat answers HTTP 400, 1390007 subscription existed and changes nothing.
     app.post('/open-apis/approval/v4/approvals/:code/subscribe', (c) => {
       const code = decodeURIComponent(c.req.param('code')!).toUpperCase();
       if (!this.approvalDefinitions.has(code)) throw this.refuse(new LarkError(400, 1390002, 'approval code not found'));
+      if (this.approvalSubscriptions.has(code)) throw new LarkError(400, 1390007, 'subscription existed');
       this.approvalSubscriptions.add(code);
       return c.json({ code: 0, msg: 'success', data: {} });
     });
