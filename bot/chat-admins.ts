@@ -8,11 +8,16 @@
  */
 import type { ChatSettings } from './domain/types.js';
 import type { Deps } from './deps.js';
-import { chatsOverseenBy, getChat, settingsOf, upsertChat } from '../db/chats.js';
+import { chatsConfiguredFor, getChat, groupChatsStoredAsOwnedBy, settingsOf, upsertChat } from '../db/chats.js';
 
 /** How long Lark's answer about a chat's owner and managers is trusted. */
 export const CHAT_ADMINS_TTL_MS = 60_000;
 const MAX_CACHED = 5_000;
+/**
+ * Lookups of chat owners in flight at once: Lark allows an app some 5–10 calls a second on its
+ * chat APIs (lark-notes §4.6, "单个应用调用频率上限为每秒 10 次 / 5 次").
+ */
+export const OWNER_LOOKUPS_AT_A_TIME = 5;
 
 const cache = new Map<string, { at: number; ids: readonly string[] }>();
 
@@ -46,20 +51,45 @@ export async function larkAdminsOf(deps: Deps, tenantKey: string, chatId: string
  */
 export async function settingsForDecision(deps: Deps, tenantKey: string, chatId: string): Promise<ChatSettings> {
   const row = await getChat(deps.db, chatId);
-  const configured = settingsOf(row, { withStoredOwner: false });
+  const configured = settingsOf(row);
   if (!row || row.chatType === 'p2p') return configured;
   const live = await larkAdminsOf(deps, tenantKey, chatId);
   return { ...configured, admins: [...new Set([...configured.admins, ...live])] };
 }
 
 /**
+ * The group chats each of `userIds` owns or manages as Lark says now: who → chat ids. Lark is
+ * asked (through the cache above, so once per chat a minute) only about the chats whose stored
+ * owner is one of them — the stored owner says where to ask, never who owns — at most
+ * OWNER_LOOKUPS_AT_A_TIME at once. Each answer also stores the owner Lark names, so a new owner
+ * is asked about from then on. A chat Lark cannot be asked about counts for nobody.
+ */
+export async function chatsOwnedNow(deps: Deps, tenantKey: string, userIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  const wanted = new Set(userIds);
+  const ask = await groupChatsStoredAsOwnedBy(deps.db, tenantKey, [...wanted]);
+  let next = 0;
+  const lookups = async () => {
+    while (next < ask.length) {
+      const chatId = ask[next++]!;
+      for (const id of await larkAdminsOf(deps, tenantKey, chatId)) {
+        if (!wanted.has(id)) continue;
+        const set = out.get(id);
+        if (set) set.add(chatId);
+        else out.set(id, new Set([chatId]));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OWNER_LOOKUPS_AT_A_TIME, ask.length) }, lookups));
+  return out;
+}
+
+/**
  * Chats whose tasks the user oversees in a list (/任务 全部): those where /设置 made them an
- * admin or the 督办领导, and those they own as Lark says now — a former owner's stored
- * ownership is asked about (cached briefly, one lookup per chat they were stored as owning).
+ * admin or the 督办领导, and those they own or manage as Lark says now (chatsOwnedNow).
  */
 export async function chatsOverseenNow(deps: Deps, tenantKey: string, userId: string): Promise<string[]> {
-  const { configured, storedOwner } = await chatsOverseenBy(deps.db, tenantKey, userId);
-  const confirmed: string[] = [];
-  for (const chatId of storedOwner) if ((await larkAdminsOf(deps, tenantKey, chatId)).includes(userId)) confirmed.push(chatId);
-  return [...configured, ...confirmed];
+  const configured = await chatsConfiguredFor(deps.db, tenantKey, userId);
+  const owned = (await chatsOwnedNow(deps, tenantKey, [userId])).get(userId) ?? [];
+  return [...new Set([...configured, ...owned])];
 }

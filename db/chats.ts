@@ -1,5 +1,5 @@
 /** Chats the bot is in and their settings (defaults merged in). */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { oversees } from '../bot/domain/roles.js';
 import { DEFAULT_SETTINGS, type ChatSettings } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
@@ -7,16 +7,17 @@ import { chats } from './schema.js';
 
 export type ChatRow = typeof chats.$inferSelect;
 
+/** Ids per `IN (…)`: well under SQLite's bound-parameter limit. */
+const CHUNK = 500;
+
 /**
- * The chat's settings with defaults. `admins` includes the stored owner for views and lists
- * (digests, /任务 全部); permission decisions use bot/chat-admins.ts settingsForDecision, which
- * asks Lark instead (`withStoredOwner: false` here).
+ * The chat's settings as /设置 left them, with defaults. `admins` are only those set with /设置:
+ * the chat's owner and managers come from Lark (bot/chat-admins.ts settingsForDecision,
+ * chatsOwnedNow), never from the owner stored here, which may be a former one.
  */
-export function settingsOf(row: Pick<ChatRow, 'settings' | 'ownerId'> | undefined | null, opts: { withStoredOwner?: boolean } = {}): ChatSettings {
+export function settingsOf(row: Pick<ChatRow, 'settings'> | undefined | null): ChatSettings {
   const stored = (row?.settings ?? {}) as Partial<ChatSettings>;
-  const s: ChatSettings = { ...DEFAULT_SETTINGS, ...stored };
-  if ((opts.withStoredOwner ?? true) && row?.ownerId && !s.admins.includes(row.ownerId)) s.admins = [...s.admins, row.ownerId];
-  return s;
+  return { ...DEFAULT_SETTINGS, ...stored };
 }
 
 export async function getChat(db: Db | Tx, chatId: string): Promise<ChatRow | null> {
@@ -28,21 +29,31 @@ export async function getChatSettings(db: Db | Tx, chatId: string): Promise<Chat
   return settingsOf(await getChat(db, chatId));
 }
 
+/** Chats of the tenant where /设置 made the user an admin or the 督办领导 (what Lark says is not here). */
+export async function chatsConfiguredFor(db: Db | Tx, tenantKey: string, userId: string): Promise<string[]> {
+  const rows = await db.select({ chatId: chats.chatId, settings: chats.settings }).from(chats).where(eq(chats.tenantKey, tenantKey));
+  return rows.filter((r) => oversees(userId, settingsOf(r))).map((r) => r.chatId);
+}
+
 /**
- * Chats of the tenant where the user is an admin or the 督办领导: `configured` by /设置, and
- * `storedOwner`, those where they are so only as the owner stored when Lark last said (to be
- * confirmed with Lark before they count: bot/chat-admins.ts chatsOverseenNow).
+ * The tenant's group chats whose stored owner is one of `userIds`: where to ask Lark who owns
+ * them now (bot/chat-admins.ts chatsOwnedNow); the stored owner itself grants nothing.
  */
-export async function chatsOverseenBy(db: Db | Tx, tenantKey: string, userId: string): Promise<{ configured: string[]; storedOwner: string[] }> {
-  const rows = await db.select({ chatId: chats.chatId, settings: chats.settings, ownerId: chats.ownerId }).from(chats).where(eq(chats.tenantKey, tenantKey));
-  const configured = rows.filter((r) => oversees(userId, settingsOf(r, { withStoredOwner: false })));
-  const storedOwner = rows.filter((r) => !configured.includes(r) && oversees(userId, settingsOf(r)));
-  return { configured: configured.map((r) => r.chatId), storedOwner: storedOwner.map((r) => r.chatId) };
+export async function groupChatsStoredAsOwnedBy(db: Db | Tx, tenantKey: string, userIds: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const rows = await db
+      .select({ chatId: chats.chatId })
+      .from(chats)
+      .where(and(eq(chats.tenantKey, tenantKey), ne(chats.chatType, 'p2p'), inArray(chats.ownerId, userIds.slice(i, i + CHUNK))));
+    for (const r of rows) out.push(r.chatId);
+  }
+  return out;
 }
 
 /** The tenant's chats whose configured 督办领导 is `userId`. */
 export async function chatsSupervisedBy(db: Db | Tx, tenantKey: string, userId: string): Promise<string[]> {
-  const rows = await db.select({ chatId: chats.chatId, settings: chats.settings, ownerId: chats.ownerId }).from(chats).where(eq(chats.tenantKey, tenantKey));
+  const rows = await db.select({ chatId: chats.chatId, settings: chats.settings }).from(chats).where(eq(chats.tenantKey, tenantKey));
   return rows.filter((r) => settingsOf(r).supervisorId === userId).map((r) => r.chatId);
 }
 

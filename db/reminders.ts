@@ -121,7 +121,7 @@ export async function settingsForChats(db: Db, chatIds: readonly string[]): Prom
  * with their own settings are read (the table holds a row per chat, a few hundred at most).
  */
 export async function loosestSettings(db: Db): Promise<Pick<ChatSettings, 'unsignedReminderWorkHours' | 'dueSoonHours' | 'staleProgressWorkdays'>> {
-  const rows = await db.select({ settings: chats.settings, ownerId: chats.ownerId }).from(chats).where(ne(chats.settings, sql`'{}'`));
+  const rows = await db.select({ settings: chats.settings }).from(chats).where(ne(chats.settings, sql`'{}'`));
   const all = [settingsOf(null), ...rows.map((r) => settingsOf(r))];
   const positive = (xs: number[]) => xs.filter((x) => x > 0);
   return {

@@ -24,6 +24,7 @@
  * @example await runChase(deps, new Date('2026-12-02T09:30:00+08:00')) // → { planned: 3, claimed: 3, messages: 2 }
  */
 import type { Deps } from '../bot/deps.js';
+import { larkAdminsOf } from '../bot/chat-admins.js';
 import { batchRef, briefingCard, calendarMissingMessages, chatChaseText, itemOf, type BatchItem, type ChaseView } from '../bot/cards/chase.js';
 import { addDays } from '../bot/domain/calendar.js';
 import { buzzWorthy, missingCalendarYears, planReminders, routeAroundLeave, type LatestChaseRead, type Reminder } from '../bot/domain/policy.js';
@@ -140,23 +141,12 @@ async function namesFor(deps: Deps, list: readonly Task[], chatSupervisorOf: (t:
   return names;
 }
 
-/** The chat's owner and managers from Lark, when no admin is known yet; [] (→ the chat itself) on failure. */
 /** Provisional years the log was told about: once per process each. */
 const warnedYears = new Set<number>();
 function warnProvisionalOnce(log: Deps['log'], year: number): void {
   if (warnedYears.has(year)) return;
   warnedYears.add(year);
   log.warn({ year }, 'no State Council holiday schedule for this year; counting statutory holidays and weekends until one is imported');
-}
-
-async function chatAdmins(deps: Deps, chatId: string): Promise<string[]> {
-  try {
-    const chat = await deps.lark.getChat(chatId);
-    return [...new Set([...(chat.ownerId ? [chat.ownerId] : []), ...chat.managerIds])];
-  } catch (err) {
-    deps.log.warn({ err, chat_id: chatId }, 'chat info lookup failed; warning the chat itself');
-    return [];
-  }
 }
 
 /** The log line of a reminder: 催办 as 'chased', 督办 as 'escalated', 回头看 as 'revisit_asked'. */
@@ -318,7 +308,10 @@ export async function sendReminders(deps: Deps, candidates: readonly Task[], now
   for (const [key, n] of notices) {
     if (taken.has(key)) continue;
     warnProvisionalOnce(log, n.year);
-    const admins = n.admins.length ? n.admins : await chatAdmins(deps, n.chatId);
+    // The chat's admins as every decision counts them (bot/chat-admins.ts settingsForDecision):
+    // those set with /设置 and the owner and managers Lark names now, never a stored former
+    // owner; when none is known, the notice goes to the chat alone.
+    const admins = [...new Set([...n.admins, ...(await larkAdminsOf(deps, n.tenantKey, n.chatId))])];
     const done = await commitChange(deps.db, {
       tenantKey: n.tenantKey,
       now,

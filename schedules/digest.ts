@@ -20,11 +20,14 @@
  * time on the last working day before it in that week; a week without any working day up to
  * then keeps the configured day.
  *
- * A leader's chats are the chats where they are the configured 督办领导 or an admin (owner), and
- * the chats of tasks they created or supervise. Subscribing does not open the whole office to
- * anyone who asks: the card shows only what the leader already oversees.
+ * A leader's chats are the chats where /设置 made them 督办领导 or admin, the chats Lark says
+ * they own or manage now (bot/chat-admins.ts chatsOwnedNow: a former owner's chat is not theirs
+ * any more, whatever was stored), and the chats of tasks they created or supervise. Subscribing
+ * does not open the whole office to anyone who asks: the card shows only what the leader
+ * already oversees.
  */
 import type { Deps } from '../bot/deps.js';
+import { chatsOwnedNow } from '../bot/chat-admins.js';
 import { awayUntil } from '../bot/cards/leave.js';
 import { absencesIn } from '../db/leave.js';
 import {
@@ -83,7 +86,7 @@ export function digestMoment(calendar: DigestCalendar, now: Date, weekday: numbe
   return calendar.at(calendar.isWorkday(day) ? day : target, time);
 }
 
-/** Chats where the leader is the configured supervisor or an admin (owner). */
+/** Chats where /设置 made the leader 督办领导 or admin (the owner Lark names is chatsOwnedNow's). */
 export function configuredChatIds(leaderId: string, chats: readonly ChatRow[]): Set<string> {
   const ids = new Set<string>();
   for (const c of chats) if (oversees(leaderId, settingsOf(c))) ids.add(c.chatId);
@@ -265,11 +268,13 @@ async function sendWeek(
 
   // Each leader's chats, and so which tallies each chat's tasks go to.
   const byTasks = leaders.length ? await chatsOfTasksBy(deps.db, tenantKey, since, leaders) : new Map<string, Set<string>>();
+  const owned = leaders.length ? await chatsOwnedNow(deps, tenantKey, leaders) : new Map<string, Set<string>>();
   const chatSupervisor = supervisorsOf(chats);
   const leaderTallies: LeaderTally[] = [];
   const leadersOfChat = new Map<string, LeaderTally[]>();
   for (const leaderId of leaders) {
     const chatIds = configuredChatIds(leaderId, chats);
+    for (const id of owned.get(leaderId) ?? []) chatIds.add(id);
     for (const id of byTasks.get(leaderId) ?? []) chatIds.add(id);
     const tally = new LeaderTally(leaderId, period, now, cal, departmentOf, chatSupervisor, chatIds.size > 0);
     leaderTallies.push(tally);
