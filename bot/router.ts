@@ -12,7 +12,7 @@ import { escapeText } from './cards/escape.js';
 import { createContext, flush, type BotContext, type CardAnswer } from './context.js';
 import type { Deps } from './deps.js';
 import { UserError } from './errors.js';
-import { hasMessage, t, type MessageKey } from './i18n.js';
+import { t, type MessageKey } from './i18n.js';
 import type { IncomingEvent } from './lark/events.js';
 import { parseCommand, type Command } from './parse/command.js';
 import { takeLimit } from './limits.js';
@@ -153,21 +153,18 @@ async function processEvent(r: Router, deps: Deps, event: IncomingEvent): Promis
 
 /** A user's mistake as one short sentence plus, when it helps, the usage line. */
 export function explain(lang: 'zh' | 'en', err: UserError | ParseError): string {
-  // Params quote what was typed (a bad time, an unknown verb) or a display name: in a text
-  // reply `<at user_id="all">` or `[x](url)` there would mention or link, so they are defanged.
-  const params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, typeof v === 'string' ? escapeText(v) : v]));
-  if (err instanceof UserError) {
-    const text = t(lang, err.key, params);
-    return withUsage(lang, text, err.usage);
-  }
   // Every ParseErrorCode has its sentence: a code without one fails the type check here.
-  const key: MessageKey = `parse_error.${err.code}`;
-  return withUsage(lang, t(lang, key, params), err.usage);
+  const key: MessageKey = err instanceof UserError ? err.key : `parse_error.${err.code}`;
+  const text = t(lang, key, defanged(err.params));
+  return err.usage ? `${text}\n${t(lang, err.usage.key, defanged(err.usage.params ?? {}))}` : text;
 }
 
-function withUsage(lang: 'zh' | 'en', text: string, verb: string | undefined): string {
-  const usage = `usage.${verb}`;
-  return verb && hasMessage(usage) ? `${text}\n${t(lang, usage)}` : text;
+/**
+ * Params quote what was typed (a bad time, an unknown verb) or a display name: in a text reply
+ * `<at user_id="all">` or `[x](url)` there would mention or link, so they are defanged.
+ */
+function defanged(params: Record<string, string | number>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? escapeText(v) : v]));
 }
 
 async function route(r: Router, ctx: BotContext, event: IncomingEvent): Promise<CardAnswer | void> {

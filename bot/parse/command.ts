@@ -16,6 +16,7 @@
  */
 import type { Category, Priority } from '../domain/types.js';
 import type { Mention } from '../lark/events.js';
+import { usageOf, type UsageVerb } from '../errors.js';
 import { ParseError, type ParseErrorCode } from './errors.js';
 import { findDeadlinePhrase, parseTime, parseTimePrefix, type TimeContext, workdaySpanOf } from './time.js';
 import type { Recurrence, SeriesSpec } from '../domain/series.js';
@@ -37,22 +38,14 @@ export type SettingsChange = {
 };
 
 export type Command =
-  | {
+  | (Omit<AssignDraft, 'lead'> & {
       verb: 'assign';
       lead: string;
-      co: string[];
-      title: string;
-      dueAt: Date | null;
-      /** N when the deadline was given as N working days (recomputed when the year's schedule comes). */
-      dueWorkdays?: number | null;
-      priority: Priority;
-      category: Category | null;
-      source: string | null;
       /** 周期任务: a rule (每月5日前) instead of one deadline (bot/parse/recurrence.ts). */
       series?: SeriesSpec | null;
       /** 反馈 每周五: the cadence the lead is asked for progress on. */
       feedback?: Recurrence | null;
-    }
+    })
   | {
       /**
        * /交办 without a 主办 or without a 事项 (nothing after the verb, or only part of it): what
@@ -107,6 +100,7 @@ export interface AssignDraft {
   co: string[];
   title: string;
   dueAt: Date | null;
+  /** N when the deadline was given as N working days (recomputed when the year's schedule comes). */
   dueWorkdays?: number | null;
   priority: Priority;
   category: Category | null;
@@ -224,8 +218,8 @@ function prepare(text: string, mentions: Mention[], botOpenId: string | null): P
   return { text: s, mentions: out };
 }
 
-function fail(code: ParseErrorCode, verb: Verb | undefined, params: Record<string, string | number> = {}): never {
-  throw new ParseError(code, params, verb);
+function fail(code: ParseErrorCode, verb: UsageVerb | undefined, params: Record<string, string | number> = {}): never {
+  throw new ParseError(code, params, verb ? usageOf(verb) : undefined);
 }
 
 function chars(s: string): number {
@@ -252,7 +246,7 @@ function renderFree(s: string, p: Prepared): string {
     .trim();
 }
 
-function optionalNote(s: string, p: Prepared, verb: Verb): string | null {
+function optionalNote(s: string, p: Prepared, verb: UsageVerb): string | null {
   const note = renderFree(s, p);
   if (!note) return null;
   const length = chars(note);
@@ -260,12 +254,12 @@ function optionalNote(s: string, p: Prepared, verb: Verb): string | null {
   return note;
 }
 
-function requiredNote(s: string, p: Prepared, verb: Verb, missing: ParseErrorCode): string {
+function requiredNote(s: string, p: Prepared, verb: UsageVerb, missing: ParseErrorCode): string {
   return optionalNote(s, p, verb) ?? fail(missing, verb);
 }
 
 /** Reads `#12`, `＃12` or a bare `12` at the start of the arguments. */
-function takeTaskNumber(args: string, verb: Verb): { taskNumber: number; rest: string } {
+function takeTaskNumber(args: string, verb: UsageVerb): { taskNumber: number; rest: string } {
   const m = /^#\s*([0-9]+)(?![0-9A-Za-z_])/.exec(args) ?? /^([0-9]+)(?=$|[\s,，:：;；、。.!?])/.exec(args);
   if (!m) {
     if (args.startsWith('#') && !/^#\s*$/.test(args.split(/\s/)[0]!)) {
@@ -315,7 +309,7 @@ export function parseCommand(text: string, mentions: Mention[], ctx: ParseContex
     return parseArgs(verb, args, p, ctx);
   } catch (err) {
     // Time errors come without a verb; the reply should still show this verb's usage.
-    if (err instanceof ParseError && err.usage === undefined) throw new ParseError(err.code, err.params, verb);
+    if (err instanceof ParseError && err.usage === undefined) throw new ParseError(err.code, err.params, usageOf(verb));
     throw err;
   }
 }
@@ -514,7 +508,7 @@ function takeMentions(s: string, p: Prepared): { ids: string[]; rest: string } {
 }
 
 /** `/修改 #N 标题 新标题` or `/修改 #N 详情 …` (`title` / `detail`; a colon after the field is fine). */
-function parseEdit(args: string, p: Prepared, verb: Verb): Command {
+function parseEdit(args: string, p: Prepared, verb: UsageVerb): Command {
   const { taskNumber, rest } = takeTaskNumber(args, verb);
   const m = /^(标题|事项|title|详情|内容|detail|details)(?![A-Za-z])\s*[:：]?\s*/i.exec(rest);
   if (!m) fail('missing_field', verb);
@@ -533,7 +527,7 @@ function stripReasonLabel(s: string): string {
 }
 
 /** One optional word from a table (Chinese as typed, English in any case). */
-function pickWord<T extends string, D extends T | null>(args: string, verb: Verb, table: Record<string, T>, fallback: D): T | D {
+function pickWord<T extends string, D extends T | null>(args: string, verb: UsageVerb, table: Record<string, T>, fallback: D): T | D {
   const word = args
     .replace(MENTION_RE, '')
     .replace(new RegExp(`${SEP}+`, 'g'), ' ')
@@ -545,7 +539,7 @@ function pickWord<T extends string, D extends T | null>(args: string, verb: Verb
   return hit;
 }
 
-function parseList(args: string, verb: Verb): Command {
+function parseList(args: string, verb: UsageVerb): Command {
   const scopes: Record<string, ListScope> = {
     周期: 'series',
     周期任务: 'series',
@@ -839,7 +833,7 @@ function parseLeave(args: string, p: Prepared, ctx: ParseContext): Command {
   return { verb, person, from, to, deputies };
 }
 
-function parseSettings(args: string, p: Prepared, verb: Verb): SettingsChange | null {
+function parseSettings(args: string, p: Prepared, verb: UsageVerb): SettingsChange | null {
   let s = args.trim();
   if (!s) return null;
   const changes: SettingsChange = {};
@@ -1006,8 +1000,8 @@ export function parseReply(text: string, mentions: Mention[] = [], botOpenId: st
     .replace(/@_user_[0-9]+|@_all/g, '')
     .replace(/[^\S\n]+/g, ' ')
     .trim();
-  if (!body) throw new ParseError('empty_progress', {}, 'progress');
+  if (!body) throw new ParseError('empty_progress', {}, usageOf('progress'));
   const length = chars(body);
-  if (length > MAX_NOTE_CHARS) throw new ParseError('note_too_long', { max: MAX_NOTE_CHARS, length }, 'progress');
+  if (length > MAX_NOTE_CHARS) throw new ParseError('note_too_long', { max: MAX_NOTE_CHARS, length }, usageOf('progress'));
   return { kind: 'progress', text: body, percent: extractPercent(body) };
 }

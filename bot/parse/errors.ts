@@ -1,8 +1,10 @@
 /**
  * A user's malformed command or time: an answer, not a bug. The boundary replies with
- * `parse_error.<code>` (bot/i18n/parse.ts) filled with `params`, followed by `usage.<usage>`
- * when set.
+ * `parse_error.<code>` (bot/i18n/parse.ts) filled with `params`, followed by the usage line
+ * when set (`usage.<verb>`, see usageOf in bot/errors.ts).
  */
+import type { Usage } from '../errors.js';
+
 export type ParseErrorCode =
   | 'unknown_verb'
   | 'missing_task_number'
@@ -63,8 +65,8 @@ export class ParseError extends Error {
   constructor(
     readonly code: ParseErrorCode,
     readonly params: Record<string, string | number> = {},
-    /** The verb whose usage line applies, e.g. 'assign'. */
-    readonly usage?: string,
+    /** The usage line that applies, e.g. usageOf('assign'). */
+    readonly usage?: Usage,
   ) {
     super(code);
     this.name = 'ParseError';

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkCalendar } from '../../../bot/domain/calendar.js';
-import { hasMessage, t, type MessageKey } from '../../../bot/i18n.js';
+import { hasMessage, t } from '../../../bot/i18n.js';
 import type { Mention } from '../../../bot/lark/events.js';
 import { parseCommand, parseReply, replyTaskRefs, VERBS, type Command, type ParseContext } from '../../../bot/parse/command.js';
-import { PARSE_ERROR_CODES, ParseError } from '../../../bot/parse/errors.js';
+import { PARSE_ERROR_CODES, ParseError, type ParseErrorCode } from '../../../bot/parse/errors.js';
+import { usageOf, type UsageVerb } from '../../../bot/errors.js';
 
 const sh = (local: string): Date => new Date(`${local.replace(' ', 'T')}:00+08:00`);
 const calendar = new WorkCalendar({ tz: 'Asia/Shanghai' });
@@ -37,8 +38,8 @@ const draft = (over: Partial<Extract<Command, { verb: 'assign_form' }>['draft']>
   draft: { lead: null, co: [], title: '', dueAt: null, priority: 'normal', category: null, source: null, ...over },
 });
 
-type Expected = Command | null | { error: string; usage?: string };
-const E = (error: string, usage?: string) => ({ error, usage });
+type Expected = Command | null | { error: ParseErrorCode; usage?: UsageVerb };
+const E = (error: ParseErrorCode, usage?: UsageVerb) => ({ error, usage });
 
 const CASES: Array<[input: string, expected: Expected]> = [
   // ---- /交办 /assign
@@ -294,11 +295,11 @@ describe('parseCommand table', () => {
     expect(caught).toBeInstanceOf(ParseError);
     const err = caught as ParseError;
     expect(err.code).toBe(expected.error);
-    expect(err.usage).toBe(expected.usage);
+    expect(err.usage).toEqual(expected.usage ? usageOf(expected.usage) : undefined);
     // the reply the user gets is complete in both languages
     for (const lang of ['zh', 'en'] as const) {
       expect(t(lang, `parse_error.${err.code}`, err.params)).not.toMatch(/\{\w+\}/);
-      if (err.usage) expect(hasMessage(`usage.${err.usage}`)).toBe(true);
+      if (err.usage) expect(t(lang, err.usage.key, err.usage.params)).not.toMatch(/\{\w+\}/);
     }
   });
 });
@@ -342,12 +343,13 @@ describe('parseCommand limits and details', () => {
             return err;
           }
         })();
-        const got = cmd instanceof ParseError ? cmd.usage : (cmd as Command).verb;
+        const said = cmd instanceof ParseError ? null : (cmd as Command).verb;
         // /交办 without a 主办 is the 交办 form.
-        expect(got === 'assign_form' ? 'assign' : got, alias).toBe(verb);
+        const got = cmd instanceof ParseError ? cmd.usage : usageOf(said === 'assign_form' ? 'assign' : (said as UsageVerb));
+        expect(got, alias).toEqual(usageOf(verb as UsageVerb));
       }
-      expect(t('zh', `usage.${verb}` as MessageKey)).toMatch(/^用法：/);
-      expect(t('en', `usage.${verb}` as MessageKey)).toMatch(/^Usage: /);
+      expect(t('zh', usageOf(verb as UsageVerb).key)).toMatch(/^用法：/);
+      expect(t('en', usageOf(verb as UsageVerb).key)).toMatch(/^Usage: /);
     }
   });
 
