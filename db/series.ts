@@ -3,23 +3,14 @@
  * key makes each instance at most once, and the tasks' feedback cadences.
  */
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
-import type { Recurrence } from '../bot/domain/series.js';
+import type { Recurrence, SeriesInput } from '../bot/domain/series.js';
 import type { Category, Priority } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { feedbackCadences, series, seriesTasks, tasks } from './schema.js';
 
-export interface SeriesRecord {
+/** A series as stored: what its instances are made of, and its own state. */
+export interface SeriesRecord extends SeriesInput {
   id: number;
-  tenantKey: string;
-  chatId: string;
-  creatorId: string;
-  leadId: string;
-  coIds: string[];
-  title: string;
-  category: Category | null;
-  source: string | null;
-  priority: Priority;
-  rule: Recurrence;
   leadWorkdays: number;
   feedback: Recurrence | null;
   startYmd: string;

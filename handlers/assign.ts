@@ -6,12 +6,12 @@
  * (每月5日前) sets up a series instead (handlers/series.ts); `反馈 每周五` gives the task a
  * feedback cadence, written in the same transaction.
  */
-import { assigneeCard, taskCard } from '../bot/cards/task.js';
+import { newTaskMessages } from '../bot/cards/new-task.js';
 import type { CardView } from '../bot/cards/primitives.js';
 import type { BotContext } from '../bot/context.js';
 import { mayAssign } from '../bot/domain/roles.js';
 import { newTask, type Evidence } from '../bot/domain/task.js';
-import type { Category, ChatSettings, OriginMessage, OutMessage, Priority, Task } from '../bot/domain/types.js';
+import type { Category, ChatSettings, OriginMessage, Priority, Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
 import { settingsForDecision } from '../bot/chat-admins.js';
@@ -97,32 +97,7 @@ export async function createTask(
     messages: (saved) => {
       if (!saved) return [];
       savedId = saved.id;
-      const assignees = saved.assignees.map((a) => a.userId);
-      const urgent = saved.priority === 'urgent';
-      const out: OutMessage[] = [];
-      if (!onCard) {
-        out.push({
-          kind: 'send',
-          to: { type: 'chat_id', id: saved.chatId },
-          msgType: 'interactive',
-          content: taskCard(saved, view),
-          taskId: saved.id,
-          purpose: 'task_card',
-          ...(urgent ? { urgentTo: assignees } : {}),
-        });
-      }
-      for (const id of assignees) {
-        out.push({
-          kind: 'send',
-          to: { type: 'open_id', id },
-          msgType: 'interactive',
-          content: assigneeCard(saved, id, view),
-          taskId: saved.id,
-          purpose: 'assignee_card',
-          ...(urgent && onCard ? { urgentTo: [id] } : {}),
-        });
-      }
-      return out;
+      return newTaskMessages(saved, view, { inChatAlready: !!onCard });
     },
     also: async (tx, saved) => {
       if (onCard) {

@@ -3,20 +3,26 @@ import type { OutMessage, Task } from '../domain/types.js';
 import type { CardView } from './primitives.js';
 import { assigneeCard, taskCard } from './task.js';
 
-/** What a new task sends: its card in the chat (加急 for 紧急) and a p2p card to each assignee. */
-export function newTaskMessages(saved: Task, view: CardView): OutMessage[] {
+/**
+ * What a new task sends: its card in the chat (加急 for 紧急) and a p2p card to each assignee.
+ * `inChatAlready`: the chat's card is there (the 交办 form's card became the task's), so only
+ * the p2p cards go, each carrying the 加急.
+ */
+export function newTaskMessages(saved: Task, view: CardView, o: { inChatAlready?: boolean } = {}): OutMessage[] {
   const assignees = saved.assignees.map((a) => a.userId);
-  const out: OutMessage[] = [
-    {
+  const urgent = saved.priority === 'urgent';
+  const out: OutMessage[] = [];
+  if (!o.inChatAlready) {
+    out.push({
       kind: 'send',
       to: { type: 'chat_id', id: saved.chatId },
       msgType: 'interactive',
       content: taskCard(saved, view),
       taskId: saved.id,
       purpose: 'task_card',
-      ...(saved.priority === 'urgent' ? { urgentTo: assignees } : {}),
-    },
-  ];
+      ...(urgent ? { urgentTo: assignees } : {}),
+    });
+  }
   for (const id of assignees) {
     out.push({
       kind: 'send',
@@ -25,6 +31,7 @@ export function newTaskMessages(saved: Task, view: CardView): OutMessage[] {
       content: assigneeCard(saved, id, view),
       taskId: saved.id,
       purpose: 'assignee_card',
+      ...(urgent && o.inChatAlready ? { urgentTo: [id] } : {}),
     });
   }
   return out;

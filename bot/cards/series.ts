@@ -3,10 +3,10 @@
  * detail line, the /撤销 choice card, the /任务 周期 list and the group's 未反馈 list. Pure.
  */
 import { t } from '../i18n.js';
-import { deadlinesFrom, type Deadline, type Recurrence, type SeriesEnd } from '../domain/series.js';
+import { deadlinesFrom, type Deadline, type Recurrence, type SeriesEnd, type SeriesInput } from '../domain/series.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { newTask, type Decision } from '../domain/task.js';
-import type { Category, ChatSettings, Lang, Priority, Task } from '../domain/types.js';
+import type { ChatSettings, Lang, Task } from '../domain/types.js';
 import { leadOf } from '../domain/roles.js';
 import { atInText, textSafe } from './chase.js';
 import { escapeInline } from './escape.js';
@@ -198,20 +198,6 @@ export function missingFeedbackText(tasks: readonly Task[], day: string, lang: L
   if (tasks.length > MISSING_LIST_MAX) lines.push(t(lang, 'series.list_more', { count: tasks.length - MISSING_LIST_MAX }));
   lines.push(t(lang, 'feedback.missing_hint'));
   return lines.join('\n');
-}
-
-/** What an instance is made of: the series as stored (db/series.ts SeriesRecord). */
-export interface SeriesInput {
-  tenantKey: string;
-  chatId: string;
-  creatorId: string;
-  leadId: string;
-  coIds: string[];
-  title: string;
-  category: Category | null;
-  source: string | null;
-  priority: Priority;
-  rule: Recurrence;
 }
 
 /** The deadline time of a series' instances: the rule's, else the chat's end of the working day. */

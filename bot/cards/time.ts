@@ -6,7 +6,7 @@
  * calendar notices `2026-12-04 18:00`, the sandbox's clock `12月4日 周五 18:00`; and the 台账's
  * cells, which hold the zone's wall clock (`wallClock`).
  */
-import { weekdayOf } from '../domain/calendar.js';
+import { WorkCalendar, weekdayOf } from '../domain/calendar.js';
 import type { Lang } from '../domain/types.js';
 
 /** What a format needs: the language, the office's zone, and `now` for "same year". */
@@ -104,31 +104,10 @@ export function clockLabel(d: Date, tz: string, lang: Lang, withYear = false): s
   return `${p.weekday} ${p.day} ${EN_MONTH[Number(p.month) - 1]}${withYear ? ` ${p.year}` : ''} ${hm}`;
 }
 
-/** Shifts instants to wall-clock "UTC" dates of a zone, memoising the offset per hour. */
+/** Shifts instants to wall-clock "UTC" dates of a zone, by the zone's offset as the calendar reads it. */
 export function wallClock(timeZone: string): (d: Date | null) => Date | null {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const offsets = new Map<number, number>();
-  const offsetAt = (ms: number): number => {
-    const hour = Math.floor(ms / 3_600_000);
-    let off = offsets.get(hour);
-    if (off === undefined) {
-      const p = Object.fromEntries(fmt.formatToParts(new Date(hour * 3_600_000)).map((x) => [x.type, x.value]));
-      const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
-      off = asUtc - hour * 3_600_000;
-      offsets.set(hour, off);
-    }
-    return off;
-  };
-  return (d) => (d ? new Date(d.getTime() + offsetAt(d.getTime())) : null);
+  const zone = new WorkCalendar({ tz: timeZone });
+  return (d) => (d ? new Date(d.getTime() + zone.offsetMinutes(d) * 60_000) : null);
 }
 
 /** Weekday tables by weekdayOf's number (1 = Monday … 7 = Sunday). */

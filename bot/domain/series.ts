@@ -16,6 +16,7 @@
  *   // → [{ period: '2027-01-05', due: '2027-01-05', moved: false }, { period: '2027-02-05', due: '2027-02-04', moved: true }, …]
  */
 import { addDays, daysInMonth, hhmmToMinutes, minutesToHhmm, weekdayOf, ymdOf } from './calendar.js';
+import type { Category, Priority } from './types.js';
 
 /** A recurrence rule; `time` is the deadline's time of day ('HH:MM'), null for the end of the working day. */
 export type Recurrence =
@@ -27,6 +28,20 @@ export type Recurrence =
   /** the last day of March, June, September and December */
   | { kind: 'quarter_end'; time: string | null }
   | { kind: 'yearly'; month: number; day: number; time: string | null };
+
+/** What each instance of a series is made of: who, in which chat, what, and the rule (db/series.ts stores it). */
+export interface SeriesInput {
+  tenantKey: string;
+  chatId: string;
+  creatorId: string;
+  leadId: string;
+  coIds: string[];
+  title: string;
+  category: Category | null;
+  source: string | null;
+  priority: Priority;
+  rule: Recurrence;
+}
 
 /** The part of WorkCalendar (bot/domain/calendar.ts) the series rules use. */
 export interface SeriesCalendar {

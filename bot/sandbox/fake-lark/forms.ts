@@ -16,6 +16,7 @@
  * open_ids. Asking for what the card does not offer (a field the form does not have, an
  * option it does not list, a person outside the chat) throws: the test is wrong, not the bot.
  */
+import { FORM_FIELDS } from './rules.js';
 
 type Json = Record<string, any>;
 
@@ -46,17 +47,6 @@ function walk(node: unknown, visit: (el: Json) => void): void {
   }
 }
 
-const FIELD_TAGS = new Set([
-  'input',
-  'select_static',
-  'multi_select_static',
-  'select_person',
-  'multi_select_person',
-  'date_picker',
-  'picker_time',
-  'picker_datetime',
-]);
-
 /** The forms of a card, each with its named fields and submit buttons. */
 export function formsOf(card: Json): Array<{ name: string; fields: FormField[]; submits: Json[] }> {
   const out: Array<{ name: string; fields: FormField[]; submits: Json[] }> = [];
@@ -65,7 +55,7 @@ export function formsOf(card: Json): Array<{ name: string; fields: FormField[]; 
     const fields: FormField[] = [];
     const submits: Json[] = [];
     walk(el.elements, (c) => {
-      if (FIELD_TAGS.has(c.tag) && typeof c.name === 'string') fields.push({ tag: c.tag, name: c.name, required: c.required === true, el: c });
+      if (FORM_FIELDS.has(c.tag) && typeof c.name === 'string') fields.push({ tag: c.tag, name: c.name, required: c.required === true, el: c });
       if (c.tag === 'button' && c.form_action_type === 'submit') submits.push(c);
     });
     out.push({ name: String(el.name), fields, submits });
@@ -130,7 +120,7 @@ function picked(f: FormField, input: unknown, chatMembers: ReadonlySet<string> |
       if (typeof input !== 'string' || !/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/.test(input)) throw new Error(`${where} picks yyyy-MM-dd HH:mm`);
       return `${input} ${FAKE_UTC_OFFSET}`;
   }
-  throw new Error(`${where}: not a form field`);
+  throw new Error(`${where}: the fake does not fill this kind of field`);
 }
 
 /**

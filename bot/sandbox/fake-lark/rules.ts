@@ -377,7 +377,7 @@ const COMPONENTS: Record<string, ComponentSpec> = {
 };
 
 /** Interactive components that need a `name` inside a form (form-container page). */
-const FORM_FIELDS = new Set([
+export const FORM_FIELDS = new Set([
   'input',
   'select_static',
   'multi_select_static',
