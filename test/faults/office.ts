@@ -15,7 +15,7 @@ import { openDb } from '../../db/node.js';
 import { runVerifyLedger } from '../../schedules/verify-ledger.js';
 import { messageEvent } from '../../bot/sandbox/fake-lark/events.js';
 import { FakeLark, type FakeLarkOptions } from '../../bot/sandbox/fake-lark/server.js';
-import { ROOT, startBotProcess, startJob, type BotProcess } from '../support/bot-process.js';
+import { ROOT, botEnv, startBotProcess, startJob, type BotProcess } from '../support/bot-process.js';
 import { BOT_NAME, furnishWorkGroups, type WorkGroup } from '../fixtures/office.js';
 
 export const APP_ID = 'cli_fault_app';
@@ -44,18 +44,7 @@ export async function createOffice(o: { groups?: number; staff?: number; fake?: 
   const groups = furnishWorkGroups(fake, { groups: o.groups ?? 4, staff: o.staff ?? 5, tag: 'fault' });
   const dir = mkdtempSync(join(tmpdir(), 'duban-fault-'));
   const dbUrl = `file:${join(dir, 'duban.db')}`;
-  const env = {
-    LARK_APP_ID: APP_ID,
-    LARK_APP_SECRET: APP_SECRET,
-    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
-    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
-    LARK_DOMAIN: url,
-    DATABASE_URL: dbUrl,
-    DUBAN_TZ: 'Asia/Shanghai',
-    DUBAN_LANG: 'zh',
-    DUBAN_COMMANDS_PER_MINUTE: '100000',
-    DUBAN_HINT_EVERY_MINUTES: '0',
-  };
+  const env = botEnv({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN }, url, dbUrl);
   const bots: BotProcess[] = [];
   return {
     fake,

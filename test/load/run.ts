@@ -18,16 +18,16 @@ import { createClient } from '@libsql/client';
 import { newTask } from '../../bot/domain/task.js';
 import { commitChange } from '../../db/commit.js';
 import { openDb } from '../../db/node.js';
-import { startBotProcess, startJob, type BotProcess, type JobRun } from '../support/bot-process.js';
+import { botEnv, startBotProcess, startJob, type BotProcess, type JobRun } from '../support/bot-process.js';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
 import { cardActionEvent, messageEvent } from '../../bot/sandbox/fake-lark/events.js';
+import { BOT_NAME, furnishWorkGroups } from '../fixtures/office.js';
 
 const APP_ID = 'cli_load_app';
 const APP_SECRET = 'load-app-secret';
 const ENCRYPT_KEY = 'load-encrypt-key';
 const VERIFICATION_TOKEN = 'load-verification-token';
 const TENANT = 'tenant_load';
-const BOT_NAME = '督办';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,6 +39,7 @@ const MINUTES = arg('minutes', 5);
 /** Events per second from everyone together (a busy office, well under Lark's 1000 messages a minute). */
 const RATE = arg('rate', 5);
 const CHATS = arg('chats', 50);
+/** Everyone together, a chief and a leader in each chat among them. */
 const STAFF = arg('staff', 200);
 const CHASE_EVERY_S = arg('chase-every', 60);
 const OVERDUE_SEED = 100;
@@ -70,39 +71,28 @@ const dueDay = () => new Date(Date.now() + (14 + rand(14)) * 86_400_000).toISOSt
 
 async function main(): Promise<void> {
   console.log(`duban load — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}`);
-  console.log(`${STAFF} staff in ${CHATS} chats, ${RATE} events/s for ${MINUTES} min, chase job every ${CHASE_EVERY_S} s`);
 
   const fake = new FakeLark({ appId: APP_ID, appSecret: APP_SECRET, tenantKey: TENANT });
   const { url } = await fake.start();
-  const people: Person[] = Array.from({ length: STAFF }, (_, i) => ({ openId: `ou_load_${i}`, name: `员工${i}号`, chat: i % CHATS }));
-  for (const p of people) fake.addUser({ openId: p.openId, name: p.name });
-  const chatIds = Array.from({ length: CHATS }, (_, c) => `oc_load_${c}`);
-  chatIds.forEach((chatId, c) => {
-    const members = people.filter((p) => p.chat === c).map((p) => p.openId);
-    fake.addChat({ chatId, name: `工作群${c}`, ownerId: members[0]!, members });
-  });
+  // The sample office's work groups (test/fixtures/office.ts), as many as there are chats: a
+  // chief, a leader and the rest of the staff each; everyone acts.
+  const groups = furnishWorkGroups(fake, { groups: CHATS, staff: Math.max(1, Math.round(STAFF / CHATS) - 2), tag: 'load' });
+  const chatIds = groups.map((g) => g.chatId);
+  const people: Person[] = groups.flatMap((g, chat) => [g.chief, g.leader, ...g.staff].map((p) => ({ ...p, chat })));
+  console.log(`${people.length} staff in ${CHATS} chats, ${RATE} events/s for ${MINUTES} min, chase job every ${CHASE_EVERY_S} s`);
 
   const dir = mkdtempSync(join(tmpdir(), 'duban-load-'));
   const dbUrl = `file:${join(dir, 'duban.db')}`;
   const env = {
-    LARK_APP_ID: APP_ID,
-    LARK_APP_SECRET: APP_SECRET,
-    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
-    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
-    LARK_DOMAIN: url,
-    DATABASE_URL: dbUrl,
-    DUBAN_TZ: 'Asia/Shanghai',
+    ...botEnv({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN }, url, dbUrl),
     LOG_LEVEL: 'error',
-    // Measures the pipeline, not the per-person limit (test/hostile/bursts.test.ts covers that).
-    DUBAN_COMMANDS_PER_MINUTE: '100000',
-    DUBAN_HINT_EVERY_MINUTES: '0',
   };
 
   // Overdue work for the chase job: created two weeks ago, due three days ago, never signed.
   const handle = await openDb(dbUrl);
   for (let i = 0; i < OVERDUE_SEED; i++) {
-    const c = i % CHATS;
-    const members = people.filter((p) => p.chat === c);
+    const g = groups[i % CHATS]!;
+    const leads = [g.leader, ...g.staff];
     const created = new Date(Date.now() - 14 * 86_400_000);
     const { task, events } = newTask({
       tenantKey: TENANT,
@@ -111,10 +101,10 @@ async function main(): Promise<void> {
       category: null,
       source: null,
       priority: 'normal',
-      creatorId: members[0]!.openId,
-      supervisorId: members[0]!.openId,
-      chatId: chatIds[c]!,
-      leadId: members[1 + (i % (members.length - 1))]!.openId,
+      creatorId: g.chief.openId,
+      supervisorId: g.chief.openId,
+      chatId: g.chatId,
+      leadId: leads[i % leads.length]!.openId,
       coIds: [],
       dueAt: new Date(Date.now() - 3 * 86_400_000),
       now: created,

@@ -5,41 +5,14 @@
  * instance made by the command is claimed like the job's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { desc, sql } from 'drizzle-orm';
-import { outbox, series, seriesTasks, tasks } from '../../db/schema.js';
+import { series, seriesTasks, tasks } from '../../db/schema.js';
 import { pageText } from '../../bot/sandbox/page.js';
-import { runJob } from '../../schedules/jobs.js';
-import { GROUP, runJobCommand, testBot, type Person, type TestBot } from '../helpers/app.js';
+import { runJobCommand, testBot, type TestBot } from '../helpers/app.js';
+import { seriesSteps } from './series-steps.js';
 
 let bot: TestBot;
 afterEach(async () => bot?.close());
-
-async function say(from: Person, text: string, mention: Person[] = []) {
-  const { res } = await bot.say({ from, text, mention });
-  expect(res.status).toBe(200);
-  await bot.settle();
-}
-
-async function tick(iso: string): Promise<Record<string, unknown>> {
-  bot.setNow(iso);
-  const r = await runJob(bot.deps, 'chase', new Date(iso));
-  await bot.settle();
-  return r;
-}
-
-/** The text of the newest reply the bot queued (to a command). */
-async function lastReply(): Promise<string> {
-  const rows = await bot.deps.db.select({ body: outbox.body }).from(outbox).orderBy(desc(outbox.id));
-  for (const r of rows) {
-    const m = JSON.parse(r.body);
-    if (m.kind === 'reply') return m.msgType === 'text' ? String(m.content.text) : bot.fake.cardText(m.content);
-  }
-  return '';
-}
-
-const count = async (table: typeof tasks | typeof series | typeof seriesTasks) =>
-  Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
-const texts = (id: string) => bot.fake.messagesTo(id).map((m) => bot.fake.textOf(m));
+const { say, tick, lastReply, count } = seriesSteps(() => bot);
 
 describe('help and usage', () => {
   it('/帮助 and the /交办 usage mention 周期 and 反馈, in Chinese and English; the sandbox offers /任务 周期', async () => {

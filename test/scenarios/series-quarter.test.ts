@@ -8,54 +8,14 @@
  */
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { desc, sql } from 'drizzle-orm';
-import { outbox, series, seriesTasks, tasks } from '../../db/schema.js';
+import { series, seriesTasks, tasks } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
-import { runJob } from '../../schedules/jobs.js';
-import { GROUP, PEOPLE, TENANT, runJobCommand, testBot, type Person, type TestBot } from '../helpers/app.js';
+import { GROUP, PEOPLE, TENANT, runJobCommand, testBot, type TestBot } from '../helpers/app.js';
+import { seriesSteps } from './series-steps.js';
 
 let bot: TestBot;
 afterEach(async () => bot?.close());
-
-async function say(from: Person, text: string, mention: Person[] = []) {
-  const { res } = await bot.say({ from, text, mention });
-  expect(res.status).toBe(200);
-  await bot.settle();
-}
-
-/** A chase tick at `iso`, in process (as the cron runs it). */
-async function tick(iso: string): Promise<Record<string, unknown>> {
-  bot.setNow(iso);
-  const r = await runJob(bot.deps, 'chase', new Date(iso));
-  await bot.settle();
-  return r;
-}
-
-/** The text of the newest message the bot queued for the chat (replies included). */
-async function lastSaid(to = GROUP): Promise<string> {
-  const rows = await bot.deps.db.select({ body: outbox.body }).from(outbox).orderBy(desc(outbox.id));
-  for (const r of rows) {
-    const m = JSON.parse(r.body);
-    if ((m.kind === 'reply' && m.chatId === to) || (m.kind === 'send' && m.to.id === to)) {
-      return m.msgType === 'text' ? String(m.content.text) : bot.fake.cardText(m.content);
-    }
-  }
-  return '';
-}
-
-/** The text of the newest reply the bot queued (to a command). */
-async function lastReply(): Promise<string> {
-  const rows = await bot.deps.db.select({ body: outbox.body }).from(outbox).orderBy(desc(outbox.id));
-  for (const r of rows) {
-    const m = JSON.parse(r.body);
-    if (m.kind === 'reply') return m.msgType === 'text' ? String(m.content.text) : bot.fake.cardText(m.content);
-  }
-  return '';
-}
-
-const count = async (table: typeof tasks | typeof series | typeof seriesTasks) =>
-  Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
-const texts = (id: string) => bot.fake.messagesTo(id).map((m) => bot.fake.textOf(m));
+const { say, tick, lastReply, lastSaid, count, texts } = seriesSteps(() => bot);
 
 async function task(n: number) {
   const t = await getTaskByNumber(bot.deps.db, TENANT, n);

@@ -81,6 +81,34 @@ function postRaw(port: number, body: string, headers: Record<string, string>): P
   });
 }
 
+/** The app a bot process runs as: its id, secret and the event subscription's keys. */
+export interface BotApp {
+  appId: string;
+  appSecret: string;
+  encryptKey: string;
+  verificationToken: string;
+}
+
+/**
+ * The bot's settings against a fake Lark at `larkUrl` and a database file, office time: the
+ * per-person command limit and the hints are off, so a run measures the pipeline
+ * (test/hostile/bursts.test.ts covers the limit).
+ */
+export function botEnv(app: BotApp, larkUrl: string, dbUrl: string): Record<string, string> {
+  return {
+    LARK_APP_ID: app.appId,
+    LARK_APP_SECRET: app.appSecret,
+    LARK_ENCRYPT_KEY: app.encryptKey,
+    LARK_VERIFICATION_TOKEN: app.verificationToken,
+    LARK_DOMAIN: larkUrl,
+    DATABASE_URL: dbUrl,
+    DUBAN_TZ: 'Asia/Shanghai',
+    DUBAN_LANG: 'zh',
+    DUBAN_COMMANDS_PER_MINUTE: '100000',
+    DUBAN_HINT_EVERY_MINUTES: '0',
+  };
+}
+
 export interface StartOptions {
   /** Settings on top of the parent's environment (LARK_*, DATABASE_URL, …). */
   env: Record<string, string>;
