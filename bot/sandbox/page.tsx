@@ -25,6 +25,11 @@ export interface ShownMessage {
   file: { key: string; name: string; size: number } | null;
   /** Names of the people buzzed (加急) about this message. */
   urgentTo: string[];
+  /**
+   * A 催办 / 督办: whom it was for ('' in a p2p chat) and when the bot learnt they read it (ms),
+   * null while unread. Empty for every other message.
+   */
+  reads: Array<{ who: string; at: number | null }>;
   replyTo: { id: string; who: string; text: string } | null;
   /** A card changed in place since it was sent (PATCH or a callback answer). */
   updated: boolean;
@@ -44,6 +49,8 @@ export interface PageModel {
   clockIso: string;
   messages: ShownMessage[];
   counts: Record<string, number>;
+  /** Who is on leave now, by open_id: "请假至 12月25日". */
+  away: Record<string, string>;
   version: number;
 }
 
@@ -70,6 +77,8 @@ const TEXT = {
     cancel: '取消',
     updated: '已更新',
     urgent: '加急',
+    read: '已读',
+    unread: '未读',
     empty: '还没有消息。试试输入 /帮助',
     download: '下载',
     members: '成员',
@@ -99,6 +108,8 @@ const TEXT = {
       '点「下一个工作日早上」：逾期的 #2 升级为督办，王主任的私聊里会收到督办卡片。',
       '点「到周五 16:00」：群里出现周报，王主任收到带图表的领导周报。',
       '以王主任的身份发 /台账，下载 Excel 台账。',
+      '张三请假至周五（/请假 周四至周五 @赵六）：任务列表上他的名字后写着“请假至”，提醒转给代理人赵六；/销假 提前回来。',
+      '催办、督办消息旁标着“已读 09:42”或“未读”：以孙七的身份打开群聊就算读过，/查看 #2 和督办卡片也会写明。',
     ],
   },
   en: {
@@ -123,6 +134,8 @@ const TEXT = {
     cancel: 'Cancel',
     updated: 'updated',
     urgent: 'Urgent',
+    read: 'read',
+    unread: 'unread',
     empty: 'No messages yet. Try /help',
     download: 'Download',
     members: 'Members',
@@ -152,6 +165,8 @@ const TEXT = {
       'Press “Next working morning”: the overdue #2 is escalated and Director Wang gets a 督办 card in his direct chat.',
       'Press “To Friday 16:00”: the weekly summary lands in the group and the leader digest with its chart in Director Wang’s chat.',
       'As Director Wang, send /ledger and download the Excel ledger.',
+      'Zhang San is on leave until Friday (/leave thursday to friday @Zhao Liu): the task list says so after his name, and his reminders go to his deputy Zhao Liu; /back ends it early.',
+      'Chasers and escalations are marked “read 09:42” or “unread”: opening the group as Sun Qi reads them, and /show #2 and the escalation card say so too.',
     ],
   },
 } as const;
@@ -196,6 +211,12 @@ function Message({ m, model }: { m: ShownMessage; model: PageModel }) {
               {T.urgent} → {m.urgentTo.join('、')}
             </span>
           ) : null}
+          {m.reads.map((r) => (
+            <span class={`badge ${r.at === null ? 'unread-mark' : 'read-mark'}`} data-read={r.at === null ? 'no' : 'yes'}>
+              {r.who ? `${r.who} ` : ''}
+              {r.at === null ? T.unread : `${T.read} ${timeLabel(r.at, model.tz)}`}
+            </span>
+          ))}
         </div>
         {m.replyTo ? (
           <a class="quote" href={`#m-${m.replyTo.id}`}>
@@ -300,7 +321,7 @@ export function pageHtml(model: PageModel): string {
               <select id="as" name="as">
                 {model.people.map((p) => (
                   <option value={p.key} selected={p.key === me.key}>
-                    {`${personName(p, model.lang)} — ${p.role[model.lang]}`}
+                    {`${personName(p, model.lang)} — ${p.role[model.lang]}${model.away[p.openId] ? ` · ${model.away[p.openId]}` : ''}`}
                   </option>
                 ))}
               </select>
@@ -355,7 +376,14 @@ export function pageHtml(model: PageModel): string {
             <header class="chat-head">
               <div class="chat-title">{chat.name}</div>
               <div class="chat-members">
-                {T.members}：{chat.members.map((p) => personName(p, model.lang)).join('、')}
+                {T.members}：
+                {chat.members.map((p, i) => (
+                  <>
+                    {i ? '、' : ''}
+                    {personName(p, model.lang)}
+                    {model.away[p.openId] ? <span class="away">（{model.away[p.openId]}）</span> : null}
+                  </>
+                ))}
                 {chat.type === 'p2p' ? `、${model.botName}` : ''}
               </div>
             </header>
@@ -474,6 +502,9 @@ button:disabled { opacity:.5; cursor:progress; }
 .who { color:var(--text); }
 .badge { font-size:11px; border-radius:4px; padding:0 5px; background:#e4e5e7; color:var(--muted); }
 .badge.urgent { background:#fde2e2; color:#d83931; font-weight:600; }
+.badge.read-mark { background:#e3f5e9; color:#2ea121; }
+.badge.unread-mark { background:#eff0f1; color:#646a73; }
+.away { color:#de7802; }
 .quote { display:block; font-size:12px; color:var(--muted); border-left:3px solid var(--line); padding-left:6px; margin:2px 0; text-decoration:none; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
 .bubble { background:var(--panel); border-radius:8px; padding:8px 10px; margin-top:2px; overflow-wrap:anywhere; }
 .msg.mine .bubble { background:var(--mine); }

@@ -112,6 +112,8 @@ export function addDaysYmd(ymd: string, n: number): string {
  *  #3 会议纪要 — 赵六, done and approved, with a 回头看 next Monday;
  *  #4 督查月报 — 孙七, submitted and waiting for 李科长's approval;
  *  #5 通讯录 — 张三, just assigned, due next Friday: green.
+ * 张三 is on leave Thursday and Friday (请假至 on the list), 赵六 acting for him: Thursday's
+ * reminder about #1 goes to 赵六.
  */
 export async function seedOffice(d: SeedDriver, monday: string): Promise<void> {
   const day = (n: number) => addDaysYmd(monday, n);
@@ -150,6 +152,8 @@ export async function seedOffice(d: SeedDriver, monday: string): Promise<void> {
   await d.say('li', 'office', '/交办 @张三 更新全科通讯录 截止 下周五');
   await d.at(day(2), '16:30');
   await d.say('sun', 'p2p', '/办结 #4 月报已报送，请审核');
+  await d.at(day(2), '17:30');
+  await d.say('zhang', 'office', '/请假 周四至周五 @赵六');
 
   await d.at(day(3), '09:30');
   await d.runJobs();

@@ -32,12 +32,16 @@ import { createNodeDeps, type NodeDeps } from '../node-deps.js';
 import type { Clock } from '../clock.js';
 import { isValidYmd } from '../domain/calendar.js';
 import { getChat } from '../../db/chats.js';
+import { absencesIn } from '../../db/leave.js';
 import { pendingDueBy } from '../../db/outbox.js';
+import { readMarksCount, readStatusOf } from '../../db/reads.js';
 import { getTaskByNumber, hasAnyTask } from '../../db/tasks.js';
 import { applyCalendarImports } from '../../schedules/calendar-imports.js';
 import { runJob } from '../../schedules/jobs.js';
+import { pollReads } from '../../schedules/reads.js';
+import { awayUntil } from '../cards/leave.js';
 import { FakeLark, type FakeMessage } from './fake-lark/server.js';
-import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, otherMessageEvent, signedRequest } from './fake-lark/events.js';
+import { botAddedEvent, cardActionEvent, menuEvent, messageEvent, messageReadEvent, otherMessageEvent, signedRequest } from './fake-lark/events.js';
 import { RequiredFieldEmpty, submitForm } from './fake-lark/forms.js';
 import { renderMessageBody, renderUserText, type RenderContext } from './render.js';
 import { GROUPS, PEOPLE, SANDBOX_APP, personByKey, seedOffice, seedWeek, type SandboxPerson, type SeedDriver } from './seed.js';
@@ -231,10 +235,20 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
   for (const m of userMessages) tellFake(fake, m);
   seq = userMessages.reduce((m, x) => Math.max(m, x.seq), 0);
 
-  // Watches the fake's records: anything new there is news for the page.
+  // Watches the fake's records: anything new there is news for the page. So is a 催办 the bot
+  // recorded or a read it learnt of (the marks beside the messages), counted every half second.
   let lastPrint = '';
+  let marks = '';
   const fingerprint = () =>
-    `${fake.messages.length}|${fake.patches.length}|${fake.urgents.length}|${fake.files.length}|${userMessages.length}|${overrides.size}`;
+    `${fake.messages.length}|${fake.patches.length}|${fake.urgents.length}|${fake.files.length}|${userMessages.length}|${overrides.size}|${marks}`;
+  const marksWatcher = setInterval(() => {
+    readMarksCount(deps.db)
+      .then((m) => {
+        marks = m;
+      })
+      .catch(() => {});
+  }, 500);
+  marksWatcher.unref();
   const watcher = setInterval(() => {
     const fp = fingerprint();
     if (fp !== lastPrint) {
@@ -554,7 +568,46 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
   // ── routes ──
   const personFrom = (key: string | undefined): SandboxPerson => personByKey(key ?? '') ?? PEOPLE[0]!;
 
-  const shownMessages = (chat: ChatView, viewer: SandboxPerson): ShownMessage[] => {
+  /**
+   * Opening a chat reads what the bot sent there, as in Lark's client. In a p2p chat Lark tells
+   * the bot with im.message.message_read_v1; a group's reads are only known by asking read_users,
+   * which the sandbox does at once (the chase job asks every half hour).
+   */
+  async function markSeen(viewer: SandboxPerson, chat: ChatView): Promise<void> {
+    const unread = fake.messages.filter((m) => m.chatId === chat.chatId && !m.recalled && !fake.reads.get(m.id)?.has(viewer.openId));
+    if (!unread.length) return;
+    const now = clock.now();
+    for (const m of unread) fake.markRead(viewer.openId, m.id, now);
+    if (chat.type === 'p2p') {
+      await postEnvelope(
+        messageReadEvent({
+          appId: SANDBOX_APP.appId,
+          tenantKey: SANDBOX_APP.tenantKey,
+          reader: { openId: viewer.openId, userId: viewer.key },
+          messageIds: unread.map((m) => m.id),
+          readAt: now,
+          time: now,
+        }),
+      );
+      await deps.settle();
+    } else {
+      // Asked only when one of them is a 催办 for the viewer: read_users is one call per message.
+      const status = await readStatusOf(
+        deps.db,
+        unread.map((m) => m.id),
+      );
+      if ([...status.values()].some((rs) => rs.some((r) => r.userId === viewer.openId && !r.readAt))) await pollReads(deps, now, 0);
+    }
+    bump();
+  }
+
+  /** Whoever is on leave now, by open_id: "请假至 12月25日". */
+  async function awayNow(): Promise<Map<string, string>> {
+    const away = await absencesIn(deps.db, SANDBOX_APP.tenantKey, clock.now(), (d) => calendar.localDate(d));
+    return new Map([...away].map(([id, a]) => [id, awayUntil(a.lastDay, lang())]));
+  }
+
+  const shownMessages = async (chat: ChatView, viewer: SandboxPerson): Promise<ShownMessage[]> => {
     const ctx: RenderContext = {
       nameOf,
       lang: lang(),
@@ -562,28 +615,36 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
       members: fake.chats.get(chat.chatId)?.members ?? [],
     };
     const patchesSince = (id: string, n: number) => fake.patches.slice(n).some((p) => p.messageId === id);
-    const bot: ShownMessage[] = fake.messages
-      .filter((m) => m.chatId === chat.chatId && !m.recalled)
-      .map((m, i) => {
-        const o = overrides.get(m.id);
-        const content = o && !patchesSince(m.id, o.patchCount) ? o.card : m.content;
-        const file = m.msgType === 'file' ? fake.files.find((f) => f.fileKey === m.content?.file_key) : undefined;
-        const urgent = fake.urgents.filter((u) => u.messageId === m.id).flatMap((u) => u.userIds);
-        return {
-          id: m.id,
-          from: 'bot' as const,
-          senderName: nameOf(SANDBOX_APP.botOpenId)!,
-          time: m.time.getTime(),
-          order: i,
-          html: file ? '' : renderMessageBody(m.msgType, content, ctx),
-          file: file ? { key: file.fileKey, name: file.fileName, size: file.bytes.byteLength } : null,
-          urgentTo: [...new Set(urgent)].map((id) => nameOf(id) ?? id),
-          replyTo: m.replyTo ? quoteOf(m.replyTo) : null,
-          updated: m.updatedAt !== null || !!o,
-          mine: false,
-          isCard: m.msgType === 'interactive',
-        };
-      });
+    const inChat = fake.messages.filter((m) => m.chatId === chat.chatId && !m.recalled);
+    // The 催办 and 督办 messages: whom each was for, and whether the bot knows they read it.
+    const readStatus = await readStatusOf(
+      deps.db,
+      inChat.map((m) => m.id),
+    );
+    const bot: ShownMessage[] = inChat.map((m, i) => {
+      const o = overrides.get(m.id);
+      const content = o && !patchesSince(m.id, o.patchCount) ? o.card : m.content;
+      const file = m.msgType === 'file' ? fake.files.find((f) => f.fileKey === m.content?.file_key) : undefined;
+      const urgent = fake.urgents.filter((u) => u.messageId === m.id).flatMap((u) => u.userIds);
+      return {
+        id: m.id,
+        from: 'bot' as const,
+        senderName: nameOf(SANDBOX_APP.botOpenId)!,
+        time: m.time.getTime(),
+        order: i,
+        html: file ? '' : renderMessageBody(m.msgType, content, ctx),
+        file: file ? { key: file.fileKey, name: file.fileName, size: file.bytes.byteLength } : null,
+        urgentTo: [...new Set(urgent)].map((id) => nameOf(id) ?? id),
+        reads: (readStatus.get(m.id) ?? []).map((r) => ({
+          who: chat.type === 'p2p' ? '' : (nameOf(r.userId) ?? r.userId),
+          at: r.readAt ? r.readAt.getTime() : null,
+        })),
+        replyTo: m.replyTo ? quoteOf(m.replyTo) : null,
+        updated: m.updatedAt !== null || !!o,
+        mine: false,
+        isCard: m.msgType === 'interactive',
+      };
+    });
     const users: ShownMessage[] = userMessages
       .filter((m) => m.chatId === chat.chatId)
       .map((m) => ({
@@ -595,6 +656,7 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
         html: m.file ? '' : `<div class="text">${renderUserText(m.text, m.mentions, ctx)}</div>`,
         file: m.file ?? null,
         urgentTo: [],
+        reads: [],
         replyTo: m.parentId ? quoteOf(m.parentId) : null,
         updated: false,
         mine: m.sender === viewer.openId,
@@ -630,9 +692,10 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
     return out;
   };
 
-  const modelFor = (asKey: string | undefined, chatKey: string | undefined): PageModel => {
+  const modelFor = async (asKey: string | undefined, chatKey: string | undefined): Promise<PageModel> => {
     const me = personFrom(asKey);
     const chat = resolveChat(me, chatKey);
+    await markSeen(me, chat).catch((err) => log.warn({ err }, 'marking the chat read failed'));
     return {
       lang: lang(),
       tz,
@@ -643,7 +706,8 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
       botName: nameOf(SANDBOX_APP.botOpenId)!,
       clockText: clockLabel(clock.now(), tz, lang(), true),
       clockIso: clock.now().toISOString(),
-      messages: shownMessages(chat, me),
+      messages: await shownMessages(chat, me),
+      away: Object.fromEntries(await awayNow()),
       counts: chatCounts(me),
       version,
     };
@@ -651,19 +715,19 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
 
   app.get('/', (c) => c.redirect('/sandbox'));
   app.get('/favicon.ico', (c) => c.body(null, 204));
-  app.get('/sandbox', (c) => {
+  app.get('/sandbox', async (c) => {
     const q = c.req.query();
     if (q.lang === 'zh' || q.lang === 'en') setLang(q.lang);
-    return c.html(pageHtml(modelFor(q.as, q.chat)));
+    return c.html(pageHtml(await modelFor(q.as, q.chat)));
   });
   app.get('/sandbox/client.js', (c) => {
     c.header('content-type', 'text/javascript; charset=utf-8');
     c.header('cache-control', 'no-cache');
     return c.body(readFileSync(resolve(HERE, 'client.js'), 'utf8'));
   });
-  app.get('/sandbox/messages', (c) => {
+  app.get('/sandbox/messages', async (c) => {
     const q = c.req.query();
-    const model = modelFor(q.as, q.chat);
+    const model = await modelFor(q.as, q.chat);
     return c.json({ html: messagesHtml(model), clock: model.clockText, counts: model.counts, version: model.version });
   });
   app.get('/sandbox/stream', (c) =>
@@ -881,6 +945,7 @@ export async function startSandbox(router: Router, opts: SandboxOptions = {}): P
       if (stopped) return;
       stopped = true;
       clearInterval(watcher);
+      clearInterval(marksWatcher);
       clearInterval(calendarWatcher);
       clearInterval(saver);
       for (const l of [...listeners]) l();

@@ -1,7 +1,8 @@
 /**
  * The sandbox in a real headless browser (Debian's Chromium driven by playwright-core): the
  * leader assigns a task with the @ picker, the assignee signs for it with the card's 签收
- * button, the clock moves past the due time and the 催办 shows up in the group. Screenshots
+ * button, the clock moves past the due time and the 催办 shows up in the group; a 催办 is
+ * marked 未读 until its person opens the group, and someone on leave is shown so. Screenshots
  * are kept under test-results/ as artifacts.
  *
  * Chromium's own download cannot run here: the test uses /usr/bin/chromium (.ci/run installs
@@ -79,6 +80,13 @@ const scrollToCard = (text: string) =>
   page.evaluate((t) => {
     const cards = Array.from(document.querySelectorAll('#messages .msg.bot .card')).filter((c) => c.textContent?.includes(t));
     cards.at(-1)?.scrollIntoView({ block: 'start' });
+  }, text);
+
+/** Scrolls the newest message of the bot holding `text` into view, found when it runs. */
+const scrollToBotMessage = (text: string) =>
+  page.evaluate((t) => {
+    const msgs = Array.from(document.querySelectorAll('#messages .msg.bot')).filter((m) => m.textContent?.includes(t));
+    msgs.at(-1)?.scrollIntoView({ block: 'start' });
   }, text);
 
 /** The newest message in the conversation whose text contains `text`. */
@@ -329,5 +337,67 @@ describe('the sandbox in a browser', () => {
     await preview.locator('button', { hasText: '确认导入' }).click();
     await lastMessage('已导入「分解表.xlsx」2 项').waitFor({ timeout: 15_000 });
     expect(sandbox.fake.violations).toEqual([]);
+  }, 120_000);
+
+  it('marks a 催办 未读 until its person opens the group, then 已读; shows who is on leave; desktop and 390 px', async () => {
+    await page.setViewportSize({ width: 1200, height: 900 });
+    // 李科长 assigns 孙七 and chases by hand: the 催办 is marked for 孙七, unread.
+    await open('li', 'office');
+    await page.fill('#composer-input', '/交办 @孙七 核对固定资产清单 截止 2027-03-12');
+    await page.press('#composer-input', 'Enter');
+    const taskCard = page.locator('#messages .msg.bot .card', { hasText: '核对固定资产清单' }).first();
+    await taskCard.waitFor({ timeout: 15_000 });
+    const n = Number(/#(\d+) 核对固定资产清单/.exec((await taskCard.textContent()) ?? '')![1]);
+    await page.fill('#composer-input', `/催办 #${n} 请今天下班前报进度`);
+    await page.press('#composer-input', 'Enter');
+    const chased = `催办 #${n}「核对固定资产清单」`;
+    const chaseOf = () => page.locator('#messages .msg.bot', { hasText: chased }).last();
+    await chaseOf().waitFor({ timeout: 15_000 });
+    await expect.poll(() => chaseOf().locator('.badge.unread-mark').allTextContents(), { timeout: 15_000 }).toEqual(['孙七 未读']);
+    await scrollToBotMessage(chased);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-read-unread.png') });
+
+    // 孙七 opens the group: Lark's read_users now lists 孙七, and the bot has it.
+    await open('sun', 'office');
+    expect(await chaseOf().locator('.badge.read-mark').allTextContents()).toEqual([expect.stringMatching(/^孙七 已读 \d\d:\d\d$/)]);
+    expect(sandbox.fake.calls.some((c) => /\/read_users$/.test(c.path) && c.status === 200)).toBe(true);
+
+    // 孙七 goes on leave with 赵六 acting: the list and the task say 请假至, /查看 says it was read.
+    await page.fill('#composer-input', '/请假 今天至后天 @赵六');
+    await page.press('#composer-input', 'Enter');
+    await lastMessage('已记录：孙七').waitFor({ timeout: 15_000 });
+    expect(await lastMessage('已记录：孙七').textContent()).toContain('提醒转给代理人 赵六');
+    await page.fill('#composer-input', `/查看 #${n}`);
+    await page.press('#composer-input', 'Enter');
+    const shown = page.locator('#messages .msg.bot .card', { hasText: '已催办 1 次' }).last();
+    await shown.waitFor({ timeout: 15_000 });
+    expect(await shown.textContent()).toMatch(/已催办 1 次，最近一次 \d\d:\d\d，已读 \d\d:\d\d/);
+    expect(await shown.textContent()).toContain('请假至');
+    await page.fill('#composer-input', '/任务 本群');
+    await page.press('#composer-input', 'Enter');
+    await expect
+      .poll(async () => (await page.locator('#messages .msg.bot .card').last().textContent()) ?? '', { timeout: 15_000 })
+      .toMatch(new RegExp(`#${n} 核对固定资产清单[\\s\\S]*孙七 · 请假至`));
+    // Opened afresh, the chat's members say who is away.
+    await open('li', 'office');
+    expect(await page.locator('.chat-members .away').allTextContents()).toEqual([expect.stringMatching(/^（请假至 \d+月\d+日）$/)]);
+    await scrollToBotMessage(chased);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-leave-read-desktop.png') });
+    await scrollToCard('已催办 1 次');
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-leave-show-desktop.png') });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open('li', 'office');
+    await scrollToBotMessage(chased);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The read mark stays inside the screen, wrapping under the name and time if it must.
+    const right = await page.evaluate(() => {
+      const marks = Array.from(document.querySelectorAll('#messages .msg.bot .badge.read-mark'));
+      return marks.at(-1)?.getBoundingClientRect().right ?? Infinity;
+    });
+    expect(right).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-390-leave-read.png') });
+    expect(sandbox.fake.violations).toEqual([]);
+    await page.setViewportSize({ width: 1200, height: 900 });
   }, 120_000);
 });

@@ -537,6 +537,49 @@ describe('the seeded sandbox (no browser)', () => {
     expect(leader.some((m) => /督办/.test(sb.fake.textOf(m)) && /#2/.test(sb.fake.textOf(m)))).toBe(true);
   }, 60_000);
 
+  it('shows who is on leave, and marks a 催办 or 督办 read once its person opens the chat', async () => {
+    const office = GROUPS[0]!.chatId;
+    const text = (m: { id: string }) => sb.fake.textOf(sb.fake.messages.find((x) => x.id === m.id)!);
+    /** The read marks beside a message on the page: the badges before its bubble. */
+    const marksOf = (html: string, id: string) => {
+      const at = html.indexOf(`id="m-${id}"`);
+      expect(at).toBeGreaterThan(-1);
+      return [...html.slice(at, html.indexOf('class="bubble', at)).matchAll(/data-read="(?:yes|no)">([^<]*)</g)].map((m) => m[1]);
+    };
+    const pageOf = async (as: string, chat: string): Promise<string> => (await (await fetch(`${sb.url}/sandbox/messages?as=${as}&chat=${chat}`)).json()).html;
+
+    // 张三 is on leave Thursday and Friday: the chat's members say so, the seed's /任务 list says
+    // it after his name, and Thursday's reminder about #1 went to his deputy 赵六, for him.
+    const html = await (await fetch(`${sb.pageUrl}?as=li&chat=office`)).text();
+    expect(html).toContain('张三<span class="away">（请假至 11月27日）</span>');
+    expect(html).toContain('张三 — 综合科 · 承办人 · 请假至 11月27日');
+    expect(sb.fake.messagesTo(office).some((m) => /#5 更新全科通讯录/.test(text(m)) && /请假至 11月27日/.test(text(m)))).toBe(true);
+    expect(sb.fake.messagesTo(personByKey('zhao')!.openId).some((m) => text(m).includes('代 张三（请假至 11月27日）'))).toBe(true);
+
+    // The latest group 催办 of #2 names 孙七, who has not opened the group since.
+    const chase = sb.fake
+      .messagesTo(office)
+      .filter((m) => m.msgType === 'text' && /逾期/.test(text(m)) && /#2/.test(text(m)))
+      .at(-1)!;
+    expect(marksOf(await pageOf('li', 'office'), chase.id)).toEqual(['孙七 未读']);
+    // 孙七 opens the group: Lark now lists 孙七 in read_users, the bot asks and records it.
+    await pageOf('sun', 'office');
+    expect(sb.fake.calls.some((c) => c.path === `/open-apis/im/v1/messages/${chase.id}/read_users`)).toBe(true);
+    expect(marksOf(await pageOf('li', 'office'), chase.id)).toEqual([expect.stringMatching(/^孙七 已读 16:0\d$/)]);
+    await sb.say('li', 'office', '/查看 #2');
+    await sb.settle();
+    expect(text(sb.fake.messagesTo(office).at(-1)!)).toMatch(/最近一次 [^，]+，已读 16:0\d/);
+
+    // 王主任 opened his chat with the bot on Friday afternoon (the test before): Lark's
+    // im.message.message_read_v1 told the bot he read the 督办 card.
+    const wang = personByKey('wang')!.openId;
+    const duban = sb.fake
+      .messagesTo(wang)
+      .filter((m) => /督办/.test(text(m)) && /#2/.test(text(m)) && !/"tag":"chart"/.test(JSON.stringify(m.content)))
+      .at(-1)!;
+    expect(marksOf(await pageOf('wang', 'p2p'), duban.id)).toEqual([expect.stringMatching(/^已读 16:0\d$/)]);
+  }, 60_000);
+
   it('keeps the conversation, the clock and the cards across a restart', async () => {
     const count = sb.fake.messages.length;
     const clockBefore = sb.clock.now().getTime();
