@@ -8,6 +8,8 @@ import type { Assignee, Task } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
 import { chats, sends, taskAssignees, taskEvents, tasks, users } from './schema.js';
 import { hydrate, toPending, toProgress } from './tasks.js';
+import { HOLDER, namesPersonSql } from './sight.js';
+import type { SeeingRole } from '../bot/domain/roles.js';
 
 /** Event kinds the figures count (extensions, returns, chases). */
 export const COUNTED_EVENT_KINDS = ['extension_approved', 'returned', 'chased'] as const;
@@ -199,10 +201,16 @@ export async function* figureTaskPages(
 }
 
 /**
- * The chats of the figure tasks (see loadFigureTasks) each of these people created or
- * supervises: who → chat ids.
+ * The chats of the figure tasks (see loadFigureTasks) where each of these people holds one of
+ * `roles` (bot/domain/roles.ts: the leader card passes LEADER_CARD_ROLES): who → chat ids.
  */
-export async function chatsOfTasksBy(db: Db | Tx, tenantKey: string, since: Date, userIds: readonly string[]): Promise<Map<string, Set<string>>> {
+export async function chatsOfTasksBy(
+  db: Db | Tx,
+  tenantKey: string,
+  since: Date,
+  userIds: readonly string[],
+  roles: readonly SeeingRole[],
+): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   const add = (userId: string | null, chatId: string) => {
     if (!userId) return;
@@ -213,17 +221,10 @@ export async function chatsOfTasksBy(db: Db | Tx, tenantKey: string, since: Date
   const recent = and(eq(tasks.tenantKey, tenantKey), inFiguresSince(since));
   for (let i = 0; i < userIds.length; i += CHUNK) {
     const some = userIds.slice(i, i + CHUNK);
-    for (const r of await db
-      .selectDistinct({ userId: tasks.creatorId, chatId: tasks.chatId })
-      .from(tasks)
-      .where(and(recent, inArray(tasks.creatorId, some)))) {
-      add(r.userId, r.chatId);
-    }
-    for (const r of await db
-      .selectDistinct({ userId: tasks.supervisorId, chatId: tasks.chatId })
-      .from(tasks)
-      .where(and(recent, inArray(tasks.supervisorId, some)))) {
-      add(r.userId, r.chatId);
+    for (const role of roles) {
+      const q = db.selectDistinct({ userId: HOLDER[role], chatId: tasks.chatId }).from(tasks).$dynamic();
+      const from = role === 'assignee' ? q.innerJoin(taskAssignees, eq(taskAssignees.taskId, tasks.id)) : q;
+      for (const r of await from.where(and(recent, inArray(HOLDER[role], some)))) add(r.userId, r.chatId);
     }
   }
   return out;
@@ -234,17 +235,7 @@ export async function loadTasksInvolving(db: Db | Tx, tenantKey: string, userId:
   const rows = await db
     .select()
     .from(tasks)
-    .where(
-      and(
-        eq(tasks.tenantKey, tenantKey),
-        or(
-          eq(tasks.creatorId, userId),
-          eq(tasks.supervisorId, userId),
-          inArray(tasks.id, db.select({ id: taskAssignees.taskId }).from(taskAssignees).where(eq(taskAssignees.userId, userId))),
-        ),
-        or(eq(tasks.isOpen, 1), gte(tasks.createdAt, since), gte(tasks.updatedAt, since), gte(tasks.doneAt, since), gte(tasks.cancelledAt, since)),
-      ),
-    )
+    .where(and(eq(tasks.tenantKey, tenantKey), namesPersonSql(db, userId), inFiguresSince(since)))
     .orderBy(asc(tasks.number));
   return hydrate(db, rows);
 }

@@ -5,9 +5,11 @@
  */
 import { and, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { LightFields } from '../bot/domain/light.js';
+import type { Sight } from '../bot/domain/roles.js';
 import type { Task } from '../bot/domain/types.js';
 import type { Db, Tx } from './client.js';
-import { taskAssignees, tasks } from './schema.js';
+import { tasks } from './schema.js';
+import { inSightSql, namesPersonSql } from './sight.js';
 import { hydrate } from './tasks.js';
 
 export type ListScope =
@@ -20,22 +22,17 @@ export type ListScope =
    */
   | { kind: 'review'; userId: string; supervisedChatIds: readonly string[]; inChat?: string }
   /**
-   * 全部: what the asker may see — the tasks of the chat they ask in, the tasks they are one of
-   * the people of, and every task of the chats they are admin or 督办领导 of.
+   * 全部: what the asker may see (bot/domain/roles.ts Sight) — the tasks of the chat they ask
+   * in, the tasks they are one of the people of, and every task of the chats they oversee.
    */
-  | { kind: 'all'; userId: string; chatId: string | null; overseenChatIds: readonly string[]; inChat?: string };
+  | { kind: 'all'; sight: Sight; inChat?: string };
 
 /** What a list page is sorted and paged by (bot/cards/task.ts ListEntry): the light's inputs. */
 export type ListEntry = Pick<Task, 'id' | 'number'> & LightFields;
 
 export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: ListScope): Promise<ListEntry[]> {
   const open = and(eq(tasks.tenantKey, tenantKey), eq(tasks.isOpen, 1));
-  const involving = (userId: string) =>
-    or(
-      eq(tasks.creatorId, userId),
-      eq(tasks.supervisorId, userId),
-      inArray(tasks.id, db.select({ id: taskAssignees.taskId }).from(taskAssignees).where(eq(taskAssignees.userId, userId))),
-    );
+  const involving = (userId: string) => namesPersonSql(db, userId);
   let where;
   switch (scope.kind) {
     case 'mine':
@@ -62,15 +59,9 @@ export async function listOpenEntries(db: Db | Tx, tenantKey: string, scope: Lis
       );
       break;
     }
-    case 'all': {
-      const chats = [...new Set([...(scope.chatId ? [scope.chatId] : []), ...scope.overseenChatIds])];
-      where = and(
-        open,
-        chats.length ? or(inArray(tasks.chatId, chats), involving(scope.userId)) : involving(scope.userId),
-        scope.inChat ? eq(tasks.chatId, scope.inChat) : undefined,
-      );
+    case 'all':
+      where = and(open, inSightSql(db, scope.sight), scope.inChat ? eq(tasks.chatId, scope.inChat) : undefined);
       break;
-    }
   }
   return db
     .select({

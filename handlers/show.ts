@@ -8,7 +8,7 @@ import { pageOfList, taskListCard } from '../bot/cards/list.js';
 import type { ListFilter } from '../bot/cards/payload.js';
 import type { Card } from '../bot/cards/primitives.js';
 import { taskDetailCard } from '../bot/cards/task.js';
-import { maySee, mayShowIn } from '../bot/domain/roles.js';
+import { maySee, mayShowIn, sightOf } from '../bot/domain/roles.js';
 import type { Task } from '../bot/domain/types.js';
 import { UserError } from '../bot/errors.js';
 import type { CommandHandler } from '../bot/router.js';
@@ -75,7 +75,7 @@ export async function listCardFor(
           ? { kind: 'overdue', chatId: groupChat, userId: ctx.actor, now: ctx.now }
           : filter === 'review'
             ? { kind: 'review', userId: ctx.actor, supervisedChatIds: await chatsSupervisedBy(db, ctx.tenantKey, ctx.actor), inChat }
-            : { kind: 'all', userId: ctx.actor, chatId: groupChat, overseenChatIds: await chatsOverseenNow(ctx.deps, ctx.tenantKey, ctx.actor), inChat };
+            : { kind: 'all', sight: sightOf(ctx.actor, groupChat, await chatsOverseenNow(ctx.deps, ctx.tenantKey, ctx.actor)), inChat };
   const entries = await listOpenEntries(db, ctx.tenantKey, await scopeIn(groupChatId ?? undefined));
   const hidden =
     groupChatId !== null &&

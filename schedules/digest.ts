@@ -44,7 +44,7 @@ import {
   type FigureTaskCore,
   type Period,
 } from '../bot/domain/figures.js';
-import { decidesOn, isOpen, oversees } from '../bot/domain/roles.js';
+import { decidesOn, isOpen, LEADER_CARD_ROLES, oversees } from '../bot/domain/roles.js';
 import { extensionIsLive } from '../bot/domain/task.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type OutMessage } from '../bot/domain/types.js';
 import { DIGEST_SHOWN, leaderDigestCard, weeklySummaryCard, type DigestView, type ExceptionTask, type LeaderDigestInput } from '../bot/cards/digest.js';
@@ -267,7 +267,7 @@ async function sendWeek(
   }
 
   // Each leader's chats, and so which tallies each chat's tasks go to.
-  const byTasks = leaders.length ? await chatsOfTasksBy(deps.db, tenantKey, since, leaders) : new Map<string, Set<string>>();
+  const byTasks = leaders.length ? await chatsOfTasksBy(deps.db, tenantKey, since, leaders, LEADER_CARD_ROLES) : new Map<string, Set<string>>();
   const owned = leaders.length ? await chatsOwnedNow(deps, tenantKey, leaders) : new Map<string, Set<string>>();
   const chatSupervisor = supervisorsOf(chats);
   const leaderTallies: LeaderTally[] = [];

@@ -152,14 +152,52 @@ export function mayAssign(actor: string, chat: Pick<ChatSettings, 'assigners' | 
 }
 
 /**
- * Whether the actor may see the task: it is in the chat they ask in, they are one of its people,
- * or they are an admin or the 督办领导 of its chat. /任务 全部 lists by the same rule
- * (db/task-lists.ts says it in SQL).
+ * The roles on a task itself that let a person see it, each read from one field of the task:
+ * its 交办人, the 督办领导 it names, its 主办 or 协办. Everyone else sees it through its chat
+ * (a Sight's chats): asked in that chat, or as an admin or the 督办领导 there — which also
+ * covers the chat's 督办领导 standing in for a task that names none.
+ */
+export const SEEING_ROLES = ['creator', 'supervisor', 'assignee'] as const;
+export type SeeingRole = (typeof SEEING_ROLES)[number];
+
+/** Whether the person holds the role on the task (the 督办领导 the task names, not the chat's). */
+export function holdsRole(task: Pick<Task, 'creatorId' | 'supervisorId'> & Partial<Pick<Task, 'assignees'>>, userId: string, role: SeeingRole): boolean {
+  switch (role) {
+    case 'creator':
+      return task.creatorId === userId;
+    case 'supervisor':
+      return task.supervisorId === userId;
+    case 'assignee':
+      return task.assignees?.some((a) => a.userId === userId) ?? false;
+  }
+}
+
+/**
+ * What a person may see, as a filter: every task of `chatIds` (the chat they ask in, the chats
+ * they oversee as the caller found with `oversees` and Lark), and every task where they hold one
+ * of SEEING_ROLES. The one definition of "who may see a task": `maySee` decides one task by it,
+ * and db/sight.ts translates it term by term into SQL (/任务 全部 and 我的, p2p /统计, the leader card).
+ */
+export interface Sight {
+  userId: string;
+  chatIds: readonly string[];
+}
+
+export function sightOf(userId: string, askedInChatId: string | null, overseenChatIds: readonly string[]): Sight {
+  return { userId, chatIds: [...new Set([...(askedInChatId ? [askedInChatId] : []), ...overseenChatIds])] };
+}
+
+/** Whether the task is within the sight. */
+export function inSight(task: Pick<Task, 'chatId' | 'creatorId' | 'supervisorId' | 'assignees'>, sight: Sight): boolean {
+  return sight.chatIds.includes(task.chatId) || SEEING_ROLES.some((role) => holdsRole(task, sight.userId, role));
+}
+
+/**
+ * Whether the actor may see the task: it is in the chat they ask in, they are one of its people
+ * (SEEING_ROLES), or they are an admin or the 督办领导 of its chat — its Sight, for one task.
  */
 export function maySee(task: Task, actor: string, chat: Pick<ChatSettings, 'supervisorId' | 'admins'>, askedInChatId: string | null): boolean {
-  if (askedInChatId === task.chatId) return true;
-  const who = rolesOf(task, actor, chat);
-  return who.overseesChat || who.isManager || who.isAssignee;
+  return inSight(task, sightOf(actor, askedInChatId, oversees(actor, chat) ? [task.chatId] : []));
 }
 
 /** Admin (owner included) or 督办领导 of the chat: whose leader card covers it, whose /任务 全部 lists it. */
@@ -206,9 +244,12 @@ export function decidesOn(task: Pick<Task, 'supervisorId' | 'creatorId'>, leader
   return task.creatorId === leader || supervisorOf(task, chat) === leader;
 }
 
-/** Whether the task puts a leader's card over its chat: they assigned it or supervise it by name. */
+/** The roles on a task that put a leader's card over its chat: they assigned it or supervise it by name. */
+export const LEADER_CARD_ROLES = ['creator', 'supervisor'] as const satisfies readonly SeeingRole[];
+
+/** Whether the task puts a leader's card over its chat (LEADER_CARD_ROLES; db/figures.ts chatsOfTasksBy in SQL). */
 export function answersFor(task: Pick<Task, 'supervisorId' | 'creatorId'>, actor: string): boolean {
-  return task.creatorId === actor || task.supervisorId === actor;
+  return LEADER_CARD_ROLES.some((role) => holdsRole(task, actor, role));
 }
 
 /**
