@@ -6,27 +6,15 @@
  */
 import ExcelJS from 'exceljs';
 import { afterEach, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
-import { taskEvents } from '../../db/schema.js';
 import { GROUP, PEOPLE, runJobCommand, testBot, type TestBot } from '../helpers/app.js';
+import { doneWithRevisitDue, eventCount } from '../helpers/revisit.js';
 
 let bot: TestBot;
 afterEach(async () => bot?.close());
 
-const eventCount = async () => Number((await bot.deps.db.select({ n: sql<number>`count(*)` }).from(taskEvents))[0]!.n);
-
 it('需要整改 reopens the task: the deadline picked on the card, the lead told, a 整改 round on the card and in the ledger', async () => {
   bot = await testBot({ now: '2026-11-24T10:00:00+08:00' });
-  for (const [from, text, mention] of [
-    ['chief', '/交办 @张三 整治东门占道经营 截止 2026-11-27', ['zhang']],
-    ['zhang', '/签收 #1', []],
-    ['zhang', '/办结 #1 已整治完毕', []],
-    ['chief', '/通过 #1 回头看 2026-12-01 10:00', []],
-  ] as const) {
-    const { res } = await bot.say({ from, text, mention: [...mention] });
-    expect(res.status).toBe(200);
-    await bot.settle();
-  }
+  await doneWithRevisitDue(bot);
   bot.setNow('2026-12-01T10:05:00+08:00');
   const r = await runJobCommand(bot, ['revisit', '--now', '2026-12-01T10:05:00+08:00']);
   expect(r.code, r.out).toBe(0);
@@ -37,7 +25,7 @@ it('需要整改 reopens the task: the deadline picked on the card, the lead tol
   expect(JSON.stringify(question.content)).toContain(`rework_due_${task.id}`);
 
   // Without a deadline: refused, nothing changes.
-  const before = await eventCount();
+  const before = await eventCount(bot);
   const bare = await bot.click({
     from: 'chief',
     value: { a: 'revisit_redo', task: task.id, n: 1, v: 'b', b: `rs${task.id}` },
@@ -45,7 +33,7 @@ it('需要整改 reopens the task: the deadline picked on the card, the lead tol
     messageId: question.id,
   });
   expect(bare.body.toast.content).toContain('请先选择 #1 的整改时限');
-  expect(await eventCount()).toBe(before);
+  expect(await eventCount(bot)).toBe(before);
 
   const sent = bot.fake.messages.length;
   const answer = await bot.submit({
