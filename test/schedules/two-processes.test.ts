@@ -4,33 +4,32 @@
  * file, against the fake Lark server; every reminder reaches Lark exactly once.
  */
 import { MAX_ACTION_ITEMS } from '../../bot/cards/chase.js';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newTask } from '../../bot/domain/task.js';
 import { commitChange } from '../../db/commit.js';
 import { openDb } from '../../db/node.js';
 import { outbox, sends } from '../../db/schema.js';
 import { FakeLark } from '../../bot/sandbox/fake-lark/server.js';
+import { furnishWorkGroups, type WorkGroup } from '../fixtures/office.js';
+import { startJob } from '../support/bot-process.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const TENANT = 'tenant_two';
-const GROUP = 'oc_two_group';
 const TASKS = 12;
 
 let fake: FakeLark;
 let dir: string;
 let env: Record<string, string>;
+/** The sample office's work group: a chief who assigns, a leader who supervises, a lead for each task. */
+let office: WorkGroup;
 
 beforeAll(async () => {
   // Rate limits off: this test is about claiming slots once; test/bench/outbox.ts covers the limits.
   fake = new FakeLark({ appId: 'cli_two_app', appSecret: 'two-app-secret', tenantKey: TENANT, rateLimits: false });
   const { url } = await fake.start();
-  const people = ['ou_boss', 'ou_chief', ...Array.from({ length: TASKS }, (_, i) => `ou_staff${i}`)];
-  for (const openId of people) fake.addUser({ openId, name: openId });
-  fake.addChat({ chatId: GROUP, name: '工作群', ownerId: 'ou_boss', members: people });
+  [office] = furnishWorkGroups(fake, { groups: 1, staff: TASKS, tag: 'two' }) as [WorkGroup];
 
   dir = mkdtempSync(join(tmpdir(), 'duban-two-'));
   const dbUrl = `file:${join(dir, 'duban.db')}`;
@@ -44,10 +43,10 @@ beforeAll(async () => {
       category: null,
       source: null,
       priority: i % 2 ? 'urgent' : 'normal',
-      creatorId: 'ou_chief',
-      supervisorId: 'ou_boss',
-      chatId: GROUP,
-      leadId: `ou_staff${i}`,
+      creatorId: office.chief.openId,
+      supervisorId: office.leader.openId,
+      chatId: office.chatId,
+      leadId: office.staff[i]!.openId,
       coIds: [],
       dueAt: new Date('2026-11-25T18:00:00+08:00'),
       now: created,
@@ -56,7 +55,6 @@ beforeAll(async () => {
   }
   handle.client.close();
   env = {
-    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
     LARK_APP_ID: 'cli_two_app',
     LARK_APP_SECRET: 'two-app-secret',
     LARK_DOMAIN: url,
@@ -72,17 +70,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function job(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'schedules/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const job = async (args: string[]) => startJob(args, env).done;
 
 it('two processes chasing at the same moment send one message per recipient, each reminder once', { timeout: 120_000 }, async () => {
   // Friday: overdue day 2 for every (still unsigned) task — one 催办 in the group listing them
@@ -94,22 +82,22 @@ it('two processes chasing at the same moment send one message per recipient, eac
   const claimed = [a, b].map((r) => Number(/claimed (\d+)/.exec(r.stdout)?.[1]));
   expect(claimed[0]! + claimed[1]!).toBe(3 * TASKS);
 
-  const group = fake.messages.filter((m) => m.chatId === GROUP);
+  const group = fake.messages.filter((m) => m.chatId === office.chatId);
   expect(group).toHaveLength(1);
   expect(new Set(fake.textOf(group[0]!).match(/事项 \d+/g)).size).toBe(TASKS);
-  const cards = fake.messagesTo('ou_boss');
+  const cards = fake.messagesTo(office.leader.openId);
   expect(cards).toHaveLength(1);
-  expect(new Set(fake.textOf(cards[0]!).match(/#\d+/g)).size).toBe(Math.min(TASKS, MAX_ACTION_ITEMS));
+  expect(new Set(fake.textOf(cards[0]!).match(/#\d+(?= 事项)/g)).size).toBe(Math.min(TASKS, MAX_ACTION_ITEMS));
   // 紧急 tasks: the leader is buzzed once, on that card; each urgent task's lead once, on their card.
-  expect(fake.urgents.filter((u) => u.userIds.includes('ou_boss'))).toHaveLength(1);
-  for (let i = 0; i < TASKS; i++) expect(fake.messagesTo(`ou_staff${i}`)).toHaveLength(1);
+  expect(fake.urgents.filter((u) => u.userIds.includes(office.leader.openId))).toHaveLength(1);
+  for (let i = 0; i < TASKS; i++) expect(fake.messagesTo(office.staff[i]!.openId)).toHaveLength(1);
   expect(fake.urgents).toHaveLength(1 + TASKS / 2);
 
   // A rerun (an operator catching up) finds everything claimed.
   const again = await job(['chase', '--now', now]);
   expect(again.code).toBe(0);
   expect(again.stdout).toMatch(/claimed 0/);
-  expect(fake.messages.filter((m) => m.chatId === GROUP)).toHaveLength(1);
+  expect(fake.messages.filter((m) => m.chatId === office.chatId)).toHaveLength(1);
 
   const handle = await openDb(env.DATABASE_URL!);
   try {
