@@ -10,7 +10,7 @@ import type { Deps } from './deps.js';
 import { t } from './i18n.js';
 import { normalizeEvent, type IncomingEvent } from './lark/events.js';
 import type { Router } from './router.js';
-import { nextTurn, setAckGate } from './turn.js';
+import { nextTurn } from './turn.js';
 
 /** Card callbacks must be answered within 3 s (never retried by Lark). */
 const CARD_ANSWER_BUDGET_MS = 2_500;
@@ -128,10 +128,6 @@ class Backlog {
 
   intakeDone(): void {
     if (--this.intakes === 0) for (const w of this.intakeWaiters.splice(0)) w();
-  }
-
-  pendingAcks(): Promise<void> | null {
-    return this.acksAnswered();
   }
 
   /** Resolves once no ack is waiting: processing starts an event only then. */
@@ -271,8 +267,6 @@ function backlogOf(deps: Deps): Backlog {
   if (!q) {
     q = new Backlog();
     backlogs.set(deps, q);
-    const backlog = q;
-    setAckGate(() => backlog.pendingAcks());
   }
   return q;
 }

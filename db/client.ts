@@ -5,7 +5,6 @@
  */
 import type { Client, InStatement, Transaction, TransactionMode } from '@libsql/client';
 import { sql } from 'drizzle-orm';
-import { afterAcks } from '../bot/turn.js';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from './schema.js';
 
@@ -99,7 +98,7 @@ function yieldWhenSliceUsed(): Promise<void> | null {
     });
     return null;
   }
-  return now - sliceStart < SLICE_MS ? null : new Promise<void>((resolve) => setImmediate(resolve)).then(afterAcks);
+  return now - sliceStart < SLICE_MS ? null : new Promise((resolve) => setImmediate(resolve));
 }
 const afterSlice = async <T>(work: () => Promise<T>): Promise<T> => {
   const pause = yieldWhenSliceUsed();
