@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { botMessageTasks } from '../../db/schema.js';
 import { getTaskByNumber } from '../../db/tasks.js';
-import { GROUP, PEOPLE, TENANT, runJobCommand, testBot, type Person, type TestBot } from '../helpers/app.js';
+import { GROUP, TENANT, runJobCommand, testBot, type Person, type TestBot } from '../helpers/app.js';
 
 let bot: TestBot;
 let chaseId = '';

@@ -1091,7 +1091,7 @@ export class FakeLark {
       const ids = body.user_ids;
       if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string')) throw this.refuse(fieldErr('user_ids', 'is required'));
       const chat = this.chats.get(c.req.param('id')!);
-      if (!chat || chat.chatType !== 'group') throw this.refuse(fieldErr('feed_card_id', 'must be the id of a group chat'));
+      if (chat?.chatType !== 'group') throw this.refuse(fieldErr('feed_card_id', 'must be the id of a group chat'));
       this.checkChatWritable(chat);
       const failed = ids.filter((u: string) => !chat.members.includes(u));
       const done = ids.filter((u: string) => !failed.includes(u));
