@@ -1,8 +1,12 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 
 export default defineConfig({
   test: {
+    // Many files wait on processes and timers (the fault tests, the job command): on two cores,
+    // vitest's default of one worker leaves the second idle for most of the run.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {
