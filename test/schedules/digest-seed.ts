@@ -4,47 +4,29 @@ import type { Task } from '../../bot/domain/types.js';
 import { commitChange } from '../../db/commit.js';
 import { outbox, users } from '../../db/schema.js';
 import { GROUP, PEOPLE, TENANT, type TestBot } from '../helpers/app.js';
+import { sampleTask } from '../bot/domain/sample-task.js';
 
 const bj = (s: string) => new Date(`${s}:00+08:00`);
 
 export function makeTask(p: Partial<Task> & { lead: string; co?: string[] }): Task {
   const { lead, co = [], ...rest } = p;
   const createdAt = p.createdAt ?? bj('2026-11-30T09:00');
-  return {
+  return sampleTask({
     id: 0,
     tenantKey: TENANT,
     number: 0,
     title: '事项',
-    detail: null,
-    category: null,
-    source: null,
-    priority: 'normal',
-    state: 'in_progress',
     creatorId: PEOPLE.chief.openId,
     supervisorId: null,
     chatId: GROUP,
     assignees: [{ userId: lead, role: 'lead', acceptedAt: createdAt }, ...co.map((userId) => ({ userId, role: 'co' as const, acceptedAt: null }))],
-    dueAt: null,
     originalDueAt: p.dueAt ?? null,
-    revisitAt: null,
-    percent: null,
-    lastProgressAt: null,
-    lastProgressText: null,
-    pendingExtension: null,
-    extensionCount: 0,
-    returnCount: 0,
-    chaseCount: 0,
     createdAt,
     updatedAt: createdAt,
     acceptedAt: createdAt,
-    submittedAt: null,
-    doneAt: null,
-    cancelledAt: null,
-    cardMessageId: null,
-    cardSentAt: null,
     version: 0,
     ...rest,
-  };
+  });
 }
 
 /** Inserts a task with an `assigned` event (and any further events), as the handlers would. */
